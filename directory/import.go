@@ -1,0 +1,257 @@
+package directory
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"go.etcd.io/bbolt"
+)
+
+// importBatch is how many services one import transaction writes. Batches
+// keep memory flat on a 100k-service file; the undo journal keeps the file
+// all-or-nothing across them.
+const importBatch = 500
+
+// Undo journal keys: what each key held before the import touched it.
+const (
+	undoService  = "s/"
+	undoOrg      = "o/"
+	undoRevision = "r/"
+)
+
+// Import writes one file's services as a unit: all of them or, after Abort
+// or a crash, none. Open a store and the journal of an interrupted import is
+// played back before anything else can read it.
+type Import struct {
+	store   *Store
+	save    Save
+	pending []*Service
+	stats   ImportStats
+	closed  bool
+}
+
+// ImportStats counts what an import did.
+type ImportStats struct {
+	Written   int // new or changed services
+	Unchanged int // identical to what the store held
+}
+
+// BeginImport starts an import; source names the file in the journal.
+func (s *Store) BeginImport(ctx context.Context, source string, save Save) (*Import, error) {
+	if save.Action == "" {
+		save.Action = ActionImport
+	}
+	err := s.update(ctx, func(tx *bbolt.Tx) ([]string, error) {
+		meta := tx.Bucket(bucketMeta)
+		if p := meta.Get(keyImportPending); p != nil {
+			return nil, fmt.Errorf("an import of %s is still in progress", p)
+		}
+		return nil, meta.Put(keyImportPending, []byte(source))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Import{store: s, save: save}, nil
+}
+
+// Put adds a service. It must already be valid: importers validate the whole
+// file before writing any of it.
+func (im *Import) Put(ctx context.Context, svc *Service) error {
+	if im.closed {
+		return errors.New("import already finished")
+	}
+	im.pending = append(im.pending, svc)
+	if len(im.pending) >= importBatch {
+		return im.flush(ctx)
+	}
+	return nil
+}
+
+func (im *Import) flush(ctx context.Context) error {
+	if len(im.pending) == 0 {
+		return nil
+	}
+	batch := im.pending
+	im.pending = nil
+	s := im.store
+	var stats ImportStats
+	err := s.update(ctx, func(tx *bbolt.Tx) ([]string, error) {
+		stats = ImportStats{}
+		undo := tx.Bucket(bucketImportUndo)
+		var touched []string
+		for _, svc := range batch {
+			if err := journal(tx, undo, bucketServices, undoService, svc.ID); err != nil {
+				return nil, err
+			}
+			if svc.Organization != nil && svc.Organization.ID != "" {
+				if err := journal(tx, undo, bucketOrganizations, undoOrg, svc.Organization.ID); err != nil {
+					return nil, err
+				}
+			}
+			before := tx.Bucket(bucketRevisions).Sequence()
+			changed, err := s.putService(tx, svc, im.save)
+			if err != nil {
+				return nil, fmt.Errorf("service %s: %w", svc.ID, err)
+			}
+			if !changed {
+				stats.Unchanged++
+				continue
+			}
+			stats.Written++
+			touched = append(touched, svc.ID)
+			for seq := before + 1; seq <= tx.Bucket(bucketRevisions).Sequence(); seq++ {
+				if err := undo.Put(append([]byte(undoRevision), be(seq)...), nil); err != nil {
+					return nil, err
+				}
+			}
+		}
+		return touched, nil
+	})
+	if err != nil {
+		return err
+	}
+	im.stats.Written += stats.Written
+	im.stats.Unchanged += stats.Unchanged
+	return nil
+}
+
+// journal remembers what key held before the import, once: the first
+// value seen is the one to restore.
+func journal(tx *bbolt.Tx, undo *bbolt.Bucket, bucket []byte, prefix, id string) error {
+	key := []byte(prefix + id)
+	if undo.Get(key) != nil {
+		return nil
+	}
+	prev := tx.Bucket(bucket).Get([]byte(id))
+	// An empty value means "did not exist"; a record is never empty JSON.
+	return undo.Put(key, append([]byte{}, prev...))
+}
+
+// Commit writes what is left and makes the import permanent.
+func (im *Import) Commit(ctx context.Context) (ImportStats, error) {
+	if im.closed {
+		return im.stats, errors.New("import already finished")
+	}
+	if err := im.flush(ctx); err != nil {
+		return im.stats, err
+	}
+	im.closed = true
+	err := im.store.update(ctx, func(tx *bbolt.Tx) ([]string, error) {
+		if err := tx.DeleteBucket(bucketImportUndo); err != nil {
+			return nil, err
+		}
+		if _, err := tx.CreateBucket(bucketImportUndo); err != nil {
+			return nil, err
+		}
+		return nil, tx.Bucket(bucketMeta).Delete(keyImportPending)
+	})
+	return im.stats, err
+}
+
+// Abort undoes everything the import wrote.
+func (im *Import) Abort(ctx context.Context) error {
+	im.closed = true
+	im.pending = nil
+	return im.store.rollbackImport(ctx)
+}
+
+func (s *Store) recoverImport() error {
+	var pending bool
+	if err := s.db.View(func(tx *bbolt.Tx) error {
+		pending = tx.Bucket(bucketMeta).Get(keyImportPending) != nil
+		return nil
+	}); err != nil {
+		return err
+	}
+	if !pending {
+		return nil
+	}
+	return s.rollbackImport(context.Background())
+}
+
+// rollbackImport plays the undo journal back in batches, deleting each entry
+// in the transaction that applies it, so a crash during rollback resumes.
+func (s *Store) rollbackImport(ctx context.Context) error {
+	for {
+		var remaining bool
+		err := s.update(ctx, func(tx *bbolt.Tx) ([]string, error) {
+			undo := tx.Bucket(bucketImportUndo)
+			c := undo.Cursor()
+			var touched []string
+			var done [][]byte
+			for k, v := c.First(); k != nil && len(done) < importBatch; k, v = c.Next() {
+				key := string(k)
+				switch {
+				case len(key) > 2 && key[:2] == undoService:
+					id := key[2:]
+					if err := restoreKey(tx.Bucket(bucketServices), id, v); err != nil {
+						return nil, err
+					}
+					touched = append(touched, id)
+				case len(key) > 2 && key[:2] == undoOrg:
+					if err := restoreKey(tx.Bucket(bucketOrganizations), key[2:], v); err != nil {
+						return nil, err
+					}
+				case len(key) > 2 && key[:2] == undoRevision:
+					if err := deleteRevision(tx, k[2:]); err != nil {
+						return nil, err
+					}
+				}
+				done = append(done, append([]byte{}, k...))
+			}
+			for _, k := range done {
+				if err := undo.Delete(k); err != nil {
+					return nil, err
+				}
+			}
+			if k, _ := undo.Cursor().First(); k != nil {
+				remaining = true
+				return touched, nil
+			}
+			if err := tx.Bucket(bucketMeta).Delete(keyImportPending); err != nil {
+				return nil, err
+			}
+			if len(touched) == 0 {
+				// The generation must still move so an index built from the
+				// aborted rows is seen as stale.
+				touched = []string{}
+				meta := tx.Bucket(bucketMeta)
+				return nil, meta.Put(keyGeneration, be(u64(meta.Get(keyGeneration))+1))
+			}
+			return touched, nil
+		})
+		if err != nil {
+			return err
+		}
+		if !remaining {
+			return nil
+		}
+	}
+}
+
+func restoreKey(b *bbolt.Bucket, id string, prev []byte) error {
+	if len(prev) == 0 {
+		return b.Delete([]byte(id))
+	}
+	return b.Put([]byte(id), prev)
+}
+
+func deleteRevision(tx *bbolt.Tx, seq []byte) error {
+	all := tx.Bucket(bucketRevisions)
+	raw := all.Get(seq)
+	if raw == nil {
+		return nil
+	}
+	var r struct {
+		ServiceID string `json:"service_id"`
+	}
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return fmt.Errorf("revision %x: decode: %w", seq, err)
+	}
+	if err := tx.Bucket(bucketServiceRevisions).Delete(append([]byte(r.ServiceID+"/"), seq...)); err != nil {
+		return err
+	}
+	return all.Delete(seq)
+}

@@ -1,0 +1,507 @@
+package directory
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"sync"
+	"time"
+
+	"go.etcd.io/bbolt"
+)
+
+// Bucket names. Every bucket the store uses is created by a migration.
+var (
+	bucketMeta             = []byte("meta")
+	bucketServices         = []byte("services")
+	bucketOrganizations    = []byte("organizations")
+	bucketRevisions        = []byte("revisions")
+	bucketServiceRevisions = []byte("service_revisions")
+	bucketImportUndo       = []byte("import_undo")
+
+	keySchema        = []byte("schema")
+	keyGeneration    = []byte("generation")
+	keyImportPending = []byte("import_pending")
+)
+
+// migrations bring a store up to the current schema, one version each, in
+// order. Never edit a released migration: append a new one.
+var migrations = []func(tx *bbolt.Tx) error{
+	// 1: the initial layout.
+	func(tx *bbolt.Tx) error {
+		for _, b := range [][]byte{bucketServices, bucketOrganizations, bucketRevisions, bucketServiceRevisions, bucketImportUndo} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return fmt.Errorf("create bucket %s: %w", b, err)
+			}
+		}
+		return nil
+	},
+}
+
+// SchemaVersion is the store layout this build reads and writes.
+var SchemaVersion = uint64(len(migrations))
+
+// ErrNewerSchema refuses a store written by a newer Signpost.
+var ErrNewerSchema = errors.New("store written by a newer version of Signpost")
+
+// Change tells watchers what a committed write touched.
+type Change struct {
+	Generation uint64
+	// ServiceIDs were upserted or deleted; look each up again to tell which.
+	ServiceIDs []string
+}
+
+// Store is Signpost's source of truth: one bbolt file.
+type Store struct {
+	db  *bbolt.DB
+	now func() time.Time
+
+	mu       sync.Mutex
+	watchers []func(Change)
+}
+
+// Open opens or creates the store at path, upgrading its schema and undoing
+// any import a crash left half written.
+func Open(path string) (*Store, error) {
+	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: 2 * time.Second})
+	if errors.Is(err, bbolt.ErrTimeout) {
+		return nil, fmt.Errorf("open %s: another Signpost process is using it (stop the server, or run this command against a backup)", path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	s := &Store{db: db, now: time.Now}
+	if err := s.migrate(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if err := s.recoverImport(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: undo an interrupted import: %w", path, err)
+	}
+	return s, nil
+}
+
+// Close releases the file.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Path is the file the store lives in.
+func (s *Store) Path() string { return s.db.Path() }
+
+func (s *Store) migrate() error {
+	return s.db.Update(func(tx *bbolt.Tx) error {
+		meta, err := tx.CreateBucketIfNotExists(bucketMeta)
+		if err != nil {
+			return err
+		}
+		have := u64(meta.Get(keySchema))
+		if have > SchemaVersion {
+			return fmt.Errorf("%w: the file has schema version %d and this build reads up to %d; upgrade Signpost or restore a backup", ErrNewerSchema, have, SchemaVersion)
+		}
+		for v := have; v < SchemaVersion; v++ {
+			if err := migrations[v](tx); err != nil {
+				return fmt.Errorf("migrate to schema %d: %w", v+1, err)
+			}
+		}
+		return meta.Put(keySchema, be(SchemaVersion))
+	})
+}
+
+// Watch registers fn to be called after every committed write, in commit
+// order. The engine uses it to keep its index in step with the store.
+func (s *Store) Watch(fn func(Change)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.watchers = append(s.watchers, fn)
+}
+
+// update runs fn in one write transaction. When fn reports touched services
+// the generation moves and watchers hear of it after the commit; a write
+// that changed nothing leaves the generation alone.
+func (s *Store) update(ctx context.Context, fn func(tx *bbolt.Tx) ([]string, error)) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	var change Change
+	// The watcher lock is held across the commit so that watchers hear of
+	// commits in the order they happened.
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	err := s.db.Update(func(tx *bbolt.Tx) error {
+		ids, err := fn(tx)
+		if err != nil {
+			return err
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		meta := tx.Bucket(bucketMeta)
+		gen := u64(meta.Get(keyGeneration)) + 1
+		if err := meta.Put(keyGeneration, be(gen)); err != nil {
+			return err
+		}
+		change = Change{Generation: gen, ServiceIDs: ids}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if change.Generation != 0 {
+		for _, w := range s.watchers {
+			w(change)
+		}
+	}
+	return nil
+}
+
+func (s *Store) view(ctx context.Context, fn func(tx *bbolt.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return s.db.View(fn)
+}
+
+// Generation moves on every committed write that changed something.
+func (s *Store) Generation(ctx context.Context) (uint64, error) {
+	var gen uint64
+	err := s.view(ctx, func(tx *bbolt.Tx) error {
+		gen = u64(tx.Bucket(bucketMeta).Get(keyGeneration))
+		return nil
+	})
+	return gen, err
+}
+
+// Service returns the published version of a service.
+func (s *Store) Service(ctx context.Context, id string) (*Service, error) {
+	var svc *Service
+	err := s.view(ctx, func(tx *bbolt.Tx) error {
+		var err error
+		svc, err = getService(tx, id)
+		return err
+	})
+	return svc, err
+}
+
+func getService(tx *bbolt.Tx, id string) (*Service, error) {
+	raw := tx.Bucket(bucketServices).Get([]byte(id))
+	if raw == nil {
+		return nil, fmt.Errorf("service %s: %w", id, ErrNotFound)
+	}
+	var svc Service
+	if err := json.Unmarshal(raw, &svc); err != nil {
+		return nil, fmt.Errorf("service %s: decode: %w", id, err)
+	}
+	return &svc, nil
+}
+
+// EachService calls fn for every published service in id order, inside one
+// read transaction so the sequence is a consistent snapshot.
+func (s *Store) EachService(ctx context.Context, fn func(*Service) error) error {
+	return s.view(ctx, func(tx *bbolt.Tx) error {
+		c := tx.Bucket(bucketServices).Cursor()
+		n := 0
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if n++; n%1024 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			var svc Service
+			if err := json.Unmarshal(v, &svc); err != nil {
+				return fmt.Errorf("service %s: decode: %w", k, err)
+			}
+			if err := fn(&svc); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// CountServices returns how many services are published.
+func (s *Store) CountServices(ctx context.Context) (int, error) {
+	var n int
+	err := s.view(ctx, func(tx *bbolt.Tx) error {
+		n = tx.Bucket(bucketServices).Stats().KeyN
+		return nil
+	})
+	return n, err
+}
+
+// Organization returns one organization.
+func (s *Store) Organization(ctx context.Context, id string) (*Organization, error) {
+	var org Organization
+	err := s.view(ctx, func(tx *bbolt.Tx) error {
+		raw := tx.Bucket(bucketOrganizations).Get([]byte(id))
+		if raw == nil {
+			return fmt.Errorf("organization %s: %w", id, ErrNotFound)
+		}
+		return json.Unmarshal(raw, &org)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &org, nil
+}
+
+// EachOrganization calls fn for every organization in id order.
+func (s *Store) EachOrganization(ctx context.Context, fn func(*Organization) error) error {
+	return s.view(ctx, func(tx *bbolt.Tx) error {
+		return tx.Bucket(bucketOrganizations).ForEach(func(k, v []byte) error {
+			var org Organization
+			if err := json.Unmarshal(v, &org); err != nil {
+				return fmt.Errorf("organization %s: decode: %w", k, err)
+			}
+			return fn(&org)
+		})
+	})
+}
+
+// Revision is one entry of the append-only history of a service.
+type Revision struct {
+	Seq       uint64        `json:"seq"`
+	ServiceID string        `json:"service_id"`
+	Actor     string        `json:"actor"`
+	At        time.Time     `json:"at"`
+	Action    string        `json:"action"`
+	Note      string        `json:"note,omitempty"`
+	Changes   []FieldChange `json:"changes"`
+	// Snapshot is the whole service after the change, so any revision can
+	// be restored exactly.
+	Snapshot json.RawMessage `json:"snapshot,omitempty"`
+}
+
+// Revision actions.
+const (
+	ActionImport   = "import"
+	ActionCreate   = "create"
+	ActionEdit     = "edit"
+	ActionApprove  = "approve"
+	ActionReject   = "reject"
+	ActionCapacity = "capacity"
+	ActionConfirm  = "confirm"
+	ActionRestore  = "restore"
+)
+
+// Revisions returns a service's history, newest first.
+func (s *Store) Revisions(ctx context.Context, serviceID string) ([]Revision, error) {
+	var revs []Revision
+	err := s.view(ctx, func(tx *bbolt.Tx) error {
+		idx := tx.Bucket(bucketServiceRevisions).Cursor()
+		all := tx.Bucket(bucketRevisions)
+		prefix := []byte(serviceID + "/")
+		for k, _ := idx.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = idx.Next() {
+			raw := all.Get(k[len(prefix):])
+			if raw == nil {
+				continue
+			}
+			var r Revision
+			if err := json.Unmarshal(raw, &r); err != nil {
+				return fmt.Errorf("revision %x: decode: %w", k[len(prefix):], err)
+			}
+			revs = append(revs, r)
+		}
+		return nil
+	})
+	sort.Slice(revs, func(i, j int) bool { return revs[i].Seq > revs[j].Seq })
+	return revs, err
+}
+
+// Save is what a write records about itself in the revision log.
+type Save struct {
+	Actor  string
+	Action string
+	Note   string
+}
+
+// PutService validates and stores a service as published, appending a
+// revision. It returns false, and writes nothing, when the service is
+// unchanged apart from last_modified.
+func (s *Store) PutService(ctx context.Context, svc *Service, save Save) (bool, error) {
+	if errs := svc.Validate().Errors(); len(errs) > 0 {
+		return false, &ValidationError{ID: svc.ID, Problems: errs}
+	}
+	var changed bool
+	err := s.update(ctx, func(tx *bbolt.Tx) ([]string, error) {
+		var err error
+		changed, err = s.putService(tx, svc, save)
+		if err != nil || !changed {
+			return nil, err
+		}
+		return []string{svc.ID}, nil
+	})
+	return changed, err
+}
+
+// putService writes svc inside tx. last_modified keeps the publisher's value
+// when one came with the record, and otherwise moves to now.
+func (s *Store) putService(tx *bbolt.Tx, svc *Service, save Save) (bool, error) {
+	prev, err := getService(tx, svc.ID)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return false, err
+	}
+	changes := Diff(prev, svc)
+	if prev != nil && len(changes) == 0 {
+		return false, nil
+	}
+	stored := *svc
+	if stored.LastModified == "" || (prev != nil && stored.LastModified == prev.LastModified) {
+		stored.LastModified = s.now().UTC().Format(time.RFC3339)
+	}
+	raw, err := json.Marshal(&stored)
+	if err != nil {
+		return false, fmt.Errorf("encode service %s: %w", svc.ID, err)
+	}
+	if err := tx.Bucket(bucketServices).Put([]byte(svc.ID), raw); err != nil {
+		return false, err
+	}
+	if stored.Organization != nil && stored.Organization.ID != "" {
+		org := *stored.Organization
+		org.Services = nil
+		rawOrg, err := json.Marshal(&org)
+		if err != nil {
+			return false, fmt.Errorf("encode organization %s: %w", org.ID, err)
+		}
+		if err := tx.Bucket(bucketOrganizations).Put([]byte(org.ID), rawOrg); err != nil {
+			return false, err
+		}
+	}
+	action := save.Action
+	if action == "" {
+		action = ActionEdit
+	}
+	return true, s.appendRevision(tx, Revision{
+		ServiceID: svc.ID, Actor: save.Actor, Action: action, Note: save.Note,
+		Changes: changes, Snapshot: raw,
+	})
+}
+
+// AppendRevision records an event that changed no published field, such as
+// a rejected draft, so that the history still tells the whole story.
+func (s *Store) AppendRevision(ctx context.Context, r Revision) error {
+	return s.update(ctx, func(tx *bbolt.Tx) ([]string, error) {
+		return nil, s.appendRevision(tx, r)
+	})
+}
+
+func (s *Store) appendRevision(tx *bbolt.Tx, r Revision) error {
+	all := tx.Bucket(bucketRevisions)
+	seq, err := all.NextSequence()
+	if err != nil {
+		return err
+	}
+	r.Seq = seq
+	if r.At.IsZero() {
+		r.At = s.now().UTC()
+	}
+	if r.Changes == nil {
+		r.Changes = []FieldChange{}
+	}
+	raw, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("encode revision: %w", err)
+	}
+	key := be(seq)
+	if err := all.Put(key, raw); err != nil {
+		return err
+	}
+	return tx.Bucket(bucketServiceRevisions).Put(append([]byte(r.ServiceID+"/"), key...), nil)
+}
+
+// RestoreRevision publishes the snapshot of an earlier revision again; the
+// restore is itself a new revision.
+func (s *Store) RestoreRevision(ctx context.Context, serviceID string, seq uint64, actor string) error {
+	var snap Service
+	err := s.view(ctx, func(tx *bbolt.Tx) error {
+		raw := tx.Bucket(bucketRevisions).Get(be(seq))
+		if raw == nil {
+			return fmt.Errorf("revision %d: %w", seq, ErrNotFound)
+		}
+		var r Revision
+		if err := json.Unmarshal(raw, &r); err != nil {
+			return fmt.Errorf("revision %d: decode: %w", seq, err)
+		}
+		if r.ServiceID != serviceID || len(r.Snapshot) == 0 {
+			return fmt.Errorf("revision %d of service %s: %w", seq, serviceID, ErrNotFound)
+		}
+		return json.Unmarshal(r.Snapshot, &snap)
+	})
+	if err != nil {
+		return err
+	}
+	snap.LastModified = ""
+	_, err = s.PutService(ctx, &snap, Save{Actor: actor, Action: ActionRestore, Note: fmt.Sprintf("restored revision %d", seq)})
+	return err
+}
+
+// DeleteService removes a published service; its history stays.
+func (s *Store) DeleteService(ctx context.Context, id string, save Save) error {
+	return s.update(ctx, func(tx *bbolt.Tx) ([]string, error) {
+		prev, err := getService(tx, id)
+		if err != nil {
+			return nil, err
+		}
+		if err := tx.Bucket(bucketServices).Delete([]byte(id)); err != nil {
+			return nil, err
+		}
+		return []string{id}, s.appendRevision(tx, Revision{
+			ServiceID: id, Actor: save.Actor, Action: "delete", Note: save.Note, Changes: Diff(prev, nil),
+		})
+	})
+}
+
+// Backup writes a consistent copy of the whole store to w while others keep
+// reading and writing.
+func (s *Store) Backup(ctx context.Context, w io.Writer) (int64, error) {
+	var n int64
+	err := s.view(ctx, func(tx *bbolt.Tx) error {
+		var err error
+		n, err = tx.WriteTo(w)
+		return err
+	})
+	return n, err
+}
+
+// BackupFile writes a consistent copy to path, atomically: a crash leaves
+// either the old file or the whole new one.
+func (s *Store) BackupFile(ctx context.Context, path string) (int64, error) {
+	tmp := path + ".partial"
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return 0, fmt.Errorf("backup: %w", err)
+	}
+	n, err := s.Backup(ctx, f)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return 0, fmt.Errorf("backup to %s: %w", path, err)
+	}
+	return n, nil
+}
+
+func be(v uint64) []byte {
+	b := make([]byte, 8)
+	binary.BigEndian.PutUint64(b, v)
+	return b
+}
+
+func u64(b []byte) uint64 {
+	if len(b) != 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(b)
+}
