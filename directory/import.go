@@ -214,9 +214,8 @@ func (s *Store) rollbackImport(ctx context.Context) error {
 				return nil, err
 			}
 			if len(touched) == 0 {
-				// The generation must still move so an index built from the
-				// aborted rows is seen as stale.
-				touched = []string{}
+				// The generation must still move so that an index built from
+				// the aborted rows is seen as stale.
 				meta := tx.Bucket(bucketMeta)
 				return nil, meta.Put(keyGeneration, be(u64(meta.Get(keyGeneration))+1))
 			}

@@ -1,0 +1,309 @@
+package directory_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"go.etcd.io/bbolt"
+
+	"signpost/directory"
+)
+
+// MustOpen opens a store in a fresh temporary directory.
+func MustOpen(tb testing.TB) *directory.Store {
+	tb.Helper()
+	s, err := directory.Open(filepath.Join(tb.TempDir(), "signpost.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { s.Close() })
+	return s
+}
+
+func serviceN(i int) *directory.Service {
+	return &directory.Service{
+		ID:          fmt.Sprintf("00000000-0000-4000-8000-%012d", i),
+		Name:        fmt.Sprintf("Activity %d", i),
+		Status:      directory.StatusActive,
+		Description: "A friendly group.",
+	}
+}
+
+func TestPutServiceIsIdempotentAndRevisioned(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	var changes []directory.Change
+	s.Watch(func(c directory.Change) { changes = append(changes, c) })
+
+	svc := serviceN(1)
+	changed, err := s.PutService(ctx, svc, directory.Save{Actor: "admin@example.org", Action: directory.ActionCreate})
+	if err != nil || !changed {
+		t.Fatalf("first put: changed=%v err=%v", changed, err)
+	}
+	gen1, _ := s.Generation(ctx)
+
+	changed, err = s.PutService(ctx, serviceN(1), directory.Save{Actor: "admin@example.org"})
+	if err != nil || changed {
+		t.Fatalf("same put again: changed=%v err=%v, want unchanged", changed, err)
+	}
+	if gen, _ := s.Generation(ctx); gen != gen1 {
+		t.Fatalf("generation moved on a no-op write: %d → %d", gen1, gen)
+	}
+
+	edited := serviceN(1)
+	edited.Description = "A friendly walking group."
+	if _, err := s.PutService(ctx, edited, directory.Save{Actor: "provider@example.org", Action: directory.ActionEdit}); err != nil {
+		t.Fatal(err)
+	}
+	revs, err := s.Revisions(ctx, svc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(revs) != 2 {
+		t.Fatalf("want 2 revisions, got %d", len(revs))
+	}
+	latest := revs[0]
+	if latest.Action != directory.ActionEdit || latest.Actor != "provider@example.org" {
+		t.Errorf("latest revision = %s by %s", latest.Action, latest.Actor)
+	}
+	if len(latest.Changes) != 1 || latest.Changes[0].Path != "description" ||
+		latest.Changes[0].Old != "A friendly group." || latest.Changes[0].New != "A friendly walking group." {
+		t.Errorf("diff = %+v", latest.Changes)
+	}
+	if len(changes) != 2 || changes[1].ServiceIDs[0] != svc.ID || changes[1].Generation <= changes[0].Generation {
+		t.Errorf("watch saw %+v", changes)
+	}
+}
+
+func TestPutServiceRefusesInvalid(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	bad := serviceN(1)
+	bad.Email = "not-an-email"
+	_, err := s.PutService(ctx, bad, directory.Save{})
+	var verr *directory.ValidationError
+	if !errors.As(err, &verr) || !strings.Contains(err.Error(), "email") {
+		t.Fatalf("want a validation error naming email, got %v", err)
+	}
+	if _, err := s.Service(ctx, bad.ID); !errors.Is(err, directory.ErrNotFound) {
+		t.Fatalf("refused service was stored: %v", err)
+	}
+}
+
+func TestRestoreRevision(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	v1 := serviceN(1)
+	s.PutService(ctx, v1, directory.Save{Action: directory.ActionCreate})
+	v2 := serviceN(1)
+	v2.Name = "Renamed"
+	s.PutService(ctx, v2, directory.Save{})
+	revs, _ := s.Revisions(ctx, v1.ID)
+	first := revs[len(revs)-1]
+	if err := s.RestoreRevision(ctx, v1.ID, first.Seq, "admin"); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.Service(ctx, v1.ID)
+	if got.Name != v1.Name {
+		t.Fatalf("restored name = %q, want %q", got.Name, v1.Name)
+	}
+	revs, _ = s.Revisions(ctx, v1.ID)
+	if len(revs) != 3 || revs[0].Action != directory.ActionRestore {
+		t.Fatalf("restore should be a new revision, got %d revisions, latest %q", len(revs), revs[0].Action)
+	}
+	if err := s.RestoreRevision(ctx, "00000000-0000-4000-8000-000000000009", first.Seq, "admin"); !errors.Is(err, directory.ErrNotFound) {
+		t.Fatalf("restoring another service's revision: %v", err)
+	}
+}
+
+func TestReopenKeepsData(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "signpost.db")
+	s, err := directory.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.PutService(ctx, serviceN(7), directory.Save{})
+	gen, _ := s.Generation(ctx)
+	s.Close()
+
+	s, err = directory.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	got, err := s.Service(ctx, serviceN(7).ID)
+	if err != nil || got.Name != "Activity 7" {
+		t.Fatalf("after reopen: %v, %v", got, err)
+	}
+	if g, _ := s.Generation(ctx); g != gen {
+		t.Fatalf("generation after reopen = %d, want %d", g, gen)
+	}
+}
+
+func TestOpenRefusesNewerSchema(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "signpost.db")
+	s, err := directory.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	db, err := bbolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Update(func(tx *bbolt.Tx) error {
+		return tx.Bucket([]byte("meta")).Put([]byte("schema"), []byte{0, 0, 0, 0, 0, 0, 0, 99})
+	})
+	db.Close()
+
+	_, err = directory.Open(path)
+	if !errors.Is(err, directory.ErrNewerSchema) || !strings.Contains(err.Error(), "schema version 99") {
+		t.Fatalf("want a clear newer-schema error, got %v", err)
+	}
+}
+
+func TestImportAbortWritesNothing(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	existing := serviceN(1)
+	s.PutService(ctx, existing, directory.Save{})
+
+	imp, err := s.BeginImport(ctx, "big.ndjson", directory.Save{Actor: "cli"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := serviceN(1)
+	changed.Name = "Overwritten"
+	imp.Put(ctx, changed)
+	for i := 2; i < 1200; i++ { // several batches
+		if err := imp.Put(ctx, serviceN(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := imp.Abort(ctx); err != nil {
+		t.Fatal(err)
+	}
+	assertOnly(t, s, existing)
+}
+
+func TestInterruptedImportIsUndoneOnOpen(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "signpost.db")
+	s, err := directory.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	existing := serviceN(1)
+	s.PutService(ctx, existing, directory.Save{})
+	imp, _ := s.BeginImport(ctx, "big.ndjson", directory.Save{})
+	for i := 1; i < 1200; i++ {
+		svc := serviceN(i)
+		svc.Name += " (imported)"
+		imp.Put(ctx, svc)
+	}
+	// Simulate a crash: the process dies with batches committed but the
+	// import never finished.
+	s.Close()
+
+	s, err = directory.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	assertOnly(t, s, existing)
+	// And a new import can start.
+	imp, err = s.BeginImport(ctx, "again.ndjson", directory.Save{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	imp.Put(ctx, serviceN(2))
+	stats, err := imp.Commit(ctx)
+	if err != nil || stats.Written != 1 {
+		t.Fatalf("commit: %+v %v", stats, err)
+	}
+}
+
+func TestImportCommitAndReimport(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	run := func() directory.ImportStats {
+		imp, err := s.BeginImport(ctx, "file.json", directory.Save{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 1; i <= 600; i++ {
+			imp.Put(ctx, serviceN(i))
+		}
+		stats, err := imp.Commit(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return stats
+	}
+	if st := run(); st.Written != 600 || st.Unchanged != 0 {
+		t.Fatalf("first import: %+v", st)
+	}
+	gen, _ := s.Generation(ctx)
+	revs, _ := s.Revisions(ctx, serviceN(1).ID)
+	if st := run(); st.Written != 0 || st.Unchanged != 600 {
+		t.Fatalf("re-import: %+v", st)
+	}
+	if g, _ := s.Generation(ctx); g != gen {
+		t.Errorf("re-import moved the generation %d → %d", gen, g)
+	}
+	if again, _ := s.Revisions(ctx, serviceN(1).ID); len(again) != len(revs) {
+		t.Errorf("re-import added revisions: %d → %d", len(revs), len(again))
+	}
+	if n, _ := s.CountServices(ctx); n != 600 {
+		t.Fatalf("count = %d", n)
+	}
+}
+
+func assertOnly(t *testing.T, s *directory.Store, want *directory.Service) {
+	t.Helper()
+	ctx := context.Background()
+	n, _ := s.CountServices(ctx)
+	if n != 1 {
+		t.Fatalf("want only the service from before the import, have %d services", n)
+	}
+	got, err := s.Service(ctx, want.ID)
+	if err != nil || got.Name != want.Name {
+		t.Fatalf("service before the import: got %v, %v", got, err)
+	}
+	revs, _ := s.Revisions(ctx, want.ID)
+	if len(revs) != 1 {
+		t.Fatalf("import revisions were not undone: %d revisions", len(revs))
+	}
+	if revs2, _ := s.Revisions(ctx, serviceN(2).ID); len(revs2) != 0 {
+		t.Fatalf("revisions of aborted rows remain: %d", len(revs2))
+	}
+}
+
+func TestBackupIsAConsistentStore(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	for i := 1; i <= 50; i++ {
+		s.PutService(ctx, serviceN(i), directory.Save{})
+	}
+	path := filepath.Join(t.TempDir(), "backup.db")
+	if _, err := s.BackupFile(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path + ".partial"); !os.IsNotExist(err) {
+		t.Errorf("partial file left behind")
+	}
+	b, err := directory.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if n, _ := b.CountServices(ctx); n != 50 {
+		t.Fatalf("backup holds %d services, want 50", n)
+	}
+}
