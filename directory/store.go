@@ -25,6 +25,15 @@ var (
 	bucketServiceRevisions = []byte("service_revisions")
 	bucketImportUndo       = []byte("import_undo")
 
+	// Buckets of the people-facing features: suggested corrections,
+	// moderated drafts, accounts and their sessions, shortlists.
+	bucketCorrections = []byte("corrections")
+	bucketDrafts      = []byte("drafts")
+	bucketAccounts    = []byte("accounts")
+	bucketSessions    = []byte("sessions")
+	bucketShortlists  = []byte("shortlists")
+	bucketShares      = []byte("shares")
+
 	keySchema        = []byte("schema")
 	keyGeneration    = []byte("generation")
 	keyImportPending = []byte("import_pending")
@@ -36,6 +45,15 @@ var migrations = []func(tx *bbolt.Tx) error{
 	// 1: the initial layout.
 	func(tx *bbolt.Tx) error {
 		for _, b := range [][]byte{bucketServices, bucketOrganizations, bucketRevisions, bucketServiceRevisions, bucketImportUndo} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return fmt.Errorf("create bucket %s: %w", b, err)
+			}
+		}
+		return nil
+	},
+	// 2: corrections, drafts, accounts, sessions, shortlists and share links.
+	func(tx *bbolt.Tx) error {
+		for _, b := range [][]byte{bucketCorrections, bucketDrafts, bucketAccounts, bucketSessions, bucketShortlists, bucketShares} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return fmt.Errorf("create bucket %s: %w", b, err)
 			}

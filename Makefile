@@ -1,0 +1,52 @@
+# Signpost. `make run` serves the sample directory; `make test` is what CI runs.
+GO      ?= go
+BIN     := bin/signpost
+DATA    ?= ./var
+ADDR    ?= 127.0.0.1:8080
+FUZZTIME ?= 30s
+
+.PHONY: all build run test vet fmt-check bench fuzz fuzz-ci fuzz-each load clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/signpost
+
+run: build
+	./$(BIN) serve --addr $(ADDR) --data $(DATA)
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.ci/*')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+test: fmt-check vet
+	$(GO) test -count=1 ./...
+	$(MAKE) fuzz-ci
+
+# Benchmarks print figures; they never fail on a time. See BENCHMARKS.md.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1x -timeout 30m ./engine/...
+
+# Every fuzz target for FUZZTIME each (default 30s); `make fuzz-ci` runs each briefly.
+# Crashers land in the package's testdata/fuzz and become regression tests.
+fuzz:
+	@$(MAKE) --no-print-directory fuzz-each FUZZTIME=$(FUZZTIME)
+
+fuzz-ci:
+	@$(MAKE) --no-print-directory fuzz-each FUZZTIME=3s
+
+fuzz-each:
+	@found=0; \
+	for dir in $$($(GO) list -f '{{.Dir}}' ./...); do \
+	  for target in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$dir/*_test.go 2>/dev/null | sed 's/^func //'); do \
+	    found=1; echo "fuzz: $$target in $${dir#$$PWD/} for $(FUZZTIME)"; \
+	    $(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) $$dir || exit 1; \
+	  done; \
+	done; \
+	[ $$found = 1 ] || echo "fuzz: no fuzz targets yet"
+
+clean:
+	rm -rf bin
