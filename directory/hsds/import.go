@@ -1,0 +1,211 @@
+package hsds
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"signpost/directory"
+)
+
+// MaxListedProblems is how many problems an import report spells out; the
+// rest are counted.
+const MaxListedProblems = 50
+
+// Store is what an import needs of the store.
+type Store interface {
+	BeginImport(ctx context.Context, source string, save directory.Save) (*directory.Import, error)
+}
+
+// ImportOptions tune one import.
+type ImportOptions struct {
+	DryRun bool
+	Actor  string
+	// Progress, when set, receives a line every so often on long files.
+	Progress io.Writer
+}
+
+// ImportReport says what an import found and did.
+type ImportReport struct {
+	Source    string
+	Records   int
+	Written   int
+	Unchanged int
+	Warnings  []string
+	// Problems lists the first MaxListedProblems problems; ProblemCount
+	// counts them all.
+	Problems     []string
+	ProblemCount int
+}
+
+// ErrRefused means the file held invalid records and nothing was written.
+var ErrRefused = errors.New("refused")
+
+// ImportFile imports one HSDS file or CSV datapackage directory.
+func ImportFile(ctx context.Context, st Store, path string, opts ImportOptions) (*ImportReport, error) {
+	return Import(ctx, st, path, func() (*Reader, error) { return Open(path) }, opts)
+}
+
+// Import imports the records open yields, as a unit: it reads them once to
+// validate every record, and only when all are valid reads them again to
+// write. Reading twice keeps memory flat on a file of any size; the store's
+// import journal keeps the write all-or-nothing.
+func Import(ctx context.Context, st Store, source string, open func() (*Reader, error), opts ImportOptions) (*ImportReport, error) {
+	rep := &ImportReport{Source: source}
+	last, err := validatePass(ctx, open, rep, opts)
+	if err != nil {
+		return rep, err
+	}
+	if rep.ProblemCount > 0 {
+		return rep, fmt.Errorf("%s: %d problem(s) in %d record(s); nothing was imported: %w", source, rep.ProblemCount, rep.Records, ErrRefused)
+	}
+	if opts.DryRun {
+		return rep, nil
+	}
+	if err := writePass(ctx, st, open, last, rep, opts); err != nil {
+		return rep, err
+	}
+	return rep, nil
+}
+
+// validatePass checks every record and returns, for each id, the index of
+// its last occurrence: duplicates within a file are allowed and the last
+// wins.
+func validatePass(ctx context.Context, open func() (*Reader, error), rep *ImportReport, opts ImportOptions) (map[string]int, error) {
+	r, err := open()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	last := map[string]int{}
+	progress := newProgress(opts.Progress, "checked")
+	for rec, err := range r.All() {
+		if err != nil {
+			return nil, err
+		}
+		if rep.Records%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		rep.Records++
+		progress.tick(rep.Records)
+		if rec.Err != nil {
+			rep.addProblems(rec.Index, rec.Service, rec.Err)
+			continue
+		}
+		problems := rec.Service.Validate()
+		if errs := problems.Errors(); len(errs) > 0 {
+			rep.addProblems(rec.Index, rec.Service, &directory.ValidationError{Record: rec.Index, ID: rec.Service.ID, Problems: errs})
+		}
+		for _, w := range problems.Warnings() {
+			rep.Warnings = append(rep.Warnings, (&directory.ValidationError{Record: rec.Index, ID: rec.Service.ID, Problems: directory.Problems{w}}).Error())
+		}
+		if prev, dup := last[rec.Service.ID]; dup {
+			rep.Warnings = append(rep.Warnings, fmt.Sprintf("record %d (id %s): same id as record %d; the later record wins", rec.Index, rec.Service.ID, prev))
+		}
+		last[rec.Service.ID] = rec.Index
+	}
+	progress.done(rep.Records)
+	return last, nil
+}
+
+func writePass(ctx context.Context, st Store, open func() (*Reader, error), last map[string]int, rep *ImportReport, opts ImportOptions) error {
+	r, err := open()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	imp, err := st.BeginImport(ctx, rep.Source, directory.Save{Actor: opts.Actor, Action: directory.ActionImport})
+	if err != nil {
+		return err
+	}
+	progress := newProgress(opts.Progress, "written")
+	n := 0
+	for rec, err := range r.All() {
+		if err == nil {
+			err = ctx.Err()
+		}
+		if err == nil && rec.Err != nil {
+			err = fmt.Errorf("record %d changed between reads: %w", rec.Index, rec.Err)
+		}
+		if err != nil {
+			return errors.Join(err, imp.Abort(context.WithoutCancel(ctx)))
+		}
+		n++
+		progress.tick(n)
+		if last[rec.Service.ID] != rec.Index {
+			continue // a later record with the same id wins
+		}
+		if err := imp.Put(ctx, rec.Service); err != nil {
+			return errors.Join(err, imp.Abort(context.WithoutCancel(ctx)))
+		}
+	}
+	stats, err := imp.Commit(ctx)
+	if err != nil {
+		return errors.Join(err, imp.Abort(context.WithoutCancel(ctx)))
+	}
+	progress.done(n)
+	rep.Written, rep.Unchanged = stats.Written, stats.Unchanged
+	return nil
+}
+
+func (rep *ImportReport) addProblems(index int, svc *directory.Service, err error) {
+	var verr *directory.ValidationError
+	if errors.As(err, &verr) {
+		if verr.Record == 0 {
+			verr.Record = index
+		}
+		if verr.ID == "" && svc != nil {
+			verr.ID = svc.ID
+		}
+		for _, p := range verr.Problems {
+			rep.addProblem(verr.Prefix() + p.String())
+		}
+		return
+	}
+	id := ""
+	if svc != nil {
+		id = svc.ID
+	}
+	rep.addProblem((&directory.ValidationError{Record: index, ID: id}).Prefix() + err.Error())
+}
+
+func (rep *ImportReport) addProblem(msg string) {
+	rep.ProblemCount++
+	if len(rep.Problems) < MaxListedProblems {
+		rep.Problems = append(rep.Problems, msg)
+	}
+}
+
+// progress prints a line at most every two seconds on long jobs.
+type progress struct {
+	w     io.Writer
+	verb  string
+	start time.Time
+	last  time.Time
+}
+
+func newProgress(w io.Writer, verb string) *progress {
+	now := time.Now()
+	return &progress{w: w, verb: verb, start: now, last: now}
+}
+
+func (p *progress) tick(n int) {
+	if p.w == nil || n%1000 != 0 {
+		return
+	}
+	if now := time.Now(); now.Sub(p.last) >= 2*time.Second {
+		p.last = now
+		fmt.Fprintf(p.w, "%s %d records (%.0f/s)\n", p.verb, n, float64(n)/now.Sub(p.start).Seconds())
+	}
+}
+
+func (p *progress) done(n int) {
+	if p.w == nil || time.Since(p.start) < 2*time.Second {
+		return
+	}
+	fmt.Fprintf(p.w, "%s %d records in %s\n", p.verb, n, time.Since(p.start).Round(100*time.Millisecond))
+}
