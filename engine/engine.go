@@ -1,0 +1,475 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+
+	"signpost/directory"
+)
+
+// Engine answers searches and matches over the store's published services.
+// It is safe for concurrent use.
+type Engine struct {
+	dir string
+	src Source
+	cfg config
+
+	// writeMu serialises the writers: Apply and Rebuild.
+	writeMu sync.Mutex
+
+	// stateMu guards the swap of text and tab by Rebuild. Queries hold it
+	// for reading for their whole run, so a rebuild never closes an index
+	// under a running query.
+	stateMu sync.RWMutex
+	text    *textIndex
+	tab     *table
+}
+
+// config is what the options set.
+type config struct {
+	logger   *slog.Logger
+	progress io.Writer
+	now      func() time.Time
+	batch    int
+}
+
+// Option changes how Open behaves.
+type Option func(*config)
+
+// WithLogger sends the engine's log lines (rebuild started and done, why)
+// to l. The default discards them.
+func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
+
+// WithProgress writes rebuild progress lines to w (the CLI passes stderr).
+func WithProgress(w io.Writer) Option { return func(c *config) { c.progress = w } }
+
+// WithClock sets the clock used to judge whether a listing's assurance is
+// out of date (tests pin it).
+func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
+
+// Open opens the text index in dir and loads the filter table from src. The
+// index is rebuilt from src when it is missing, unreadable, written by a
+// different mapping, or recorded a generation other than the store's.
+// dir must be the engine's own folder: Open refuses to replace a non-empty
+// folder that does not hold a Bleve index.
+func Open(dir string, src Source, opts ...Option) (*Engine, error) {
+	cfg := config{
+		logger:   slog.New(slog.DiscardHandler),
+		progress: io.Discard,
+		now:      time.Now,
+		batch:    2000,
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	e := &Engine{dir: dir, src: src, cfg: cfg}
+	ctx := context.Background()
+
+	gen, err := src.Generation(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("open engine: read store generation: %w", err)
+	}
+	reason, err := e.openExisting(ctx, gen)
+	if err != nil {
+		return nil, fmt.Errorf("open engine: %w", err)
+	}
+	if reason == "" {
+		return e, nil
+	}
+	cfg.logger.Info("rebuilding the search index", "dir", dir, "reason", reason)
+	fmt.Fprintf(cfg.progress, "search index: rebuilding (%s)\n", reason)
+	if err := e.Rebuild(ctx); err != nil {
+		return nil, fmt.Errorf("open engine: %w", err)
+	}
+	return e, nil
+}
+
+// openExisting opens the index in dir and, when it is current, loads the
+// table. It returns why a rebuild is needed, or "" when none is.
+func (e *Engine) openExisting(ctx context.Context, storeGen uint64) (string, error) {
+	if _, err := os.Stat(filepath.Join(e.dir, "index_meta.json")); errors.Is(err, os.ErrNotExist) {
+		return "no index in " + e.dir, nil
+	}
+	idx, err := bleve.Open(e.dir)
+	if err != nil {
+		return fmt.Sprintf("the index could not be opened: %v", err), nil
+	}
+	ti, err := newTextIndex(idx)
+	if err != nil {
+		idx.Close()
+		return "", err
+	}
+	gen, schema, err := ti.recorded()
+	switch {
+	case err != nil:
+		idx.Close()
+		return fmt.Sprintf("the index is unreadable: %v", err), nil
+	case schema != textSchema:
+		idx.Close()
+		return fmt.Sprintf("the index was built by another version (%q)", schema), nil
+	case gen != storeGen:
+		idx.Close()
+		return fmt.Sprintf("the index is at generation %d, the store at %d", gen, storeGen), nil
+	}
+	tab := newTable()
+	var rows []row
+	err = e.src.EachService(ctx, func(s *directory.Service) error {
+		rows = append(rows, makeRow(s))
+		if len(rows) == 4096 {
+			tab.apply(rows, nil)
+			rows = rows[:0]
+		}
+		return nil
+	})
+	if err != nil {
+		idx.Close()
+		return "", fmt.Errorf("load services: %w", err)
+	}
+	tab.apply(rows, nil)
+	e.text, e.tab = ti, tab
+	return "", nil
+}
+
+// Close closes the text index.
+func (e *Engine) Close() error {
+	e.writeMu.Lock()
+	defer e.writeMu.Unlock()
+	e.stateMu.Lock()
+	defer e.stateMu.Unlock()
+	if e.text == nil {
+		return nil
+	}
+	err := e.text.idx.Close()
+	e.text = nil
+	if err != nil {
+		return fmt.Errorf("close search index: %w", err)
+	}
+	return nil
+}
+
+// Rebuild builds the text index and the table afresh from the store, in a
+// new folder beside dir, and swaps them in when complete. Queries keep
+// being answered from the old ones meanwhile; writes wait.
+func (e *Engine) Rebuild(ctx context.Context) error {
+	e.writeMu.Lock()
+	defer e.writeMu.Unlock()
+
+	start := time.Now()
+	// The generation is read before the services: if a write lands in
+	// between, the recorded generation is older than the content and the
+	// next start rebuilds once more, which is harmless; the other order
+	// could record a generation the index does not hold.
+	gen, err := e.src.Generation(ctx)
+	if err != nil {
+		return fmt.Errorf("rebuild: read store generation: %w", err)
+	}
+	if err := checkOwnFolder(e.dir); err != nil {
+		return fmt.Errorf("rebuild: %w", err)
+	}
+	tmp := e.dir + ".rebuild"
+	if err := os.RemoveAll(tmp); err != nil {
+		return fmt.Errorf("rebuild: clear %s: %w", tmp, err)
+	}
+	idx, err := bleve.NewUsing(tmp, newMapping(), scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return fmt.Errorf("rebuild: create index in %s: %w", tmp, err)
+	}
+	tab := newTable()
+	count, err := e.fill(ctx, idx, tab, gen, start)
+	if err == nil {
+		err = compact(ctx, idx)
+	}
+	if cerr := idx.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("close new index: %w", cerr)
+	}
+	if err != nil {
+		os.RemoveAll(tmp)
+		return fmt.Errorf("rebuild: %w", err)
+	}
+
+	// Swap: close the old index, move the new folder into place, reopen.
+	e.stateMu.Lock()
+	defer e.stateMu.Unlock()
+	if e.text != nil {
+		if err := e.text.idx.Close(); err != nil {
+			return fmt.Errorf("rebuild: close old index: %w", err)
+		}
+		e.text = nil
+	}
+	if err := os.RemoveAll(e.dir); err != nil {
+		return fmt.Errorf("rebuild: remove old index %s: %w", e.dir, err)
+	}
+	if err := os.Rename(tmp, e.dir); err != nil {
+		return fmt.Errorf("rebuild: move new index into %s: %w", e.dir, err)
+	}
+	reopened, err := bleve.Open(e.dir)
+	if err != nil {
+		return fmt.Errorf("rebuild: reopen %s: %w", e.dir, err)
+	}
+	ti, err := newTextIndex(reopened)
+	if err != nil {
+		reopened.Close()
+		return fmt.Errorf("rebuild: %w", err)
+	}
+	e.text, e.tab = ti, tab
+	took := time.Since(start)
+	rate := float64(count) / took.Seconds()
+	fmt.Fprintf(e.cfg.progress, "search index: %d services in %s (%.0f/s)\n", count, took.Round(time.Millisecond), rate)
+	e.cfg.logger.Info("search index rebuilt", "services", count, "took", took, "generation", gen)
+	return nil
+}
+
+// fill reads every service into the new index and table.
+func (e *Engine) fill(ctx context.Context, idx bleve.Index, tab *table, gen uint64, start time.Time) (int, error) {
+	batch := idx.NewBatch()
+	rows := make([]row, 0, e.cfg.batch)
+	count := 0
+	flush := func() error {
+		if err := idx.Batch(batch); err != nil {
+			return fmt.Errorf("index batch: %w", err)
+		}
+		batch.Reset()
+		tab.apply(rows, nil)
+		rows = rows[:0]
+		return nil
+	}
+	err := e.src.EachService(ctx, func(s *directory.Service) error {
+		if err := batch.Index(s.ID, textDoc(s)); err != nil {
+			return fmt.Errorf("index service %s: %w", s.ID, err)
+		}
+		rows = append(rows, makeRow(s))
+		count++
+		if len(rows) < e.cfg.batch {
+			return nil
+		}
+		if err := flush(); err != nil {
+			return err
+		}
+		if count%20000 == 0 {
+			fmt.Fprintf(e.cfg.progress, "search index: %d services (%.0f/s)\n", count, float64(count)/time.Since(start).Seconds())
+		}
+		return nil
+	})
+	if err != nil {
+		return count, fmt.Errorf("read services: %w", err)
+	}
+	// The generation goes in with the last batch: an index that holds it
+	// holds every service before it.
+	setRecorded(batch, gen)
+	return count, flush()
+}
+
+// compact merges the index's segments into one: a freshly built index has
+// a dozen, and each costs every query 1–2%.
+func compact(ctx context.Context, idx bleve.Index) error {
+	adv, err := idx.Advanced()
+	if err != nil {
+		return fmt.Errorf("compact: %w", err)
+	}
+	s, ok := adv.(*scorch.Scorch)
+	if !ok {
+		return nil
+	}
+	if err := s.ForceMerge(ctx, nil); err != nil {
+		return fmt.Errorf("compact: %w", err)
+	}
+	return nil
+}
+
+// checkOwnFolder refuses to let a rebuild delete a folder that is not a
+// search index: a mistyped --data must not cost anyone their files.
+func checkOwnFolder(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) || (err == nil && len(entries) == 0) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read %s: %w", dir, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "index_meta.json")); err != nil {
+		return fmt.Errorf("%s is not empty and holds no search index; refusing to replace it", dir)
+	}
+	return nil
+}
+
+// Apply brings the index and table up to date with one committed store
+// write. Register it with the store's Watch; it returns once the change is
+// searchable. A failure leaves the recorded generation behind the store's,
+// so the next start rebuilds.
+func (e *Engine) Apply(ctx context.Context, ch directory.Change) error {
+	e.writeMu.Lock()
+	defer e.writeMu.Unlock()
+	e.stateMu.RLock()
+	defer e.stateMu.RUnlock()
+	if e.text == nil {
+		return errors.New("apply change: engine is closed")
+	}
+	batch := e.text.idx.NewBatch()
+	var upserts []row
+	var deletes []string
+	for _, id := range ch.ServiceIDs {
+		s, err := e.src.Service(ctx, id)
+		switch {
+		case errors.Is(err, directory.ErrNotFound):
+			batch.Delete(id)
+			deletes = append(deletes, id)
+		case err != nil:
+			return fmt.Errorf("apply change %d: %w", ch.Generation, err)
+		default:
+			if err := batch.Index(id, textDoc(s)); err != nil {
+				return fmt.Errorf("apply change %d: index service %s: %w", ch.Generation, id, err)
+			}
+			upserts = append(upserts, makeRow(s))
+		}
+	}
+	setRecorded(batch, ch.Generation)
+	if err := e.text.idx.Batch(batch); err != nil {
+		return fmt.Errorf("apply change %d: %w", ch.Generation, err)
+	}
+	e.tab.apply(upserts, deletes)
+	return nil
+}
+
+// Report says whether the store, the text index and the table agree.
+type Report struct {
+	StoreGeneration uint64
+	IndexGeneration uint64
+	StoreCount      int
+	IndexCount      int
+	TableCount      int
+	// Missing are in the store but not the index; Extra in the index but
+	// not the store. Both sorted.
+	Missing []string
+	Extra   []string
+}
+
+// OK reports whether nothing drifted.
+func (r Report) OK() bool {
+	return r.StoreGeneration == r.IndexGeneration && len(r.Missing) == 0 && len(r.Extra) == 0 &&
+		r.StoreCount == r.IndexCount && r.StoreCount == r.TableCount
+}
+
+// String is the report as `signpost check` prints it.
+func (r Report) String() string {
+	status := "in step"
+	if !r.OK() {
+		status = "DRIFT: run `signpost reindex`"
+	}
+	s := fmt.Sprintf("store: %d services at generation %d\nindex: %d services at generation %d\ntable: %d services\n%s",
+		r.StoreCount, r.StoreGeneration, r.IndexCount, r.IndexGeneration, r.TableCount, status)
+	if len(r.Missing) > 0 {
+		s += fmt.Sprintf("\nmissing from the index (%d): %s", len(r.Missing), preview(r.Missing))
+	}
+	if len(r.Extra) > 0 {
+		s += fmt.Sprintf("\nin the index but not the store (%d): %s", len(r.Extra), preview(r.Extra))
+	}
+	return s
+}
+
+func preview(ids []string) string {
+	const max = 10
+	if len(ids) <= max {
+		return fmt.Sprint(ids)
+	}
+	return fmt.Sprintf("%v and %d more", ids[:max], len(ids)-max)
+}
+
+// Check compares the store with the text index and the table.
+func (e *Engine) Check(ctx context.Context) (Report, error) {
+	e.writeMu.Lock()
+	defer e.writeMu.Unlock()
+	e.stateMu.RLock()
+	defer e.stateMu.RUnlock()
+	if e.text == nil {
+		return Report{}, errors.New("check: engine is closed")
+	}
+	var r Report
+	var err error
+	if r.StoreGeneration, err = e.src.Generation(ctx); err != nil {
+		return r, fmt.Errorf("check: read store generation: %w", err)
+	}
+	if r.IndexGeneration, _, err = e.text.recorded(); err != nil {
+		return r, fmt.Errorf("check: %w", err)
+	}
+	var storeIDs []string
+	err = e.src.EachService(ctx, func(s *directory.Service) error {
+		storeIDs = append(storeIDs, s.ID)
+		return nil
+	})
+	if err != nil {
+		return r, fmt.Errorf("check: read services: %w", err)
+	}
+	slices.Sort(storeIDs)
+	indexIDs, err := e.text.allIDs()
+	if err != nil {
+		return r, fmt.Errorf("check: %w", err)
+	}
+	r.StoreCount, r.IndexCount, r.TableCount = len(storeIDs), len(indexIDs), len(e.tab.ids())
+	r.Missing, r.Extra = diffSorted(storeIDs, indexIDs)
+	return r, nil
+}
+
+// diffSorted returns what is only in a and only in b.
+func diffSorted(a, b []string) (onlyA, onlyB []string) {
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		switch {
+		case j == len(b) || (i < len(a) && a[i] < b[j]):
+			onlyA = append(onlyA, a[i])
+			i++
+		case i == len(a) || b[j] < a[i]:
+			onlyB = append(onlyB, b[j])
+			j++
+		default:
+			i++
+			j++
+		}
+	}
+	return onlyA, onlyB
+}
+
+// allIDs lists every document id in the text index, sorted.
+func (ti *textIndex) allIDs() ([]string, error) {
+	adv, err := ti.idx.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("list index ids: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("list index ids: %w", err)
+	}
+	defer r.Close()
+	dr, err := r.DocIDReaderAll()
+	if err != nil {
+		return nil, fmt.Errorf("list index ids: %w", err)
+	}
+	defer dr.Close()
+	var ids []string
+	for {
+		iid, err := dr.Next()
+		if err != nil {
+			return nil, fmt.Errorf("list index ids: %w", err)
+		}
+		if iid == nil {
+			break
+		}
+		id, err := r.ExternalID(iid)
+		if err != nil {
+			return nil, fmt.Errorf("list index ids: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids, nil
+}

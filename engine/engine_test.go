@@ -1,0 +1,215 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"signpost/directory"
+)
+
+func ids(res *Results) []string {
+	var out []string
+	for _, it := range res.Items {
+		out = append(out, it.Service.ID)
+	}
+	return out
+}
+
+func TestOpenRebuildsWhenIndexMissingOrStale(t *testing.T) {
+	ctx := context.Background()
+	src := newMemSource(genServices(50, 1)...)
+	dir := t.TempDir() + "/index"
+
+	var progress bytes.Buffer
+	e, err := Open(dir, src, WithProgress(&progress))
+	if err != nil {
+		t.Fatalf("first Open: %v", err)
+	}
+	if !strings.Contains(progress.String(), "rebuilding (no index") {
+		t.Errorf("first open progress = %q, want a rebuild because there is no index", progress.String())
+	}
+	e.Close()
+
+	t.Run("current index is reused", func(t *testing.T) {
+		progress.Reset()
+		e, err := Open(dir, src, WithProgress(&progress))
+		if err != nil {
+			t.Fatalf("Open: %v", err)
+		}
+		defer e.Close()
+		if progress.Len() != 0 {
+			t.Errorf("progress = %q, want no rebuild", progress.String())
+		}
+		res, err := e.Search(ctx, Query{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total == 0 {
+			t.Error("no services found after reopening")
+		}
+	})
+
+	t.Run("store moved on while closed", func(t *testing.T) {
+		src.put(mk("new-one", "Late Night Chess Club", "Chess for night owls"))
+		progress.Reset()
+		e, err := Open(dir, src, WithProgress(&progress))
+		if err != nil {
+			t.Fatalf("Open: %v", err)
+		}
+		defer e.Close()
+		if !strings.Contains(progress.String(), "the index is at generation 1, the store at 2") {
+			t.Errorf("progress = %q, want a rebuild naming both generations", progress.String())
+		}
+		res, err := e.Search(ctx, Query{Text: "chess"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Contains(ids(res), "new-one") {
+			t.Errorf("chess search = %v, want new-one", ids(res))
+		}
+	})
+
+	t.Run("index folder deleted", func(t *testing.T) {
+		if err := os.RemoveAll(dir); err != nil {
+			t.Fatal(err)
+		}
+		e, err := Open(dir, src)
+		if err != nil {
+			t.Fatalf("Open: %v", err)
+		}
+		defer e.Close()
+		rep, err := e.Check(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !rep.OK() || rep.IndexCount != 51 {
+			t.Errorf("after rebuild, check = %+v, want 51 services in step", rep)
+		}
+	})
+
+	t.Run("garbage in the index folder", func(t *testing.T) {
+		if err := os.WriteFile(filepath.Join(dir, "index_meta.json"), []byte("{not json"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		e, err := Open(dir, src)
+		if err != nil {
+			t.Fatalf("Open over a broken index: %v", err)
+		}
+		defer e.Close()
+		if rep, _ := e.Check(ctx); !rep.OK() {
+			t.Errorf("check = %v", rep)
+		}
+	})
+}
+
+func TestOpenRefusesToReplaceAForeignFolder(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "precious.txt"), []byte("keep me"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Open(dir, newMemSource(genServices(3, 1)...))
+	if err == nil || !strings.Contains(err.Error(), "holds no search index; refusing to replace it") {
+		t.Fatalf("Open over a folder of other files: err = %v, want a refusal", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "precious.txt")); err != nil {
+		t.Errorf("the folder's file is gone: %v", err)
+	}
+}
+
+func TestApplyMakesWritesSearchableAtOnce(t *testing.T) {
+	ctx := context.Background()
+	src := newMemSource(genServices(30, 2)...)
+	e, _ := mustOpen(t, src)
+
+	// Insert.
+	ch := src.put(mk("quilt", "Patchwork Quilting Circle", "Sew a quilt together", needs("lonely"), atKm(0, 0)))
+	if err := e.Apply(ctx, ch); err != nil {
+		t.Fatalf("Apply insert: %v", err)
+	}
+	res, err := e.Search(ctx, Query{Text: "quilting"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(res); !slices.Equal(got, []string{"quilt"}) {
+		t.Fatalf("after insert, quilting = %v, want [quilt]", got)
+	}
+
+	// Update: the text and the filters both follow.
+	ch = src.put(mk("quilt", "Patchwork Quilting Circle", "Sew a quilt together", needs("money"), atKm(0, 0)))
+	if err := e.Apply(ctx, ch); err != nil {
+		t.Fatalf("Apply update: %v", err)
+	}
+	res, _ = e.Search(ctx, Query{Text: "quilting", Needs: []string{"lonely"}})
+	if res.Total != 0 {
+		t.Errorf("after update, quilting+lonely total = %d, want 0", res.Total)
+	}
+	res, _ = e.Search(ctx, Query{Text: "quilting", Needs: []string{"money"}})
+	if res.Total != 1 {
+		t.Errorf("after update, quilting+money total = %d, want 1", res.Total)
+	}
+
+	// Delete.
+	ch = src.delete("quilt")
+	if err := e.Apply(ctx, ch); err != nil {
+		t.Fatalf("Apply delete: %v", err)
+	}
+	// (Other listings may still match "quilting" as a misspelling, now
+	// that no listing holds the word.)
+	res, _ = e.Search(ctx, Query{Text: "quilting", Size: MaxSize})
+	if slices.Contains(ids(res), "quilt") {
+		t.Errorf("after delete, quilting = %v, still has quilt", ids(res))
+	}
+
+	rep, err := e.Check(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.OK() || rep.IndexGeneration != rep.StoreGeneration {
+		t.Errorf("check after applies = %v", rep)
+	}
+}
+
+func TestCheckReportsDrift(t *testing.T) {
+	ctx := context.Background()
+	src := newMemSource(genServices(10, 3)...)
+	e, _ := mustOpen(t, src)
+
+	// A write the engine never heard of.
+	src.put(mk("unheard", "Unheard Of Group", "Nobody told the index"))
+	rep, err := e.Check(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.OK() {
+		t.Fatalf("check = %v, want drift", rep)
+	}
+	if !slices.Equal(rep.Missing, []string{"unheard"}) || len(rep.Extra) != 0 {
+		t.Errorf("missing = %v, extra = %v; want [unheard], []", rep.Missing, rep.Extra)
+	}
+	if rep.StoreGeneration != 2 || rep.IndexGeneration != 1 {
+		t.Errorf("generations = store %d, index %d; want 2, 1", rep.StoreGeneration, rep.IndexGeneration)
+	}
+	if !strings.Contains(rep.String(), "DRIFT") {
+		t.Errorf("report text %q does not say DRIFT", rep.String())
+	}
+
+	if err := e.Rebuild(ctx); err != nil {
+		t.Fatalf("Rebuild: %v", err)
+	}
+	if rep, _ := e.Check(ctx); !rep.OK() {
+		t.Errorf("after Rebuild, check = %v", rep)
+	}
+}
+
+func TestApplyUnknownDeleteIsHarmless(t *testing.T) {
+	src := newMemSource(genServices(5, 4)...)
+	e, _ := mustOpen(t, src)
+	if err := e.Apply(context.Background(), directory.Change{Generation: 2, ServiceIDs: []string{"never-was"}}); err != nil {
+		t.Fatalf("Apply of a delete for an unknown id: %v", err)
+	}
+}

@@ -1,0 +1,143 @@
+package engine
+
+import (
+	"fmt"
+	"math"
+	"math/bits"
+	"strings"
+	"time"
+
+	"signpost/directory"
+)
+
+// ReasonKind says what a reason is about, so pages can style or group them.
+type ReasonKind string
+
+// The reason kinds, in the order they appear on a result: what matched,
+// how to get there, practical facts, then warnings.
+const (
+	ReasonNeed       ReasonKind = "need"        // "Helps with: money worries and debt; feeling low"
+	ReasonInterest   ReasonKind = "interest"    // "You said you enjoy: gardening"
+	ReasonActivity   ReasonKind = "activity"    // "Kind of activity: peer support group"
+	ReasonText       ReasonKind = "text"        // "Matches what you typed"
+	ReasonDistance   ReasonKind = "distance"    // "1.2 km away"
+	ReasonOnline     ReasonKind = "online"      // "Online"
+	ReasonPhone      ReasonKind = "phone"       // "By phone"
+	ReasonFree       ReasonKind = "free"        // "Free"
+	ReasonDays       ReasonKind = "days"        // "Tuesdays and Thursdays"
+	ReasonAccess     ReasonKind = "access"      // "Accessibility: wheelchair"
+	ReasonCapacity   ReasonKind = "capacity"    // "Full at the moment"
+	ReasonNotChecked ReasonKind = "not-checked" // "Not checked since March 2025"
+)
+
+// Reason is one plain-English line saying why a result is there, or what
+// to know about it.
+type Reason struct {
+	Kind ReasonKind `json:"kind"`
+	Text string     `json:"text"`
+}
+
+func (p *plan) reasons(t *table, c cand, assured time.Time) []Reason {
+	var out []Reason
+	add := func(k ReasonKind, text string) { out = append(out, Reason{Kind: k, Text: text}) }
+	slot := c.slot
+	if m := t.needs[slot] & p.needs; m != 0 {
+		add(ReasonNeed, "Helps with: "+termLabels(directory.Needs, m))
+	}
+	if m := t.interests[slot] & p.interests; m != 0 {
+		add(ReasonInterest, "You said you enjoy: "+termLabels(directory.Interests, m))
+	}
+	if m := t.activities[slot] & p.activities; m != 0 {
+		add(ReasonActivity, "Kind of activity: "+termLabels(directory.Activities, uint32(m)))
+	}
+	if p.hasText && c.text > 0 {
+		add(ReasonText, "Matches what you typed")
+	}
+	if p.q.HasPoint && !math.IsNaN(c.dist) {
+		add(ReasonDistance, formatDistance(c.dist))
+	}
+	deliv := t.delivery[slot]
+	switch {
+	case deliv&deliveryBit(directory.DeliveryOnline) != 0:
+		add(ReasonOnline, "Online")
+	case deliv&deliveryBit(directory.DeliveryPhone) != 0 && deliv&deliveryBit(directory.DeliveryInPerson) == 0:
+		add(ReasonPhone, "By phone")
+	}
+	if t.flags[slot]&flagFree != 0 {
+		add(ReasonFree, "Free")
+	}
+	if d := formatDays(t.days[slot]); d != "" {
+		add(ReasonDays, d)
+	}
+	if len(p.access) > 0 {
+		add(ReasonAccess, "Accessibility: "+strings.Join(p.access, " "))
+	}
+	switch t.capacity[slot] {
+	case capacityIndex(directory.CapacityWaitingList):
+		add(ReasonCapacity, directory.CapacityWaitingList.Label())
+	case capacityIndex(directory.CapacityFull):
+		add(ReasonCapacity, directory.CapacityFull.Label())
+	case capacityIndex(directory.CapacityPaused):
+		add(ReasonCapacity, directory.CapacityPaused.Label())
+	}
+	switch a := t.assured[slot]; {
+	case a == neverAssured:
+		add(ReasonNotChecked, "Not checked yet")
+	case a < p.staleBefore:
+		add(ReasonNotChecked, "Not checked since "+assured.UTC().Format("January 2006"))
+	}
+	return out
+}
+
+// termLabels lists the lower-cased labels of the terms in mask, in
+// vocabulary order, joined by semicolons.
+func termLabels(vocab []directory.Term, mask uint32) string {
+	var labels []string
+	for m := mask; m != 0; m &= m - 1 {
+		i := bits.TrailingZeros32(m)
+		if i < len(vocab) {
+			labels = append(labels, strings.ToLower(vocab[i].Label))
+		}
+	}
+	return strings.Join(labels, "; ")
+}
+
+// formatDistance writes a distance the way people say it: metres to the
+// nearest 10 under 1 km, one decimal under 10 km, whole kilometres beyond.
+func formatDistance(m float64) string {
+	switch {
+	case m < 995:
+		return fmt.Sprintf("%d m away", int(math.Round(m/10)*10))
+	case m < 9950:
+		return fmt.Sprintf("%.1f km away", m/1000)
+	default:
+		return fmt.Sprintf("%.0f km away", m/1000)
+	}
+}
+
+var dayPlurals = []string{"Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays"}
+
+// formatDays writes a day mask as "Tuesdays and Thursdays", "Weekdays",
+// "Weekends" or "Every day"; "" when there is no schedule.
+func formatDays(mask uint8) string {
+	switch mask {
+	case 0:
+		return ""
+	case 0b1111111:
+		return "Every day"
+	case 0b0011111:
+		return "Weekdays"
+	case 0b1100000:
+		return "Weekends"
+	}
+	var names []string
+	for i, n := range dayPlurals {
+		if mask&(1<<i) != 0 {
+			names = append(names, n)
+		}
+	}
+	if len(names) == 1 {
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}

@@ -1,0 +1,557 @@
+package engine
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/bits"
+	"slices"
+	"strings"
+	"time"
+
+	"signpost/directory"
+)
+
+// Results is one page of ranked services with exact totals and facets.
+type Results struct {
+	// Total counts every service that matched, on all pages.
+	Total int
+	// Page (1-based) and Size are those used, after defaults.
+	Page, Size int
+	Items      []Result
+	Facets     Facets
+}
+
+// Result is one service with the score it got and why.
+type Result struct {
+	// Service is the engine's copy; treat it as read-only.
+	Service    *directory.Service
+	Score      float64
+	Components Components
+	// DistanceM is the distance to the nearest physical location, when a
+	// point was given and the service has one; nil otherwise (online-only,
+	// or no place known).
+	DistanceM *float64
+	Reasons   []Reason
+}
+
+// Components are the parts of a score: Score = Text + Need + Interest +
+// Activity + Near − Penalty. See weights.go.
+type Components struct {
+	Text     float64
+	Need     float64
+	Interest float64
+	Activity float64
+	Near     float64
+	Penalty  float64
+}
+
+// Facets count, over every service that matched the query (not only the
+// page), how many have each term, are free and offer each delivery mode.
+type Facets struct {
+	Needs      []FacetCount // every need, in vocabulary order
+	Interests  []FacetCount
+	Activities []FacetCount
+	Delivery   []FacetCount // in-person, online, phone
+	Free       int
+}
+
+// FacetCount is one facet value.
+type FacetCount struct {
+	Code  string
+	Label string
+	Count int
+}
+
+// mode says whether needs, interests and activity types filter or score.
+type mode int
+
+const (
+	modeSearch mode = iota
+	modeMatch
+)
+
+// Search answers the site's search and /api/v1/services: every need,
+// interest and activity type asked for must hold, and typed words must
+// match. Results rank per DESIGN.md.
+func (e *Engine) Search(ctx context.Context, q Query) (*Results, error) {
+	return e.run(ctx, q, modeSearch)
+}
+
+// Match answers the matcher and /api/v1/match: needs, interests, activity
+// types and typed words are soft. A service is kept when it meets at least
+// one of them (or nothing of the kind was asked) and the more it meets the
+// higher it ranks. The other filters (place and radius, age, day, cost,
+// delivery, accessibility, language) still hold.
+func (e *Engine) Match(ctx context.Context, q Query) (*Results, error) {
+	return e.run(ctx, q, modeMatch)
+}
+
+// plan is a query compiled against the table's column encoding.
+type plan struct {
+	mode mode
+	q    Query
+
+	needs, interests     uint32
+	activities           uint16
+	nNeeds, nInt, nAct   int
+	soft                 bool // Match: some need, interest, activity or text was asked
+	mustFlags            uint8
+	days, delivery       uint8
+	inPersonOnly         bool
+	age                  float64
+	hasAge               bool
+	lang                 string
+	access               []string
+	point                geoPoint
+	nearOnlineEquivalent float64
+	staleBefore          int64 // unix seconds; assured earlier than this is stale
+	hasText              bool
+	maxText              float64
+	textScore            []float32 // by slot, Match with text only
+	capPenalty           [4]float64
+}
+
+// validate checks a Query built by code rather than ParseQuery, and fills
+// in defaults.
+func (q Query) validate() (Query, error) {
+	if q.HasPoint {
+		if math.IsNaN(q.Lat) || q.Lat < -90 || q.Lat > 90 {
+			return q, fieldErr("lat", "must be between -90 and 90, not %g", q.Lat)
+		}
+		if math.IsNaN(q.Lon) || q.Lon < -180 || q.Lon > 180 {
+			return q, fieldErr("lon", "must be between -180 and 180, not %g", q.Lon)
+		}
+	}
+	if math.IsNaN(q.RadiusM) || q.RadiusM < 0 || q.RadiusM > MaxRadiusM {
+		return q, fieldErr("proximity", "must be between 0 and %d metres, not %g", MaxRadiusM, q.RadiusM)
+	}
+	for _, c := range []struct {
+		field string
+		codes []string
+		vocab []directory.Term
+	}{{"need", q.Needs, directory.Needs}, {"interest", q.Interests, directory.Interests}, {"activity", q.Activities, directory.Activities}} {
+		for _, code := range c.codes {
+			if termIndex(c.vocab, code) < 0 {
+				return q, fieldErr(c.field, "unknown code %q", code)
+			}
+		}
+	}
+	if q.Age != nil && (*q.Age < 0 || *q.Age > maxAge) {
+		return q, fieldErr("age", "must be from 0 to %d, not %d", maxAge, *q.Age)
+	}
+	if q.Day != "" && dayBit(q.Day) == 0 {
+		return q, fieldErr("day", "must be one of MO, TU, WE, TH, FR, SA, SU, not %q", q.Day)
+	}
+	if q.Delivery != "" && !q.Delivery.Valid() {
+		return q, fieldErr("delivery", "must be online, in-person or phone, not %q", q.Delivery)
+	}
+	switch q.Sort {
+	case "":
+		q.Sort = SortBest
+	case SortBest, SortNearest:
+	default:
+		return q, fieldErr("sort", "must be best or nearest, not %q", q.Sort)
+	}
+	if q.Page == 0 {
+		q.Page = 1
+	}
+	if q.Page < 0 {
+		return q, fieldErr("page", "must be 1 or more, not %d", q.Page)
+	}
+	if q.Size == 0 {
+		q.Size = DefaultSize
+	}
+	if q.Size < 0 || q.Size > MaxSize {
+		return q, fieldErr("per_page", "must be from 1 to %d, not %d", MaxSize, q.Size)
+	}
+	return q, nil
+}
+
+func (e *Engine) compile(q Query, m mode) *plan {
+	p := &plan{
+		mode:       m,
+		q:          q,
+		needs:      termMask(directory.Needs, q.Needs),
+		interests:  termMask(directory.Interests, q.Interests),
+		activities: uint16(termMask(directory.Activities, q.Activities)),
+		mustFlags:  flagLive | flagActive,
+		lang:       strings.ToLower(strings.TrimSpace(q.Language)),
+		access:     words(q.Accessibility),
+	}
+	p.nNeeds, p.nInt, p.nAct = bits.OnesCount32(p.needs), bits.OnesCount32(p.interests), bits.OnesCount16(p.activities)
+	if q.Free {
+		p.mustFlags |= flagFree
+	}
+	if q.Day != "" {
+		p.days = dayBit(q.Day)
+	}
+	if q.Delivery != "" {
+		p.delivery = deliveryBit(q.Delivery)
+		p.inPersonOnly = q.Delivery == directory.DeliveryInPerson
+	}
+	if q.Age != nil {
+		p.age, p.hasAge = float64(*q.Age), true
+	}
+	if q.HasPoint {
+		p.point = newGeoPoint(q.Lat, q.Lon)
+		p.nearOnlineEquivalent = WeightNear * math.Exp(-OnlineEquivalentM/NearScaleM)
+	}
+	p.staleBefore = e.cfg.now().Add(-AssuredFor).Unix()
+	p.capPenalty = [4]float64{0, PenaltyWaitingList, PenaltyFull, PenaltyFull}
+	return p
+}
+
+// cand is a service that passed every filter, with what ranking needs.
+type cand struct {
+	slot  uint32
+	score float64
+	dist  float64 // NaN when none
+	text  float64 // normalised text relevance, 0..1
+}
+
+func (e *Engine) run(ctx context.Context, q Query, m mode) (*Results, error) {
+	q, err := q.validate()
+	if err != nil {
+		return nil, err
+	}
+	e.stateMu.RLock()
+	defer e.stateMu.RUnlock()
+	if e.text == nil {
+		return nil, errors.New("search: engine is closed")
+	}
+	p := e.compile(q, m)
+
+	var hits []textHit
+	if strings.TrimSpace(q.Text) != "" {
+		hits, p.hasText, err = e.text.search(ctx, q.Text)
+		if err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		for _, h := range hits {
+			p.maxText = math.Max(p.maxText, h.score)
+		}
+	}
+	p.soft = m == modeMatch && (p.nNeeds+p.nInt+p.nAct > 0 || p.hasText)
+
+	t := e.tab
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+
+	keep := q.Page * q.Size
+	top := newTopK(keep, p.less(t))
+	var f facetCounter
+	visit := func(slot uint32, text float64) {
+		c, ok := p.eval(t, slot, text)
+		if !ok {
+			return
+		}
+		f.add(t, slot)
+		top.push(c)
+	}
+	switch {
+	case p.hasText && m == modeSearch:
+		// Only text hits can match: visit them and nothing else.
+		for _, h := range hits {
+			if slot, ok := t.slotOf[h.id]; ok {
+				visit(slot, h.score/p.maxText)
+			}
+		}
+	case p.hasText:
+		p.textScore = make([]float32, len(t.flags))
+		for _, h := range hits {
+			if slot, ok := t.slotOf[h.id]; ok {
+				p.textScore[slot] = float32(h.score / p.maxText)
+			}
+		}
+		for slot := range t.flags {
+			visit(uint32(slot), float64(p.textScore[slot]))
+		}
+	default:
+		for slot := range t.flags {
+			visit(uint32(slot), 0)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	res := &Results{Total: f.total, Page: q.Page, Size: q.Size, Facets: f.facets()}
+	ranked := top.sorted()
+	from := min((q.Page-1)*q.Size, len(ranked))
+	for _, c := range ranked[from:] {
+		res.Items = append(res.Items, p.result(t, c))
+	}
+	return res, nil
+}
+
+// eval applies every filter to one slot and scores it. text is the
+// normalised text relevance (0 when the words did not match it).
+func (p *plan) eval(t *table, slot uint32, text float64) (cand, bool) {
+	fl := t.flags[slot]
+	if fl&p.mustFlags != p.mustFlags {
+		return cand{}, false
+	}
+	needs, ints, acts := t.needs[slot], t.interests[slot], t.activities[slot]
+	if p.mode == modeSearch {
+		if needs&p.needs != p.needs || ints&p.interests != p.interests || acts&p.activities != p.activities {
+			return cand{}, false
+		}
+	} else if p.soft && text == 0 && needs&p.needs == 0 && ints&p.interests == 0 && acts&p.activities == 0 {
+		return cand{}, false
+	}
+	if t.days[slot]&p.days != p.days || t.delivery[slot]&p.delivery != p.delivery {
+		return cand{}, false
+	}
+	if p.hasAge && (p.age < t.minAge[slot] || p.age > t.maxAge[slot]) {
+		return cand{}, false
+	}
+	if p.lang != "" || len(p.access) > 0 || p.q.OrganizationID != "" || !p.q.ModifiedAfter.IsZero() || len(p.q.TaxonomyTermIDs) > 0 {
+		ri := &t.rows[slot]
+		if (p.lang != "" && !ri.speaks(p.lang)) ||
+			(len(p.access) > 0 && !ri.hasAccess(p.access)) ||
+			(p.q.OrganizationID != "" && ri.orgID != p.q.OrganizationID) ||
+			(!p.q.ModifiedAfter.IsZero() && !ri.modified.After(p.q.ModifiedAfter)) ||
+			(len(p.q.TaxonomyTermIDs) > 0 && !ri.hasTermIDs(p.q.TaxonomyTermIDs)) {
+			return cand{}, false
+		}
+	}
+
+	c := cand{slot: slot, dist: math.NaN(), text: text}
+	var near float64
+	if p.q.HasPoint {
+		if p.q.RadiusM > 0 {
+			// Online services, and services with no physical location,
+			// pass a radius unless in-person was asked for.
+			remote := !p.inPersonOnly && (t.delivery[slot]&deliveryBit(directory.DeliveryOnline) != 0 || fl&flagPhysical == 0)
+			if remote {
+				c.dist = t.nearestM(slot, p.point, math.Inf(1))
+			} else {
+				c.dist = t.nearestM(slot, p.point, p.q.RadiusM)
+				if !(c.dist <= p.q.RadiusM) {
+					return cand{}, false
+				}
+			}
+		} else {
+			c.dist = t.nearestM(slot, p.point, math.Inf(1))
+		}
+		switch {
+		case !math.IsNaN(c.dist):
+			near = WeightNear * math.Exp(-c.dist/NearScaleM)
+		case t.delivery[slot]&(deliveryBit(directory.DeliveryOnline)|deliveryBit(directory.DeliveryPhone)) != 0:
+			near = p.nearOnlineEquivalent
+		}
+	}
+	c.score = p.components(t, slot, text, near).total()
+	return c, true
+}
+
+// components scores one slot; near is already computed by eval.
+func (p *plan) components(t *table, slot uint32, text, near float64) Components {
+	var cp Components
+	if p.hasText {
+		cp.Text = WeightText * text
+	}
+	if p.nNeeds > 0 {
+		cp.Need = WeightNeed * float64(bits.OnesCount32(t.needs[slot]&p.needs)) / float64(p.nNeeds)
+	}
+	if p.nInt > 0 {
+		cp.Interest = WeightInterest * float64(bits.OnesCount32(t.interests[slot]&p.interests)) / float64(p.nInt)
+	}
+	if p.nAct > 0 {
+		cp.Activity = WeightActivity * float64(bits.OnesCount16(t.activities[slot]&p.activities)) / float64(p.nAct)
+	}
+	cp.Near = near
+	cp.Penalty = p.capPenalty[t.capacity[slot]]
+	if t.assured[slot] < p.staleBefore {
+		cp.Penalty += PenaltyNotAssured
+	}
+	return cp
+}
+
+func (c Components) total() float64 {
+	return c.Text + c.Need + c.Interest + c.Activity + c.Near - c.Penalty
+}
+
+// less reports whether a ranks before b: by score (or distance, for
+// SortNearest), then distance, name and id, so that the order is total and
+// pages never overlap or skip.
+func (p *plan) less(t *table) func(a, b cand) bool {
+	byDist := func(a, b cand) int {
+		an, bn := math.IsNaN(a.dist), math.IsNaN(b.dist)
+		switch {
+		case an && bn:
+			return 0
+		case an:
+			return 1
+		case bn:
+			return -1
+		}
+		return cmp.Compare(a.dist, b.dist)
+	}
+	byScore := func(a, b cand) int { return cmp.Compare(b.score, a.score) }
+	primary, secondary := byScore, byDist
+	if p.q.Sort == SortNearest && p.q.HasPoint {
+		primary, secondary = byDist, byScore
+	}
+	return func(a, b cand) bool {
+		if c := primary(a, b); c != 0 {
+			return c < 0
+		}
+		if c := secondary(a, b); c != 0 {
+			return c < 0
+		}
+		ra, rb := &t.rows[a.slot], &t.rows[b.slot]
+		if c := strings.Compare(ra.sortName, rb.sortName); c != 0 {
+			return c < 0
+		}
+		return ra.id < rb.id
+	}
+}
+
+// topK keeps the best k candidates seen, in a heap whose root is the worst
+// kept, so a pass over n candidates costs O(n log k) and no large slice.
+type topK struct {
+	k    int
+	less func(a, b cand) bool
+	h    []cand
+}
+
+func newTopK(k int, less func(a, b cand) bool) *topK {
+	return &topK{k: k, less: less, h: make([]cand, 0, min(k, 1024))}
+}
+
+func (t *topK) push(c cand) {
+	if len(t.h) < t.k {
+		t.h = append(t.h, c)
+		t.up(len(t.h) - 1)
+		return
+	}
+	if t.k == 0 || !t.less(c, t.h[0]) {
+		return
+	}
+	t.h[0] = c
+	t.down(0)
+}
+
+// worse orders the heap: the root is the candidate that ranks last.
+func (t *topK) worse(i, j int) bool { return t.less(t.h[j], t.h[i]) }
+
+func (t *topK) up(i int) {
+	for i > 0 {
+		parent := (i - 1) / 2
+		if !t.worse(i, parent) {
+			return
+		}
+		t.h[i], t.h[parent] = t.h[parent], t.h[i]
+		i = parent
+	}
+}
+
+func (t *topK) down(i int) {
+	n := len(t.h)
+	for {
+		l := 2*i + 1
+		if l >= n {
+			return
+		}
+		w := l
+		if r := l + 1; r < n && t.worse(r, l) {
+			w = r
+		}
+		if !t.worse(w, i) {
+			return
+		}
+		t.h[i], t.h[w] = t.h[w], t.h[i]
+		i = w
+	}
+}
+
+// sorted returns the kept candidates best first.
+func (t *topK) sorted() []cand {
+	out := slices.Clone(t.h)
+	slices.SortFunc(out, func(a, b cand) int {
+		if t.less(a, b) {
+			return -1
+		}
+		if t.less(b, a) {
+			return 1
+		}
+		return 0
+	})
+	return out
+}
+
+// facetCounter counts facets over every matching slot.
+type facetCounter struct {
+	total      int
+	needs      [32]int
+	interests  [32]int
+	activities [16]int
+	delivery   [3]int
+	free       int
+}
+
+func (f *facetCounter) add(t *table, slot uint32) {
+	f.total++
+	for m := t.needs[slot]; m != 0; m &= m - 1 {
+		f.needs[bits.TrailingZeros32(m)]++
+	}
+	for m := t.interests[slot]; m != 0; m &= m - 1 {
+		f.interests[bits.TrailingZeros32(m)]++
+	}
+	for m := t.activities[slot]; m != 0; m &= m - 1 {
+		f.activities[bits.TrailingZeros16(m)]++
+	}
+	d := t.delivery[slot]
+	for i := range f.delivery {
+		if d&(1<<i) != 0 {
+			f.delivery[i]++
+		}
+	}
+	if t.flags[slot]&flagFree != 0 {
+		f.free++
+	}
+}
+
+func (f *facetCounter) facets() Facets {
+	counts := func(vocab []directory.Term, n []int) []FacetCount {
+		out := make([]FacetCount, len(vocab))
+		for i, term := range vocab {
+			out[i] = FacetCount{Code: term.Code, Label: term.Label, Count: n[i]}
+		}
+		return out
+	}
+	fs := Facets{
+		Needs:      counts(directory.Needs, f.needs[:]),
+		Interests:  counts(directory.Interests, f.interests[:]),
+		Activities: counts(directory.Activities, f.activities[:]),
+		Free:       f.free,
+	}
+	for _, d := range directory.Deliveries {
+		fs.Delivery = append(fs.Delivery, FacetCount{Code: string(d), Label: d.Label(), Count: f.delivery[bits.TrailingZeros8(deliveryBit(d))]})
+	}
+	return fs
+}
+
+// result builds the full Result for a candidate on the page.
+func (p *plan) result(t *table, c cand) Result {
+	ri := &t.rows[c.slot]
+	r := Result{Service: ri.svc, Score: c.score}
+	var near float64
+	if p.q.HasPoint {
+		switch {
+		case !math.IsNaN(c.dist):
+			d := c.dist
+			r.DistanceM = &d
+			near = WeightNear * math.Exp(-d/NearScaleM)
+		case t.delivery[c.slot]&(deliveryBit(directory.DeliveryOnline)|deliveryBit(directory.DeliveryPhone)) != 0:
+			near = p.nearOnlineEquivalent
+		}
+	}
+	r.Components = p.components(t, c.slot, c.text, near)
+	r.Reasons = p.reasons(t, c, time.Unix(t.assured[c.slot], 0))
+	return r
+}

@@ -1,0 +1,400 @@
+package engine
+
+import (
+	"math"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"signpost/directory"
+)
+
+// table is the in-memory, column-shaped copy of everything that filters and
+// scores. Bleve answers only "which services match these words, how well";
+// every other question is a pass over these columns, which is many times
+// faster than asking Bleve (see the issue's measurements and BENCHMARKS.md).
+//
+// Each service has a slot; the hot columns below are indexed by slot and
+// hold small fixed-size values, so a full pass over 100k services touches a
+// few megabytes. Term sets are bit masks (bit i = the i-th term of the
+// vocabulary in directory.Needs, Interests, Activities), so "has every
+// asked need" is one AND and a compare, and facets count set bits.
+//
+// Concurrency: readers hold mu.RLock for one query's pass (a few
+// milliseconds); Apply prepares rows outside the lock and holds mu.Lock
+// only to store them, so neither side waits long. Row values (including
+// the *directory.Service) are never mutated once stored, only replaced.
+type table struct {
+	mu sync.RWMutex
+
+	slotOf map[string]uint32
+	// freeSlots are slots of deleted services, reused by the next insert so
+	// the columns do not grow under churn.
+	freeSlots []uint32
+	live      int
+
+	flags      []uint8
+	needs      []uint32
+	interests  []uint32
+	activities []uint16
+	days       []uint8 // bit 0 = MO … bit 6 = SU
+	delivery   []uint8 // deliveryBit of each mode
+	minAge     []float64
+	maxAge     []float64
+	capacity   []uint8    // capacityIndex
+	assured    []int64    // unix seconds of assured_date; neverAssured when none
+	point      []geoPoint // first physical location; valid when flagPhysical
+	rows       []rowInfo  // the colder per-service values
+}
+
+// neverAssured marks a listing nobody has confirmed: older than any date.
+const neverAssured = math.MinInt64
+
+// capacityIndex numbers the capacity states for the penalty table in plan:
+// 0 accepting (or not said), 1 waiting list, 2 full, 3 paused.
+func capacityIndex(c directory.Capacity) uint8 {
+	switch c {
+	case directory.CapacityWaitingList:
+		return 1
+	case directory.CapacityFull:
+		return 2
+	case directory.CapacityPaused:
+		return 3
+	}
+	return 0
+}
+
+// Row flags.
+const (
+	flagLive     uint8 = 1 << iota // the slot holds a service
+	flagActive                     // status is active
+	flagFree                       // no cost option above zero
+	flagPhysical                   // at least one physical location with coordinates
+)
+
+// rowInfo holds what is read only for rows that passed the hot filters, or
+// for the page being returned.
+type rowInfo struct {
+	svc      *directory.Service
+	id       string
+	sortName string     // case-folded name, for the stable tie-break
+	morePts  []geoPoint // physical locations after the first
+	modified time.Time  // zero: unknown
+	orgID    string
+	langs    []string // lower-case codes and names; empty means English
+	access   string   // lower-case accessibility notes of all locations
+	termIDs  []string // every attached taxonomy term id, sorted
+}
+
+// row is one service's values for every column, built outside the lock.
+type row struct {
+	flags      uint8
+	needs      uint32
+	interests  uint32
+	activities uint16
+	days       uint8
+	delivery   uint8
+	minAge     float64
+	maxAge     float64
+	capacity   uint8
+	assured    int64
+	point      geoPoint
+	info       rowInfo
+}
+
+func newTable() *table {
+	return &table{slotOf: map[string]uint32{}}
+}
+
+func deliveryBit(d directory.Delivery) uint8 {
+	switch d {
+	case directory.DeliveryInPerson:
+		return 1
+	case directory.DeliveryOnline:
+		return 2
+	case directory.DeliveryPhone:
+		return 4
+	}
+	return 0
+}
+
+func dayBit(code string) uint8 {
+	if i := slices.Index(directory.Weekdays, code); i >= 0 {
+		return 1 << i
+	}
+	return 0
+}
+
+func termMask(vocab []directory.Term, codes []string) uint32 {
+	var m uint32
+	for _, c := range codes {
+		if i := termIndex(vocab, c); i >= 0 {
+			m |= 1 << i
+		}
+	}
+	return m
+}
+
+// makeRow computes every column of one service.
+func makeRow(s *directory.Service) row {
+	r := row{
+		flags:      flagLive,
+		needs:      termMask(directory.Needs, s.TermCodes(directory.TaxonomyNeeds)),
+		interests:  termMask(directory.Interests, s.TermCodes(directory.TaxonomyInterests)),
+		activities: uint16(termMask(directory.Activities, s.TermCodes(directory.TaxonomyActivities))),
+		minAge:     math.Inf(-1),
+		maxAge:     math.Inf(1),
+	}
+	if s.Status == directory.StatusActive {
+		r.flags |= flagActive
+	}
+	if s.Free() {
+		r.flags |= flagFree
+	}
+	for _, d := range s.Days() {
+		r.days |= dayBit(d)
+	}
+	for _, d := range s.DeliveryModes() {
+		r.delivery |= deliveryBit(d)
+	}
+	if s.MinimumAge != nil {
+		r.minAge = *s.MinimumAge
+	}
+	if s.MaximumAge != nil {
+		r.maxAge = *s.MaximumAge
+	}
+	pts := s.PhysicalPoints()
+	if len(pts) > 0 {
+		r.flags |= flagPhysical
+		r.point = newGeoPoint(pts[0].Lat, pts[0].Lon)
+		for _, p := range pts[1:] {
+			r.info.morePts = append(r.info.morePts, newGeoPoint(p.Lat, p.Lon))
+		}
+	}
+	r.info.svc = s
+	r.info.id = s.ID
+	r.info.sortName = strings.ToLower(s.Name)
+	r.capacity = capacityIndex(s.Capacity)
+	r.assured = neverAssured
+	if at, ok := s.Assured(); ok {
+		r.assured = at.Unix()
+	}
+	r.info.modified, _ = parseTime(s.LastModified)
+	r.info.orgID = s.OrganizationID
+	if r.info.orgID == "" && s.Organization != nil {
+		r.info.orgID = s.Organization.ID
+	}
+	r.info.langs = serviceLanguages(s)
+	r.info.access = accessibilityText(s)
+	for _, a := range s.Attributes {
+		id := a.TaxonomyTermID
+		if id == "" && a.TaxonomyTerm != nil {
+			id = a.TaxonomyTerm.ID
+		}
+		if id != "" && !slices.Contains(r.info.termIDs, id) {
+			r.info.termIDs = append(r.info.termIDs, id)
+		}
+	}
+	slices.Sort(r.info.termIDs)
+	return r
+}
+
+// serviceLanguages lists the lower-case codes and names of the languages the
+// service and its locations work in.
+func serviceLanguages(s *directory.Service) []string {
+	var out []string
+	add := func(ls []directory.Language) {
+		for _, l := range ls {
+			for _, v := range []string{l.Code, l.Name} {
+				v = strings.ToLower(strings.TrimSpace(v))
+				if v != "" && !slices.Contains(out, v) {
+					out = append(out, v)
+				}
+			}
+		}
+	}
+	add(s.Languages)
+	for _, sal := range s.ServiceAtLocations {
+		if sal.Location != nil {
+			add(sal.Location.Languages)
+		}
+	}
+	return out
+}
+
+// accessibilityText joins the accessibility notes of every location.
+func accessibilityText(s *directory.Service) string {
+	var b strings.Builder
+	for _, sal := range s.ServiceAtLocations {
+		if sal.Location == nil {
+			continue
+		}
+		for _, a := range sal.Location.Accessibility {
+			b.WriteString(a.Description)
+			b.WriteByte(' ')
+			b.WriteString(a.Details)
+			b.WriteByte(' ')
+		}
+	}
+	return strings.ToLower(b.String())
+}
+
+// speaks reports whether a row works in the language named by want (lower
+// case). A service that names no language is taken to work in English.
+func (ri *rowInfo) speaks(want string) bool {
+	if len(ri.langs) == 0 {
+		return want == "en" || want == "eng" || want == "english"
+	}
+	return slices.Contains(ri.langs, want)
+}
+
+// hasAccess reports whether every word of want appears in the row's
+// accessibility notes.
+func (ri *rowInfo) hasAccess(words []string) bool {
+	for _, w := range words {
+		if !strings.Contains(ri.access, w) {
+			return false
+		}
+	}
+	return true
+}
+
+func (ri *rowInfo) hasTermIDs(ids []string) bool {
+	for _, id := range ids {
+		if _, ok := slices.BinarySearch(ri.termIDs, id); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// upsert stores rows and removes the services with the given ids, under
+// one short write lock.
+func (t *table) apply(upserts []row, deletes []string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, id := range deletes {
+		t.remove(id)
+	}
+	for i := range upserts {
+		t.put(&upserts[i])
+	}
+}
+
+func (t *table) put(r *row) {
+	slot, ok := t.slotOf[r.info.id]
+	if !ok {
+		if n := len(t.freeSlots); n > 0 {
+			slot = t.freeSlots[n-1]
+			t.freeSlots = t.freeSlots[:n-1]
+		} else {
+			slot = uint32(len(t.flags))
+			t.grow()
+		}
+		t.slotOf[r.info.id] = slot
+		t.live++
+	}
+	t.flags[slot] = r.flags
+	t.needs[slot] = r.needs
+	t.interests[slot] = r.interests
+	t.activities[slot] = r.activities
+	t.days[slot] = r.days
+	t.delivery[slot] = r.delivery
+	t.minAge[slot] = r.minAge
+	t.maxAge[slot] = r.maxAge
+	t.capacity[slot] = r.capacity
+	t.assured[slot] = r.assured
+	t.point[slot] = r.point
+	t.rows[slot] = r.info
+}
+
+func (t *table) grow() {
+	t.flags = append(t.flags, 0)
+	t.needs = append(t.needs, 0)
+	t.interests = append(t.interests, 0)
+	t.activities = append(t.activities, 0)
+	t.days = append(t.days, 0)
+	t.delivery = append(t.delivery, 0)
+	t.minAge = append(t.minAge, 0)
+	t.maxAge = append(t.maxAge, 0)
+	t.capacity = append(t.capacity, 0)
+	t.assured = append(t.assured, 0)
+	t.point = append(t.point, geoPoint{})
+	t.rows = append(t.rows, rowInfo{})
+}
+
+func (t *table) remove(id string) {
+	slot, ok := t.slotOf[id]
+	if !ok {
+		return
+	}
+	delete(t.slotOf, id)
+	t.flags[slot] = 0
+	t.rows[slot] = rowInfo{}
+	t.freeSlots = append(t.freeSlots, slot)
+	t.live--
+}
+
+// ids returns the ids of every service in the table, sorted.
+func (t *table) ids() []string {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	out := make([]string, 0, len(t.slotOf))
+	for id := range t.slotOf {
+		out = append(out, id)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// geoPoint is a position in radians with its latitude's cosine computed
+// once, so that a distance costs two sines, a square root and an arcsine.
+type geoPoint struct{ lat, lon, cosLat float64 }
+
+// earthRadiusM is the mean Earth radius (IUGG), as orb's geo package uses
+// for haversine distances.
+const earthRadiusM = 6371008.8
+
+func newGeoPoint(latDeg, lonDeg float64) geoPoint {
+	lat := latDeg * math.Pi / 180
+	return geoPoint{lat: lat, lon: lonDeg * math.Pi / 180, cosLat: math.Cos(lat)}
+}
+
+// distanceM is the haversine great-circle distance in metres.
+func (p geoPoint) distanceM(q geoPoint) float64 {
+	sLat := math.Sin((q.lat - p.lat) / 2)
+	sLon := math.Sin((q.lon - p.lon) / 2)
+	a := sLat*sLat + p.cosLat*q.cosLat*sLon*sLon
+	if a > 1 {
+		a = 1
+	}
+	return 2 * earthRadiusM * math.Asin(math.Sqrt(a))
+}
+
+// latGapM is a lower bound of the distance between p and q: the distance
+// along a meridian between their latitudes. It lets a radius filter skip
+// most rows without trigonometry.
+func (p geoPoint) latGapM(q geoPoint) float64 {
+	return math.Abs(q.lat-p.lat) * earthRadiusM
+}
+
+// nearestM returns the distance from q to the slot's nearest physical
+// location, or NaN when it has none. Rows whose first location is further
+// than limitM along a meridian, and that have no other location, return
+// +Inf without the full computation; pass +Inf to always compute.
+func (t *table) nearestM(slot uint32, q geoPoint, limitM float64) float64 {
+	if t.flags[slot]&flagPhysical == 0 {
+		return math.NaN()
+	}
+	more := t.rows[slot].morePts
+	p := t.point[slot]
+	if len(more) == 0 && p.latGapM(q) > limitM {
+		return math.Inf(1)
+	}
+	d := p.distanceM(q)
+	for _, m := range more {
+		d = math.Min(d, m.distanceM(q))
+	}
+	return d
+}

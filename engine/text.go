@@ -1,0 +1,282 @@
+package engine
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"signpost/directory"
+)
+
+// The text index holds only what free-text search needs: a name field, one
+// body field with every other searchable word, and the keys of the
+// service's Signpost terms. Nothing is stored (the table and the store
+// hold the values), which keeps the index small and quick to build.
+const (
+	fieldName  = "name"
+	fieldBody  = "body"
+	fieldTerms = "terms"
+
+	// textSchema is recorded in the index; change it whenever the mapping
+	// or textDoc changes, and the next start rebuilds the index.
+	textSchema = "signpost-text-1"
+)
+
+// Keys of the index's internal store.
+var (
+	keyGeneration = []byte("signpost:generation")
+	keySchema     = []byte("signpost:schema")
+)
+
+func newMapping() mapping.IndexMapping {
+	im := bleve.NewIndexMapping()
+	im.DefaultAnalyzer = en.AnalyzerName
+	im.ScoringModel = index.BM25Scoring
+	im.IndexDynamic = false
+	im.StoreDynamic = false
+	im.DocValuesDynamic = false
+
+	text := func() *mapping.FieldMapping {
+		fm := bleve.NewTextFieldMapping()
+		fm.Analyzer = en.AnalyzerName
+		fm.Store = false
+		fm.IncludeTermVectors = false
+		fm.IncludeInAll = false
+		fm.DocValues = false
+		return fm
+	}
+	kw := bleve.NewKeywordFieldMapping()
+	kw.Store = false
+	kw.IncludeTermVectors = false
+	kw.IncludeInAll = false
+	kw.DocValues = false
+
+	dm := bleve.NewDocumentStaticMapping()
+	dm.AddFieldMappingsAt(fieldName, text())
+	dm.AddFieldMappingsAt(fieldBody, text())
+	dm.AddFieldMappingsAt(fieldTerms, kw)
+	im.DefaultMapping = dm
+	return im
+}
+
+// textDoc is what the text index holds of one service.
+func textDoc(s *directory.Service) map[string]any {
+	var body []string
+	add := func(vs ...string) {
+		for _, v := range vs {
+			if v = strings.TrimSpace(v); v != "" {
+				body = append(body, v)
+			}
+		}
+	}
+	add(s.AlternateName, s.Description, s.EligibilityDescription, s.FeesDescription, s.ApplicationProcess)
+	if s.Organization != nil {
+		add(s.Organization.Name)
+	}
+	for _, sal := range s.ServiceAtLocations {
+		if l := sal.Location; l != nil {
+			add(l.Name)
+			for _, a := range l.Accessibility {
+				add(a.Description)
+			}
+			for _, a := range l.Addresses {
+				add(a.City, a.Region)
+			}
+		}
+	}
+	var terms []string
+	for _, taxonomy := range []string{directory.TaxonomyNeeds, directory.TaxonomyInterests, directory.TaxonomyActivities} {
+		for _, code := range s.TermCodes(taxonomy) {
+			t, _ := directory.LookupTerm(taxonomy, code)
+			add(t.Label)
+			terms = append(terms, termRef{taxonomy, code}.key())
+		}
+	}
+	add(s.OtherTerms()...)
+	return map[string]any{
+		fieldName:  s.Name,
+		fieldBody:  strings.Join(body, "\n"),
+		fieldTerms: terms,
+	}
+}
+
+// textIndex wraps the Bleve index.
+type textIndex struct {
+	idx      bleve.Index
+	analyzer analysis.Analyzer
+}
+
+func newTextIndex(idx bleve.Index) (*textIndex, error) {
+	a := idx.Mapping().AnalyzerNamed(en.AnalyzerName)
+	if a == nil {
+		return nil, errors.New("the English analyser is not registered")
+	}
+	return &textIndex{idx: idx, analyzer: a}, nil
+}
+
+// recorded returns the generation and schema the index was last written at.
+func (ti *textIndex) recorded() (uint64, string, error) {
+	g, err := ti.idx.GetInternal(keyGeneration)
+	if err != nil {
+		return 0, "", fmt.Errorf("read generation: %w", err)
+	}
+	s, err := ti.idx.GetInternal(keySchema)
+	if err != nil {
+		return 0, "", fmt.Errorf("read schema: %w", err)
+	}
+	var gen uint64
+	if len(g) == 8 {
+		gen = binary.BigEndian.Uint64(g)
+	}
+	return gen, string(s), nil
+}
+
+func setRecorded(b *bleve.Batch, gen uint64) {
+	var g [8]byte
+	binary.BigEndian.PutUint64(g[:], gen)
+	b.SetInternal(keyGeneration, g[:])
+	b.SetInternal(keySchema, []byte(textSchema))
+}
+
+// textHit is one service matching the words, with its Bleve score.
+type textHit struct {
+	id    string
+	score float64
+}
+
+// words splits typed text into lower-case words.
+func words(text string) []string {
+	return strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+}
+
+// buildQuery turns typed words into one Bleve query, or nil when no word is
+// left to search for (only stop words).
+//
+// Each word becomes a disjunction of: its stem in the name (boosted) or the
+// body; when no listing has the stem, a fuzzy match of it for words long
+// enough to misspell (distance 1 from four letters, 2 from seven, first
+// letter fixed), so that "counciling" finds counselling and "gardning"
+// gardening; and the taxonomy
+// terms the word means in everyday speech ("anxiety" → worry). The words are
+// then OR-ed: BM25 ranks listings matching more of them first, and a
+// listing need not contain every word a person typed ("something for my
+// anxiety").
+//
+// Fuzzy matching is kept for unknown words because it is noisy on real
+// ones: "quilt" is one letter from "quiet".
+func (ti *textIndex) buildQuery(text string) (query.Query, error) {
+	var groups []query.Query
+	for _, w := range words(text) {
+		var clauses []query.Query
+		for _, tok := range ti.analyzer.Analyze([]byte(w)) {
+			stem := string(tok.Term)
+			fuzzy := 0
+			if n := len([]rune(stem)); n >= 4 {
+				known, err := ti.known(stem)
+				if err != nil {
+					return nil, err
+				}
+				if !known {
+					fuzzy = 1
+					if n >= 7 {
+						fuzzy = 2
+					}
+				}
+			}
+			for _, f := range []struct {
+				field string
+				boost float64
+			}{{fieldName, boostName}, {fieldBody, boostBody}} {
+				tq := query.NewTermQuery(stem)
+				tq.SetField(f.field)
+				tq.SetBoost(f.boost)
+				clauses = append(clauses, tq)
+				if fuzzy > 0 {
+					fq := query.NewFuzzyQuery(stem)
+					fq.SetField(f.field)
+					fq.SetPrefix(1)
+					fq.SetFuzziness(fuzzy)
+					fq.SetBoost(f.boost * boostFuzzy)
+					clauses = append(clauses, fq)
+				}
+			}
+		}
+		for _, ref := range termsForWord(w) {
+			tq := query.NewTermQuery(ref.key())
+			tq.SetField(fieldTerms)
+			tq.SetBoost(boostSynonym)
+			clauses = append(clauses, tq)
+		}
+		if len(clauses) > 0 {
+			groups = append(groups, query.NewDisjunctionQuery(clauses))
+		}
+	}
+	if len(groups) == 0 {
+		return nil, nil
+	}
+	if len(groups) == 1 {
+		return groups[0], nil
+	}
+	return query.NewDisjunctionQuery(groups), nil
+}
+
+// known reports whether any listing holds the stem in its name or body.
+func (ti *textIndex) known(stem string) (bool, error) {
+	for _, field := range []string{fieldName, fieldBody} {
+		d, err := ti.idx.FieldDictRange(field, []byte(stem), []byte(stem))
+		if err != nil {
+			return false, fmt.Errorf("look up %q: %w", stem, err)
+		}
+		e, err := d.Next()
+		d.Close()
+		if err != nil {
+			return false, fmt.Errorf("look up %q: %w", stem, err)
+		}
+		if e != nil && e.Term == stem && e.Count > 0 {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// search returns every service matching text, with its score. It asks for
+// all hits (never Bleve's score-less early stop), so totals are exact. ok
+// is false when the text held no searchable word.
+func (ti *textIndex) search(ctx context.Context, text string) (hits []textHit, ok bool, err error) {
+	q, err := ti.buildQuery(text)
+	if err != nil {
+		return nil, true, fmt.Errorf("text search %q: %w", text, err)
+	}
+	if q == nil {
+		return nil, false, nil
+	}
+	n, err := ti.idx.DocCount()
+	if err != nil {
+		return nil, true, fmt.Errorf("count documents: %w", err)
+	}
+	if n == 0 {
+		return nil, true, nil
+	}
+	req := bleve.NewSearchRequestOptions(q, int(n), 0, false)
+	res, err := ti.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, true, fmt.Errorf("text search %q: %w", text, err)
+	}
+	hits = make([]textHit, len(res.Hits))
+	for i, h := range res.Hits {
+		hits[i] = textHit{id: h.ID, score: h.Score}
+	}
+	return hits, true, nil
+}
