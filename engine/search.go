@@ -110,7 +110,7 @@ type plan struct {
 	staleBefore          int64 // unix seconds; assured earlier than this is stale
 	hasText              bool
 	maxText              float64
-	textScore            []float32 // by slot, Match with text only
+	textScore            []float64 // by slot, Match with text only
 	capPenalty           [4]float64
 }
 
@@ -260,14 +260,14 @@ func (e *Engine) run(ctx context.Context, q Query, m mode) (*Results, error) {
 			}
 		}
 	case p.hasText:
-		p.textScore = make([]float32, len(t.flags))
+		p.textScore = make([]float64, len(t.flags))
 		for _, h := range hits {
 			if slot, ok := t.slotOf[h.id]; ok {
-				p.textScore[slot] = float32(h.score / p.maxText)
+				p.textScore[slot] = h.score / p.maxText
 			}
 		}
 		for slot := range t.flags {
-			visit(uint32(slot), float64(p.textScore[slot]))
+			visit(uint32(slot), p.textScore[slot])
 		}
 	default:
 		for slot := range t.flags {
