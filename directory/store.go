@@ -65,6 +65,9 @@ var migrations = []func(tx *bbolt.Tx) error{
 // SchemaVersion is the store layout this build reads and writes.
 var SchemaVersion = uint64(len(migrations))
 
+// ErrInUse means another process holds the store open.
+var ErrInUse = errors.New("store in use")
+
 // ErrNewerSchema refuses a store written by a newer Signpost.
 var ErrNewerSchema = errors.New("store written by a newer version of Signpost")
 
@@ -89,7 +92,7 @@ type Store struct {
 func Open(path string) (*Store, error) {
 	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: 2 * time.Second})
 	if errors.Is(err, bbolt.ErrTimeout) {
-		return nil, fmt.Errorf("open %s: another Signpost process is using it (stop the server, or run this command against a backup)", path)
+		return nil, fmt.Errorf("open %s: %w: another Signpost process (probably the server) has it open; stop it first", path, ErrInUse)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
