@@ -1,0 +1,436 @@
+package directory
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"go.etcd.io/bbolt"
+)
+
+// DraftStatus is where a provider's submitted edit stands.
+type DraftStatus string
+
+// A draft waits as pending until an admin approves it (which publishes it
+// and deletes the draft) or rejects it (which keeps it, with the reason, for
+// the provider to read and edit again).
+const (
+	DraftPending  DraftStatus = "pending"
+	DraftRejected DraftStatus = "rejected"
+)
+
+// Draft is a provider's edit, or new listing, waiting for moderation. Drafts
+// live in their own bucket, apart from published services, so neither
+// search nor the API can ever show one. A service has at most one draft: a
+// new submission replaces the last.
+type Draft struct {
+	ServiceID   string      `json:"service_id"`
+	Service     Service     `json:"service"`
+	SubmittedBy string      `json:"submitted_by"`
+	SubmittedAt time.Time   `json:"submitted_at"`
+	Status      DraftStatus `json:"status"`
+	// Reason is the admin's explanation of a rejection, which the provider
+	// sees.
+	Reason     string    `json:"reason,omitempty"`
+	ReviewedBy string    `json:"reviewed_by,omitempty"`
+	ReviewedAt time.Time `json:"reviewed_at,omitzero"`
+}
+
+// OrganizationID is the organisation the draft's listing belongs to.
+func (d *Draft) OrganizationID() string { return d.Service.OrgID() }
+
+// OrgID is the organisation a service belongs to: organization_id, or the
+// id of the nested organization when a publisher sent only that.
+func (s *Service) OrgID() string {
+	if s.OrganizationID == "" && s.Organization != nil {
+		return s.Organization.ID
+	}
+	return s.OrganizationID
+}
+
+// MaxReasonLen caps a rejection reason: a few sentences to the provider.
+const MaxReasonLen = 2000
+
+// SubmitDraft stores svc as the pending draft of its service, replacing any
+// earlier draft, and records the submission in the history with its diff
+// against the published version. It fails with a *ValidationError when the
+// listing is not fit to publish, so what waits for an admin can be approved
+// as it stands. A new listing (no published version) is submitted the same
+// way.
+func (s *Store) SubmitDraft(ctx context.Context, svc *Service, actor string) (Draft, error) {
+	if errs := svc.Validate().Errors(); len(errs) > 0 {
+		return Draft{}, &ValidationError{ID: svc.ID, Problems: errs}
+	}
+	d := Draft{
+		ServiceID: svc.ID, Service: *svc, SubmittedBy: actor,
+		SubmittedAt: s.now().UTC(), Status: DraftPending,
+	}
+	err := s.update(ctx, func(tx *bbolt.Tx) ([]string, error) {
+		prev, err := getService(tx, svc.ID)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return nil, err
+		}
+		changes := Diff(prev, svc)
+		if prev != nil && len(changes) == 0 {
+			return nil, fmt.Errorf("draft of %s: %w: nothing differs from the published listing", svc.ID, ErrConflict)
+		}
+		if err := putDraft(tx, &d); err != nil {
+			return nil, err
+		}
+		// No snapshot: a submission was never published, so there is nothing
+		// to restore.
+		return nil, s.appendRevision(tx, Revision{
+			ServiceID: svc.ID, Actor: actor, Action: ActionEdit,
+			Note: "submitted for review", Changes: changes,
+		})
+	})
+	if err != nil {
+		return Draft{}, err
+	}
+	return d, nil
+}
+
+func putDraft(tx *bbolt.Tx, d *Draft) error {
+	raw, err := json.Marshal(d)
+	if err != nil {
+		return fmt.Errorf("encode draft %s: %w", d.ServiceID, err)
+	}
+	return tx.Bucket(bucketDrafts).Put([]byte(d.ServiceID), raw)
+}
+
+func getDraft(tx *bbolt.Tx, serviceID string) (*Draft, error) {
+	raw := tx.Bucket(bucketDrafts).Get([]byte(serviceID))
+	if raw == nil {
+		return nil, fmt.Errorf("draft of %s: %w", serviceID, ErrNotFound)
+	}
+	var d Draft
+	if err := json.Unmarshal(raw, &d); err != nil {
+		return nil, fmt.Errorf("draft of %s: decode: %w", serviceID, err)
+	}
+	return &d, nil
+}
+
+// Draft returns the draft of a service, or an error wrapping ErrNotFound.
+func (s *Store) Draft(ctx context.Context, serviceID string) (*Draft, error) {
+	var d *Draft
+	err := s.view(ctx, func(tx *bbolt.Tx) error {
+		var err error
+		d, err = getDraft(tx, serviceID)
+		return err
+	})
+	return d, err
+}
+
+// Drafts returns the drafts with the given status (all when status is
+// empty), oldest submission first: the moderation queue's order.
+func (s *Store) Drafts(ctx context.Context, status DraftStatus) ([]Draft, error) {
+	var out []Draft
+	err := s.view(ctx, func(tx *bbolt.Tx) error {
+		return tx.Bucket(bucketDrafts).ForEach(func(k, v []byte) error {
+			var d Draft
+			if err := json.Unmarshal(v, &d); err != nil {
+				return fmt.Errorf("draft of %s: decode: %w", k, err)
+			}
+			if status == "" || d.Status == status {
+				out = append(out, d)
+			}
+			return nil
+		})
+	})
+	slices.SortStableFunc(out, func(a, b Draft) int { return a.SubmittedAt.Compare(b.SubmittedAt) })
+	return out, err
+}
+
+// ApproveDraft publishes a pending draft and deletes it, in one transaction,
+// so the approval is searchable as soon as watchers hear of it. Two fields
+// providers set without moderation keep their published values, because
+// they may have moved on since the draft was written: capacity, and the
+// assured date, which moves to the day of submission if that is later (a
+// provider who rewrote the listing has checked it).
+func (s *Store) ApproveDraft(ctx context.Context, serviceID, actor, note string) error {
+	return s.update(ctx, func(tx *bbolt.Tx) ([]string, error) {
+		d, err := getDraft(tx, serviceID)
+		if err != nil {
+			return nil, err
+		}
+		if d.Status != DraftPending {
+			return nil, fmt.Errorf("draft of %s: %w: it is %s, not pending", serviceID, ErrConflict, d.Status)
+		}
+		svc := d.Service
+		prev, err := getService(tx, serviceID)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return nil, err
+		}
+		if prev != nil {
+			svc.Capacity = prev.Capacity
+			svc.AssuredDate = prev.AssuredDate
+			svc.LastModified = prev.LastModified
+		}
+		if submitted := d.SubmittedAt.Format(time.DateOnly); laterDate(submitted, svc.AssuredDate) {
+			svc.AssuredDate = submitted
+		}
+		if errs := svc.Validate().Errors(); len(errs) > 0 {
+			return nil, &ValidationError{ID: svc.ID, Problems: errs}
+		}
+		if note == "" {
+			note = "approved the edit submitted by " + d.SubmittedBy
+		}
+		if _, err := s.putService(tx, &svc, Save{Actor: actor, Action: ActionApprove, Note: note}); err != nil {
+			return nil, err
+		}
+		if err := tx.Bucket(bucketDrafts).Delete([]byte(serviceID)); err != nil {
+			return nil, err
+		}
+		return []string{serviceID}, nil
+	})
+}
+
+// laterDate reports whether date a (YYYY-MM-DD) is after b, where b may be
+// empty or in any form HSDS publishers use.
+func laterDate(a, b string) bool {
+	ta, ok := parseDate(a)
+	if !ok {
+		return false
+	}
+	tb, ok := parseDate(b)
+	return !ok || ta.After(tb)
+}
+
+// RejectDraft turns a pending draft down with a reason the provider sees.
+// The draft is kept, so the provider can correct it and submit again, and
+// the rejection is recorded in the listing's history.
+func (s *Store) RejectDraft(ctx context.Context, serviceID, actor, reason string) error {
+	reason = strings.TrimSpace(reason)
+	var ch checker
+	switch {
+	case reason == "":
+		ch.errorf("reason", "say why, so the provider can put it right")
+	case len([]rune(reason)) > MaxReasonLen:
+		ch.errorf("reason", "keep it under %d characters", MaxReasonLen)
+	}
+	if len(ch.problems) > 0 {
+		return &ValidationError{ID: serviceID, Problems: ch.problems}
+	}
+	return s.update(ctx, func(tx *bbolt.Tx) ([]string, error) {
+		d, err := getDraft(tx, serviceID)
+		if err != nil {
+			return nil, err
+		}
+		if d.Status != DraftPending {
+			return nil, fmt.Errorf("draft of %s: %w: it is %s, not pending", serviceID, ErrConflict, d.Status)
+		}
+		prev, err := getService(tx, serviceID)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return nil, err
+		}
+		d.Status, d.Reason, d.ReviewedBy, d.ReviewedAt = DraftRejected, reason, actor, s.now().UTC()
+		if err := putDraft(tx, d); err != nil {
+			return nil, err
+		}
+		return nil, s.appendRevision(tx, Revision{
+			ServiceID: serviceID, Actor: actor, Action: ActionReject, Note: reason,
+			Changes: Diff(prev, &d.Service),
+		})
+	})
+}
+
+// DeleteDraft withdraws a draft; the published listing is untouched.
+func (s *Store) DeleteDraft(ctx context.Context, serviceID string) error {
+	return s.update(ctx, func(tx *bbolt.Tx) ([]string, error) {
+		if _, err := getDraft(tx, serviceID); err != nil {
+			return nil, err
+		}
+		return nil, tx.Bucket(bucketDrafts).Delete([]byte(serviceID))
+	})
+}
+
+// SetCapacity changes a published service's capacity at once, without
+// moderation: link workers need to know today that a group is full. It
+// reports whether anything changed.
+func (s *Store) SetCapacity(ctx context.Context, serviceID string, c Capacity, actor string) (bool, error) {
+	if !c.Valid() || c == "" {
+		return false, &ValidationError{ID: serviceID, Problems: Problems{{Path: "capacity", Message: fmt.Sprintf("%q is not one of accepting, waiting-list, full, paused", clip(string(c)))}}}
+	}
+	return s.editPublished(ctx, serviceID, Save{Actor: actor, Action: ActionCapacity, Note: "capacity: " + c.Label()}, func(svc *Service) {
+		svc.Capacity = c
+	})
+}
+
+// ConfirmService records that a person has checked the listing is still
+// right ("still running — confirm"): assured_date becomes today. It reports
+// whether anything changed (a second confirmation on one day does not).
+func (s *Store) ConfirmService(ctx context.Context, serviceID, actor string) (bool, error) {
+	today := s.now().UTC().Format(time.DateOnly)
+	return s.editPublished(ctx, serviceID, Save{Actor: actor, Action: ActionConfirm, Note: "confirmed still running"}, func(svc *Service) {
+		svc.AssuredDate = today
+	})
+}
+
+// editPublished applies edit to the published version of a service in one
+// transaction and saves it with a revision.
+func (s *Store) editPublished(ctx context.Context, serviceID string, save Save, edit func(*Service)) (bool, error) {
+	var changed bool
+	err := s.update(ctx, func(tx *bbolt.Tx) ([]string, error) {
+		svc, err := getService(tx, serviceID)
+		if err != nil {
+			return nil, err
+		}
+		edit(svc)
+		changed, err = s.putService(tx, svc, save)
+		if err != nil || !changed {
+			return nil, err
+		}
+		return []string{serviceID}, nil
+	})
+	return changed, err
+}
+
+// ChaseAfter is how long a listing may go without anyone confirming it
+// before the stale report chases it.
+const ChaseAfter = 6 * 30 * 24 * time.Hour
+
+// StaleListing is one line of the stale report.
+type StaleListing struct {
+	ServiceID        string
+	Name             string
+	OrganizationID   string
+	OrganizationName string
+	// Assured is when the listing was last confirmed; zero when never.
+	Assured time.Time
+	// Contact is how to reach whoever runs the listing: the e-mail
+	// addresses and phone numbers of the listing and its organisation.
+	Contact []string
+	// Providers are the e-mail addresses of the provider accounts that can
+	// confirm it.
+	Providers []string
+}
+
+// StaleServices lists the published, active services nobody has confirmed
+// since before cutoff (never-confirmed ones included), oldest confirmation
+// first and never-confirmed before all, each with whom to ask.
+func (s *Store) StaleServices(ctx context.Context, cutoff time.Time) ([]StaleListing, error) {
+	var out []StaleListing
+	err := s.view(ctx, func(tx *bbolt.Tx) error {
+		providers := map[string][]string{}
+		if err := tx.Bucket(bucketAccounts).ForEach(func(k, v []byte) error {
+			var a Account
+			if err := json.Unmarshal(v, &a); err != nil {
+				return fmt.Errorf("account %s: decode: %w", k, err)
+			}
+			if a.Role == RoleProvider && !a.Disabled {
+				for _, org := range a.Orgs {
+					providers[org] = append(providers[org], a.Email)
+				}
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		orgs := tx.Bucket(bucketOrganizations)
+		return tx.Bucket(bucketServices).ForEach(func(k, v []byte) error {
+			var svc Service
+			if err := json.Unmarshal(v, &svc); err != nil {
+				return fmt.Errorf("service %s: decode: %w", k, err)
+			}
+			if svc.Status != StatusActive {
+				return nil
+			}
+			assured, ok := svc.Assured()
+			if ok && !assured.Before(cutoff) {
+				return nil
+			}
+			orgID := svc.OrgID()
+			line := StaleListing{ServiceID: svc.ID, Name: svc.Name, OrganizationID: orgID, Assured: assured}
+			var org *Organization
+			if raw := orgs.Get([]byte(orgID)); raw != nil {
+				org = &Organization{}
+				if err := json.Unmarshal(raw, org); err != nil {
+					return fmt.Errorf("organization %s: decode: %w", orgID, err)
+				}
+				line.OrganizationName = org.Name
+			}
+			line.Contact = contactsOf(&svc, org)
+			line.Providers = providers[orgID]
+			out = append(out, line)
+			return nil
+		})
+	})
+	slices.SortStableFunc(out, func(a, b StaleListing) int {
+		if c := a.Assured.Compare(b.Assured); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+	return out, err
+}
+
+// contactsOf gathers the distinct e-mail addresses and phone numbers of a
+// service and its organisation, the service's own first.
+func contactsOf(svc *Service, org *Organization) []string {
+	var out []string
+	add := func(v string) {
+		if v = strings.TrimSpace(v); v != "" && !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	add(svc.Email)
+	for _, p := range svc.Phones {
+		add(p.Number)
+	}
+	for _, c := range svc.Contacts {
+		add(c.Email)
+	}
+	if org != nil {
+		add(org.Email)
+		for _, p := range org.Phones {
+			add(p.Number)
+		}
+	}
+	return out
+}
+
+// DraftsOf returns the drafts of an organisation's listings, newest
+// submission first, for its providers' own pages.
+func (s *Store) DraftsOf(ctx context.Context, orgID string) ([]Draft, error) {
+	all, err := s.Drafts(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	var out []Draft
+	for i := len(all) - 1; i >= 0; i-- {
+		if all[i].OrganizationID() == orgID {
+			out = append(out, all[i])
+		}
+	}
+	return out, nil
+}
+
+// ServicesOf returns the published services of one organisation in name
+// order.
+func (s *Store) ServicesOf(ctx context.Context, orgID string) ([]Service, error) {
+	var out []Service
+	err := s.view(ctx, func(tx *bbolt.Tx) error {
+		return tx.Bucket(bucketServices).ForEach(func(k, v []byte) error {
+			// Skip decoding services of other organisations: the field is
+			// near the start of the JSON, so a cheap check saves most work.
+			if !bytes.Contains(v, []byte(orgID)) {
+				return nil
+			}
+			var svc Service
+			if err := json.Unmarshal(v, &svc); err != nil {
+				return fmt.Errorf("service %s: decode: %w", k, err)
+			}
+			if svc.OrgID() == orgID {
+				out = append(out, svc)
+			}
+			return nil
+		})
+	})
+	slices.SortStableFunc(out, func(a, b Service) int { return strings.Compare(a.Name, b.Name) })
+	return out, err
+}
