@@ -267,13 +267,15 @@ func splitValues(vals []string) []string {
 }
 
 func parseCodes(v url.Values, field string, vocab []directory.Term) ([]string, error) {
-	codes := splitValues(v[field])
-	for i, c := range codes {
+	var codes []string
+	for _, c := range splitValues(v[field]) {
 		c = strings.ToLower(c)
 		if termIndex(vocab, c) < 0 {
 			return nil, fieldErr(field, "unknown code %q", c)
 		}
-		codes[i] = c
+		if !slices.Contains(codes, c) {
+			codes = append(codes, c)
+		}
 	}
 	return codes, nil
 }

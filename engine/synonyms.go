@@ -11,7 +11,11 @@ import (
 // its text. Keys are lower case; a plural "s" is tried off when a word is not
 // found. Keep the lists to words that almost always mean the term: a word
 // that also means something else (such as "down" or "new") brings noise.
-var everydayWords = buildEverydayWords(map[string]map[string]string{
+var everydayWords = buildEverydayWords(everydayWordLists)
+
+// everydayWordLists holds, per taxonomy and term code, the words that mean
+// it, separated by spaces.
+var everydayWordLists = map[string]map[string]string{
 	directory.TaxonomyNeeds: {
 		"lonely":              "lonely loneliness alone isolated isolation lonesome friendship friends company",
 		"low-mood":            "depressed depression low sad sadness unhappy mood",
@@ -71,7 +75,7 @@ var everydayWords = buildEverydayWords(map[string]map[string]string{
 		"exercise":     "exercise fitness",
 		"class":        "class classes course courses",
 	},
-})
+}
 
 // termRef names one Signpost term; its key in the text index's "terms"
 // field is taxonomy:code.
@@ -84,8 +88,8 @@ func buildEverydayWords(src map[string]map[string]string) map[string][]termRef {
 	for taxonomy, codes := range src {
 		for code, words := range codes {
 			if _, ok := directory.LookupTerm(taxonomy, code); !ok {
-				// A typo here would silently never match; the test of
-				// this table catches it, so skip rather than panic.
+				// A typo here would never match; TestEverydayWordsNameRealTerms
+				// catches it, so skip rather than panic.
 				continue
 			}
 			for _, w := range strings.Fields(words) {
