@@ -1,0 +1,42 @@
+// Package data holds what Signpost ships with: a sample directory of
+// fictional activities across the Liverpool City Region, so that a fresh
+// install has something to search, and a gazetteer of the region's towns,
+// neighbourhoods and postcode districts, so that people can search near a
+// place without any outside geocoding service.
+//
+// The package is a leaf: it embeds files and hands out readers, and knows
+// nothing of the types that decode them (directory.Service,
+// directory.LoadGazetteer).
+package data
+
+import (
+	_ "embed"
+	"io"
+	"strings"
+)
+
+// The files are embedded as strings, which are immutable, so every caller
+// gets its own reader over the same unchanging bytes.
+var (
+	//go:embed sample/services.ndjson
+	sampleServices string
+
+	//go:embed gazetteer.csv
+	gazetteer string
+)
+
+// SampleServices returns the sample directory as NDJSON: one HSDS 3 service
+// object per line, each with its organization embedded and Signpost's
+// needs, interests and activity type attached as attributes. Every name,
+// phone number (Ofcom's 0151 496 0xxx drama range) and e-mail address
+// (@example.org) in it is made up.
+func SampleServices() io.Reader {
+	return strings.NewReader(sampleServices)
+}
+
+// Gazetteer returns the region's places as CSV with the header
+// name,kind,lat,lon, where kind is town, neighbourhood or postcode-district
+// and the coordinates are approximate centroids in decimal degrees.
+func Gazetteer() io.Reader {
+	return strings.NewReader(gazetteer)
+}
