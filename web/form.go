@@ -1,0 +1,216 @@
+package web
+
+import (
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"signpost/directory"
+)
+
+// finderForm is what a person asked the search page or the matcher, as
+// read from the query string. The query string is the whole state, so Back,
+// refresh and sharing a link all work.
+type finderForm struct {
+	Q        string
+	Near     string
+	Radius   string // kilometres, or "any"
+	Sort     string
+	Day      string
+	Delivery string
+	Age      string
+	Access   string
+	Free     bool
+	Needs    []string
+	Interest []string
+	Activity []string
+	Page     string
+}
+
+// defaultRadius is the distance used when a place is given without one: a
+// short bus ride.
+const defaultRadius = "5"
+
+func readFinderForm(v url.Values) finderForm {
+	f := finderForm{
+		Q:        clean(v.Get("q"), 200),
+		Near:     clean(v.Get("near"), 100),
+		Radius:   clean(v.Get("radius"), 10),
+		Sort:     clean(v.Get("sort"), 10),
+		Day:      clean(v.Get("day"), 10),
+		Delivery: clean(v.Get("delivery"), 20),
+		Age:      clean(v.Get("age"), 5),
+		Access:   clean(v.Get("access"), 100),
+		Page:     clean(v.Get("page"), 10),
+		Needs:    codes(v["need"]),
+		Interest: codes(v["interest"]),
+		Activity: codes(v["activity"]),
+	}
+	switch strings.ToLower(v.Get("free")) {
+	case "1", "true", "yes", "on":
+		f.Free = true
+	}
+	if f.Radius == "" {
+		f.Radius = defaultRadius
+	}
+	return f
+}
+
+// clean trims a value and caps its length, so that a huge parameter cannot
+// be echoed back into every link on the page. A cut through a multi-byte
+// character drops the broken bytes.
+func clean(s string, max int) string {
+	s = strings.TrimSpace(s)
+	if len(s) > max {
+		s = strings.ToValidUTF8(s[:max], "")
+	}
+	return s
+}
+
+// codes reads repeated or comma-separated term codes, dropping blanks and
+// repeats; at most 30, more than any vocabulary holds.
+func codes(vals []string) []string {
+	var out []string
+	for _, v := range vals {
+		for _, c := range strings.Split(v, ",") {
+			c = strings.ToLower(strings.TrimSpace(c))
+			if c != "" && len(c) <= 40 && !slices.Contains(out, c) && len(out) < 30 {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// values is the form as a query string, leaving out defaults, for links
+// that keep the person's answers (pagination, print, did-you-mean, the
+// matcher's steps).
+func (f finderForm) values() url.Values {
+	v := url.Values{}
+	set := func(k, val string) {
+		if val != "" {
+			v.Set(k, val)
+		}
+	}
+	set("q", f.Q)
+	set("near", f.Near)
+	if f.Near != "" && f.Radius != defaultRadius {
+		set("radius", f.Radius)
+	}
+	for _, c := range f.Needs {
+		v.Add("need", c)
+	}
+	for _, c := range f.Interest {
+		v.Add("interest", c)
+	}
+	for _, c := range f.Activity {
+		v.Add("activity", c)
+	}
+	if f.Free {
+		v.Set("free", "1")
+	}
+	set("day", f.Day)
+	set("delivery", f.Delivery)
+	set("age", f.Age)
+	set("access", f.Access)
+	if f.Sort != "" && f.Sort != "best" {
+		set("sort", f.Sort)
+	}
+	if f.Page != "" && f.Page != "1" {
+		set("page", f.Page)
+	}
+	return v
+}
+
+// href is path with the form's query string.
+func (f finderForm) href(path string) string {
+	if q := f.values().Encode(); q != "" {
+		return path + "?" + q
+	}
+	return path
+}
+
+// hasCriteria reports whether the person asked for anything at all.
+func (f finderForm) hasCriteria() bool {
+	return f.Q != "" || f.Near != "" || f.Free || f.Day != "" || f.Delivery != "" || f.Age != "" ||
+		f.Access != "" || len(f.Needs)+len(f.Interest)+len(f.Activity) > 0
+}
+
+// radiusMetres reads the radius; ok is false when it is not a distance.
+func (f finderForm) radiusMetres() (m float64, ok bool) {
+	if f.Radius == "any" {
+		return 0, true
+	}
+	km, err := strconv.ParseFloat(f.Radius, 64)
+	if err != nil || km <= 0 || km > 1000 {
+		return 0, false
+	}
+	return km * 1000, true
+}
+
+// engineValues is the form in the parameters engine.ParseQuery reads, with
+// the place already resolved to a point.
+func (f finderForm) engineValues(place *directory.Place, perPage int) url.Values {
+	v := url.Values{}
+	if f.Q != "" {
+		v.Set("q", f.Q)
+	}
+	if place != nil {
+		v.Set("lat", strconv.FormatFloat(place.Lat, 'f', -1, 64))
+		v.Set("lon", strconv.FormatFloat(place.Lon, 'f', -1, 64))
+		if m, ok := f.radiusMetres(); ok && m > 0 {
+			v.Set("proximity", strconv.FormatFloat(m, 'f', -1, 64))
+		}
+	}
+	v["need"] = f.Needs
+	v["interest"] = f.Interest
+	v["activity"] = f.Activity
+	if f.Free {
+		v.Set("free", "true")
+	}
+	for k, val := range map[string]string{"day": f.Day, "delivery": f.Delivery, "age": f.Age, "access": f.Access, "sort": f.Sort, "page": f.Page} {
+		if val != "" {
+			v.Set(k, val)
+		}
+	}
+	v.Set("per_page", strconv.Itoa(perPage))
+	return v
+}
+
+// option is one choice of a select, radio group or checkbox list.
+type option struct {
+	Value    string
+	Label    string
+	Count    int
+	HasCount bool
+	Selected bool
+	ID       string
+}
+
+func radiusOptions(selected string) []option {
+	opts := []option{
+		{Value: "1", Label: "Within 1 km"}, {Value: "2", Label: "Within 2 km"}, {Value: "5", Label: "Within 5 km"},
+		{Value: "10", Label: "Within 10 km"}, {Value: "25", Label: "Within 25 km"}, {Value: "any", Label: "Any distance"},
+	}
+	return markSelected(opts, selected)
+}
+
+func dayOptions(selected string) []option {
+	opts := []option{{Value: "", Label: "Any day"}}
+	for _, d := range directory.Weekdays {
+		opts = append(opts, option{Value: d, Label: daySingular[d]})
+	}
+	return markSelected(opts, strings.ToUpper(selected))
+}
+
+func sortOptions(selected string) []option {
+	return markSelected([]option{{Value: "best", Label: "Best match"}, {Value: "nearest", Label: "Nearest first"}}, selected)
+}
+
+func markSelected(opts []option, selected string) []option {
+	for i := range opts {
+		opts[i].Selected = opts[i].Value == selected
+	}
+	return opts
+}

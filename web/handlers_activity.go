@@ -1,0 +1,362 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"signpost/directory"
+)
+
+// activityPage is /activities/{id} and its print view.
+type activityPage struct {
+	BasePage
+	ID          string
+	Name        string
+	Org         string
+	Alert       string
+	NotRunning  string
+	Description template.HTML
+	Topics      []string
+	When        []scheduleLine
+	Places      []placeView
+	Modes       string
+	OnlineURL   string
+	Cost        string
+	Ages        string
+	Eligibility string
+	HowToJoin   string
+	Phones      []phoneView
+	Email       string
+	Website     string
+	Languages   string
+	Checked     string
+	Updated     string
+	Capacity    string
+	// CapacityWarn is set when the activity cannot take people now.
+	CapacityWarn bool
+	Map          template.HTML
+	PrintHref    string
+	Printed      string
+
+	// The correction form.
+	CorrectionFields []option
+	Correction       correctionForm
+	Problems         problemList
+	CorrectionSent   bool
+}
+
+type scheduleLine struct {
+	Text string
+	Note string
+}
+
+type placeView struct {
+	Name      string
+	Address   []string
+	Transport string
+	Access    []string
+}
+
+type phoneView struct {
+	Number string
+	Tel    string
+	Note   string
+}
+
+type correctionForm struct {
+	Field   string
+	Message string
+}
+
+func (s *Server) activity(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.activityPage(r)
+	if err != nil {
+		return err
+	}
+	p.CorrectionSent = r.URL.Query().Get("correction") == "sent"
+	s.render(w, r, http.StatusOK, "activity", p)
+	return nil
+}
+
+func (s *Server) activityPrint(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.activityPage(r)
+	if err != nil {
+		return err
+	}
+	p.Print = true
+	p.Title = "Printable page: " + p.Name
+	p.Printed = dateText(s.now())
+	s.render(w, r, http.StatusOK, "activity-print", p)
+	return nil
+}
+
+func (s *Server) activityPage(r *http.Request) (*activityPage, error) {
+	id := mux.Vars(r)["id"]
+	svc, err := s.listings.Service(r.Context(), id)
+	if err != nil {
+		return nil, fmt.Errorf("activity %s: %w", id, err)
+	}
+	desc, err := s.md.Render(svc.Description)
+	if err != nil {
+		return nil, fmt.Errorf("activity %s: %w", id, err)
+	}
+	p := &activityPage{
+		BasePage:    BasePage{Title: svc.Name},
+		ID:          svc.ID,
+		Name:        svc.Name,
+		Alert:       svc.Alert,
+		Description: desc,
+		Modes:       modesLine(svc),
+		Cost:        costLine(svc),
+		Ages:        agesLine(svc),
+		Eligibility: svc.EligibilityDescription,
+		HowToJoin:   svc.ApplicationProcess,
+		Email:       svc.Email,
+		Website:     webURL(svc.URL),
+		Capacity:    svc.Capacity.Label(),
+		PrintHref:   "/activities/" + url.PathEscape(svc.ID) + "/print",
+	}
+	p.CapacityWarn = svc.Capacity == directory.CapacityFull || svc.Capacity == directory.CapacityPaused
+	if svc.Organization != nil {
+		p.Org = svc.Organization.Name
+		p.Title = svc.Name + " – " + svc.Organization.Name
+	}
+	if svc.Status != "" && svc.Status != directory.StatusActive {
+		p.NotRunning = "This activity is marked as " + svc.Status + ". Check with the organisers before you go."
+	}
+	for _, tax := range []string{directory.TaxonomyNeeds, directory.TaxonomyInterests, directory.TaxonomyActivities} {
+		for _, c := range svc.TermCodes(tax) {
+			if t, ok := directory.LookupTerm(tax, c); ok {
+				p.Topics = append(p.Topics, t.Label)
+			}
+		}
+	}
+	p.When = scheduleLines(svc)
+	p.Places, p.OnlineURL = places(svc)
+	p.Phones = phones(svc)
+	var langs []string
+	for _, l := range svc.Languages {
+		if l.Name != "" {
+			langs = append(langs, l.Name)
+		} else if l.Code != "" {
+			langs = append(langs, l.Code)
+		}
+	}
+	p.Languages = strings.Join(langs, ", ")
+	if t, ok := svc.Assured(); ok {
+		p.Checked = "Last checked by a person on " + dateText(t)
+	} else {
+		p.Checked = "Not checked by a person yet"
+	}
+	if svc.LastModified != "" {
+		if t, ok := parseAnyDate(svc.LastModified); ok {
+			p.Updated = dateText(t)
+		}
+	}
+	var markers []mapMarker
+	for i, pt := range svc.PhysicalPoints() {
+		markers = append(markers, mapMarker{N: i + 1, Lat: pt.Lat, Lon: pt.Lon, Label: svc.Name})
+	}
+	if len(markers) > 0 {
+		p.Map = drawMap(mapSpec{ID: "activity", Title: "Map of where " + svc.Name + " happens", Markers: markers, Width: 480, Height: 300})
+	}
+	for _, f := range directory.CorrectionFields {
+		p.CorrectionFields = append(p.CorrectionFields, option{Value: f.Code, Label: f.Label})
+	}
+	return p, nil
+}
+
+// parseAnyDate reads a date as HSDS publishers write them (a date or an
+// RFC 3339 time), with the same rules as assured_date.
+func parseAnyDate(v string) (time.Time, bool) {
+	s := directory.Service{AssuredDate: v}
+	return s.Assured()
+}
+
+func agesLine(svc *directory.Service) string {
+	lo, hi := svc.MinimumAge, svc.MaximumAge
+	switch {
+	case lo != nil && hi != nil:
+		return fmt.Sprintf("Ages %g to %g", *lo, *hi)
+	case lo != nil && *lo > 0:
+		return fmt.Sprintf("Ages %g and over", *lo)
+	case hi != nil:
+		return fmt.Sprintf("Up to age %g", *hi)
+	}
+	return "All ages"
+}
+
+// webURL keeps only http and https links; anything else is not shown.
+func webURL(raw string) string {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ""
+	}
+	return u.String()
+}
+
+func scheduleLines(svc *directory.Service) []scheduleLine {
+	var out []scheduleLine
+	add := func(where string, scheds []directory.Schedule) {
+		for _, sc := range scheds {
+			line := scheduleLine{Text: describeSchedule(sc), Note: scheduleNote(sc)}
+			if line.Text == "" && line.Note == "" {
+				continue
+			}
+			if where != "" && line.Text != "" {
+				line.Text += " at " + where
+			}
+			out = append(out, line)
+		}
+	}
+	add("", svc.Schedules)
+	for _, sal := range svc.ServiceAtLocations {
+		where := ""
+		if sal.Location != nil {
+			where = sal.Location.Name
+		}
+		add(where, sal.Schedules)
+		if sal.Location != nil {
+			add(where, sal.Location.Schedules)
+		}
+	}
+	return out
+}
+
+// scheduleNote is what a schedule says in its own words, unless its
+// description only repeats the days and times already put into words
+// ("Every Wednesday, 10am to 2pm").
+func scheduleNote(sc directory.Schedule) string {
+	desc := strings.TrimSpace(sc.Description)
+	if times := describeTimes(sc.OpensAt, sc.ClosesAt); times != "" && describeDays(sc) != "" && strings.Contains(strings.ToLower(desc), times) {
+		desc = ""
+	}
+	return strings.TrimSpace(desc + " " + strings.TrimSpace(sc.Notes))
+}
+
+func places(svc *directory.Service) (out []placeView, online string) {
+	for _, sal := range svc.ServiceAtLocations {
+		l := sal.Location
+		if l == nil {
+			continue
+		}
+		if l.LocationType == directory.LocationVirtual {
+			if online == "" {
+				online = webURL(l.URL)
+			}
+			continue
+		}
+		if l.LocationType != directory.LocationPhysical {
+			continue
+		}
+		pv := placeView{Name: l.Name, Transport: l.Transportation}
+		if len(l.Addresses) > 0 {
+			a := l.Addresses[0]
+			for _, part := range []string{a.Address1, a.Address2, a.City, a.PostalCode} {
+				if part != "" {
+					pv.Address = append(pv.Address, part)
+				}
+			}
+		}
+		for _, ac := range l.Accessibility {
+			if t := strings.TrimSpace(ac.Description + " " + ac.Details); t != "" {
+				pv.Access = append(pv.Access, t)
+			}
+		}
+		out = append(out, pv)
+	}
+	return out, online
+}
+
+func phones(svc *directory.Service) []phoneView {
+	var all []directory.Phone
+	all = append(all, svc.Phones...)
+	for _, c := range svc.Contacts {
+		all = append(all, c.Phones...)
+	}
+	if len(all) == 0 && svc.Organization != nil {
+		all = append(all, svc.Organization.Phones...)
+	}
+	var out []phoneView
+	for _, ph := range all {
+		tel := strings.Map(func(r rune) rune {
+			if (r >= '0' && r <= '9') || r == '+' {
+				return r
+			}
+			return -1
+		}, ph.Number)
+		if tel == "" {
+			continue
+		}
+		out = append(out, phoneView{Number: ph.Number, Tel: "tel:" + tel, Note: ph.Description})
+	}
+	return out
+}
+
+// maxCorrectionBody bounds a correction post: the message is capped at a
+// few thousand characters, so anything much larger is not a person typing.
+const maxCorrectionBody = 32 << 10
+
+// addCorrection stores a suggested correction from the activity page's
+// form. Anyone may send one, so it is throttled per client address; on a
+// problem the page is shown again with what was typed and an error
+// summary; on success the person is redirected (so a refresh does not send
+// it twice) to a thank-you message.
+func (s *Server) addCorrection(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, maxCorrectionBody)
+	if err := r.ParseForm(); err != nil {
+		return &httpError{status: http.StatusBadRequest, heading: "The form could not be read",
+			message: "Go back, shorten your message and try again.", err: err}
+	}
+	form := correctionForm{Field: clean(r.PostForm.Get("field"), 20), Message: r.PostForm.Get("message")}
+	p, err := s.activityPage(r)
+	if err != nil {
+		return err
+	}
+	p.Correction = form
+	for i := range p.CorrectionFields {
+		p.CorrectionFields[i].Selected = p.CorrectionFields[i].Value == form.Field
+	}
+	if !s.corrections.Allow(clientKey(r)) {
+		p.Title = "Error: " + p.Title
+		p.Problems = []problem{{Field: "correction-message", Message: "You have sent several corrections in a short time. Please wait a few minutes and try again."}}
+		s.render(w, r, http.StatusTooManyRequests, "activity", p)
+		return nil
+	}
+	_, err = s.listings.AddCorrection(r.Context(), directory.Correction{ServiceID: p.ID, Field: form.Field, Message: form.Message})
+	var ve *directory.ValidationError
+	if errors.As(err, &ve) {
+		p.Title = "Error: " + p.Title
+		for _, pr := range ve.Problems {
+			field := "correction-message"
+			if pr.Path == "field" {
+				field = "correction-field"
+			}
+			p.Problems = append(p.Problems, problem{Field: field, Message: correctionMessage(pr)})
+		}
+		s.render(w, r, http.StatusBadRequest, "activity", p)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("store correction of %s: %w", p.ID, err)
+	}
+	http.Redirect(w, r, "/activities/"+url.PathEscape(p.ID)+"?correction=sent#correction-sent", http.StatusSeeOther)
+	return nil
+}
+
+func correctionMessage(pr directory.Problem) string {
+	switch pr.Path {
+	case "message":
+		return "Tell us what is wrong: " + pr.Message
+	case "field":
+		return "Choose what is wrong: " + pr.Message
+	}
+	return pr.String()
+}

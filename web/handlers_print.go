@@ -1,0 +1,61 @@
+package web
+
+import (
+	"net/http"
+	"time"
+)
+
+// printListPage is a clean list of results for paper: /search/print and
+// /match/print.
+type printListPage struct {
+	BasePage
+	Heading  string
+	Criteria []answer
+	Results  []resultView
+	Total    int
+	Shown    int
+	Printed  string
+	BackHref string
+}
+
+func (s *Server) searchPrint(w http.ResponseWriter, r *http.Request) error {
+	return s.printList(w, r, false)
+}
+
+func (s *Server) matchPrint(w http.ResponseWriter, r *http.Request) error {
+	return s.printList(w, r, true)
+}
+
+func (s *Server) printList(w http.ResponseWriter, r *http.Request, match bool) error {
+	f := readFinderForm(r.URL.Query())
+	a, err := s.find(r, f, match)
+	if err != nil {
+		return err
+	}
+	if len(a.problems) > 0 {
+		// The print link is made from a search that worked; a hand-edited
+		// one gets the search page, which explains the problem.
+		http.Redirect(w, r, f.href("/search"), http.StatusSeeOther)
+		return nil
+	}
+	p := &printListPage{
+		BasePage: BasePage{Title: "Printable list: " + searchTitle(f, a.place, a.res), Print: true},
+		Heading:  resultsHeading(a.res.Total, f, a.place),
+		Criteria: matchAnswers(f, a.place),
+		Results:  s.resultViews(a.res.Items, (a.res.Page-1)*a.res.Size, a.place),
+		Total:    a.res.Total,
+		Printed:  s.now().Format("2 January 2006"),
+		BackHref: f.href("/search"),
+	}
+	if match {
+		p.Title = "Printable list: suggestions for you"
+		p.Heading = "Suggestions for you"
+		p.BackHref = withParam(f.href("/match"), "step", matchResultsStep)
+	}
+	p.Shown = len(p.Results)
+	s.render(w, r, http.StatusOK, "search-print", p)
+	return nil
+}
+
+// dateText writes a date the way people read it: "4 March 2025".
+func dateText(t time.Time) string { return t.Format("2 January 2006") }

@@ -1,0 +1,347 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strings"
+
+	"signpost/directory"
+	"signpost/engine"
+)
+
+// resultsPerPage keeps a page of results light enough for a slow phone.
+const resultsPerPage = 20
+
+// searchPage is /search.
+type searchPage struct {
+	BasePage
+	Form          finderForm
+	RadiusOptions []option
+	SortOptions   []option
+	DayOptions    []option
+	Facets        facetsView
+
+	Problems problemList
+	// Unknown is a place that was not found, with DidYouMean offering
+	// close names as links to the same search there.
+	Unknown    string
+	DidYouMean []link
+
+	Searched   bool
+	Heading    string
+	Results    []resultView
+	Total      int
+	Map        template.HTML
+	Pagination pagination
+	PrintHref  string
+	Advice     []link
+}
+
+type link struct {
+	Href string
+	Text string
+}
+
+// facetsView is the filter panel: each choice with how many results it
+// would leave.
+type facetsView struct {
+	Free       option
+	Delivery   []option
+	Needs      []option
+	Interests  []option
+	Activities []option
+}
+
+// finderAnswer is what running a finder form gave.
+type finderAnswer struct {
+	place    *directory.Place
+	radiusM  float64
+	res      *engine.Results
+	problems []problem
+	unknown  string
+	didYou   []directory.Place
+}
+
+// find resolves the place, runs the search or match, and turns a bad value
+// into problems for the form rather than an error page.
+func (s *Server) find(r *http.Request, f finderForm, match bool) (finderAnswer, error) {
+	var a finderAnswer
+	if f.Near != "" {
+		p, ok := s.places.Lookup(f.Near)
+		if !ok {
+			a.unknown = f.Near
+			a.didYou = s.places.Suggest(f.Near, 3)
+			a.problems = append(a.problems, problem{Field: "near", Message: unknownPlaceMessage(f.Near, a.didYou)})
+			return a, nil
+		}
+		a.place = &p
+		m, ok := f.radiusMetres()
+		if !ok {
+			a.problems = append(a.problems, problem{Field: "radius", Message: "Choose a distance from the list"})
+			return a, nil
+		}
+		a.radiusM = m
+	}
+	q, err := engine.ParseQuery(f.engineValues(a.place, resultsPerPage))
+	if err == nil {
+		if match {
+			a.res, err = s.finder.Match(r.Context(), q)
+		} else {
+			a.res, err = s.finder.Search(r.Context(), q)
+		}
+	}
+	var fe *engine.FieldError
+	if errors.As(err, &fe) {
+		a.problems = append(a.problems, problem{Field: formField(fe.Field), Message: fieldLabel(fe.Field) + " " + fe.Message})
+		return a, nil
+	}
+	if err != nil {
+		return a, fmt.Errorf("search: %w", err)
+	}
+	return a, nil
+}
+
+func unknownPlaceMessage(typed string, suggestions []directory.Place) string {
+	msg := fmt.Sprintf("We couldn't find '%s'.", typed)
+	if len(suggestions) > 0 {
+		var names []string
+		for _, p := range suggestions {
+			names = append(names, p.Name)
+		}
+		return msg + " Did you mean " + orJoin(names) + "?"
+	}
+	return msg + " Try a town, a neighbourhood or the first half of a postcode, such as L20."
+}
+
+func orJoin(items []string) string {
+	if len(items) <= 1 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
+}
+
+// formField maps an engine parameter to the id of the control that set it.
+func formField(engineField string) string {
+	switch engineField {
+	case "lat", "lon":
+		return "near"
+	case "proximity":
+		return "radius"
+	case "need", "interest", "activity":
+		return "filters"
+	case "per_page":
+		return "page"
+	}
+	return engineField
+}
+
+func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
+	f := readFinderForm(r.URL.Query())
+	p := &searchPage{
+		BasePage:      BasePage{Title: "Search activities and support", Nav: "search"},
+		Form:          f,
+		RadiusOptions: radiusOptions(f.Radius),
+		SortOptions:   sortOptions(f.Sort),
+		DayOptions:    dayOptions(f.Day),
+	}
+	a, err := s.find(r, f, false)
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if len(a.problems) > 0 {
+		status = http.StatusBadRequest
+		p.Title = "Error: " + p.Title
+		p.Problems, p.Unknown = a.problems, a.unknown
+		for _, sug := range a.didYou {
+			g := f
+			g.Near, g.Page = sug.Name, ""
+			p.DidYouMean = append(p.DidYouMean, link{Href: g.href("/search"), Text: sug.Name})
+		}
+		p.Facets = facetsFor(f, nil)
+		s.render(w, r, status, "search", p)
+		return nil
+	}
+	p.Searched = true
+	p.Total = a.res.Total
+	p.Results = s.resultViews(a.res.Items, (a.res.Page-1)*a.res.Size, a.place)
+	p.Heading = resultsHeading(a.res.Total, f, a.place)
+	p.Title = searchTitle(f, a.place, a.res)
+	p.Map = resultsMap(p.Results, a.place, a.radiusM, "results")
+	p.Pagination = paginate(f, "/search", a.res)
+	p.Facets = facetsFor(f, &a.res.Facets)
+	printForm := f
+	printForm.Page = ""
+	p.PrintHref = printForm.href("/search/print")
+	if a.res.Total == 0 {
+		p.Advice = noResultsAdvice(f, "/search")
+	}
+	s.render(w, r, status, "search", p)
+	return nil
+}
+
+// resultsHeading says how many were found for what, where.
+func resultsHeading(total int, f finderForm, place *directory.Place) string {
+	noun := "activities"
+	if total == 1 {
+		noun = "activity"
+	}
+	h := fmt.Sprintf("%d %s found", total, noun)
+	if f.Q != "" {
+		h += " for ‘" + f.Q + "’"
+	}
+	if place != nil {
+		h += " near " + place.Name
+	}
+	return h
+}
+
+// searchTitle makes each results page's title unique: words, place, page.
+func searchTitle(f finderForm, place *directory.Place, res *engine.Results) string {
+	var parts []string
+	if f.Q != "" {
+		parts = append(parts, "‘"+f.Q+"’")
+	}
+	if place != nil {
+		parts = append(parts, "near "+place.Name)
+	}
+	t := "Search results"
+	if len(parts) > 0 {
+		t = "Search results for " + strings.Join(parts, " ")
+	}
+	if res.Page > 1 {
+		t += fmt.Sprintf(", page %d", res.Page)
+	}
+	return t
+}
+
+func facetsFor(f finderForm, fc *engine.Facets) facetsView {
+	var v facetsView
+	v.Free = option{Value: "1", Label: "Free", Selected: f.Free, ID: "free"}
+	if fc != nil {
+		v.Free.Count, v.Free.HasCount = fc.Free, true
+	}
+	v.Delivery = []option{{Value: "", Label: "Any way", Selected: f.Delivery == "", ID: "delivery-any"}}
+	for _, d := range directory.Deliveries {
+		o := option{Value: string(d), Label: d.Label(), Selected: f.Delivery == string(d), ID: "delivery-" + string(d)}
+		if fc != nil {
+			for _, c := range fc.Delivery {
+				if c.Code == string(d) {
+					o.Count, o.HasCount = c.Count, true
+				}
+			}
+		}
+		v.Delivery = append(v.Delivery, o)
+	}
+	v.Needs = termOptions("need", directory.Needs, f.Needs, counts(fc, func(f *engine.Facets) []engine.FacetCount { return f.Needs }))
+	v.Interests = termOptions("interest", directory.Interests, f.Interest, counts(fc, func(f *engine.Facets) []engine.FacetCount { return f.Interests }))
+	v.Activities = termOptions("activity", directory.Activities, f.Activity, counts(fc, func(f *engine.Facets) []engine.FacetCount { return f.Activities }))
+	return v
+}
+
+func counts(fc *engine.Facets, pick func(*engine.Facets) []engine.FacetCount) map[string]int {
+	if fc == nil {
+		return nil
+	}
+	m := map[string]int{}
+	for _, c := range pick(fc) {
+		m[c.Code] = c.Count
+	}
+	return m
+}
+
+// termOptions lists a vocabulary as checkboxes. With counts, terms that no
+// result has are left out (unless ticked), which keeps the page short and
+// every choice useful.
+func termOptions(field string, vocab []directory.Term, checked []string, counts map[string]int) []option {
+	var out []option
+	for _, t := range vocab {
+		o := option{Value: t.Code, Label: t.Label, ID: field + "-" + t.Code}
+		for _, c := range checked {
+			if c == t.Code {
+				o.Selected = true
+			}
+		}
+		if counts != nil {
+			o.Count, o.HasCount = counts[t.Code], true
+			if o.Count == 0 && !o.Selected {
+				continue
+			}
+		}
+		out = append(out, o)
+	}
+	return out
+}
+
+// noResultsAdvice offers the ways to widen a search that found nothing, as
+// links that do it.
+func noResultsAdvice(f finderForm, path string) []link {
+	var out []link
+	if f.Near != "" && f.Radius != "any" {
+		g := f
+		g.Radius, g.Page = "any", ""
+		if f.Radius == "1" || f.Radius == "2" || f.Radius == "5" {
+			g.Radius = "25"
+		}
+		out = append(out, link{Href: g.href(path), Text: "Look further away (" + radiusWords(g.Radius) + ")"})
+	}
+	drop := func(text string, change func(*finderForm)) {
+		g := f
+		g.Page = ""
+		change(&g)
+		out = append(out, link{Href: g.href(path), Text: text})
+	}
+	if f.Free {
+		drop("Include activities that cost something", func(g *finderForm) { g.Free = false })
+	}
+	if f.Day != "" {
+		drop("Include every day of the week", func(g *finderForm) { g.Day = "" })
+	}
+	if f.Delivery != "" {
+		drop("Include every way of taking part", func(g *finderForm) { g.Delivery = "" })
+	}
+	if f.Age != "" {
+		drop("Do not filter by age", func(g *finderForm) { g.Age = "" })
+	}
+	if f.Access != "" {
+		drop("Do not filter by accessibility", func(g *finderForm) { g.Access = "" })
+	}
+	for _, c := range f.Needs {
+		if t, ok := directory.LookupTerm(directory.TaxonomyNeeds, c); ok {
+			drop("Remove the filter ‘"+t.Label+"’", func(g *finderForm) { g.Needs = without(g.Needs, c) })
+		}
+	}
+	for _, c := range f.Interest {
+		if t, ok := directory.LookupTerm(directory.TaxonomyInterests, c); ok {
+			drop("Remove the filter ‘"+t.Label+"’", func(g *finderForm) { g.Interest = without(g.Interest, c) })
+		}
+	}
+	for _, c := range f.Activity {
+		if t, ok := directory.LookupTerm(directory.TaxonomyActivities, c); ok {
+			drop("Remove the filter ‘"+t.Label+"’", func(g *finderForm) { g.Activity = without(g.Activity, c) })
+		}
+	}
+	if f.Q != "" && len(strings.Fields(f.Q)) > 1 {
+		drop("Search for fewer words: ‘"+strings.Fields(f.Q)[0]+"’", func(g *finderForm) { g.Q = strings.Fields(f.Q)[0] })
+	}
+	return out
+}
+
+func radiusWords(r string) string {
+	if r == "any" {
+		return "any distance"
+	}
+	return "within " + r + " km"
+}
+
+func without(list []string, drop string) []string {
+	var out []string
+	for _, x := range list {
+		if x != drop {
+			out = append(out, x)
+		}
+	}
+	return out
+}

@@ -1,0 +1,170 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// BasePage is what every page shares; page structs embed it. Areas added
+// later (link workers, providers, admins) set their own fields on their
+// page structs and use the same layout.
+type BasePage struct {
+	// Title is the page's own title, unique to it; the layout adds the
+	// site's name.
+	Title string
+	// Print drops the site's header, navigation, footer and scripts, for
+	// the print views.
+	Print bool
+	// Nav marks the current section in the header ("search", "match").
+	Nav string
+
+	// Set by render.
+	Assets assets
+}
+
+func (b *BasePage) base() *BasePage { return b }
+
+// page is any page struct: one that embeds BasePage.
+type page interface{ base() *BasePage }
+
+// checkGroup is a list of checkboxes sharing one parameter name.
+type checkGroup struct {
+	Name    string
+	Options []option
+}
+
+// assets are the URLs of the static files, each with a version taken from
+// its content so that a changed file is never served from a stale cache.
+type assets struct {
+	CSS string
+	JS  string
+}
+
+// templates holds every page, each parsed once with the layout and the
+// partials.
+type templates struct {
+	pages  map[string]*template.Template
+	assets assets
+	static fs.FS
+}
+
+// pageNames are the files in templates/pages, without .html.
+var pageNames = []string{"home", "search", "search-print", "match", "activity", "activity-print", "error"}
+
+func parseTemplates() (*templates, error) {
+	funcs := template.FuncMap{
+		"plural": pluralWord,
+		// group names a list of checkboxes for the "checkboxes" partial.
+		"group": func(name string, opts []option) checkGroup { return checkGroup{name, opts} },
+	}
+	t := &templates{pages: map[string]*template.Template{}}
+	for _, name := range pageNames {
+		tmpl, err := template.New(name).Funcs(funcs).ParseFS(templateFS,
+			"templates/layout.html", "templates/partials/*.html", "templates/pages/"+name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("web: parse template %s: %w", name, err)
+		}
+		if tmpl.Lookup("main") == nil {
+			return nil, fmt.Errorf("web: template %s defines no \"main\"", name)
+		}
+		t.pages[name] = tmpl
+	}
+	static, err := fs.Sub(staticFS, "static")
+	if err != nil {
+		return nil, fmt.Errorf("web: static files: %w", err)
+	}
+	t.static = static
+	if t.assets.CSS, err = versioned(static, "site.css"); err != nil {
+		return nil, err
+	}
+	if t.assets.JS, err = versioned(static, "site.js"); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+func versioned(static fs.FS, name string) (string, error) {
+	b, err := fs.ReadFile(static, name)
+	if err != nil {
+		return "", fmt.Errorf("web: static file %s: %w", name, err)
+	}
+	sum := sha256.Sum256(b)
+	return "/static/" + name + "?v=" + hex.EncodeToString(sum[:6]), nil
+}
+
+// render executes a page into a buffer first, so that a template fault
+// becomes a clean 500 page rather than half a page with a 200 status.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
+	b := p.base()
+	b.Assets = s.tmpl.assets
+	tmpl, ok := s.tmpl.pages[name]
+	var buf bytes.Buffer
+	err := fmt.Errorf("no page template %q", name)
+	if ok {
+		err = tmpl.ExecuteTemplate(&buf, "layout", p)
+	}
+	if err != nil {
+		s.log.ErrorContext(r.Context(), "render page", "request_id", RequestID(r.Context()), "page", name, "err", err)
+		if name != "error" {
+			s.render(w, r, http.StatusInternalServerError, "error", &errorPage{
+				BasePage:  BasePage{Title: "Sorry, there is a problem with the service"},
+				Heading:   "Sorry, there is a problem with the service",
+				Message:   "Try again later. If it keeps happening, tell us the reference below.",
+				RequestID: RequestID(r.Context()),
+			})
+			return
+		}
+		http.Error(w, "Sorry, there is a problem with the service.", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	// Pages hold what a person searched for; keep them out of shared caches.
+	h.Set("Cache-Control", "private, no-cache")
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		w.Write(buf.Bytes())
+	}
+}
+
+// serveStatic serves the embedded CSS, script and images. A request that
+// names the current version may be cached for a year.
+func (s *Server) serveStatic() http.Handler {
+	files := http.FileServerFS(s.tmpl.static)
+	return http.StripPrefix("/static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if v := r.URL.Query().Get("v"); v != "" && strings.HasSuffix(s.tmpl.assetURL(r.URL.Path), "?v="+v) {
+			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		} else {
+			w.Header().Set("Cache-Control", "public, max-age=300")
+		}
+		if strings.HasSuffix(r.URL.Path, "/") || r.URL.Path == "" {
+			http.NotFound(w, r) // no directory listings
+			return
+		}
+		files.ServeHTTP(w, r)
+	}))
+}
+
+func (t *templates) assetURL(name string) string {
+	switch path.Clean("/" + name) {
+	case "/site.css":
+		return t.assets.CSS
+	case "/site.js":
+		return t.assets.JS
+	}
+	return ""
+}

@@ -1,0 +1,246 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geo"
+
+	"signpost/directory"
+	"signpost/engine"
+)
+
+// resultView is one result as a page shows it.
+type resultView struct {
+	N        int // position in the whole list, 1-based; the map's marker number
+	ID       string
+	Href     string
+	Name     string
+	Org      string
+	Summary  string
+	Distance string
+	Days     string
+	Cost     string
+	Capacity string
+	// CapacityWarn is set when the service cannot take people now.
+	CapacityWarn bool
+	Modes        string
+	Reasons      []string
+	// Where is the address of the location nearest the searched point.
+	Where  string
+	marker *orb.Point
+}
+
+// whyKinds are the reasons shown under "Why this is suggested": what
+// matched and how near it is. Days, cost and capacity have their own lines.
+var whyKinds = map[engine.ReasonKind]bool{
+	engine.ReasonNeed: true, engine.ReasonInterest: true, engine.ReasonActivity: true,
+	engine.ReasonText: true, engine.ReasonDistance: true, engine.ReasonOnline: true,
+	engine.ReasonPhone: true, engine.ReasonAccess: true, engine.ReasonNotChecked: true,
+}
+
+func (s *Server) resultViews(items []engine.Result, offset int, from *directory.Place) []resultView {
+	out := make([]resultView, 0, len(items))
+	for i, it := range items {
+		svc := it.Service
+		v := resultView{
+			N:        offset + i + 1,
+			ID:       svc.ID,
+			Href:     "/activities/" + svc.ID,
+			Name:     svc.Name,
+			Summary:  s.md.Summary(svc.Description, 180),
+			Days:     dayList(svc.Days()),
+			Cost:     costLine(svc),
+			Capacity: svc.Capacity.Label(),
+			Modes:    modesLine(svc),
+		}
+		v.CapacityWarn = svc.Capacity == directory.CapacityFull || svc.Capacity == directory.CapacityPaused
+		if svc.Organization != nil {
+			v.Org = svc.Organization.Name
+		}
+		if it.DistanceM != nil {
+			v.Distance = distanceText(*it.DistanceM)
+		}
+		for _, r := range it.Reasons {
+			if whyKinds[r.Kind] {
+				v.Reasons = append(v.Reasons, r.Text)
+			}
+		}
+		if loc, pt := nearestLocation(svc, from); loc != nil {
+			v.marker = pt
+			v.Where = addressLine(loc)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// nearestLocation returns the physical location with coordinates nearest
+// to the place (the first one when there is no place).
+func nearestLocation(svc *directory.Service, from *directory.Place) (*directory.Location, *orb.Point) {
+	var best *directory.Location
+	var bestPt *orb.Point
+	bestD := math.Inf(1)
+	for _, sal := range svc.ServiceAtLocations {
+		l := sal.Location
+		if l == nil || l.LocationType != directory.LocationPhysical || l.Latitude == nil || l.Longitude == nil {
+			continue
+		}
+		pt := orb.Point{*l.Longitude, *l.Latitude}
+		d := 0.0
+		if from != nil {
+			d = geo.Distance(pt, orb.Point{from.Lon, from.Lat})
+		}
+		if best == nil || d < bestD {
+			best, bestPt, bestD = l, &pt, d
+		}
+	}
+	return best, bestPt
+}
+
+func addressLine(l *directory.Location) string {
+	var parts []string
+	if l.Name != "" {
+		parts = append(parts, l.Name)
+	}
+	if len(l.Addresses) > 0 {
+		a := l.Addresses[0]
+		for _, p := range []string{a.Address1, a.City, a.PostalCode} {
+			if p != "" && !containsFold(parts, p) {
+				parts = append(parts, p)
+			}
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// distanceText writes a distance as people say it.
+func distanceText(m float64) string {
+	switch {
+	case m < 995:
+		return fmt.Sprintf("%d m away", int(math.Round(m/10)*10))
+	case m < 9950:
+		return fmt.Sprintf("%.1f km away", m/1000)
+	}
+	return fmt.Sprintf("%.0f km away", m/1000)
+}
+
+// costLine says what an activity costs: "Free", or its prices.
+func costLine(svc *directory.Service) string {
+	if svc.Free() {
+		// Publishers often write "Free" or "Free, donations welcome" as the
+		// description too; say it once.
+		if d := svc.FeesDescription; d != "" && !strings.HasPrefix(strings.ToLower(d), "free") {
+			return "Free. " + d
+		}
+		if svc.FeesDescription != "" {
+			return svc.FeesDescription
+		}
+		return "Free"
+	}
+	var prices []string
+	for _, c := range svc.CostOptions {
+		if c.Amount == nil || *c.Amount <= 0 {
+			continue
+		}
+		p := money(*c.Amount, c.Currency)
+		if c.Option != "" {
+			p += " " + c.Option
+		}
+		if c.AmountDescription != "" {
+			p += " (" + c.AmountDescription + ")"
+		}
+		prices = append(prices, p)
+	}
+	line := strings.Join(prices, "; ")
+	if svc.FeesDescription != "" {
+		line = strings.TrimSpace(line + ". " + svc.FeesDescription)
+	}
+	return line
+}
+
+func money(amount float64, currency string) string {
+	n := strconv.FormatFloat(amount, 'f', 2, 64)
+	n = strings.TrimSuffix(n, ".00")
+	switch strings.ToUpper(currency) {
+	case "", "GBP":
+		return "£" + n
+	case "EUR":
+		return "€" + n
+	case "USD":
+		return "$" + n
+	}
+	return n + " " + currency
+}
+
+func modesLine(svc *directory.Service) string {
+	var labels []string
+	for _, m := range svc.DeliveryModes() {
+		labels = append(labels, m.Label())
+	}
+	return strings.Join(labels, ", ")
+}
+
+// resultsMap draws the page's results around the searched place.
+func resultsMap(results []resultView, place *directory.Place, radiusM float64, what string) template.HTML {
+	spec := mapSpec{ID: "results", Width: 640, Height: 360}
+	if place != nil {
+		spec.Center = &orb.Point{place.Lon, place.Lat}
+		spec.RadiusM = radiusM
+	}
+	for _, r := range results {
+		if r.marker != nil {
+			spec.Markers = append(spec.Markers, mapMarker{N: r.N, Lat: r.marker.Lat(), Lon: r.marker.Lon(), Label: r.Name, Href: fmt.Sprintf("#result-%d", r.N)})
+		}
+	}
+	if len(spec.Markers) == 0 {
+		return ""
+	}
+	spec.Title = fmt.Sprintf("Map of the %d %s on this page with a place to visit", len(spec.Markers), what)
+	if place != nil {
+		spec.Title += ", around " + place.Name
+	}
+	return drawMap(spec)
+}
+
+// pagination links a long list's pages.
+type pagination struct {
+	Page, Pages int
+	PrevHref    string
+	NextHref    string
+}
+
+func paginate(f finderForm, path string, res *engine.Results) pagination {
+	if res.Size <= 0 {
+		return pagination{}
+	}
+	p := pagination{Page: res.Page, Pages: (res.Total + res.Size - 1) / res.Size}
+	if p.Pages <= 1 {
+		return pagination{}
+	}
+	link := func(n int) string {
+		g := f
+		g.Page = strconv.Itoa(n)
+		return g.href(path)
+	}
+	if p.Page > 1 {
+		p.PrevHref = link(min(p.Page-1, p.Pages))
+	}
+	if p.Page < p.Pages {
+		p.NextHref = link(p.Page + 1)
+	}
+	return p
+}

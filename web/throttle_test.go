@@ -1,0 +1,58 @@
+package web
+
+import (
+	"net/http/httptest"
+	"testing"
+	"time"
+)
+
+func TestThrottle(t *testing.T) {
+	now := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
+	th := newThrottle(2, 10*time.Minute, func() time.Time { return now })
+
+	steps := []struct {
+		name    string
+		advance time.Duration
+		key     string
+		want    bool
+	}{
+		{"first", 0, "a", true},
+		{"second", time.Minute, "a", true},
+		{"third within the window is refused", time.Minute, "a", false},
+		{"another address is separate", 0, "b", true},
+		{"still refused just before the first expires", 7*time.Minute + 59*time.Second, "a", false},
+		{"allowed once the first has left the window", 2 * time.Second, "a", true},
+		{"and refused again when full", 0, "a", false},
+	}
+	for _, st := range steps {
+		now = now.Add(st.advance)
+		if got := th.Allow(st.key); got != st.want {
+			t.Errorf("%s: Allow(%q) = %v, want %v", st.name, st.key, got, st.want)
+		}
+	}
+}
+
+func TestThrottleSweepsExpiredKeys(t *testing.T) {
+	now := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
+	th := newThrottle(1, time.Minute, func() time.Time { return now })
+	for i := range throttleSweepAt {
+		th.Allow(string(rune(i)))
+	}
+	now = now.Add(2 * time.Minute)
+	th.Allow("new")
+	if len(th.hits) != 1 {
+		t.Errorf("%d keys kept after every old one expired, want 1", len(th.hits))
+	}
+}
+
+func TestClientKey(t *testing.T) {
+	r := httptest.NewRequest("POST", "/", nil)
+	r.RemoteAddr = "192.0.2.7:51234"
+	if got := clientKey(r); got != "192.0.2.7" {
+		t.Errorf("clientKey = %q, want the address without the port", got)
+	}
+	r.RemoteAddr = "[2001:db8::1]:443"
+	if got := clientKey(r); got != "2001:db8::1" {
+		t.Errorf("clientKey = %q, want the IPv6 address", got)
+	}
+}
