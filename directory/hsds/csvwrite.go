@@ -36,6 +36,10 @@ func WriteCSV(dir string, services iter.Seq[*directory.Service]) error {
 		return fmt.Errorf("hsds: write csv: %w", err)
 	}
 	for s := range services {
+		if s == nil {
+			w.abandon()
+			return errNilService
+		}
 		w.service(s)
 		if w.err != nil {
 			w.abandon()

@@ -245,8 +245,12 @@ func (d *jsonSource) key() (string, []byte, error) {
 	if buf.overflowed() {
 		return "", nil, d.s.errorf("object key over %d bytes", MaxRecordBytes)
 	}
+	raw := buf.data
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return string(raw[1 : len(raw)-1]), raw, nil // no escapes: the usual case
+	}
 	var key string
-	if err := json.Unmarshal(buf.data, &key); err != nil {
+	if err := json.Unmarshal(raw, &key); err != nil {
 		// Only invalid UTF-8 gets past the scanner; such a key names no
 		// HSDS field, so it is kept raw and the record check reports it.
 		key = string(buf.data)

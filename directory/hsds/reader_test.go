@@ -470,3 +470,65 @@ func fileExists(p string) bool {
 	_, err := os.Stat(p)
 	return err == nil
 }
+
+// endless serves a prefix and then one element after another for ever, so
+// a reader that tried to load the whole input would never return.
+type endless struct {
+	prefix, element string
+	pending         []byte
+}
+
+func (e *endless) Read(p []byte) (int, error) {
+	if len(e.pending) == 0 {
+		if e.prefix != "" {
+			e.pending, e.prefix = []byte(e.prefix), ""
+		} else {
+			e.pending = []byte(e.element)
+		}
+	}
+	n := copy(p, e.pending)
+	e.pending = e.pending[n:]
+	return n, nil
+}
+
+func TestReadingStreams(t *testing.T) {
+	tests := []struct {
+		name            string
+		prefix, element string
+	}{
+		{"page envelope", `{"total_items":1000000000,"contents":[`, `{"id":"a","name":"n"},`},
+		{"array", `[`, `{"id":"a","name":"n"},`},
+		{"ndjson", ``, "{\"id\":\"a\",\"name\":\"n\"}\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := NewReader(&endless{prefix: tt.prefix, element: tt.element})
+			defer r.Close()
+			for i := range 1000 {
+				rec, err := r.Next()
+				if err != nil || rec.Err != nil || rec.Service.ID != "a" || rec.Index != i+1 {
+					t.Fatalf("record %d: %+v, %v", i+1, rec, err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkReadNDJSON(b *testing.B) {
+	var buf bytes.Buffer
+	w, _ := NewWriter(&buf, FormatNDJSON)
+	for range 1000 {
+		s := signpostService()
+		if err := w.Write(s); err != nil {
+			b.Fatal(err)
+		}
+	}
+	w.Close()
+	data := buf.Bytes()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := drain(NewReader(bytes.NewReader(data))); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

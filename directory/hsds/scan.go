@@ -44,6 +44,13 @@ type captureBuf struct {
 
 func newCapture(limit int) *captureBuf { return &captureBuf{limit: limit} }
 
+func (c *captureBuf) addByte(b byte) {
+	c.size++
+	if c.size <= int64(c.limit) {
+		c.data = append(c.data, b)
+	}
+}
+
 func (c *captureBuf) add(b ...byte) {
 	c.size += int64(len(b))
 	if c.size <= int64(c.limit) {
@@ -67,7 +74,11 @@ type scanner struct {
 }
 
 func newScanner(r io.Reader) *scanner {
-	return &scanner{r: bufio.NewReaderSize(r, 64<<10), line: 1}
+	br, ok := r.(*bufio.Reader)
+	if !ok || br.Size() < 4096 {
+		br = bufio.NewReaderSize(r, 64<<10)
+	}
+	return &scanner{r: br, line: 1}
 }
 
 func (s *scanner) errorf(format string, args ...any) error {
@@ -89,9 +100,34 @@ func (s *scanner) next() (byte, error) {
 		s.line++
 	}
 	if s.capture != nil {
-		s.capture.add(c)
+		s.capture.addByte(c)
 	}
 	return c, nil
+}
+
+// plainRun consumes the run of buffered string bytes that need no
+// attention (no quote, backslash or control character) in one step: most of
+// a record's bytes are such runs, and taking them a byte at a time was the
+// scanner's main cost.
+func (s *scanner) plainRun() error {
+	buf, _ := s.r.Peek(s.r.Buffered())
+	i := 0
+	for i < len(buf) {
+		c := buf[i]
+		if c == '"' || c == '\\' || c < 0x20 {
+			break
+		}
+		i++
+	}
+	if i == 0 {
+		return nil
+	}
+	if s.capture != nil {
+		s.capture.add(buf[:i]...)
+	}
+	s.offset += int64(i)
+	_, err := s.r.Discard(i)
+	return err
 }
 
 // peek returns the next byte without consuming it; ok is false at the end.
@@ -301,6 +337,9 @@ func (s *scanner) endOfMember(closing byte, what string) (bool, error) {
 // against the record rather than stopping the file.
 func (s *scanner) stringRest() error {
 	for {
+		if err := s.plainRun(); err != nil {
+			return err
+		}
 		c, err := s.next()
 		if err != nil {
 			return err

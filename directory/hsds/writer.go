@@ -53,7 +53,14 @@ type ndjsonWriter struct {
 	enc *json.Encoder
 }
 
+// errNilService refuses a nil service, which would otherwise be written as
+// a JSON null that no reader takes for a service.
+var errNilService = errors.New("hsds: write: nil service")
+
 func (w *ndjsonWriter) Write(s *directory.Service) error {
+	if s == nil {
+		return errNilService
+	}
 	if err := w.enc.Encode(s); err != nil {
 		return fmt.Errorf("hsds: write service %s: %w", s.ID, err)
 	}
@@ -76,6 +83,9 @@ type jsonWriter struct {
 }
 
 func (w *jsonWriter) Write(s *directory.Service) error {
+	if s == nil {
+		return errNilService
+	}
 	sep := ",\n"
 	if w.n == 0 {
 		sep = "[\n"

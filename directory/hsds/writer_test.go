@@ -344,6 +344,20 @@ func TestNewWriter(t *testing.T) {
 			t.Errorf("err = %v", err)
 		}
 	})
+	t.Run("nil service is refused", func(t *testing.T) {
+		for _, format := range []string{FormatJSON, FormatNDJSON} {
+			w, err := NewWriter(&bytes.Buffer{}, format)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := w.Write(nil); !errors.Is(err, errNilService) {
+				t.Errorf("%s: err = %v", format, err)
+			}
+		}
+		if err := WriteCSV(t.TempDir(), slices.Values([]*directory.Service{nil})); !errors.Is(err, errNilService) {
+			t.Errorf("csv: err = %v", err)
+		}
+	})
 	t.Run("unknown format", func(t *testing.T) {
 		_, err := NewWriter(&bytes.Buffer{}, "xml")
 		if err == nil || !strings.Contains(err.Error(), `unknown export format "xml"`) {
