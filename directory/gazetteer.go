@@ -230,13 +230,18 @@ func isUpper(b byte) bool { return b >= 'A' && b <= 'Z' }
 
 // placeKey normalises a name for matching: lower case, letters and digits
 // only, so "St. Helens", "st helens" and "ST HELENS" meet, as do
-// "Newton-le-Willows" and "newton le willows".
+// "Newton-le-Willows" and "newton le willows". "Saint" as a word is read as
+// "St", the way the region's place names are written.
 func placeKey(s string) string {
 	var b strings.Builder
-	for _, r := range strings.ToLower(s) {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			b.WriteRune(r)
+	words := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+	for _, w := range words {
+		if w == "saint" {
+			w = "st"
 		}
+		b.WriteString(w)
 	}
 	return b.String()
 }
@@ -244,9 +249,10 @@ func placeKey(s string) string {
 // Suggest returns up to n places whose names are closest to q by edit
 // distance (adjacent transpositions count as one edit, so "Bootel" finds
 // Bootle), for a "Did you mean …?" prompt. Only names within a few edits are
-// offered, fewer for short queries, so that nonsense gets no suggestion.
-// Ties go to towns before neighbourhoods before postcode districts, then to
-// the name in alphabetical order.
+// offered, fewer for short queries, so that nonsense gets no suggestion. A
+// name that starts with a query of four or more letters ("Birken") is offered
+// too, after the close misspellings. Ties go to towns before neighbourhoods
+// before postcode districts, then to the name in alphabetical order.
 func (g *Gazetteer) Suggest(q string, n int) []Place {
 	key := placeKey(q)
 	if n <= 0 || key == "" || utf8.RuneCountInString(key) > maxQueryRunes {
@@ -258,10 +264,17 @@ func (g *Gazetteer) Suggest(q string, n int) []Place {
 		dist  int
 	}
 	var found []candidate
+	prefixes := utf8.RuneCountInString(key) >= minPrefixRunes
 	for i, p := range g.places {
-		if d := editDistance(key, g.keys[i]); d <= limit {
-			found = append(found, candidate{p, d})
+		d := editDistance(key, g.keys[i])
+		switch {
+		case d <= limit:
+		case prefixes && strings.HasPrefix(g.keys[i], key):
+			d = limit + 1 // a completion ranks after every misspelling
+		default:
+			continue
 		}
+		found = append(found, candidate{p, d})
 	}
 	sort.Slice(found, func(a, b int) bool {
 		ca, cb := found[a], found[b]
@@ -282,6 +295,10 @@ func (g *Gazetteer) Suggest(q string, n int) []Place {
 	}
 	return out
 }
+
+// minPrefixRunes is the shortest query Suggest completes as a prefix;
+// shorter ones ("L", "Bi") would match half the region.
+const minPrefixRunes = 4
 
 // suggestLimit is how many edits a suggestion may be from a query of the
 // given length: one slip in a short word, up to three in a long one.

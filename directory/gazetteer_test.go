@@ -1,6 +1,7 @@
 package directory
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -86,6 +87,7 @@ func TestGazetteerLookup(t *testing.T) {
 		{"  bOOTLE ", "Bootle", PlaceTown, 53.4460, -2.9920, true},
 		{"oldswan", "Old Swan", PlaceNeighbourhood, 53.4150, -2.9110, true},
 		{"st. helens", "St Helens", PlaceTown, 53.4530, -2.7370, true},
+		{"Saint Helens", "St Helens", PlaceTown, 53.4530, -2.7370, true},
 		{"newton le willows", "Newton-le-Willows", PlaceTown, 53.4540, -2.6330, true},
 		{"L20 3AB", "L20", PlacePostcodeDistrict, 53.4500, -2.9900, true},
 		{"l203ab", "L20", PlacePostcodeDistrict, 53.4500, -2.9900, true},
@@ -131,6 +133,12 @@ func TestGazetteerSuggest(t *testing.T) {
 		{"Sothport", 3, []string{"Southport"}},
 		{"St Helen", 3, []string{"St Helens"}},
 		{"Walten", 3, []string{"Walton"}},
+		{"saint helens", 3, []string{"St Helens"}},
+		// Completions come after misspellings: "Birken" is four letters
+		// short of Birkenhead, too far for a typo but a clear prefix.
+		{"Birken", 3, []string{"Birkenhead"}},
+		{"Newton", 3, []string{"Newton-le-Willows"}},
+		{"Bir", 3, nil},
 		// Two districts one edit from "L2": closest first, ties by name.
 		{"L21", 3, []string{"L2", "L20"}},
 		{"L21", 1, []string{"L2"}},
@@ -140,7 +148,7 @@ func TestGazetteerSuggest(t *testing.T) {
 		{"Bootel", 0, nil},
 	}
 	for _, tt := range tests {
-		t.Run(tt.query+"/"+string(rune('0'+tt.n)), func(t *testing.T) {
+		t.Run(fmt.Sprintf("%s/n=%d", tt.query, tt.n), func(t *testing.T) {
 			got := g.Suggest(tt.query, tt.n)
 			var names []string
 			for _, p := range got {
