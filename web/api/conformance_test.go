@@ -37,6 +37,9 @@ func TestEndpointsConformToTheStandard(t *testing.T) {
 	t.Run("synthetic", func(t *testing.T) {
 		checkConformance(t, newFixture(t, synthServices(60, 1)), standard, ours)
 	})
+	t.Run("sample directory", func(t *testing.T) {
+		checkConformance(t, newFixture(t, nil, "../../data/sample/services.ndjson"), standard, ours)
+	})
 	for _, ex := range hsdsExamples {
 		t.Run(ex, func(t *testing.T) {
 			checkConformance(t, newFixture(t, nil, filepath.Join(sharedDir, ex)), standard, ours)
@@ -98,6 +101,9 @@ func checkConformance(t *testing.T, f *fixture, standard, ours *schemaSet) {
 		{"/match", "/api/v1/match?need=lonely&interest=gardening&lat=53.45&lon=-2.99"},
 		{"/match", "/api/v1/match?full=true&search=coffee"},
 	}
+	// The lists above already carry every record; by id, a spread of them
+	// is enough and keeps the test fast on the larger directories.
+	serviceIDs, orgIDs = spread(serviceIDs, 40), spread(orgIDs, 20)
 	for _, id := range serviceIDs {
 		requests = append(requests, request{"/services/{id}", "/api/v1/services/" + url.PathEscape(id)})
 	}
@@ -163,6 +169,18 @@ func checkConformance(t *testing.T, f *fixture, standard, ours *schemaSet) {
 		}
 		validate(t, sch, "GET "+rq.url, body)
 	}
+}
+
+// spread picks at most n of ids, evenly from first to last.
+func spread(ids []string, n int) []string {
+	if len(ids) <= n {
+		return ids
+	}
+	out := make([]string, n)
+	for i := range out {
+		out[i] = ids[i*(len(ids)-1)/(n-1)]
+	}
+	return out
 }
 
 // itemSchema is the schema of one service in a list (the ndjson line).

@@ -294,8 +294,9 @@ func TestFiltersAgainstOracle(t *testing.T) {
 	svcs := synthServices(400, 11)
 	f := newFixture(t, svcs)
 	r := rand.New(rand.NewPCG(12, 12))
+	const queries = 120
 	nonEmpty := 0
-	for i := 0; i < 150; i++ {
+	for i := 0; i < queries; i++ {
 		q := genQuery(r)
 		v := q.values()
 		path := "/api/v1/services?" + v.Encode()
@@ -317,8 +318,8 @@ func TestFiltersAgainstOracle(t *testing.T) {
 			t.Errorf("%s: ndjson differs from the oracle:\n%s", path, setDiff(streamed, want))
 		}
 	}
-	if nonEmpty < 50 {
-		t.Errorf("only %d of 150 queries had results; the generator is too strict to test much", nonEmpty)
+	if nonEmpty < queries/3 {
+		t.Errorf("only %d of %d queries had results; the generator is too strict to test much", nonEmpty, queries)
 	}
 }
 
