@@ -94,7 +94,7 @@ func (s *Server) find(r *http.Request, f finderForm, match bool) (finderAnswer, 
 	}
 	var fe *engine.FieldError
 	if errors.As(err, &fe) {
-		a.problems = append(a.problems, problem{Field: formField(fe.Field), Message: fieldLabel(fe.Field) + " " + fe.Message})
+		a.problems = append(a.problems, problem{Field: controlFor(fe.Field), Message: fieldLabel(fe.Field) + " " + fe.Message})
 		return a, nil
 	}
 	if err != nil {
@@ -122,8 +122,8 @@ func orJoin(items []string) string {
 	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
 }
 
-// formField maps an engine parameter to the id of the control that set it.
-func formField(engineField string) string {
+// controlFor maps an engine parameter to the id of the control that set it.
+func controlFor(engineField string) string {
 	switch engineField {
 	case "lat", "lon":
 		return "near"

@@ -133,7 +133,8 @@ func drawMap(spec mapSpec) template.HTML {
 		if m.Href != "" {
 			fmt.Fprintf(&b, `<a href="%s" aria-label="%s">`, template.HTMLEscapeString(m.Href), label)
 		} else {
-			fmt.Fprintf(&b, `<g aria-label="%s">`, label)
+			// Inside role="img" the parts are not read out; the title is.
+			b.WriteString(`<g>`)
 		}
 		fmt.Fprintf(&b, `<circle class="map-marker" cx="%.1f" cy="%.1f" r="%.0f" fill="#1d4f91" stroke="#fff" stroke-width="2"/>`, x, y, markerRadius)
 		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle" font-size="12" font-weight="bold" fill="#fff" aria-hidden="true">%d</text>`, x, y+4, m.N)

@@ -1,0 +1,367 @@
+package web
+
+// Browser tests: a person's journeys through the site in headless Chromium,
+// axe-core's WCAG 2.2 A/AA checks on every kind of page, and screenshots at
+// desktop and phone widths for a person to look at
+// (web/testdata/screenshots, or $SIGNPOST_SCREENSHOTS).
+//
+// They need Debian's chromium (or $SIGNPOST_CHROMIUM) and skip without it;
+// the accessibility checks need axe-core at $SIGNPOST_AXE (.ci/run installs
+// it) and skip without it. `go test -short` skips them all.
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"signpost/directory"
+)
+
+func findChromium() string {
+	if p := os.Getenv("SIGNPOST_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// browser is one headless Chromium tab on a test server of the sample
+// directory, with the page's console errors collected.
+type browser struct {
+	ctx  context.Context
+	base string
+
+	mu       sync.Mutex
+	problems []string
+}
+
+func newBrowser(t *testing.T) (*browser, *sampleSite) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("browser tests skipped in -short mode")
+	}
+	path := findChromium()
+	if path == "" {
+		t.Skip("browser tests skipped: no chromium found (apt-get install -y chromium, or set SIGNPOST_CHROMIUM)")
+	}
+	site := newSampleSite(t)
+	ts := httptest.NewServer(site.srv)
+	t.Cleanup(ts.Close)
+
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(t.TempDir()),
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancelAlloc)
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	t.Cleanup(cancel)
+	if err := chromedp.Do(ctx); err != nil {
+		t.Skipf("browser tests skipped: chromium at %s would not start: %v", path, err)
+	}
+	b := &browser{ctx: ctx, base: ts.URL}
+	messages := chromedp.Console(ctx)
+	go func() {
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			// A 4xx page is sometimes the point of a test (an unknown
+			// place is a 400); a 4xx for an asset is still a fault.
+			if strings.HasPrefix(m.Text, "Failed to load resource: the server responded with a status of 4") && !strings.Contains(m.URL, "/static/") {
+				continue
+			}
+			if m.Type == chromedp.ConsoleError || m.IsException() {
+				b.mu.Lock()
+				b.problems = append(b.problems, fmt.Sprintf("%s: %s", m.URL, m.Text))
+				b.mu.Unlock()
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		// A CSP violation (an inline style or script) or a failed request
+		// shows here.
+		for _, p := range b.problems {
+			t.Errorf("browser console error: %s", p)
+		}
+	})
+	return b, site
+}
+
+// step runs actions with a time limit, failing the test on error.
+func (b *browser) step(t *testing.T, what string, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 15*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// follow runs an action that loads a new page, waiting for it.
+func (b *browser) follow(t *testing.T, what string, action chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 15*time.Second)
+	defer cancel()
+	resp, err := chromedp.RunResponse(ctx, action)
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	if resp.Status >= 400 {
+		t.Fatalf("%s: status %d for %s", what, resp.Status, resp.URL)
+	}
+}
+
+func run[T any](t *testing.T, b *browser, what string, a chromedp.Action[T]) T {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 15*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	return v
+}
+
+// waitFor evaluates a condition until it holds. It asks again after an
+// error, since a navigation can swap the page's script context mid-call; a
+// page restored from the back-forward cache sends no new document for a
+// DOM query to wait on.
+func (b *browser) waitFor(t *testing.T, what, cond string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ok, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](cond))
+		if err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: %q never held (last error %v)", what, cond, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func (b *browser) location(t *testing.T) *url.URL {
+	t.Helper()
+	u, err := url.Parse(run(t, b, "location", chromedp.Location()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func TestBrowser(t *testing.T) {
+	b, site := newBrowser(t)
+
+	t.Run("search near Bootle, tick Free, open a result and print it", func(t *testing.T) {
+		b.step(t, "open home", chromedp.Navigate(b.base+"/"), chromedp.WaitVisible(chromedp.ID("q")))
+		b.step(t, "type", chromedp.SendKeys(chromedp.ID("q"), "gardening"), chromedp.SendKeys(chromedp.ID("near"), "Bootle"))
+		b.follow(t, "search", chromedp.Click(chromedp.CSS(".search-home button[type=submit]")))
+		if u := b.location(t); u.Path != "/search" || u.Query().Get("near") != "Bootle" {
+			t.Fatalf("after searching, at %s", u)
+		}
+		heading := run(t, b, "heading", chromedp.Text(chromedp.ID("results-heading")))
+		if !strings.Contains(heading, "found for ‘gardening’ near Bootle") {
+			t.Errorf("results heading %q", heading)
+		}
+		b.step(t, "tick Free", chromedp.Click(chromedp.ID("free")))
+		b.follow(t, "update results", chromedp.Click(chromedp.CSS(".filters button[type=submit]")))
+		if u := b.location(t); u.Query().Get("free") != "1" || u.Query().Get("q") != "gardening" {
+			t.Fatalf("after ticking Free, at %s", u)
+		}
+		costs := run(t, b, "costs", chromedp.Evaluate[[]string](`[...document.querySelectorAll(".result .facts")].map(dl => [...dl.querySelectorAll("div")].find(d => d.querySelector("dt").textContent === "Cost")?.querySelector("dd").textContent || "")`))
+		if len(costs) == 0 {
+			t.Fatal("no free gardening results near Bootle in the sample directory")
+		}
+		for i, c := range costs {
+			if !strings.HasPrefix(c, "Free") {
+				t.Errorf("result %d costs %q after ticking Free", i+1, c)
+			}
+		}
+		why := run(t, b, "reasons", chromedp.Text(chromedp.CSS("#result-1 .why")))
+		if !strings.Contains(why, "Why this is suggested") {
+			t.Errorf("first result explains nothing: %q", why)
+		}
+		name := run(t, b, "first result", chromedp.Text(chromedp.CSS("#result-1 h3 a")))
+		b.follow(t, "open result", chromedp.Click(chromedp.CSS("#result-1 h3 a")))
+		if h1 := run(t, b, "h1", chromedp.Text(chromedp.CSS("h1"))); h1 != name {
+			t.Errorf("activity page h1 %q, want %q", h1, name)
+		}
+		b.follow(t, "print view", chromedp.Click(chromedp.CSS(".key-facts .tools a")))
+		if u := b.location(t); !strings.HasSuffix(u.Path, "/print") {
+			t.Errorf("print link went to %s", u)
+		}
+		shown := run(t, b, "print layout", chromedp.Evaluate[map[string]any](`({
+			h1: document.querySelector("h1").textContent,
+			header: !!document.querySelector(".site-header"),
+			form: !!document.querySelector("form"),
+			fontSize: parseFloat(getComputedStyle(document.body).fontSize)
+		})`))
+		if shown["h1"] != name || shown["header"] == true || shown["form"] == true {
+			t.Errorf("print view: %v", shown)
+		}
+		if fs, _ := shown["fontSize"].(float64); fs < 20 {
+			t.Errorf("print view type is %vpx; it should be large", fs)
+		}
+	})
+
+	t.Run("the matcher, end to end, with a skipped step and Back", func(t *testing.T) {
+		b.step(t, "open matcher", chromedp.Navigate(b.base+"/match"), chromedp.WaitVisible(chromedp.ID("need-lonely")))
+		b.step(t, "tick a need", chromedp.Click(chromedp.ID("need-lonely")))
+		b.follow(t, "continue", chromedp.Click(chromedp.CSS("button[name=step]")))
+		b.step(t, "tick an interest", chromedp.WaitVisible(chromedp.ID("interest-gardening")), chromedp.Click(chromedp.ID("interest-gardening")))
+		b.follow(t, "continue", chromedp.Click(chromedp.CSS("button[name=step]")))
+		b.step(t, "place", chromedp.WaitVisible(chromedp.ID("near")), chromedp.SendKeys(chromedp.ID("near"), "Bootle"))
+		b.follow(t, "continue", chromedp.Click(chromedp.CSS("button[name=step]")))
+		b.follow(t, "skip the last step", chromedp.Click(chromedp.CSS(".actions a")))
+		u := b.location(t)
+		if u.Query().Get("step") != "results" || u.Query().Get("need") != "lonely" || u.Query().Get("interest") != "gardening" || u.Query().Get("near") != "Bootle" {
+			t.Fatalf("results URL lost answers: %s", u)
+		}
+		answers := run(t, b, "answers", chromedp.Text(chromedp.CSS(".summary-list")))
+		for _, want := range []string{"Feeling lonely or cut off", "Gardening", "Bootle"} {
+			if !strings.Contains(answers, want) {
+				t.Errorf("answers %q lack %q", answers, want)
+			}
+		}
+		why := run(t, b, "reasons", chromedp.Text(chromedp.CSS("#result-1 .why")))
+		if !strings.Contains(why, "Helps with") && !strings.Contains(why, "You said you enjoy") {
+			t.Errorf("the first suggestion does not say why: %q", why)
+		}
+		// Back is the step that was skipped, still carrying every answer;
+		// a refresh keeps them too.
+		for _, how := range []struct {
+			name   string
+			action chromedp.Action[chromedp.Void]
+		}{{"back", chromedp.Evaluate[chromedp.Void]("history.back()")}, {"refresh", chromedp.Reload()}} {
+			// Poll in the page rather than query the DOM: a page restored
+			// from the back-forward cache sends no new document to track.
+			b.step(t, how.name, how.action)
+			b.waitFor(t, how.name, `location.search.includes("step=fit") && document.readyState === "complete" && !!document.getElementById("free")`)
+			u := b.location(t)
+			kept := run(t, b, "hidden answers", chromedp.Evaluate[[]string](`[...document.querySelectorAll("input[type=hidden]")].map(i => i.name + "=" + i.value).sort()`))
+			if u.Query().Get("step") != "fit" || strings.Join(kept, "&") != "interest=gardening&near=Bootle&need=lonely" {
+				t.Errorf("after %s: at %s carrying %v", how.name, u, kept)
+			}
+		}
+	})
+
+	activity := firstActivityID(t, site)
+	pages := []struct{ name, path string }{
+		{"home", "/"},
+		{"search", "/search?q=gardening&near=Bootle"},
+		{"search-error", "/search?q=gardening&near=Bootel"},
+		{"search-print", "/search/print?q=gardening&near=Bootle"},
+		{"match", "/match"},
+		{"match-fit", "/match?need=lonely&step=fit"},
+		{"match-results", "/match?need=lonely&interest=gardening&near=Bootle&step=results"},
+		{"activity", "/activities/" + activity},
+		{"activity-print", "/activities/" + activity + "/print"},
+	}
+
+	t.Run("axe finds no WCAG 2.2 A or AA violations", func(t *testing.T) {
+		axePath := os.Getenv("SIGNPOST_AXE")
+		if axePath == "" {
+			axePath = "../.ci/node_modules/axe-core/axe.min.js"
+		}
+		axe, err := os.ReadFile(axePath)
+		if err != nil {
+			t.Skipf("accessibility checks skipped: no axe-core at %s (cd .ci && npm install axe-core@4, or set SIGNPOST_AXE)", axePath)
+		}
+		for _, p := range pages {
+			t.Run(p.name, func(t *testing.T) {
+				b.step(t, "open", chromedp.Navigate(b.base+p.path), chromedp.WaitReady(chromedp.CSS("main")),
+					chromedp.Evaluate[chromedp.Void](string(axe)))
+				raw := run(t, b, "axe", chromedp.Evaluate[[]byte](`axe.run(document, {
+					runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}
+				}).then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+					nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))})))`, chromedp.EvalAwaitPromise))
+				var violations []struct {
+					ID, Impact, Help string
+					Nodes            []string
+				}
+				if err := json.Unmarshal(raw, &violations); err != nil {
+					t.Fatalf("axe result %s: %v", raw, err)
+				}
+				for _, v := range violations {
+					t.Errorf("%s (%s): %s at %v", v.ID, v.Impact, v.Help, v.Nodes)
+				}
+			})
+		}
+	})
+
+	t.Run("usable at 320 px: nothing wider than the screen", func(t *testing.T) {
+		b.step(t, "narrow", chromedp.EmulateViewport(320, 640))
+		for _, p := range pages {
+			b.step(t, p.name, chromedp.Navigate(b.base+p.path), chromedp.WaitReady(chromedp.CSS("main")))
+			width := run(t, b, "width", chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+			if width > 320 {
+				t.Errorf("%s scrolls sideways at 320 px: %d px wide", p.name, width)
+			}
+		}
+	})
+
+	t.Run("screenshots", func(t *testing.T) {
+		dir := os.Getenv("SIGNPOST_SCREENSHOTS")
+		if dir == "" {
+			dir = filepath.Join("testdata", "screenshots")
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for _, width := range []int64{1280, 375} {
+			b.step(t, "viewport", chromedp.EmulateViewport(width, 900))
+			for _, p := range pages {
+				b.step(t, p.name, chromedp.Navigate(b.base+p.path), chromedp.WaitReady(chromedp.CSS("main")))
+				png := run(t, b, "screenshot", chromedp.FullScreenshot(100))
+				name := filepath.Join(dir, fmt.Sprintf("%s-%d.png", p.name, width))
+				if err := os.WriteFile(name, png, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		t.Logf("screenshots in %s", dir)
+	})
+}
+
+// firstActivityID finds a sample activity with a place, a schedule and a
+// description, so its page shows every section.
+func firstActivityID(t *testing.T, site *sampleSite) string {
+	t.Helper()
+	var id string
+	site.store.EachService(context.Background(), func(svc *directory.Service) error {
+		if id == "" && len(svc.PhysicalPoints()) > 0 && len(svc.Days()) > 0 && svc.Description != "" && len(svc.Phones) > 0 {
+			id = svc.ID
+		}
+		return nil
+	})
+	if id == "" {
+		t.Fatal("no sample activity has a place, a schedule and a phone")
+	}
+	return id
+}
