@@ -562,3 +562,45 @@ func TestPlaceNamesNeedAGazetteer(t *testing.T) {
 		t.Errorf("%+v", e)
 	}
 }
+
+func TestHeadAnswersWithoutABody(t *testing.T) {
+	f := newFixture(t, synthServices(5, 8))
+	for _, path := range []string{"/api/v1/services", "/api/v1/services?format=ndjson", "/api", "/api/v1/openapi.json"} {
+		req, _ := http.NewRequest(http.MethodHead, f.srv.URL+path, nil)
+		resp, err := f.srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || len(body) != 0 || resp.Header.Get("Content-Type") == "" || resp.Header.Get("ETag") == "" {
+			t.Errorf("HEAD %s: %d, %d bytes, Content-Type %q, ETag %q", path, resp.StatusCode, len(body), resp.Header.Get("Content-Type"), resp.Header.Get("ETag"))
+		}
+	}
+}
+
+func TestNDJSONUnderGzip(t *testing.T) {
+	svcs := synthServices(600, 9)
+	f := newFixture(t, svcs)
+	resp, raw := f.get(t, "/api/v1/services?format=ndjson", "Accept-Encoding", "gzip")
+	if resp.Header.Get("Content-Encoding") != "gzip" {
+		t.Fatalf("Content-Encoding %q", resp.Header.Get("Content-Encoding"))
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	active := 0
+	for _, s := range svcs {
+		if s.Status == directory.StatusActive {
+			active++
+		}
+	}
+	if lines := bytes.Count(plain, []byte("\n")); lines != active {
+		t.Errorf("%d lines, want %d", lines, active)
+	}
+}

@@ -129,6 +129,8 @@ func genQuery(r *rand.Rand) randomQuery {
 		case 10:
 			q.orgID = pick(r, synthOrgs).ID
 		case 11:
+			// Whole hours, as the synthetic last_modified are, so that
+			// "on" as well as "after" is tested.
 			q.modifiedAfter = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(r.IntN(600*24)) * time.Hour)
 		case 12:
 			if r.IntN(2) == 0 {
@@ -221,7 +223,7 @@ func oracleKeeps(q randomQuery, s *directory.Service) bool {
 	}
 	if !q.modifiedAfter.IsZero() {
 		t, err := time.Parse(time.RFC3339, s.LastModified)
-		if err != nil || !t.After(q.modifiedAfter) {
+		if err != nil || t.Before(q.modifiedAfter) { // on or after, as the standard says
 			return false
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/gorilla/mux"
 
@@ -118,6 +119,10 @@ func (s *server) listServices(w http.ResponseWriter, r *http.Request) error {
 // that a client sees progress, rarely enough to keep syscalls cheap.
 const ndjsonFlushEvery = 256
 
+// streamStallLimit is how long a stream waits for a client to take one
+// batch of lines before giving up on it.
+const streamStallLimit = 30 * time.Second
+
 // streamServices answers format=ndjson: every match, one JSON service per
 // line, with no paging and without holding the list. Without words the
 // store is streamed in id order through the same filters the engine
@@ -128,7 +133,13 @@ func (s *server) streamServices(w http.ResponseWriter, r *http.Request, q *servi
 	bw := bufio.NewWriterSize(w, 32<<10)
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
-	flusher, _ := w.(http.Flusher)
+	// The store's read transaction stays open while the stream runs, so a
+	// client that stops reading must not hold it for ever: each batch of
+	// lines must be taken within streamStallLimit.
+	rc := http.NewResponseController(w)
+	_ = rc.SetWriteDeadline(time.Now().Add(streamStallLimit))
+	// The connection may serve further requests; they get no deadline.
+	defer rc.SetWriteDeadline(time.Time{})
 	n := 0
 	emit := func(svc *directory.Service) error {
 		if !q.keep(svc) {
@@ -138,12 +149,13 @@ func (s *server) streamServices(w http.ResponseWriter, r *http.Request, q *servi
 			return err
 		}
 		if n++; n%ndjsonFlushEvery == 0 {
+			// Not every writer supports deadlines or flushing; the stream
+			// works without them, only less promptly.
+			_ = rc.SetWriteDeadline(time.Now().Add(streamStallLimit))
 			if err := bw.Flush(); err != nil {
 				return err
 			}
-			if flusher != nil {
-				flusher.Flush()
-			}
+			_ = rc.Flush()
 		}
 		return nil
 	}
