@@ -34,6 +34,9 @@ type BasePage struct {
 
 	// Set by render.
 	Assets assets
+	// Session is the signed-in account, if any, and the CSRF field every
+	// form that posts must carry ({{.Session.CSRFField}}).
+	Session sessionView
 }
 
 func (b *BasePage) base() *BasePage { return b }
@@ -63,7 +66,8 @@ type templates struct {
 }
 
 // pageNames are the files in templates/pages, without .html.
-var pageNames = []string{"home", "search", "search-print", "match", "activity", "activity-print", "error"}
+var pageNames = []string{"home", "search", "search-print", "match", "activity", "activity-print", "error",
+	"login", "provider-home", "provider-edit", "provider-history", "admin"}
 
 func parseTemplates() (*templates, error) {
 	funcs := template.FuncMap{
@@ -111,6 +115,7 @@ func versioned(static fs.FS, name string) (string, error) {
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
 	b := p.base()
 	b.Assets = s.tmpl.assets
+	b.Session = sessionViewOf(r)
 	tmpl, ok := s.tmpl.pages[name]
 	var buf bytes.Buffer
 	err := fmt.Errorf("no page template %q", name)

@@ -29,6 +29,10 @@ func (s *Server) routes() http.Handler {
 	r.Handle("/activities/{id}/print", s.handle(s.activityPrint)).Methods(get...)
 	r.Handle("/activities/{id}/corrections", s.handle(s.addCorrection)).Methods(http.MethodPost)
 
+	// Sign-in, the provider area and the admin area (auth.go, provider.go,
+	// admin.go), all behind the guard of authz.go.
+	s.authRoutes(r)
+
 	// Operations and assets.
 	r.Handle("/healthz", http.HandlerFunc(s.healthz)).Methods(get...)
 	r.PathPrefix("/static/").Handler(s.serveStatic()).Methods(get...)

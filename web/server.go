@@ -56,6 +56,18 @@ type Config struct {
 	Logger *slog.Logger
 	// Now is the clock for dates shown on pages; nil means time.Now.
 	Now func() time.Time
+
+	// Editorial, when set, serves sign-in (/login, /logout), the provider
+	// area (/provider) and the admin area (/admin). *directory.Store
+	// satisfies it.
+	Editorial Editorial
+	// HTTPS says the site is reached over HTTPS even when this process
+	// sees plain HTTP (behind a TLS-terminating proxy): cookies are then
+	// Secure and CSRF checks demand a same-origin Referer.
+	HTTPS bool
+	// CSRFKey signs CSRF tokens: 32 bytes, kept secret. Nil makes a random
+	// key at start-up, so forms opened before a restart must be reloaded.
+	CSRFKey []byte
 }
 
 // Server is the public site. It is an http.Handler and safe for concurrent
@@ -71,6 +83,7 @@ type Server struct {
 	tmpl        *templates
 	md          *markdown
 	corrections *throttle
+	auth        *authState
 
 	handler http.Handler
 }
@@ -113,6 +126,9 @@ func New(cfg Config) (*Server, error) {
 	if s.tmpl, err = parseTemplates(); err != nil {
 		return nil, err
 	}
+	if err := s.initAuth(cfg); err != nil {
+		return nil, err
+	}
 	s.handler = s.middleware(s.routes())
 	return s, nil
 }
@@ -125,8 +141,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // middleware wraps the router in the site's middleware, outermost first:
 // every request gets an id, then is logged, gets the security headers, and
 // has its panics turned into a 500 page (inside the headers, so the error
-// page carries them too).
+// page carries them too); then it is signed in from its session cookie and
+// checked for a CSRF token if it changes anything.
 func (s *Server) middleware(h http.Handler) http.Handler {
+	h = s.sessions(h)
 	h = recoverPanics(s.log, s.panicPage)(h)
 	h = securityHeaders(h)
 	h = accessLog(s.log)(h)

@@ -1,0 +1,176 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+
+	"github.com/gorilla/mux"
+
+	"signpost/directory"
+)
+
+// Authorization lives here and only here: a table of what each role may
+// do, and one guard that every account route is wrapped in. Handlers do not
+// check roles; a route that forgets its guard is caught by the route ×
+// role table test.
+
+// permission is something a signed-in person may be allowed to do.
+type permission string
+
+const (
+	// permProviderArea opens /provider.
+	permProviderArea permission = "provider-area"
+	// permViewListing shows a listing's edit form, drafts and history.
+	permViewListing permission = "view-listing"
+	// permEditListing submits an edit for moderation, changes capacity and
+	// confirms a listing; permCreateListing submits a new one.
+	permEditListing   permission = "edit-listing"
+	permCreateListing permission = "create-listing"
+	// permPublish saves an edit without moderation.
+	permPublish permission = "publish"
+	// permModerate opens /admin: the queue, approval and rejection, the
+	// stale report and the corrections inbox.
+	permModerate permission = "moderate"
+	// permRestore publishes an earlier revision again.
+	permRestore permission = "restore"
+	// permManageAccounts adds and disables accounts.
+	permManageAccounts permission = "manage-accounts"
+	// permImportExport loads and downloads the whole directory.
+	permImportExport permission = "import-export"
+)
+
+// scope is how far a role's permission reaches.
+type scope int
+
+const (
+	scopeNone    scope = iota // not at all
+	scopeOwnOrgs              // the organisations the account belongs to
+	scopeAll                  // every organisation
+)
+
+// policy is the whole of Signpost's authorization. Link workers are in no
+// row: they use the public site and their shortlists, and change no
+// listing. A role missing from a row has scopeNone.
+var policy = map[permission]map[directory.Role]scope{
+	permProviderArea:   {directory.RoleProvider: scopeOwnOrgs, directory.RoleAdmin: scopeAll},
+	permViewListing:    {directory.RoleProvider: scopeOwnOrgs, directory.RoleAdmin: scopeAll},
+	permEditListing:    {directory.RoleProvider: scopeOwnOrgs, directory.RoleAdmin: scopeAll},
+	permCreateListing:  {directory.RoleProvider: scopeOwnOrgs, directory.RoleAdmin: scopeAll},
+	permPublish:        {directory.RoleAdmin: scopeAll},
+	permModerate:       {directory.RoleAdmin: scopeAll},
+	permRestore:        {directory.RoleAdmin: scopeAll},
+	permManageAccounts: {directory.RoleAdmin: scopeAll},
+	permImportExport:   {directory.RoleAdmin: scopeAll},
+}
+
+// can reports whether account a may do p to something of organisation
+// orgID. An empty orgID asks whether a may do p to anything at all (to
+// show a link or open an area).
+func can(a *directory.Account, p permission, orgID string) bool {
+	if a == nil || a.Disabled {
+		return false
+	}
+	switch policy[p][a.Role] {
+	case scopeAll:
+		return true
+	case scopeOwnOrgs:
+		if orgID == "" {
+			return len(a.Orgs) > 0
+		}
+		return a.MemberOf(orgID)
+	}
+	return false
+}
+
+// orgsFor returns the organisations whose listings a may see under p: nil
+// with all=true for every organisation.
+func orgsFor(a *directory.Account, p permission) (orgs []string, all bool) {
+	switch {
+	case a == nil || a.Disabled:
+		return nil, false
+	case policy[p][a.Role] == scopeAll:
+		return nil, true
+	case policy[p][a.Role] == scopeOwnOrgs:
+		return a.Orgs, false
+	}
+	return nil, false
+}
+
+// resolver finds the organisation a request is about, or "" when it is
+// about no one organisation. It fails with an error wrapping
+// directory.ErrNotFound when the resource does not exist.
+type resolver func(r *http.Request) (orgID string, err error)
+
+// anything is the resolver of routes not about one organisation.
+func anything(*http.Request) (string, error) { return "", nil }
+
+// listingOrg resolves the {id} of a route to its organisation: the
+// published listing's, or for a listing not yet published, its draft's.
+func (s *Server) listingOrg(r *http.Request) (string, error) {
+	id := mux.Vars(r)["id"]
+	svc, err := s.auth.store.Service(r.Context(), id)
+	if err == nil {
+		return svc.OrgID(), nil
+	}
+	if !errors.Is(err, directory.ErrNotFound) {
+		return "", err
+	}
+	d, err := s.auth.store.Draft(r.Context(), id)
+	if err != nil {
+		return "", fmt.Errorf("listing %s: %w", id, err)
+	}
+	return d.OrganizationID(), nil
+}
+
+// formOrg resolves the organisation named by a query or form field, for
+// pages that act for one organisation (a new listing). An empty value is
+// about no one organisation.
+func formOrg(field string) resolver {
+	return func(r *http.Request) (string, error) {
+		return clean(r.FormValue(field), 100), nil
+	}
+}
+
+var errForbidden = &httpError{status: http.StatusForbidden, heading: "You cannot do that",
+	message: "Your account does not allow this. If you think it should, ask an admin."}
+
+// guard wraps h so that it runs only for a signed-in account that may do p
+// to the organisation resolve finds. Anonymous requests are sent to sign
+// in (and back afterwards); anyone else without permission gets 403.
+func (s *Server) guard(p permission, resolve resolver, h handlerFunc) http.Handler {
+	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		a := currentAccount(r)
+		if a == nil {
+			next := r.URL.Path
+			if r.Method == http.MethodGet && r.URL.RawQuery != "" {
+				next += "?" + r.URL.RawQuery
+			}
+			http.Redirect(w, r, "/login?next="+url.QueryEscape(next), http.StatusSeeOther)
+			return nil
+		}
+		// A role with no reach at all is refused before the resource is
+		// looked up, so it learns nothing of which listings exist.
+		if !can(a, p, "") {
+			return errForbidden
+		}
+		orgID, err := resolve(r)
+		if err != nil {
+			return err
+		}
+		if orgID != "" && !can(a, p, orgID) {
+			return errForbidden
+		}
+		return h(w, r.WithContext(context.WithValue(r.Context(), resourceOrgKey{}, orgID)))
+	})
+}
+
+type resourceOrgKey struct{}
+
+// resourceOrg is the organisation the guard resolved and allowed.
+func resourceOrg(r *http.Request) string {
+	org, _ := r.Context().Value(resourceOrgKey{}).(string)
+	return org
+}

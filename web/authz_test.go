@@ -1,0 +1,151 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"signpost/directory"
+)
+
+// The five kinds of visitor of the route table, in column order.
+var visitors = []string{"anonymous", "provider A", "provider B", "link worker", "admin"}
+
+var visitorEmail = map[string]string{
+	"anonymous": "", "provider A": emailProvA, "provider B": emailProvB, "link worker": emailLW, "admin": emailAdmin,
+}
+
+// TestRouteAccess runs every route of the account areas, and the public
+// routes beside them, as each kind of visitor and checks the status. 303
+// for an anonymous visitor is the redirect to sign in; 403 is a signed-in
+// visitor without permission.
+func TestRouteAccess(t *testing.T) {
+	es := newEditorialSite(t)
+	a, b := es.ListingA, es.ListingB
+	const unknown = "00000000-0000-4000-8000-000000000000"
+	type want [5]int // anonymous, provider A, provider B, link worker, admin
+	routes := []struct {
+		method, path string
+		form         url.Values
+		want         want
+	}{
+		// Public pages stay open to everyone.
+		{"GET", "/", nil, want{200, 200, 200, 200, 200}},
+		{"GET", "/activities/" + a, nil, want{200, 200, 200, 200, 200}},
+		{"POST", "/activities/" + a + "/corrections", url.Values{"message": {"It moved to Thursdays."}}, want{303, 303, 303, 303, 303}},
+		{"GET", "/login", nil, want{200, 200, 200, 200, 200}},
+
+		// The provider area.
+		{"GET", "/provider", nil, want{303, 200, 200, 403, 200}},
+		{"GET", "/provider?org=" + es.OrgA, nil, want{303, 200, 403, 403, 200}},
+		{"GET", "/provider/listings/new", nil, want{303, 200, 200, 403, 200}},
+		{"GET", "/provider/listings/new?org=" + es.OrgA, nil, want{303, 200, 403, 403, 200}},
+		// An empty form is refused (400) by those allowed to send it.
+		{"POST", "/provider/listings/new", url.Values{"org": {es.OrgA}}, want{303, 400, 403, 403, 400}},
+		{"GET", "/provider/listings/" + a + "/edit", nil, want{303, 200, 403, 403, 200}},
+		{"GET", "/provider/listings/" + b + "/edit", nil, want{303, 403, 200, 403, 200}},
+		{"GET", "/provider/listings/" + unknown + "/edit", nil, want{303, 404, 404, 403, 404}},
+		{"POST", "/provider/listings/" + a + "/edit", url.Values{"action": {"preview"}, "name": {"x"}, "status": {"active"}}, want{303, 200, 403, 403, 200}},
+		{"POST", "/provider/listings/" + a + "/capacity", url.Values{"capacity": {"full"}}, want{303, 303, 403, 403, 303}},
+		{"POST", "/provider/listings/" + a + "/confirm", nil, want{303, 303, 403, 403, 303}},
+		// Nothing is waiting to withdraw.
+		{"POST", "/provider/listings/" + a + "/withdraw", nil, want{303, 404, 403, 403, 404}},
+		{"GET", "/provider/listings/" + a + "/history", nil, want{303, 200, 403, 403, 200}},
+		{"GET", "/provider/listings/" + b + "/history", nil, want{303, 403, 200, 403, 200}},
+		// Only admins restore; "x" is not a revision.
+		{"POST", "/provider/listings/" + a + "/restore", url.Values{"seq": {"x"}}, want{303, 403, 403, 403, 400}},
+
+		// The admin area. Nothing is waiting, so the queue entry is 404.
+		{"GET", "/admin", nil, want{303, 403, 403, 403, 200}},
+		{"GET", "/admin/queue", nil, want{303, 403, 403, 403, 200}},
+		{"GET", "/admin/queue/" + a, nil, want{303, 403, 403, 403, 404}},
+		{"POST", "/admin/queue/" + a + "/approve", nil, want{303, 403, 403, 403, 404}},
+		{"POST", "/admin/queue/" + a + "/reject", url.Values{"reason": {"no"}}, want{303, 403, 403, 403, 404}},
+		{"GET", "/admin/organizations", nil, want{303, 403, 403, 403, 200}},
+		{"GET", "/admin/accounts", nil, want{303, 403, 403, 403, 200}},
+		{"POST", "/admin/accounts", url.Values{"email": {"bad"}}, want{303, 403, 403, 403, 400}},
+		{"POST", "/admin/accounts/disable", url.Values{"email": {"nobody@example.org"}}, want{303, 403, 403, 403, 404}},
+		{"POST", "/admin/accounts/enable", url.Values{"email": {"nobody@example.org"}}, want{303, 403, 403, 403, 404}},
+		{"GET", "/admin/stale", nil, want{303, 403, 403, 403, 200}},
+		{"GET", "/admin/corrections", nil, want{303, 403, 403, 403, 200}},
+		{"GET", "/admin/import", nil, want{303, 403, 403, 403, 200}},
+		{"POST", "/admin/import", nil, want{303, 403, 403, 403, 400}},
+		{"GET", "/admin/export", nil, want{303, 403, 403, 403, 200}},
+
+		// Signing out always lands on the sign-in page; it goes last.
+		{"POST", "/logout", nil, want{303, 303, 303, 303, 303}},
+	}
+	clients := map[string]*client{}
+	for _, v := range visitors {
+		clients[v] = es.signedIn(t, visitorEmail[v])
+	}
+	for _, rt := range routes {
+		for i, v := range visitors {
+			t.Run(rt.method+" "+rt.path+"/"+v, func(t *testing.T) {
+				c := clients[v]
+				c.t = t
+				var resp *http.Response
+				if rt.method == "GET" {
+					resp, _ = c.get(rt.path)
+				} else {
+					form := url.Values{}
+					for k, vals := range rt.form {
+						form[k] = append([]string(nil), vals...)
+					}
+					resp, _ = c.post(rt.path, form)
+				}
+				if resp.StatusCode != rt.want[i] {
+					t.Errorf("status %d, want %d", resp.StatusCode, rt.want[i])
+				}
+				if v == "anonymous" && resp.StatusCode == http.StatusSeeOther && strings.HasPrefix(rt.path, "/provider") {
+					if loc := resp.Header.Get("Location"); !strings.HasPrefix(loc, "/login?next=") {
+						t.Errorf("anonymous redirect to %q, want the sign-in page", loc)
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestPolicy checks the table itself: who may do what to whose listing.
+func TestPolicy(t *testing.T) {
+	const org1, org2 = "org-1", "org-2"
+	admin := &directory.Account{Email: "a@x", Role: directory.RoleAdmin}
+	prov := &directory.Account{Email: "p@x", Role: directory.RoleProvider, Orgs: []string{org1}}
+	lw := &directory.Account{Email: "l@x", Role: directory.RoleLinkWorker}
+	gone := &directory.Account{Email: "g@x", Role: directory.RoleAdmin, Disabled: true}
+	tests := []struct {
+		name string
+		a    *directory.Account
+		p    permission
+		org  string
+		want bool
+	}{
+		{"anonymous edits nothing", nil, permEditListing, org1, false},
+		{"provider edits own", prov, permEditListing, org1, true},
+		{"provider edits other", prov, permEditListing, org2, false},
+		{"provider opens the area", prov, permProviderArea, "", true},
+		{"provider publishes nothing directly", prov, permPublish, org1, false},
+		{"provider cannot moderate", prov, permModerate, "", false},
+		{"provider cannot restore own", prov, permRestore, org1, false},
+		{"link worker edits nothing", lw, permEditListing, org1, false},
+		{"link worker sees no history", lw, permViewListing, org1, false},
+		{"admin edits any", admin, permEditListing, org2, true},
+		{"admin publishes", admin, permPublish, org2, true},
+		{"admin restores", admin, permRestore, org1, true},
+		{"disabled admin does nothing", gone, permModerate, "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := can(tt.a, tt.p, tt.org); got != tt.want {
+				t.Errorf("can = %v, want %v", got, tt.want)
+			}
+		})
+	}
+	for p, row := range policy {
+		if _, ok := row[directory.RoleLinkWorker]; ok {
+			t.Errorf("policy gives link workers %q; they change no listing", p)
+		}
+	}
+}

@@ -1,0 +1,632 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/gorilla/mux"
+
+	"signpost/directory"
+)
+
+// providerRoutes registers /provider: an organisation's listings with
+// their freshness, editing (moderated), capacity and confirmation (not),
+// and each listing's history. Every route is behind guard.
+func (s *Server) providerRoutes(r *mux.Router) {
+	get := []string{http.MethodGet, http.MethodHead}
+	post := http.MethodPost
+	r.Handle("/provider", s.guard(permProviderArea, formOrg("org"), s.providerHome)).Methods(get...)
+	r.Handle("/provider/listings/new", s.guard(permCreateListing, s.newListingOrg, s.newListing)).Methods(get...)
+	r.Handle("/provider/listings/new", s.guard(permCreateListing, s.newListingOrg, s.saveNewListing)).Methods(post)
+	r.Handle("/provider/listings/{id}/edit", s.guard(permViewListing, s.listingOrg, s.editListing)).Methods(get...)
+	r.Handle("/provider/listings/{id}/edit", s.guard(permEditListing, s.listingOrg, s.saveListing)).Methods(post)
+	r.Handle("/provider/listings/{id}/capacity", s.guard(permEditListing, s.listingOrg, s.setCapacity)).Methods(post)
+	r.Handle("/provider/listings/{id}/confirm", s.guard(permEditListing, s.listingOrg, s.confirmListing)).Methods(post)
+	r.Handle("/provider/listings/{id}/withdraw", s.guard(permEditListing, s.listingOrg, s.withdrawDraft)).Methods(post)
+	r.Handle("/provider/listings/{id}/history", s.guard(permViewListing, s.listingOrg, s.listingHistory)).Methods(get...)
+	r.Handle("/provider/listings/{id}/restore", s.guard(permRestore, s.listingOrg, s.restoreRevision)).Methods(post)
+}
+
+// providerHomePage is /provider.
+type providerHomePage struct {
+	BasePage
+	Orgs []orgListings
+	// Choose lists every organisation, for an admin who has not picked one.
+	Choose []link
+	Done   string
+}
+
+type orgListings struct {
+	ID       string
+	Name     string
+	NewHref  string
+	Listings []listingRow
+	// Waiting are new listings not yet published.
+	Waiting []draftView
+}
+
+type listingRow struct {
+	ID           string
+	Name         string
+	Href         string
+	EditHref     string
+	HistoryHref  string
+	Status       string
+	Capacities   []option
+	Checked      string
+	Stale        bool
+	Draft        *draftView
+	ActionPrefix string
+}
+
+type draftView struct {
+	ServiceID string
+	Name      string
+	Pending   bool
+	Reason    string
+	Submitted string
+	EditHref  string
+}
+
+// done messages, shown once after a redirect.
+var doneMessages = map[string]string{
+	"submitted": "Thank you. Your changes have been sent for review; the public listing stays as it was until an admin approves them.",
+	"published": "Your changes are published.",
+	"confirmed": "Thank you for confirming the listing is still right. It now shows today's date.",
+	"capacity":  "The listing now shows whether it can take new people. This is live at once.",
+	"withdrawn": "Your changes waiting for review have been withdrawn.",
+	"restored":  "The earlier version is published again.",
+}
+
+func (s *Server) providerHome(w http.ResponseWriter, r *http.Request) error {
+	a := currentAccount(r)
+	p := &providerHomePage{BasePage: BasePage{Title: "Your listings", Nav: "provider"}, Done: doneMessages[r.URL.Query().Get("done")]}
+	orgIDs, all := orgsFor(a, permProviderArea)
+	if org := resourceOrg(r); org != "" {
+		orgIDs, all = []string{org}, false
+	}
+	if all {
+		p.Title = "Listings by organisation"
+		err := s.auth.store.EachOrganization(r.Context(), func(o *directory.Organization) error {
+			p.Choose = append(p.Choose, link{Href: "/provider?org=" + url.QueryEscape(o.ID), Text: o.Name})
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("list organisations: %w", err)
+		}
+		s.render(w, r, http.StatusOK, "provider-home", p)
+		return nil
+	}
+	now := s.now()
+	for _, orgID := range orgIDs {
+		ol := orgListings{ID: orgID, Name: orgID, NewHref: "/provider/listings/new?org=" + url.QueryEscape(orgID)}
+		if org, err := s.auth.store.Organization(r.Context(), orgID); err == nil {
+			ol.Name = org.Name
+		} else if !errors.Is(err, directory.ErrNotFound) {
+			return fmt.Errorf("organisation %s: %w", orgID, err)
+		}
+		svcs, err := s.auth.store.ServicesOf(r.Context(), orgID)
+		if err != nil {
+			return fmt.Errorf("listings of %s: %w", orgID, err)
+		}
+		drafts, err := s.auth.store.DraftsOf(r.Context(), orgID)
+		if err != nil {
+			return fmt.Errorf("drafts of %s: %w", orgID, err)
+		}
+		byService := map[string]*directory.Draft{}
+		for i := range drafts {
+			byService[drafts[i].ServiceID] = &drafts[i]
+		}
+		for i := range svcs {
+			svc := &svcs[i]
+			row := listingRow{
+				ID: svc.ID, Name: svc.Name, Href: "/activities/" + url.PathEscape(svc.ID),
+				ActionPrefix: "/provider/listings/" + url.PathEscape(svc.ID),
+				Status:       statusLabel(svc.Status),
+			}
+			row.EditHref, row.HistoryHref = row.ActionPrefix+"/edit", row.ActionPrefix+"/history"
+			for _, c := range directory.Capacities {
+				row.Capacities = append(row.Capacities, option{Value: string(c), Label: c.Label(), Selected: c == svc.Capacity || (svc.Capacity == "" && c == directory.CapacityAccepting)})
+			}
+			row.Checked, row.Stale = freshness(svc, now)
+			if d := byService[svc.ID]; d != nil {
+				dv := draftViewOf(d)
+				row.Draft = &dv
+				delete(byService, svc.ID)
+			}
+			ol.Listings = append(ol.Listings, row)
+		}
+		for _, d := range drafts {
+			if byService[d.ServiceID] != nil {
+				ol.Waiting = append(ol.Waiting, draftViewOf(&d))
+			}
+		}
+		p.Orgs = append(p.Orgs, ol)
+	}
+	s.render(w, r, http.StatusOK, "provider-home", p)
+	return nil
+}
+
+func draftViewOf(d *directory.Draft) draftView {
+	return draftView{
+		ServiceID: d.ServiceID, Name: d.Service.Name, Pending: d.Status == directory.DraftPending,
+		Reason: d.Reason, Submitted: dateText(d.SubmittedAt),
+		EditHref: "/provider/listings/" + url.PathEscape(d.ServiceID) + "/edit",
+	}
+}
+
+// freshness says when a person last confirmed a listing, and whether that
+// is long enough ago to chase.
+func freshness(svc *directory.Service, now time.Time) (string, bool) {
+	t, ok := svc.Assured()
+	if !ok {
+		return "Never confirmed", true
+	}
+	return "Confirmed " + dateText(t), now.Sub(t) >= directory.ChaseAfter
+}
+
+func statusLabel(status string) string {
+	for _, o := range statuses {
+		if o.Value == status {
+			return o.Label
+		}
+	}
+	if status == directory.StatusDefunct {
+		return "Closed for good"
+	}
+	return status
+}
+
+// editPage is the create and edit form of a listing.
+type editPage struct {
+	BasePage
+	Action   string
+	New      bool
+	ID       string
+	OrgName  string
+	Form     listingForm
+	Problems problemList
+	// Preview is the description as the public page will show it, and
+	// PreviewWhen the schedule in words.
+	Preview     template.HTML
+	PreviewWhen []scheduleLine
+	Previewing  bool
+	// Pending and Reason describe a draft already waiting or turned down.
+	Pending    string
+	Reason     string
+	CanPublish bool
+	HistoryRef string
+	// OrgChoices offers the organisations of a new listing when there are
+	// several.
+	OrgChoices []option
+
+	StatusOpts    []option
+	ActivityOpts  []option
+	NeedOpts      []option
+	InterestOpts  []option
+	DeliveryOpts  []option
+	DayOpts       []option
+	FrequencyOpts []option
+}
+
+func (s *Server) newEditPage(r *http.Request, f listingForm) *editPage {
+	p := &editPage{BasePage: BasePage{Nav: "provider"}, Form: f}
+	p.StatusOpts = markSelected(slices.Clone(statuses), f.Status)
+	p.FrequencyOpts = markSelected(slices.Clone(frequencies), f.Frequency)
+	terms := func(name string, vocab []directory.Term, picked []string) []option {
+		var out []option
+		for _, t := range vocab {
+			out = append(out, option{Value: t.Code, Label: t.Label, ID: name + "-" + t.Code, Selected: slices.Contains(picked, t.Code)})
+		}
+		return out
+	}
+	p.ActivityOpts = terms("activity", directory.Activities, f.Activities)
+	p.NeedOpts = terms("need", directory.Needs, f.Needs)
+	p.InterestOpts = terms("interest", directory.Interests, f.Interests)
+	for _, d := range directory.Deliveries {
+		p.DeliveryOpts = append(p.DeliveryOpts, option{Value: string(d), Label: d.Label(), ID: "delivery-" + string(d), Selected: slices.Contains(f.Delivery, string(d))})
+	}
+	for _, d := range directory.Weekdays {
+		p.DayOpts = append(p.DayOpts, option{Value: d, Label: daySingular[d], ID: "day-" + d, Selected: slices.Contains(f.Days, d)})
+	}
+	p.CanPublish = can(currentAccount(r), permPublish, resourceOrg(r))
+	return p
+}
+
+// editBase is the version of a listing an edit starts from: the draft
+// waiting for review when there is one (so a provider keeps working on
+// what they sent), else the published listing.
+func (s *Server) editBase(r *http.Request, id string) (*directory.Service, *directory.Draft, error) {
+	d, err := s.auth.store.Draft(r.Context(), id)
+	if err != nil && !errors.Is(err, directory.ErrNotFound) {
+		return nil, nil, fmt.Errorf("draft of %s: %w", id, err)
+	}
+	if d != nil {
+		svc := d.Service
+		return &svc, d, nil
+	}
+	svc, err := s.auth.store.Service(r.Context(), id)
+	if err != nil {
+		return nil, nil, fmt.Errorf("listing %s: %w", id, err)
+	}
+	return svc, nil, nil
+}
+
+func (s *Server) editListing(w http.ResponseWriter, r *http.Request) error {
+	id := mux.Vars(r)["id"]
+	base, d, err := s.editBase(r, id)
+	if err != nil {
+		return err
+	}
+	p := s.newEditPage(r, listingFormOf(base))
+	s.describeEdit(p, id, base, d)
+	s.render(w, r, http.StatusOK, "provider-edit", p)
+	return nil
+}
+
+func (s *Server) describeEdit(p *editPage, id string, base *directory.Service, d *directory.Draft) {
+	p.ID = id
+	p.Title = "Edit " + base.Name
+	p.Action = "/provider/listings/" + url.PathEscape(id) + "/edit"
+	p.HistoryRef = "/provider/listings/" + url.PathEscape(id) + "/history"
+	if base.Organization != nil {
+		p.OrgName = base.Organization.Name
+	}
+	if d != nil {
+		if d.Status == directory.DraftPending {
+			p.Pending = "Changes you sent on " + dateText(d.SubmittedAt) + " are waiting for review. The form shows them; sending again replaces them."
+		} else {
+			p.Reason = d.Reason
+		}
+	}
+}
+
+func (s *Server) saveListing(w http.ResponseWriter, r *http.Request) error {
+	if err := readForm(w, r, maxListingBody); err != nil {
+		return err
+	}
+	id := mux.Vars(r)["id"]
+	base, d, err := s.editBase(r, id)
+	if err != nil {
+		return err
+	}
+	edited, err := cloneService(base)
+	if err != nil {
+		return err
+	}
+	f := readListingForm(r.PostForm)
+	p := s.newEditPage(r, f)
+	s.describeEdit(p, id, base, d)
+	return s.submitListing(w, r, p, edited)
+}
+
+// submitListing applies the form to svc and, unless the person asked for
+// a preview or something is wrong, sends it for review (or, for those who
+// may publish, publishes it). Otherwise the form is shown again.
+func (s *Server) submitListing(w http.ResponseWriter, r *http.Request, p *editPage, svc *directory.Service) error {
+	a := currentAccount(r)
+	p.Problems = append(p.Problems, p.Form.apply(svc, s.places)...)
+	for _, pr := range svc.Validate().Errors() {
+		p.Problems = append(p.Problems, problem{Field: formField(pr.Path), Message: pr.String()})
+	}
+	if r.PostForm.Get("action") == "preview" || len(p.Problems) > 0 {
+		desc, err := s.md.Render(p.Form.Description)
+		if err != nil {
+			return err
+		}
+		p.Preview, p.PreviewWhen, p.Previewing = desc, scheduleLines(svc), true
+		status := http.StatusOK
+		if len(p.Problems) > 0 {
+			p.Title = "Error: " + p.Title
+			status = http.StatusBadRequest
+		}
+		s.render(w, r, status, "provider-edit", p)
+		return nil
+	}
+	done := "submitted"
+	var err error
+	if can(a, permPublish, svc.OrgID()) {
+		done = "published"
+		_, err = s.auth.store.PutService(r.Context(), svc, directory.Save{Actor: a.Email, Action: directory.ActionEdit})
+		if err == nil {
+			// What an admin publishes directly supersedes anything waiting.
+			if derr := s.auth.store.DeleteDraft(r.Context(), svc.ID); derr != nil && !errors.Is(derr, directory.ErrNotFound) {
+				err = derr
+			}
+		}
+	} else {
+		_, err = s.auth.store.SubmitDraft(r.Context(), svc, a.Email)
+	}
+	if errors.Is(err, directory.ErrConflict) {
+		p.Problems = problemList{{Field: "name", Message: "Nothing has changed yet. Edit a field, then send the changes."}}
+		p.Title = "Error: " + p.Title
+		s.render(w, r, http.StatusBadRequest, "provider-edit", p)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("save listing %s: %w", svc.ID, err)
+	}
+	http.Redirect(w, r, "/provider?org="+url.QueryEscape(svc.OrgID())+"&done="+done+"#listing-"+svc.ID, http.StatusSeeOther)
+	return nil
+}
+
+// cloneService deep-copies a listing, so a form can be applied to it
+// without writing through to slices it shares with the original.
+func cloneService(svc *directory.Service) (*directory.Service, error) {
+	raw, err := json.Marshal(svc)
+	if err != nil {
+		return nil, fmt.Errorf("copy listing %s: %w", svc.ID, err)
+	}
+	var out directory.Service
+	if err := json.Unmarshal(raw, &out); err != nil {
+		return nil, fmt.Errorf("copy listing %s: %w", svc.ID, err)
+	}
+	return &out, nil
+}
+
+// newListingOrg resolves the organisation a new listing is for: the org
+// field, or the only organisation of a provider who has one.
+func (s *Server) newListingOrg(r *http.Request) (string, error) {
+	if r.Method == http.MethodPost {
+		r.Body = http.MaxBytesReader(nil, r.Body, maxListingBody)
+	}
+	if org := clean(r.FormValue("org"), 100); org != "" {
+		if _, err := s.auth.store.Organization(r.Context(), org); err != nil {
+			return "", fmt.Errorf("organisation %s: %w", org, err)
+		}
+		return org, nil
+	}
+	if orgs, all := orgsFor(currentAccount(r), permCreateListing); !all && len(orgs) == 1 {
+		return orgs[0], nil
+	}
+	return "", nil
+}
+
+func (s *Server) newListingPage(r *http.Request, f listingForm) (*editPage, error) {
+	p := s.newEditPage(r, f)
+	p.New, p.Title, p.Action = true, "Add a listing", "/provider/listings/new"
+	org := resourceOrg(r)
+	orgIDs, all := orgsFor(currentAccount(r), permCreateListing)
+	if all {
+		orgIDs = nil
+		err := s.auth.store.EachOrganization(r.Context(), func(o *directory.Organization) error {
+			orgIDs = append(orgIDs, o.ID)
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("list organisations: %w", err)
+		}
+	}
+	for _, id := range orgIDs {
+		name := id
+		if o, err := s.auth.store.Organization(r.Context(), id); err == nil {
+			name = o.Name
+		}
+		if id == org {
+			p.OrgName = name
+		}
+		p.OrgChoices = append(p.OrgChoices, option{Value: id, Label: name, Selected: id == org})
+	}
+	return p, nil
+}
+
+func (s *Server) newListing(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.newListingPage(r, listingForm{Status: directory.StatusActive, Frequency: "weekly"})
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "provider-edit", p)
+	return nil
+}
+
+func (s *Server) saveNewListing(w http.ResponseWriter, r *http.Request) error {
+	if err := readForm(w, r, maxListingBody); err != nil {
+		return err
+	}
+	p, err := s.newListingPage(r, readListingForm(r.PostForm))
+	if err != nil {
+		return err
+	}
+	orgID := resourceOrg(r)
+	svc := &directory.Service{ID: uuid.NewString(), OrganizationID: orgID}
+	if orgID == "" {
+		p.Problems = append(p.Problems, problem{Field: "org", Message: "Choose the organisation that runs it"})
+	} else {
+		org, err := s.auth.store.Organization(r.Context(), orgID)
+		if err != nil {
+			return fmt.Errorf("organisation %s: %w", orgID, err)
+		}
+		org.Services = nil
+		svc.Organization = org
+	}
+	return s.submitListing(w, r, p, svc)
+}
+
+// backToListings redirects to the organisation's listings with a message.
+func backToListings(w http.ResponseWriter, r *http.Request, id, done string) {
+	http.Redirect(w, r, "/provider?org="+url.QueryEscape(resourceOrg(r))+"&done="+done+"#listing-"+id, http.StatusSeeOther)
+}
+
+func (s *Server) setCapacity(w http.ResponseWriter, r *http.Request) error {
+	if err := readForm(w, r, 4<<10); err != nil {
+		return err
+	}
+	id := mux.Vars(r)["id"]
+	c := directory.Capacity(clean(r.PostForm.Get("capacity"), 20))
+	if _, err := s.auth.store.SetCapacity(r.Context(), id, c, currentAccount(r).Email); err != nil {
+		return fmt.Errorf("capacity of %s: %w", id, err)
+	}
+	backToListings(w, r, id, "capacity")
+	return nil
+}
+
+func (s *Server) confirmListing(w http.ResponseWriter, r *http.Request) error {
+	id := mux.Vars(r)["id"]
+	if _, err := s.auth.store.ConfirmService(r.Context(), id, currentAccount(r).Email); err != nil {
+		return fmt.Errorf("confirm %s: %w", id, err)
+	}
+	backToListings(w, r, id, "confirmed")
+	return nil
+}
+
+func (s *Server) withdrawDraft(w http.ResponseWriter, r *http.Request) error {
+	id := mux.Vars(r)["id"]
+	if err := s.auth.store.DeleteDraft(r.Context(), id); err != nil {
+		return fmt.Errorf("withdraw draft of %s: %w", id, err)
+	}
+	backToListings(w, r, id, "withdrawn")
+	return nil
+}
+
+// historyPage is a listing's revisions, newest first.
+type historyPage struct {
+	BasePage
+	ID         string
+	Name       string
+	PublicHref string
+	Revisions  []revisionView
+	CanRestore bool
+	Done       string
+}
+
+type revisionView struct {
+	Seq        uint64
+	At         string
+	Actor      string
+	Action     string
+	Note       string
+	Changes    []changeView
+	Restorable bool
+}
+
+// changeView is one changed field, named in words.
+type changeView struct {
+	Field string
+	Old   string
+	New   string
+}
+
+var actionLabels = map[string]string{
+	directory.ActionImport:   "Imported",
+	directory.ActionCreate:   "Created",
+	directory.ActionEdit:     "Edited",
+	directory.ActionApprove:  "Changes approved",
+	directory.ActionReject:   "Changes turned down",
+	directory.ActionCapacity: "Capacity changed",
+	directory.ActionConfirm:  "Confirmed still running",
+	directory.ActionRestore:  "Earlier version restored",
+	"delete":                 "Removed",
+}
+
+func (s *Server) listingHistory(w http.ResponseWriter, r *http.Request) error {
+	id := mux.Vars(r)["id"]
+	revs, err := s.auth.store.Revisions(r.Context(), id)
+	if err != nil {
+		return fmt.Errorf("history of %s: %w", id, err)
+	}
+	name := id
+	if svc, _, err := s.editBase(r, id); err == nil {
+		name = svc.Name
+	}
+	p := &historyPage{
+		BasePage: BasePage{Title: "History of " + name, Nav: "provider"},
+		ID:       id, Name: name, PublicHref: "/activities/" + url.PathEscape(id),
+		CanRestore: can(currentAccount(r), permRestore, resourceOrg(r)),
+		Done:       doneMessages[r.URL.Query().Get("done")],
+	}
+	for i, rev := range revs {
+		label := actionLabels[rev.Action]
+		if label == "" {
+			label = rev.Action
+		}
+		if rev.Action == directory.ActionEdit && len(rev.Snapshot) == 0 {
+			label = "Changes sent for review"
+		}
+		p.Revisions = append(p.Revisions, revisionView{
+			Seq: rev.Seq, At: rev.At.Format("2 January 2006, 15:04"), Actor: rev.Actor, Action: label, Note: rev.Note,
+			Changes: changeViews(rev.Changes),
+			// The newest published snapshot is what is live: restoring it
+			// would change nothing.
+			Restorable: len(rev.Snapshot) > 0 && !isLatestSnapshot(revs, i),
+		})
+	}
+	s.render(w, r, http.StatusOK, "provider-history", p)
+	return nil
+}
+
+func isLatestSnapshot(revs []directory.Revision, i int) bool {
+	for j := 0; j < i; j++ {
+		if len(revs[j].Snapshot) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// changeViews names each changed field in words a provider knows
+// ("schedules[0].byday" → "Schedule 1: days").
+func changeViews(cs []directory.FieldChange) []changeView {
+	out := make([]changeView, 0, len(cs))
+	for _, c := range cs {
+		out = append(out, changeView{Field: fieldName(c.Path), Old: c.Old, New: c.New})
+	}
+	return out
+}
+
+var fieldWords = map[string]string{
+	"name": "Name", "description": "Description", "status": "Status", "email": "Email", "url": "Website",
+	"minimum_age": "Youngest age", "maximum_age": "Oldest age", "assured_date": "Last confirmed",
+	"capacity": "Capacity", "fees_description": "Cost details", "application_process": "How to join",
+	"eligibility_description": "Who it is for", "byday": "days", "opens_at": "starts", "closes_at": "finishes",
+	"freq": "how often", "interval": "every n weeks", "schedules": "Schedule", "phones": "Phone", "number": "number",
+	"service_at_locations": "Place", "location": "", "addresses": "address", "address_1": "line 1",
+	"address_2": "line 2", "city": "town", "postal_code": "postcode", "latitude": "latitude", "longitude": "longitude",
+	"languages": "Language", "delivery": "How people take part", "attributes": "Topic", "cost_options": "Cost",
+	"amount": "amount", "accessibility": "access", "transportation": "getting there", "organization": "Organisation",
+	"taxonomy_term": "", "code": "code", "id": "id",
+}
+
+func fieldName(path string) string {
+	var words []string
+	for _, part := range strings.Split(path, ".") {
+		name, idx, hasIdx := strings.Cut(part, "[")
+		w, ok := fieldWords[name]
+		if !ok {
+			w = strings.ReplaceAll(name, "_", " ")
+		}
+		if hasIdx {
+			if n, err := strconv.Atoi(strings.TrimSuffix(idx, "]")); err == nil {
+				w += " " + strconv.Itoa(n+1)
+			}
+		}
+		if w = strings.TrimSpace(w); w != "" {
+			words = append(words, w)
+		}
+	}
+	return strings.Join(words, ": ")
+}
+
+func (s *Server) restoreRevision(w http.ResponseWriter, r *http.Request) error {
+	if err := readForm(w, r, 4<<10); err != nil {
+		return err
+	}
+	id := mux.Vars(r)["id"]
+	seq, err := strconv.ParseUint(r.PostForm.Get("seq"), 10, 64)
+	if err != nil {
+		return &httpError{status: http.StatusBadRequest, heading: "Choose a version to restore", message: "Go back to the history and use a Restore button."}
+	}
+	if err := s.auth.store.RestoreRevision(r.Context(), id, seq, currentAccount(r).Email); err != nil {
+		return fmt.Errorf("restore %s revision %d: %w", id, seq, err)
+	}
+	http.Redirect(w, r, "/provider/listings/"+url.PathEscape(id)+"/history?done=restored", http.StatusSeeOther)
+	return nil
+}
