@@ -43,13 +43,15 @@ type Places interface {
 	Lookup(q string) (directory.Place, bool)
 }
 
-// Config is what the API needs. Listings and Searcher are required.
+// Config is what the API needs. Store and Engine are required.
 type Config struct {
-	Listings Listings
-	Searcher Searcher
-	// Places resolves postcode= and near=; without it those parameters are
-	// refused with a 400 that says so.
-	Places Places
+	// Store is the source of truth: a *directory.Store.
+	Store Listings
+	// Engine answers searches and matches: an *engine.Engine.
+	Engine Searcher
+	// Gazetteer resolves postcode= and near=: a *directory.Gazetteer.
+	// Without it those parameters are refused with a 400 that says so.
+	Gazetteer Places
 	// BaseURL is the scheme and host clients use ("https://signpost.example"),
 	// for the absolute links the API gives. Empty: taken from each request.
 	BaseURL string
@@ -68,13 +70,14 @@ type server struct {
 	vocab    vocabCache
 }
 
-// New returns the API handler. It serves /api (the page for people) and
-// everything under /api/v1/; mount it at "/api" and "/api/" prefixes. It
+// New returns the API handler. It expects the full request path: route both
+// the exact path /api (the page for people) and the prefix /api/ to it;
+// anything under /api/ it does not serve gets a JSON 404. It
 // panics when a required dependency is missing: that is a wiring mistake,
 // found the first time the program starts.
 func New(cfg Config) http.Handler {
-	if cfg.Listings == nil || cfg.Searcher == nil {
-		panic("api.New: Config.Listings and Config.Searcher are required")
+	if cfg.Store == nil || cfg.Engine == nil {
+		panic("api.New: Config.Store and Config.Engine are required")
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -82,11 +85,11 @@ func New(cfg Config) http.Handler {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	s := &server{cfg: cfg, listings: cfg.Listings, search: cfg.Searcher, log: cfg.Logger}
+	s := &server{cfg: cfg, listings: cfg.Store, search: cfg.Engine, log: cfg.Logger}
 	gz := &compressor{}
 	// Outermost first: CORS and the method check, then compression, then
 	// validators, so a 304 is decided before any work and never gzipped.
-	return openAccess(gz.wrap(conditional(cfg.Listings, newVersions(cfg.Now))(s.routes())))
+	return openAccess(gz.wrap(conditional(cfg.Store, newVersions(cfg.Now))(s.routes())))
 }
 
 // routes registers every endpoint. The OpenAPI document (openapi.json)

@@ -68,7 +68,7 @@ func newFixture(t testing.TB, svcs []*directory.Service, files ...string) *fixtu
 		}
 	})
 	gaz := loadGazetteer(t)
-	srv := httptest.NewServer(New(Config{Listings: st, Searcher: eng, Places: gaz}))
+	srv := httptest.NewServer(New(Config{Store: st, Engine: eng, Gazetteer: gaz}))
 	t.Cleanup(srv.Close)
 	return &fixture{store: st, eng: eng, srv: srv}
 }

@@ -552,7 +552,7 @@ func TestGuidePageForPeople(t *testing.T) {
 
 func TestPlaceNamesNeedAGazetteer(t *testing.T) {
 	f := newFixture(t, nil)
-	srv := httptest.NewServer(New(Config{Listings: f.store, Searcher: f.eng}))
+	srv := httptest.NewServer(New(Config{Store: f.store, Engine: f.eng}))
 	defer srv.Close()
 	resp, body := fetch(t, srv, "/api/v1/services?postcode=L20&proximity=100")
 	if resp.StatusCode != http.StatusBadRequest {

@@ -254,10 +254,10 @@ func (s *server) translatePlace(v url.Values) error {
 	if v.Get("lat") != "" || v.Get("lon") != "" {
 		return badParam(field, "give a place or lat and lon, not both")
 	}
-	if s.cfg.Places == nil {
+	if s.cfg.Gazetteer == nil {
 		return badParam(field, "place names cannot be looked up here; give lat and lon instead")
 	}
-	p, ok := s.cfg.Places.Lookup(place)
+	p, ok := s.cfg.Gazetteer.Lookup(place)
 	if !ok {
 		return badParam(field, "no place or postcode district %q is known; try a town or the first half of a postcode, or give lat and lon", place)
 	}
