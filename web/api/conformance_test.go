@@ -103,7 +103,7 @@ func checkConformance(t *testing.T, f *fixture, standard, ours *schemaSet) {
 	}
 	// The lists above already carry every record; by id, a spread of them
 	// is enough and keeps the test fast on the larger directories.
-	serviceIDs, orgIDs = spread(serviceIDs, 40), spread(orgIDs, 20)
+	serviceIDs, orgIDs = spread(serviceIDs, 25), spread(orgIDs, 10)
 	for _, id := range serviceIDs {
 		requests = append(requests, request{"/services/{id}", "/api/v1/services/" + url.PathEscape(id)})
 	}

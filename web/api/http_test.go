@@ -236,8 +236,8 @@ func TestPagingInvariants(t *testing.T) {
 	}
 	for _, list := range lists {
 		for _, perPage := range []int{1, 7, 50, 101, 200} {
-			if perPage == 1 && !strings.Contains(list, "?") && strings.Contains(list, "services") {
-				continue // 200 pages of one: slow and says nothing new
+			if perPage == 1 && !strings.Contains(list, "taxonomies") {
+				continue // hundreds of pages of one: slow and says nothing new
 			}
 			t.Run(list+"/"+itoa(perPage), func(t *testing.T) {
 				if strings.Contains(list, "nothing-matches") {

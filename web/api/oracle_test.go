@@ -296,7 +296,7 @@ func TestFiltersAgainstOracle(t *testing.T) {
 	svcs := synthServices(400, 11)
 	f := newFixture(t, svcs)
 	r := rand.New(rand.NewPCG(12, 12))
-	const queries = 120
+	const queries = 80
 	nonEmpty := 0
 	for i := 0; i < queries; i++ {
 		q := genQuery(r)
