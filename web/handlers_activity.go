@@ -66,8 +66,10 @@ type placeView struct {
 
 type phoneView struct {
 	Number string
-	Tel    string
-	Note   string
+	// Tel is a tel: link made only of digits and "+", so it is safe to
+	// mark as a URL (html/template would otherwise refuse the scheme).
+	Tel  template.URL
+	Note string
 }
 
 type correctionForm struct {
@@ -295,7 +297,7 @@ func phones(svc *directory.Service) []phoneView {
 		if tel == "" {
 			continue
 		}
-		out = append(out, phoneView{Number: ph.Number, Tel: "tel:" + tel, Note: ph.Description})
+		out = append(out, phoneView{Number: ph.Number, Tel: template.URL("tel:" + tel), Note: ph.Description})
 	}
 	return out
 }

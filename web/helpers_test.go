@@ -88,10 +88,29 @@ func get(t *testing.T, h http.Handler, target string) (*httptest.ResponseRecorde
 	return rec, doc
 }
 
-func post(t *testing.T, h http.Handler, target string, form url.Values, remote string) (*httptest.ResponseRecorder, *goquery.Document) {
+// post sends a form as a browser would: it first loads tokenPage (a page
+// with a form that posts) for the CSRF cookie and field, then posts with
+// both, from the given remote address.
+func post(t *testing.T, h http.Handler, target string, form url.Values, remote, tokenPage string) (*httptest.ResponseRecorder, *goquery.Document) {
 	t.Helper()
-	req := httptest.NewRequest("POST", target, strings.NewReader(form.Encode()))
+	page := httptest.NewRecorder()
+	h.ServeHTTP(page, httptest.NewRequest("GET", tokenPage, nil))
+	pageDoc, err := goquery.NewDocumentFromReader(strings.NewReader(page.Body.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := url.Values{}
+	for k, v := range form {
+		body[k] = v
+	}
+	if tok, ok := pageDoc.Find(`input[name="csrf_token"]`).Attr("value"); ok {
+		body.Set("csrf_token", tok)
+	}
+	req := httptest.NewRequest("POST", target, strings.NewReader(body.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for _, c := range page.Result().Cookies() {
+		req.AddCookie(c)
+	}
 	if remote != "" {
 		req.RemoteAddr = remote
 	}
