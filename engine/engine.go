@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -34,6 +35,10 @@ type Engine struct {
 	stateMu sync.RWMutex
 	text    *textIndex
 	tab     *table
+	// gen is the store generation the index and table reflect. Written
+	// under writeMu; read by queries to key the text cache.
+	gen   atomic.Uint64
+	cache *textCache
 }
 
 // config is what the options set.
@@ -73,7 +78,7 @@ func Open(dir string, src Source, opts ...Option) (*Engine, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	e := &Engine{dir: dir, src: src, cfg: cfg}
+	e := &Engine{dir: dir, src: src, cfg: cfg, cache: newTextCache(textCacheSize)}
 	ctx := context.Background()
 
 	gen, err := src.Generation(ctx)
@@ -122,9 +127,26 @@ func (e *Engine) openExisting(ctx context.Context, storeGen uint64) (string, err
 		idx.Close()
 		return fmt.Sprintf("the index is at generation %d, the store at %d", gen, storeGen), nil
 	}
+	tab, err := readSnapshot(e.dir, storeGen)
+	if err != nil {
+		if !errors.Is(err, errStaleSnapshot) {
+			e.cfg.logger.Warn("reading the table from the store instead", "err", err)
+		}
+		if tab, err = e.loadTable(ctx); err != nil {
+			idx.Close()
+			return "", err
+		}
+	}
+	e.text, e.tab = ti, tab
+	e.gen.Store(storeGen)
+	return "", nil
+}
+
+// loadTable reads the table from the store.
+func (e *Engine) loadTable(ctx context.Context) (*table, error) {
 	tab := newTable()
 	var rows []row
-	err = e.src.EachService(ctx, func(s *directory.Service) error {
+	err := e.src.EachService(ctx, func(s *directory.Service) error {
 		rows = append(rows, makeRow(s))
 		if len(rows) == 4096 {
 			tab.apply(rows, nil)
@@ -133,15 +155,14 @@ func (e *Engine) openExisting(ctx context.Context, storeGen uint64) (string, err
 		return nil
 	})
 	if err != nil {
-		idx.Close()
-		return "", fmt.Errorf("load services: %w", err)
+		return nil, fmt.Errorf("load services: %w", err)
 	}
 	tab.apply(rows, nil)
-	e.text, e.tab = ti, tab
-	return "", nil
+	return tab, nil
 }
 
-// Close closes the text index.
+// Close saves the table beside the index, for a quick next start, and
+// closes the index.
 func (e *Engine) Close() error {
 	e.writeMu.Lock()
 	defer e.writeMu.Unlock()
@@ -150,10 +171,14 @@ func (e *Engine) Close() error {
 	if e.text == nil {
 		return nil
 	}
+	snapErr := writeSnapshot(e.dir, e.tab, e.gen.Load())
 	err := e.text.idx.Close()
 	e.text = nil
 	if err != nil {
 		return fmt.Errorf("close search index: %w", err)
+	}
+	if snapErr != nil {
+		return fmt.Errorf("close search index: %w", snapErr)
 	}
 	return nil
 }
@@ -223,6 +248,11 @@ func (e *Engine) Rebuild(ctx context.Context) error {
 		return fmt.Errorf("rebuild: %w", err)
 	}
 	e.text, e.tab = ti, tab
+	e.gen.Store(gen)
+	if err := writeSnapshot(e.dir, tab, gen); err != nil {
+		// Only the next start's speed depends on it.
+		e.cfg.logger.Warn("could not save the table", "err", err)
+	}
 	took := time.Since(start)
 	rate := float64(count) / took.Seconds()
 	fmt.Fprintf(e.cfg.progress, "search index: %d services in %s (%.0f/s)\n", count, took.Round(time.Millisecond), rate)
@@ -230,8 +260,26 @@ func (e *Engine) Rebuild(ctx context.Context) error {
 	return nil
 }
 
-// fill reads every service into the new index and table.
+// fill reads every service into the new index and table. Reading (the
+// store decodes JSON) runs in its own goroutine, alongside indexing, so
+// both cores work.
 func (e *Engine) fill(ctx context.Context, idx bleve.Index, tab *table, gen uint64, start time.Time) (int, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	svcs := make(chan *directory.Service, e.cfg.batch)
+	var readErr error
+	go func() {
+		defer close(svcs)
+		readErr = e.src.EachService(ctx, func(s *directory.Service) error {
+			select {
+			case svcs <- s:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+	}()
+
 	batch := idx.NewBatch()
 	rows := make([]row, 0, e.cfg.batch)
 	count := 0
@@ -244,25 +292,34 @@ func (e *Engine) fill(ctx context.Context, idx bleve.Index, tab *table, gen uint
 		rows = rows[:0]
 		return nil
 	}
-	err := e.src.EachService(ctx, func(s *directory.Service) error {
-		if err := batch.Index(s.ID, textDoc(s)); err != nil {
-			return fmt.Errorf("index service %s: %w", s.ID, err)
+	var err error
+	for s := range svcs {
+		if err != nil {
+			continue // drain until the reader sees the cancellation
+		}
+		if err = batch.Index(s.ID, textDoc(s)); err != nil {
+			err = fmt.Errorf("index service %s: %w", s.ID, err)
+			cancel()
+			continue
 		}
 		rows = append(rows, makeRow(s))
 		count++
 		if len(rows) < e.cfg.batch {
-			return nil
+			continue
 		}
-		if err := flush(); err != nil {
-			return err
+		if err = flush(); err != nil {
+			cancel()
+			continue
 		}
 		if count%20000 == 0 {
 			fmt.Fprintf(e.cfg.progress, "search index: %d services (%.0f/s)\n", count, float64(count)/time.Since(start).Seconds())
 		}
-		return nil
-	})
+	}
 	if err != nil {
-		return count, fmt.Errorf("read services: %w", err)
+		return count, err
+	}
+	if readErr != nil {
+		return count, fmt.Errorf("read services: %w", readErr)
 	}
 	// The generation goes in with the last batch: an index that holds it
 	// holds every service before it.
@@ -338,6 +395,7 @@ func (e *Engine) Apply(ctx context.Context, ch directory.Change) error {
 		return fmt.Errorf("apply change %d: %w", ch.Generation, err)
 	}
 	e.tab.apply(upserts, deletes)
+	e.gen.Store(ch.Generation)
 	return nil
 }
 

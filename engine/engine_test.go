@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -211,5 +212,68 @@ func TestApplyUnknownDeleteIsHarmless(t *testing.T) {
 	e, _ := mustOpen(t, src)
 	if err := e.Apply(context.Background(), directory.Change{Generation: 2, ServiceIDs: []string{"never-was"}}); err != nil {
 		t.Fatalf("Apply of a delete for an unknown id: %v", err)
+	}
+}
+
+func TestRestartUsesTheTableSnapshot(t *testing.T) {
+	ctx := context.Background()
+	src := newMemSource(genServices(80, 11)...)
+	dir := t.TempDir() + "/index"
+	q := Query{Text: "walking", HasPoint: true, Lat: centreLat, Lon: centreLon, Size: MaxSize}
+
+	e, err := Open(dir, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A write after the rebuild must be in the snapshot Close saves.
+	if err := e.Apply(ctx, src.put(mk("late", "Late Walkers", "Walking after work", atKm(0, 0)))); err != nil {
+		t.Fatal(err)
+	}
+	before, err := e.Search(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	reads := src.reads
+	e, err = Open(dir, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	if src.reads != reads {
+		t.Errorf("reopening read the store %d times, want 0 (the snapshot is current)", src.reads-reads)
+	}
+	after, err := e.Search(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(ids(before), ids(after)) || before.Total != after.Total || !slices.Contains(ids(after), "late") {
+		t.Errorf("after restart: %d %v, before: %d %v", after.Total, ids(after), before.Total, ids(before))
+	}
+	for i := range before.Items {
+		if before.Items[i].Score != after.Items[i].Score {
+			t.Errorf("%s: score %v before restart, %v after", before.Items[i].Service.ID, before.Items[i].Score, after.Items[i].Score)
+		}
+	}
+}
+
+func TestStaleSnapshotIsIgnored(t *testing.T) {
+	src := newMemSource(genServices(20, 12)...)
+	dir := t.TempDir() + "/index"
+	e, err := Open(dir, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Close()
+	// A snapshot for another generation (as after a crash) is not used.
+	tab, err := readSnapshot(dir, 99)
+	if !errors.Is(err, errStaleSnapshot) || tab != nil {
+		t.Errorf("readSnapshot for another generation = %v, %v; want errStaleSnapshot", tab, err)
+	}
+	if _, err := readSnapshot(dir, 1); err != nil {
+		t.Errorf("readSnapshot for its own generation: %v", err)
 	}
 }

@@ -18,6 +18,8 @@ type memSource struct {
 	mu       sync.Mutex
 	gen      uint64
 	services map[string]*directory.Service
+	// reads counts EachService calls.
+	reads int
 }
 
 func newMemSource(svcs ...*directory.Service) *memSource {
@@ -39,6 +41,7 @@ func (m *memSource) Generation(ctx context.Context) (uint64, error) {
 
 func (m *memSource) EachService(ctx context.Context, fn func(*directory.Service) error) error {
 	m.mu.Lock()
+	m.reads++
 	ids := slices.Sorted(maps.Keys(m.services))
 	svcs := make([]*directory.Service, len(ids))
 	for i, id := range ids {

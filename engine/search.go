@@ -26,7 +26,7 @@ type Results struct {
 
 // Result is one service with the score it got and why.
 type Result struct {
-	// Service is the engine's copy; treat it as read-only.
+	// Service is the published service, as the store returned it.
 	Service    *directory.Service
 	Score      float64
 	Components Components
@@ -224,21 +224,23 @@ func (e *Engine) run(ctx context.Context, q Query, m mode) (*Results, error) {
 	}
 	p := e.compile(q, m)
 
-	var hits []textHit
+	t := e.tab
+	var text *textEntry
 	if strings.TrimSpace(q.Text) != "" {
-		hits, p.hasText, err = e.text.search(ctx, q.Text)
-		if err != nil {
-			return nil, fmt.Errorf("search: %w", err)
+		if text, err = e.textHits(ctx, t, q.Text); err != nil {
+			return nil, err
 		}
-		for _, h := range hits {
-			p.maxText = math.Max(p.maxText, h.score)
-		}
+		p.hasText = text.ok
 	}
 	p.soft = m == modeMatch && (p.nNeeds+p.nInt+p.nAct > 0 || p.hasText)
 
-	t := e.tab
 	t.mu.RLock()
-	defer t.mu.RUnlock()
+	unlocked := false
+	defer func() {
+		if !unlocked {
+			t.mu.RUnlock()
+		}
+	}()
 
 	keep := q.Page * q.Size
 	top := newTopK(keep, p.less(t))
@@ -254,20 +256,16 @@ func (e *Engine) run(ctx context.Context, q Query, m mode) (*Results, error) {
 	switch {
 	case p.hasText && m == modeSearch:
 		// Only text hits can match: visit them and nothing else.
-		for _, h := range hits {
-			if slot, ok := t.slotOf[h.id]; ok {
-				visit(slot, h.score/p.maxText)
-			}
+		for _, h := range text.hits {
+			visit(h.slot, h.score)
 		}
 	case p.hasText:
-		p.textScore = make([]float64, len(t.flags))
-		for _, h := range hits {
-			if slot, ok := t.slotOf[h.id]; ok {
-				p.textScore[slot] = h.score / p.maxText
-			}
+		scores := make([]float64, len(t.flags))
+		for _, h := range text.hits {
+			scores[h.slot] = h.score
 		}
 		for slot := range t.flags {
-			visit(uint32(slot), p.textScore[slot])
+			visit(uint32(slot), scores[slot])
 		}
 	default:
 		for slot := range t.flags {
@@ -281,10 +279,65 @@ func (e *Engine) run(ctx context.Context, q Query, m mode) (*Results, error) {
 	res := &Results{Total: f.total, Page: q.Page, Size: q.Size, Facets: f.facets()}
 	ranked := top.sorted()
 	from := min((q.Page-1)*q.Size, len(ranked))
+	var pageIDs []string
 	for _, c := range ranked[from:] {
 		res.Items = append(res.Items, p.result(t, c))
+		pageIDs = append(pageIDs, t.rows[c.slot].id)
 	}
-	return res, nil
+	t.mu.RUnlock()
+	unlocked = true
+	return res, e.attachServices(ctx, res, pageIDs)
+}
+
+// attachServices fetches the page's services from the store. One deleted
+// between the pass and the fetch is dropped from the page.
+func (e *Engine) attachServices(ctx context.Context, res *Results, ids []string) error {
+	items := res.Items[:0]
+	for i, id := range ids {
+		s, err := e.src.Service(ctx, id)
+		if errors.Is(err, directory.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("search: %w", err)
+		}
+		it := res.Items[i]
+		it.Service = s
+		items = append(items, it)
+	}
+	res.Items = items
+	return nil
+}
+
+// textHits returns the table slots matching the words, with scores
+// divided by the best, from the cache or from the text index.
+func (e *Engine) textHits(ctx context.Context, t *table, text string) (*textEntry, error) {
+	key := cacheKey(text)
+	// The generation is read before searching: if a write lands during
+	// the search, the entry is filed under the old generation and never
+	// served.
+	gen := e.gen.Load()
+	if ent, ok := e.cache.get(key, t, gen); ok {
+		return ent, nil
+	}
+	hits, ok, err := e.text.search(ctx, text)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	best := 0.0
+	for _, h := range hits {
+		best = math.Max(best, h.score)
+	}
+	ent := &textEntry{key: key, tab: t, gen: gen, ok: ok, hits: make([]slotHit, 0, len(hits))}
+	t.mu.RLock()
+	for _, h := range hits {
+		if slot, found := t.slotOf[h.id]; found {
+			ent.hits = append(ent.hits, slotHit{slot: slot, score: h.score / best})
+		}
+	}
+	t.mu.RUnlock()
+	e.cache.put(ent)
+	return ent, nil
 }
 
 // eval applies every filter to one slot and scores it. text is the
@@ -538,8 +591,7 @@ func (f *facetCounter) facets() Facets {
 
 // result builds the full Result for a candidate on the page.
 func (p *plan) result(t *table, c cand) Result {
-	ri := &t.rows[c.slot]
-	r := Result{Service: ri.svc, Score: c.score}
+	r := Result{Score: c.score}
 	var near float64
 	if p.q.HasPoint {
 		switch {

@@ -12,6 +12,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 
@@ -251,9 +252,12 @@ func (ti *textIndex) known(stem string) (bool, error) {
 	return false, nil
 }
 
-// search returns every service matching text, with its score. It asks for
-// all hits (never Bleve's score-less early stop), so totals are exact. ok
-// is false when the text held no searchable word.
+// search returns every service matching text, with its BM25 score. It
+// walks Bleve's searcher directly instead of through a collector: every
+// hit is needed (exact totals, facets), and the top-N collector's heap,
+// sort and per-hit allocations cost more than the matching itself once a
+// common word hits tens of thousands of listings. ok is false when the
+// text held no searchable word.
 func (ti *textIndex) search(ctx context.Context, text string) (hits []textHit, ok bool, err error) {
 	q, err := ti.buildQuery(text)
 	if err != nil {
@@ -262,21 +266,47 @@ func (ti *textIndex) search(ctx context.Context, text string) (hits []textHit, o
 	if q == nil {
 		return nil, false, nil
 	}
-	n, err := ti.idx.DocCount()
-	if err != nil {
-		return nil, true, fmt.Errorf("count documents: %w", err)
-	}
-	if n == 0 {
-		return nil, true, nil
-	}
-	req := bleve.NewSearchRequestOptions(q, int(n), 0, false)
-	res, err := ti.idx.SearchInContext(ctx, req)
+	adv, err := ti.idx.Advanced()
 	if err != nil {
 		return nil, true, fmt.Errorf("text search %q: %w", text, err)
 	}
-	hits = make([]textHit, len(res.Hits))
-	for i, h := range res.Hits {
-		hits[i] = textHit{id: h.ID, score: h.Score}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, true, fmt.Errorf("text search %q: open reader: %w", text, err)
+	}
+	defer r.Close()
+	// What bleve.Index.Search sets up for a single index: BM25 scoring,
+	// with its statistics read from this reader.
+	ctx = context.WithValue(ctx, search.GetScoringModelCallbackKey,
+		search.GetScoringModelCallbackFn(func() string { return index.BM25Scoring }))
+	s, err := q.Searcher(ctx, r, ti.idx.Mapping(), search.SearcherOptions{})
+	if err != nil {
+		return nil, true, fmt.Errorf("text search %q: %w", text, err)
+	}
+	defer s.Close()
+	sctx := &search.SearchContext{
+		DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0),
+		IndexReader:       r,
+	}
+	for n := 0; ; n++ {
+		if n%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, true, err
+			}
+		}
+		dm, err := s.Next(sctx)
+		if err != nil {
+			return nil, true, fmt.Errorf("text search %q: %w", text, err)
+		}
+		if dm == nil {
+			break
+		}
+		id, err := r.ExternalID(dm.IndexInternalID)
+		if err != nil {
+			return nil, true, fmt.Errorf("text search %q: %w", text, err)
+		}
+		hits = append(hits, textHit{id: id, score: dm.Score})
+		sctx.DocumentMatchPool.Put(dm)
 	}
 	return hits, true, nil
 }

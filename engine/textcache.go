@@ -1,0 +1,78 @@
+package engine
+
+import (
+	"container/list"
+	"strings"
+	"sync"
+)
+
+// textCache remembers the hit sets of recent word searches. A common word
+// matches a fifth of a large directory, and turning Bleve's matches into
+// table slots is most of a text query's cost; people search the same few
+// words again and again. An entry is valid only for the table and store
+// generation it was made at, so any write empties it in effect.
+type textCache struct {
+	mu      sync.Mutex
+	max     int
+	order   *list.List // front: most recently used; values are *textEntry
+	entries map[string]*list.Element
+}
+
+// textEntry is one search's matches as table slots, with scores already
+// divided by the best.
+type textEntry struct {
+	key  string
+	tab  *table
+	gen  uint64
+	hits []slotHit
+	ok   bool // false: the text held no searchable word
+}
+
+type slotHit struct {
+	slot  uint32
+	score float64
+}
+
+// textCacheSize bounds the cache: a hit set of 20k services takes 320 KB,
+// so at most about 20 MB.
+const textCacheSize = 64
+
+func newTextCache(max int) *textCache {
+	return &textCache{max: max, order: list.New(), entries: map[string]*list.Element{}}
+}
+
+// cacheKey folds case and spacing, which do not change what matches.
+func cacheKey(text string) string {
+	return strings.Join(words(text), " ")
+}
+
+func (c *textCache) get(key string, tab *table, gen uint64) (*textEntry, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.entries[key]
+	if !ok {
+		return nil, false
+	}
+	e := el.Value.(*textEntry)
+	if e.tab != tab || e.gen != gen {
+		c.order.Remove(el)
+		delete(c.entries, key)
+		return nil, false
+	}
+	c.order.MoveToFront(el)
+	return e, true
+}
+
+func (c *textCache) put(e *textEntry) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.entries[e.key]; ok {
+		c.order.Remove(el)
+	}
+	c.entries[e.key] = c.order.PushFront(e)
+	for c.order.Len() > c.max {
+		last := c.order.Back()
+		c.order.Remove(last)
+		delete(c.entries, last.Value.(*textEntry).key)
+	}
+}
