@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	"signpost/directory"
+	"signpost/directory/hsds"
+)
+
+func runImport(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "import", "import [--data ./var] [--dry-run] FILE|DIR ...\n\n"+
+		"Reads HSDS 3 services: a JSON object, array, page envelope or organization,\n"+
+		"NDJSON, or a CSV datapackage folder. Each file is all-or-nothing.")
+	dataDir := dataFlag(fs, e)
+	dryRun := fs.Bool("dry-run", false, "validate only; write nothing")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return errUsage
+	}
+	st, err := openStore(*dataDir)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	failed := 0
+	for _, path := range fs.Args() {
+		rep, err := hsds.ImportFile(ctx, st, path, hsds.ImportOptions{DryRun: *dryRun, Actor: "signpost import", Progress: e.stderr})
+		for _, w := range rep.Warnings {
+			fmt.Fprintf(e.stderr, "%s: warning: %s\n", path, w)
+		}
+		for _, p := range rep.Problems {
+			fmt.Fprintf(e.stderr, "%s: %s\n", path, p)
+		}
+		if more := rep.ProblemCount - len(rep.Problems); more > 0 {
+			fmt.Fprintf(e.stderr, "%s: … and %d more problem(s)\n", path, more)
+		}
+		if err != nil {
+			failed++
+			if !errors.Is(err, hsds.ErrRefused) {
+				fmt.Fprintf(e.stderr, "%s: %v\n", path, err)
+			} else {
+				fmt.Fprintf(e.stderr, "%s: refused: %d problem(s); nothing from this file was written\n", path, rep.ProblemCount)
+			}
+			continue
+		}
+		if *dryRun {
+			fmt.Fprintf(e.stdout, "%s: %d record(s) valid (dry run, nothing written)\n", path, rep.Records)
+		} else {
+			fmt.Fprintf(e.stdout, "%s: %d record(s): %d new or changed, %d unchanged\n", path, rep.Records, rep.Written, rep.Unchanged)
+		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d file(s) not imported", failed, fs.NArg())
+	}
+	return nil
+}
+
+func runExport(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "export", "export [--data ./var] [--format json|ndjson|csv] [--out PATH]\n\n"+
+		"Writes every published service. json and ndjson go to stdout unless --out\n"+
+		"is given; csv writes a datapackage folder and needs --out.")
+	dataDir := dataFlag(fs, e)
+	format := fs.String("format", "json", "json (an array), ndjson (one service per line) or csv (a datapackage folder)")
+	out := fs.String("out", "", "file (or, for csv, folder) to write; default stdout")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := oneOf(*format, hsds.FormatJSON, hsds.FormatNDJSON, hsds.FormatCSV); err != nil {
+		return fmt.Errorf("--format: %w", err)
+	}
+	if *format == hsds.FormatCSV && *out == "" {
+		return errors.New("--format csv writes a folder of tables: give it with --out")
+	}
+	st, err := openStore(*dataDir)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	services := func(yield func(*directory.Service) bool) {
+		stop := errors.New("stop")
+		err = st.EachService(ctx, func(s *directory.Service) error {
+			if !yield(s) {
+				return stop
+			}
+			return nil
+		})
+		if errors.Is(err, stop) {
+			err = nil
+		}
+	}
+	if *format == hsds.FormatCSV {
+		if werr := hsds.WriteCSV(*out, services); werr != nil {
+			return werr
+		}
+		return err
+	}
+	w := e.stdout
+	if *out != "" {
+		f, ferr := os.Create(*out)
+		if ferr != nil {
+			return ferr
+		}
+		defer f.Close()
+		w = f
+	}
+	hw, werr := hsds.NewWriter(w, *format)
+	if werr != nil {
+		return werr
+	}
+	for s := range services {
+		if werr := hw.Write(s); werr != nil {
+			return werr
+		}
+	}
+	if err != nil {
+		return err
+	}
+	return hw.Close()
+}

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"signpost/engine"
+)
+
+func runReindex(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "reindex", "reindex [--data ./var]\n\nRebuilds the search index from the store.")
+	dataDir := dataFlag(fs, e)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	st, err := openStore(*dataDir)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	eng, err := engine.Open(indexDir(*dataDir), st, engine.WithProgress(e.stderr))
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+	if err := eng.Rebuild(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, "reindex: done")
+	return nil
+}
+
+func runCheck(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "check", "check [--data ./var] [--no-repair]\n\n"+
+		"Reports whether the store and the search index agree. The index is\n"+
+		"derived from the store, so drift is repaired by rebuilding it unless\n"+
+		"--no-repair is given; then drift exits non-zero.")
+	dataDir := dataFlag(fs, e)
+	noRepair := fs.Bool("no-repair", false, "only report; exit non-zero on drift")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	st, err := openStore(*dataDir)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	rep, err := engine.Inspect(ctx, indexDir(*dataDir), st)
+	switch {
+	case errors.Is(err, engine.ErrNoIndex):
+		fmt.Fprintln(e.stdout, "index: none yet")
+	case err != nil:
+		fmt.Fprintf(e.stdout, "index: %v\n", err)
+	default:
+		fmt.Fprintln(e.stdout, rep.String())
+		if rep.OK() {
+			return nil
+		}
+	}
+	if *noRepair {
+		return errors.New("the index does not match the store; run 'signpost reindex' or 'signpost check' without --no-repair")
+	}
+	fmt.Fprintln(e.stdout, "repairing: rebuilding the index from the store")
+	eng, err := engine.Open(indexDir(*dataDir), st, engine.WithProgress(e.stderr))
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+	after, err := eng.Check(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, after.String())
+	if !after.OK() {
+		return errors.New("the index still does not match the store after a rebuild")
+	}
+	return nil
+}
