@@ -29,6 +29,9 @@ func (s *Server) routes() http.Handler {
 	r.Handle("/activities/{id}/print", s.handle(s.activityPrint)).Methods(get...)
 	r.Handle("/activities/{id}/corrections", s.handle(s.addCorrection)).Methods(http.MethodPost)
 
+	// Shortlists, My list and share links (shortlist*.go, mylist.go).
+	s.shortlistRoutes(r)
+
 	// Sign-in, the provider area and the admin area (auth.go, provider.go,
 	// admin.go), all behind the guard of authz.go.
 	s.authRoutes(r)

@@ -1,0 +1,287 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"signpost/directory"
+)
+
+// Shortlists: link workers build short lists of activities for the people
+// they see (/shortlists), anyone can keep their own "My list" without an
+// account (/my-list), and either can be shared read-only by a link that
+// needs no login (/s/{token}), printed on one page and copied as text.
+//
+// Nothing here stores personal data. A link worker's list is named by a
+// pseudonymous reference that refuses identifiers; a My list is found by
+// the hash of a random token in a cookie.
+
+// ShortlistStore is what the shortlist pages need of the store.
+// *directory.Store satisfies it.
+type ShortlistStore interface {
+	CreateShortlist(ctx context.Context, owner directory.Owner, reference string) (*directory.Shortlist, error)
+	Shortlist(ctx context.Context, owner directory.Owner, id string) (*directory.Shortlist, error)
+	Shortlists(ctx context.Context, owner directory.Owner) ([]*directory.Shortlist, error)
+	RenameShortlist(ctx context.Context, owner directory.Owner, id, reference string) (*directory.Shortlist, error)
+	DeleteShortlist(ctx context.Context, owner directory.Owner, id string) error
+	MyList(ctx context.Context, token string) (*directory.Shortlist, error)
+	FindMyList(ctx context.Context, token string) (*directory.Shortlist, error)
+
+	AddItem(ctx context.Context, owner directory.Owner, id, serviceID string) (*directory.Shortlist, error)
+	SetItemNote(ctx context.Context, owner directory.Owner, id, serviceID, note string, shared bool) (*directory.Shortlist, error)
+	MoveItem(ctx context.Context, owner directory.Owner, id, serviceID string, delta int) (*directory.Shortlist, error)
+	RemoveItem(ctx context.Context, owner directory.Owner, id, serviceID string) (*directory.Shortlist, error)
+	ShortlistItems(ctx context.Context, sl *directory.Shortlist) ([]directory.ItemView, error)
+
+	ShareShortlist(ctx context.Context, owner directory.Owner, id string, ttl time.Duration) (string, directory.Share, error)
+	Shares(ctx context.Context, owner directory.Owner, id string) ([]directory.Share, error)
+	RevokeShare(ctx context.Context, owner directory.Owner, id, shareID string) error
+	SharedShortlist(ctx context.Context, token string) (*directory.Shortlist, directory.Share, error)
+	ShareLinkOf(ctx context.Context, owner directory.Owner, id, token string) (directory.Share, error)
+}
+
+// shortlistHandlers serve the shortlist pages. They are kept apart from
+// Server's public pages because they carry their own store dependency.
+type shortlistHandlers struct {
+	*Server
+	lists ShortlistStore
+}
+
+// shortlistPageNames are the templates in templates/shortlist_*.html and
+// templates/mylist*.html, each parsed as a page with the site's layout.
+var shortlistPageNames = []string{"shortlist_index", "shortlist_list", "shortlist_print", "shortlist_shared", "shortlist_add"}
+
+// shortlistRoutes registers the shortlist pages when the store can keep
+// shortlists (a test server with a fake store that cannot has none).
+func (s *Server) shortlistRoutes(r *mux.Router) {
+	lists, ok := s.listings.(ShortlistStore)
+	if !ok {
+		return
+	}
+	// The templates are embedded in the binary, so a broken one is a
+	// programming error, found by the tests; like template.Must, stop at
+	// start-up rather than serve a half-working site.
+	if err := s.tmpl.addPages(shortlistPageNames...); err != nil {
+		panic(err)
+	}
+	h := &shortlistHandlers{Server: s, lists: lists}
+	get := []string{http.MethodGet, http.MethodHead}
+	post := http.MethodPost
+
+	r.Handle("/add-to-list", s.handle(h.addChooser)).Methods(get...)
+
+	// A link worker's lists. The fixed paths come before /shortlists/{id}.
+	r.Handle("/shortlists", s.handle(h.index)).Methods(get...)
+	r.Handle("/shortlists", s.handle(h.create)).Methods(post)
+	h.listRoutes(r, "/shortlists/{id}", h.workerList)
+
+	// An individual's own list, kept against a cookie.
+	h.listRoutes(r, "/my-list", h.myList)
+
+	// Share links: read-only, no login.
+	r.Handle("/s/{token}", s.handle(h.shared)).Methods(get...)
+	r.Handle("/s/{token}/print", s.handle(h.sharedPrint)).Methods(get...)
+	r.Handle("/s/{token}/text", s.handle(h.sharedText)).Methods(get...)
+}
+
+// listRoutes registers the pages every list has, under base, with resolve
+// finding the list and who is asking.
+func (h *shortlistHandlers) listRoutes(r *mux.Router, base string, resolve listResolver) {
+	get := []string{http.MethodGet, http.MethodHead}
+	post := http.MethodPost
+	with := func(fn func(http.ResponseWriter, *http.Request, listRef) error, create bool) http.Handler {
+		return h.handle(func(w http.ResponseWriter, r *http.Request) error {
+			ref, err := resolve(w, r, create)
+			if err != nil || ref.id == "" {
+				return err // the resolver has answered (a redirect) when ref is empty
+			}
+			return fn(w, r, ref)
+		})
+	}
+	r.Handle(base, with(h.show, false)).Methods(get...)
+	r.Handle(base+"/rename", with(h.rename, false)).Methods(post)
+	r.Handle(base+"/delete", with(h.delete, false)).Methods(post)
+	r.Handle(base+"/items", with(h.addItem, true)).Methods(post)
+	r.Handle(base+"/items/{service}/note", with(h.setNote, false)).Methods(post)
+	r.Handle(base+"/items/{service}/move", with(h.moveItem, false)).Methods(post)
+	r.Handle(base+"/items/{service}/remove", with(h.removeItem, false)).Methods(post)
+	r.Handle(base+"/share", with(h.share, false)).Methods(post)
+	r.Handle(base+"/shares/{share}/revoke", with(h.revoke, false)).Methods(post)
+	r.Handle(base+"/print", with(h.print, false)).Methods(get[0], get[1], post)
+	r.Handle(base+"/text", with(h.text, false)).Methods(get[0], get[1], post)
+}
+
+// listRef is a list being worked on and who is working on it.
+type listRef struct {
+	owner directory.Owner
+	id    string
+	// base is the path of the list's own page: /shortlists/{id} or
+	// /my-list. Every form and link on its pages hangs off it.
+	base string
+	mine bool // an individual's My list
+}
+
+// listResolver finds the list a request is about. It returns an empty ref
+// when it has answered the request itself (a redirect to sign in, or an
+// empty My list page). create makes a My list that does not exist yet.
+type listResolver func(w http.ResponseWriter, r *http.Request, create bool) (listRef, error)
+
+// workerList is a signed-in link worker's list named in the path. Another
+// link worker's list is "not found", the same as one that does not exist.
+func (h *shortlistHandlers) workerList(w http.ResponseWriter, r *http.Request, _ bool) (listRef, error) {
+	email, ok, err := h.linkWorker(w, r)
+	if !ok || err != nil {
+		return listRef{}, err
+	}
+	id := mux.Vars(r)["id"]
+	return listRef{owner: directory.AccountOwner(email), id: id, base: "/shortlists/" + url.PathEscape(id)}, nil
+}
+
+// errNotLinkWorker refuses the link workers' pages to other accounts.
+var errNotLinkWorker = &httpError{
+	status:  http.StatusForbidden,
+	heading: "Shortlists are for link workers",
+	message: "Your account cannot keep shortlists. Anyone can keep their own list on this device with “My list”.",
+}
+
+// maxListForm bounds a shortlist form post: a note of a few hundred
+// characters is the most any of them carries.
+const maxListForm = 16 << 10
+
+// formValue reads a field of a posted form, bounded in size.
+func formValue(w http.ResponseWriter, r *http.Request, key string) string {
+	if r.PostForm == nil {
+		r.Body = http.MaxBytesReader(w, r.Body, maxListForm)
+		r.ParseForm()
+	}
+	return r.PostFormValue(key)
+}
+
+// localPath accepts a "return to" address only when it is a path on this
+// site, so a form cannot be used to send someone elsewhere.
+func localPath(p, fallback string) string {
+	if p == "" || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.ContainsAny(p, "\\\r\n") {
+		return fallback
+	}
+	if u, err := url.Parse(p); err != nil || u.Host != "" || u.Scheme != "" {
+		return fallback
+	}
+	return p
+}
+
+// siteURL is the origin links in the text version and share links use.
+func siteURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// redirectTo answers a form post by sending the browser to a page, so that
+// a refresh does not post again.
+func redirectTo(w http.ResponseWriter, r *http.Request, path string) error {
+	http.Redirect(w, r, path, http.StatusSeeOther)
+	return nil
+}
+
+// shortlistProblems turns a validation error from the store into a form's
+// error summary, pointing each problem at the control with id field.
+func shortlistProblems(err error, field string) (problemList, bool) {
+	var ve *directory.ValidationError
+	if !errors.As(err, &ve) {
+		return nil, false
+	}
+	var out problemList
+	for _, p := range ve.Problems {
+		out = append(out, problem{Field: field, Message: p.Message})
+	}
+	return out, true
+}
+
+// listTitle is how a list is named on its pages.
+func listTitle(sl *directory.Shortlist) string {
+	if sl.IsMyList() {
+		return "My list"
+	}
+	return "Shortlist: " + sl.Reference
+}
+
+// addPages parses more pages with the layout and partials, for areas that
+// register their own (the shortlist pages).
+func (t *templates) addPages(names ...string) error {
+	for _, name := range names {
+		tmpl, err := template.New(name).Funcs(templateFuncs()).ParseFS(templateFS,
+			"templates/layout.html", "templates/partials/*.html", "templates/"+name+".html")
+		if err != nil {
+			return fmt.Errorf("web: parse template %s: %w", name, err)
+		}
+		if tmpl.Lookup("main") == nil {
+			return fmt.Errorf("web: template %s defines no \"main\"", name)
+		}
+		t.pages[name] = tmpl
+	}
+	return nil
+}
+
+// linkWorker is the signed-in link worker making the request. Anyone not
+// signed in is sent to sign in and brought back (ok false, nil error);
+// another kind of account is refused.
+func (h *shortlistHandlers) linkWorker(w http.ResponseWriter, r *http.Request) (email string, ok bool, err error) {
+	a := currentAccount(r)
+	if a == nil {
+		next := r.URL.Path
+		if r.Method == http.MethodGet && r.URL.RawQuery != "" {
+			next += "?" + r.URL.RawQuery
+		}
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(next), http.StatusSeeOther)
+		return "", false, nil
+	}
+	if a.Disabled || a.Role != directory.RoleLinkWorker {
+		return "", false, errNotLinkWorker
+	}
+	return a.Email, true, nil
+}
+
+// templateFuncs are the functions the shortlist pages and the shared
+// partials use.
+func templateFuncs() template.FuncMap {
+	return template.FuncMap{
+		"plural": pluralWord,
+		"group":  func(name string, opts []option) checkGroup { return checkGroup{name, opts} },
+	}
+}
+
+// noStore makes a response uncacheable even by the browser, whatever the
+// renderer sets: for pages that show a share link's secret token.
+func noStore(w http.ResponseWriter) http.ResponseWriter { return &noStoreWriter{ResponseWriter: w} }
+
+type noStoreWriter struct {
+	http.ResponseWriter
+	wroteHeader bool
+}
+
+func (w *noStoreWriter) WriteHeader(status int) {
+	if !w.wroteHeader {
+		w.wroteHeader = true
+		w.Header().Set("Cache-Control", "no-store")
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *noStoreWriter) Write(b []byte) (int, error) {
+	if !w.wroteHeader {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *noStoreWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -1,0 +1,117 @@
+package web
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"signpost/directory"
+)
+
+// TestShortlistBrowser: in headless Chromium, a link worker builds a list
+// from a search, shares it, and the link opens in a fresh browser context
+// (no cookies, no login); an anonymous visitor builds "My list" and prints
+// it. It reuses browser_test.go's browser and skips the same way.
+func TestShortlistBrowser(t *testing.T) {
+	b, _ := newBrowser(t)
+	site := newListSite(t)
+	b.base = site.ts.URL
+	if _, err := site.store.AddAccount(context.Background(), directory.Account{Email: "alice@example.org", Role: directory.RoleLinkWorker}, "a long enough password"); err != nil {
+		t.Fatal(err)
+	}
+	// fresh is another browser context of the same Chromium: its own
+	// cookies and storage, like a different person's browser.
+	fresh := func(t *testing.T) *browser {
+		ctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithNewBrowserContext())
+		t.Cleanup(cancel)
+		// Open the tab on ctx itself: a tab first opened under a step's
+		// timeout would close when the step ends.
+		if err := chromedp.Do(ctx); err != nil {
+			t.Fatalf("new browser context: %v", err)
+		}
+		return &browser{ctx: ctx, base: b.base}
+	}
+	const search = "/search?q=gardening&near=Bootle"
+
+	var shareURL string
+	var names []string
+	t.Run("a link worker builds a list from a search and shares it", func(t *testing.T) {
+		b.step(t, "open sign-in", chromedp.Navigate(b.base+"/login"), chromedp.WaitVisible(chromedp.ID("email")))
+		b.step(t, "type", chromedp.SendKeys(chromedp.ID("email"), "alice@example.org"), chromedp.SendKeys(chromedp.ID("password"), "a long enough password"))
+		// A 403 here means no form post works in a real browser: with
+		// Referrer-Policy: no-referrer, Chromium sends "Origin: null" on
+		// same-origin posts, and gorilla/csrf refuses it (ErrBadOrigin).
+		b.follow(t, "sign in", chromedp.Click(chromedp.CSS("form[action='/login'] button[type=submit]")))
+
+		for i, sel := range []string{"#result-1", "#result-2"} {
+			b.step(t, "search", chromedp.Navigate(b.base+search), chromedp.WaitVisible(chromedp.CSS(sel)))
+			names = append(names, run(t, b, "name", chromedp.Text(chromedp.CSS(sel+" h3 a"))))
+			b.follow(t, "add to a list", chromedp.Click(chromedp.CSS(sel+" .add-to-list button")))
+			if i == 0 {
+				b.step(t, "reference", chromedp.WaitVisible(chromedp.ID("reference")), chromedp.SendKeys(chromedp.ID("reference"), "Mrs K, Tuesday"))
+				b.follow(t, "start the list", chromedp.Click(chromedp.CSS("form[action='/shortlists'] button[type=submit]")))
+			} else {
+				b.follow(t, "add to the list", chromedp.Click(chromedp.CSS(".add-choices button")))
+			}
+		}
+		if u := b.location(t); !strings.HasPrefix(u.Path, "/shortlists/") {
+			t.Fatalf("after adding, at %s", u)
+		}
+		got := run(t, b, "items", chromedp.Evaluate[[]string](`[...document.querySelectorAll(".shortlist-item h2 a")].map(a => a.textContent)`))
+		if strings.Join(got, "|") != strings.Join(names, "|") {
+			t.Errorf("list holds %q, want %q", got, names)
+		}
+		b.follow(t, "share", chromedp.Click(chromedp.ID("share-button")))
+		shareURL = run(t, b, "share link", chromedp.Value(chromedp.ID("share-url")))
+		if !strings.HasPrefix(shareURL, b.base+"/s/") {
+			t.Fatalf("share link %q", shareURL)
+		}
+	})
+
+	t.Run("the link opens in a fresh browser without login", func(t *testing.T) {
+		if shareURL == "" {
+			t.Skip("no share link was made")
+		}
+		other := fresh(t)
+		other.follow(t, "open the link", chromedp.Navigate(shareURL))
+		if u := other.location(t); u.Path != strings.TrimPrefix(shareURL, b.base) {
+			t.Fatalf("the share link went to %s", u)
+		}
+		got := run(t, other, "items", chromedp.Evaluate[[]string](`[...document.querySelectorAll(".shortlist-item h2 a")].map(a => a.textContent)`))
+		if strings.Join(got, "|") != strings.Join(names, "|") {
+			t.Errorf("shared list shows %q, want %q", got, names)
+		}
+		if signOut := run(t, other, "signed in?", chromedp.Evaluate[bool](`!!document.querySelector("form[action='/logout']")`)); signOut {
+			t.Error("the fresh browser is signed in")
+		}
+	})
+
+	t.Run("an anonymous visitor builds My list and prints it", func(t *testing.T) {
+		anon := fresh(t)
+		anon.step(t, "search", chromedp.Navigate(anon.base+search), chromedp.WaitVisible(chromedp.CSS("#result-1")))
+		name := run(t, anon, "name", chromedp.Text(chromedp.CSS("#result-1 h3 a")))
+		anon.follow(t, "add to a list", chromedp.Click(chromedp.CSS("#result-1 .add-to-list button")))
+		anon.follow(t, "add to my list", chromedp.Click(chromedp.ID("add-to-my-list")))
+		if u := anon.location(t); u.Path != "/my-list" {
+			t.Fatalf("after adding, at %s", u)
+		}
+		if got := run(t, anon, "item", chromedp.Text(chromedp.CSS(".shortlist-item h2 a"))); got != name {
+			t.Errorf("my list holds %q, want %q", got, name)
+		}
+		anon.follow(t, "print view", chromedp.Click(chromedp.ID("print-link")))
+		shown := run(t, anon, "print layout", chromedp.Evaluate[map[string]any](`({
+			items: [...document.querySelectorAll(".print-list > li h2")].map(h => h.textContent),
+			header: !!document.querySelector(".site-header"),
+			fontSize: parseFloat(getComputedStyle(document.body).fontSize)
+		})`))
+		items, _ := shown["items"].([]any)
+		if len(items) != 1 || !strings.Contains(items[0].(string), name) || shown["header"] == true {
+			t.Errorf("print view: %v", shown)
+		}
+		if fs, _ := shown["fontSize"].(float64); fs < 20 {
+			t.Errorf("print view type is %vpx; it should be large", fs)
+		}
+	})
+}

@@ -1,0 +1,352 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+
+	"github.com/gorilla/mux"
+
+	"signpost/directory"
+)
+
+// shortlistIndexPage is /shortlists: a link worker's lists and the form to
+// start one.
+type shortlistIndexPage struct {
+	BasePage
+	Lists     []listSummary
+	Reference string
+	// Service, when set, is added to the new list: the "new list" choice
+	// of "Add to shortlist".
+	Service  string
+	Problems problemList
+	Flash    string
+}
+
+type listSummary struct {
+	Href      string
+	Reference string
+	Count     int
+	Updated   string
+}
+
+// shortlistListPage is one list, for its owner: /shortlists/{id} or
+// /my-list.
+type shortlistListPage struct {
+	BasePage
+	Base      string
+	Mine      bool
+	Reference string
+	Items     []listItemView
+	Shares    []shareView
+	// NewShareURL is the link just made. Only its hash is stored, so this
+	// page is the one time it is shown; NewShareToken lets the print and
+	// text forms include it.
+	NewShareURL   string
+	NewShareToken string
+	// Text is the plain-text version, ready to copy.
+	Text     string
+	Problems problemList
+	Flash    string
+	Updated  string
+}
+
+type shareView struct {
+	ID      string
+	Created string
+	Status  string
+	Active  bool
+}
+
+// flashes are the confirmations a redirect can ask for, by code, so no
+// text from the address is ever echoed into a page.
+var flashes = map[string]string{
+	"created":  "List created. Add activities from search results, the matcher or an activity's page.",
+	"added":    "Added to the list.",
+	"removed":  "Removed from the list.",
+	"renamed":  "Reference changed.",
+	"deleted":  "List deleted. Any share links to it have stopped working.",
+	"note":     "Note saved.",
+	"revoked":  "Share link withdrawn. It no longer opens the list.",
+	"moved":    "Order changed.",
+	"notfound": "That activity is not in the directory any more.",
+}
+
+func (h *shortlistHandlers) index(w http.ResponseWriter, r *http.Request) error {
+	email, ok, err := h.linkWorker(w, r)
+	if !ok || err != nil {
+		return err
+	}
+	p := &shortlistIndexPage{Service: r.URL.Query().Get("service")}
+	return h.renderIndex(w, r, email, http.StatusOK, p)
+}
+
+func (h *shortlistHandlers) renderIndex(w http.ResponseWriter, r *http.Request, email string, status int, p *shortlistIndexPage) error {
+	lists, err := h.lists.Shortlists(r.Context(), directory.AccountOwner(email))
+	if err != nil {
+		return err
+	}
+	for _, sl := range lists {
+		p.Lists = append(p.Lists, listSummary{
+			Href: "/shortlists/" + url.PathEscape(sl.ID), Reference: sl.Reference,
+			Count: len(sl.Items), Updated: dateText(sl.Updated),
+		})
+	}
+	p.Title = "Your shortlists"
+	p.Nav = "shortlists"
+	p.Flash = flashes[r.URL.Query().Get("done")]
+	h.render(w, r, status, "shortlist_index", p)
+	return nil
+}
+
+// create starts a list, adding the activity the person came from, if any.
+func (h *shortlistHandlers) create(w http.ResponseWriter, r *http.Request) error {
+	email, ok, err := h.linkWorker(w, r)
+	if !ok || err != nil {
+		return err
+	}
+	owner := directory.AccountOwner(email)
+	ref, service := formValue(w, r, "reference"), formValue(w, r, "service")
+	sl, err := h.lists.CreateShortlist(r.Context(), owner, ref)
+	if probs, ok := shortlistProblems(err, "reference"); ok {
+		return h.renderIndex(w, r, email, http.StatusBadRequest, &shortlistIndexPage{Reference: ref, Service: service, Problems: probs})
+	}
+	if err != nil {
+		return err
+	}
+	done := "created"
+	if service != "" {
+		if _, err := h.lists.AddItem(r.Context(), owner, sl.ID, service); err != nil && !errors.Is(err, directory.ErrNotFound) {
+			return err
+		}
+		done = "added"
+	}
+	return redirectTo(w, r, "/shortlists/"+url.PathEscape(sl.ID)+"?done="+done)
+}
+
+func (h *shortlistHandlers) show(w http.ResponseWriter, r *http.Request, ref listRef) error {
+	return h.renderList(w, r, ref, http.StatusOK, &shortlistListPage{Flash: flashes[r.URL.Query().Get("done")]})
+}
+
+// renderList fills in a list's page from the store and renders it, with
+// whatever the caller has set already (problems, a new share link).
+func (h *shortlistHandlers) renderList(w http.ResponseWriter, r *http.Request, ref listRef, status int, p *shortlistListPage) error {
+	sl, err := h.lists.Shortlist(r.Context(), ref.owner, ref.id)
+	if err != nil {
+		return err
+	}
+	items, err := h.lists.ShortlistItems(r.Context(), sl)
+	if err != nil {
+		return err
+	}
+	shares, err := h.lists.Shares(r.Context(), ref.owner, ref.id)
+	if err != nil {
+		return err
+	}
+	now := h.now()
+	for _, sh := range shares {
+		v := shareView{ID: sh.ID, Created: dateText(sh.Created), Active: sh.Active(now)}
+		switch {
+		case sh.Revoked:
+			v.Status = "Withdrawn"
+		case !v.Active:
+			v.Status = "Expired on " + dateText(sh.Expires)
+		default:
+			v.Status = "Works until " + dateText(sh.Expires)
+		}
+		p.Shares = append(p.Shares, v)
+	}
+	p.Title = listTitle(sl)
+	p.Nav = "shortlists"
+	if ref.mine {
+		p.Nav = "my-list"
+	}
+	p.Base, p.Mine, p.Reference = ref.base, ref.mine, sl.Reference
+	p.Items = h.listItemViews(items, true)
+	p.Updated = dateText(sl.Updated)
+	// The text version on the owner's page holds only shared notes, like
+	// every copy that leaves the owner's hands.
+	p.Text = listText(h.listItemViews(items, false), siteURL(r), p.NewShareURL, now)
+	h.render(w, r, status, "shortlist_list", p)
+	return nil
+}
+
+func (h *shortlistHandlers) rename(w http.ResponseWriter, r *http.Request, ref listRef) error {
+	_, err := h.lists.RenameShortlist(r.Context(), ref.owner, ref.id, formValue(w, r, "reference"))
+	if probs, ok := shortlistProblems(err, "reference"); ok {
+		return h.renderList(w, r, ref, http.StatusBadRequest, &shortlistListPage{Problems: probs})
+	}
+	if err != nil {
+		return err
+	}
+	return redirectTo(w, r, ref.base+"?done=renamed")
+}
+
+func (h *shortlistHandlers) delete(w http.ResponseWriter, r *http.Request, ref listRef) error {
+	if err := h.lists.DeleteShortlist(r.Context(), ref.owner, ref.id); err != nil {
+		return err
+	}
+	if ref.mine {
+		h.forgetMyList(w, r)
+		return redirectTo(w, r, "/my-list?done=deleted")
+	}
+	return redirectTo(w, r, "/shortlists?done=deleted")
+}
+
+// addItem adds an activity and goes back to where the person was: the
+// results or activity page they added from, or else the list.
+func (h *shortlistHandlers) addItem(w http.ResponseWriter, r *http.Request, ref listRef) error {
+	service := formValue(w, r, "service")
+	_, err := h.lists.AddItem(r.Context(), ref.owner, ref.id, service)
+	if errors.Is(err, directory.ErrNotFound) {
+		// The list was found by the resolver, so what is missing is the
+		// activity: it was removed between the results page and the click.
+		if _, lerr := h.lists.Shortlist(r.Context(), ref.owner, ref.id); lerr == nil {
+			return redirectTo(w, r, ref.base+"?done=notfound")
+		}
+		return err
+	}
+	if probs, ok := shortlistProblems(err, "items"); ok {
+		return h.renderList(w, r, ref, http.StatusBadRequest, &shortlistListPage{Problems: probs})
+	}
+	if err != nil {
+		return err
+	}
+	return redirectTo(w, r, localPath(formValue(w, r, "return"), ref.base+"?done=added"))
+}
+
+func (h *shortlistHandlers) setNote(w http.ResponseWriter, r *http.Request, ref listRef) error {
+	service := mux.Vars(r)["service"]
+	_, err := h.lists.SetItemNote(r.Context(), ref.owner, ref.id, service, formValue(w, r, "note"), formValue(w, r, "shared") != "")
+	if probs, ok := shortlistProblems(err, "note-"+service); ok {
+		return h.renderList(w, r, ref, http.StatusBadRequest, &shortlistListPage{Problems: probs})
+	}
+	if err != nil {
+		return err
+	}
+	return redirectTo(w, r, ref.base+"?done=note#item-"+url.PathEscape(service))
+}
+
+func (h *shortlistHandlers) moveItem(w http.ResponseWriter, r *http.Request, ref listRef) error {
+	service := mux.Vars(r)["service"]
+	delta := 1
+	if formValue(w, r, "dir") == "up" {
+		delta = -1
+	}
+	if _, err := h.lists.MoveItem(r.Context(), ref.owner, ref.id, service, delta); err != nil {
+		return err
+	}
+	return redirectTo(w, r, ref.base+"?done=moved#item-"+url.PathEscape(service))
+}
+
+func (h *shortlistHandlers) removeItem(w http.ResponseWriter, r *http.Request, ref listRef) error {
+	if _, err := h.lists.RemoveItem(r.Context(), ref.owner, ref.id, mux.Vars(r)["service"]); err != nil {
+		return err
+	}
+	return redirectTo(w, r, ref.base+"?done=removed")
+}
+
+// share makes a new share link and shows it on the list's page. This
+// answer is the only time the link is shown: the store keeps its hash, so
+// the page is not a redirect and says so.
+func (h *shortlistHandlers) share(w http.ResponseWriter, r *http.Request, ref listRef) error {
+	token, _, err := h.lists.ShareShortlist(r.Context(), ref.owner, ref.id, 0)
+	if err != nil {
+		return err
+	}
+	return h.renderList(noStore(w), r, ref, http.StatusOK, &shortlistListPage{
+		NewShareURL: shareURL(r, token), NewShareToken: token,
+	})
+}
+
+func (h *shortlistHandlers) revoke(w http.ResponseWriter, r *http.Request, ref listRef) error {
+	if err := h.lists.RevokeShare(r.Context(), ref.owner, ref.id, mux.Vars(r)["share"]); err != nil {
+		return err
+	}
+	return redirectTo(w, r, ref.base+"?done=revoked")
+}
+
+func shareURL(r *http.Request, token string) string {
+	return siteURL(r) + "/s/" + url.PathEscape(token)
+}
+
+// ownerShareURL is the share link to put in the owner's print or text
+// view: one posted back from the page that showed it, and only if it is an
+// active link of this list.
+func (h *shortlistHandlers) ownerShareURL(w http.ResponseWriter, r *http.Request, ref listRef) string {
+	if r.Method != http.MethodPost {
+		return ""
+	}
+	token := formValue(w, r, "token")
+	if token == "" {
+		return ""
+	}
+	if _, err := h.lists.ShareLinkOf(r.Context(), ref.owner, ref.id, token); err != nil {
+		return ""
+	}
+	return shareURL(r, token)
+}
+
+// printPage is the one-page, large-type view of a list for paper.
+type printPage struct {
+	BasePage
+	Heading  string
+	Items    []listItemView
+	ShareURL string
+	Printed  string
+	BackHref string
+	// Robots is set on the share link's print view, never indexed.
+	Robots string
+}
+
+func (h *shortlistHandlers) print(w http.ResponseWriter, r *http.Request, ref listRef) error {
+	sl, items, err := h.ownedItems(r, ref)
+	if err != nil {
+		return err
+	}
+	p := &printPage{
+		BasePage: BasePage{Title: "Printable list: " + listTitle(sl), Print: true},
+		Heading:  "Your list of activities",
+		Items:    h.listItemViews(items, false),
+		ShareURL: h.ownerShareURL(w, r, ref),
+		Printed:  dateText(h.now()),
+		BackHref: ref.base,
+	}
+	if p.ShareURL != "" {
+		w = noStore(w)
+	}
+	h.render(w, r, http.StatusOK, "shortlist_print", p)
+	return nil
+}
+
+func (h *shortlistHandlers) text(w http.ResponseWriter, r *http.Request, ref listRef) error {
+	_, items, err := h.ownedItems(r, ref)
+	if err != nil {
+		return err
+	}
+	body := listText(h.listItemViews(items, false), siteURL(r), h.ownerShareURL(w, r, ref), h.now())
+	writeListText(w, r, body)
+	return nil
+}
+
+func (h *shortlistHandlers) ownedItems(r *http.Request, ref listRef) (*directory.Shortlist, []directory.ItemView, error) {
+	sl, err := h.lists.Shortlist(r.Context(), ref.owner, ref.id)
+	if err != nil {
+		return nil, nil, err
+	}
+	items, err := h.lists.ShortlistItems(r.Context(), sl)
+	return sl, items, err
+}
+
+// writeListText sends a list's text version, as a download when asked.
+func writeListText(w http.ResponseWriter, r *http.Request, body string) {
+	hd := w.Header()
+	hd.Set("Content-Type", "text/plain; charset=utf-8")
+	hd.Set("Cache-Control", "private, no-store")
+	if r.FormValue("download") != "" {
+		hd.Set("Content-Disposition", `attachment; filename="signpost-list.txt"`)
+	}
+	if r.Method != http.MethodHead {
+		w.Write([]byte(body))
+	}
+}

@@ -1,0 +1,119 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+
+	"github.com/gorilla/mux"
+
+	"signpost/directory"
+)
+
+// sharedPage is /s/{token}: a list as its owner shared it, read-only, for
+// anyone holding the link. Private notes never appear.
+type sharedPage struct {
+	BasePage
+	Items     []listItemView
+	Expires   string
+	PrintHref string
+	TextHref  string
+	ShareURL  string
+	// Robots is the meta robots value; share links must never be indexed.
+	Robots string
+}
+
+// Share links are private by being unguessable, so nothing may leak them:
+// search engines are told not to index or follow, and no Referer goes with
+// a click to a provider's site.
+func sharedHeaders(w http.ResponseWriter) {
+	h := w.Header()
+	h.Set("X-Robots-Tag", "noindex, nofollow")
+	h.Set("Referrer-Policy", "no-referrer")
+}
+
+var (
+	errShareGone = &httpError{
+		status:  http.StatusGone,
+		heading: "This link has been withdrawn",
+		message: "The person who shared this list has stopped the link working. Ask them for a new one.",
+	}
+	errShareExpired = &httpError{
+		status:  http.StatusGone,
+		heading: "This link has expired",
+		message: "Share links stop working after 90 days. Ask the person who shared it for a new one.",
+	}
+	errShareUnknown = &httpError{
+		status:  http.StatusNotFound,
+		heading: "This link does not open a list",
+		message: "Check the link was copied in full. The list may have been deleted; ask the person who shared it for a new one.",
+	}
+)
+
+// sharedList opens the list behind the path's token.
+func (h *shortlistHandlers) sharedList(w http.ResponseWriter, r *http.Request) (token string, items []directory.ItemView, sh directory.Share, err error) {
+	sharedHeaders(w)
+	token = mux.Vars(r)["token"]
+	sl, sh, err := h.lists.SharedShortlist(r.Context(), token)
+	switch {
+	case errors.Is(err, directory.ErrShareRevoked):
+		return "", nil, sh, errShareGone
+	case errors.Is(err, directory.ErrShareExpired):
+		return "", nil, sh, errShareExpired
+	case errors.Is(err, directory.ErrNotFound):
+		return "", nil, sh, errShareUnknown
+	case err != nil:
+		return "", nil, sh, err
+	}
+	items, err = h.lists.ShortlistItems(r.Context(), sl)
+	return token, items, sh, err
+}
+
+func (h *shortlistHandlers) shared(w http.ResponseWriter, r *http.Request) error {
+	w = noStore(w) // the address holds the token
+	token, items, sh, err := h.sharedList(w, r)
+	if err != nil {
+		return err
+	}
+	base := "/s/" + url.PathEscape(token)
+	p := &sharedPage{
+		BasePage:  BasePage{Title: "A list of activities shared with you"},
+		Items:     h.listItemViews(items, false),
+		Expires:   dateText(sh.Expires),
+		PrintHref: base + "/print",
+		TextHref:  base + "/text",
+		ShareURL:  shareURL(r, token),
+		Robots:    "noindex, nofollow",
+	}
+	h.render(w, r, http.StatusOK, "shortlist_shared", p)
+	return nil
+}
+
+func (h *shortlistHandlers) sharedPrint(w http.ResponseWriter, r *http.Request) error {
+	w = noStore(w) // the address holds the token
+	token, items, _, err := h.sharedList(w, r)
+	if err != nil {
+		return err
+	}
+	p := &printPage{
+		BasePage: BasePage{Title: "Printable list of activities", Print: true},
+		Heading:  "Your list of activities",
+		Items:    h.listItemViews(items, false),
+		ShareURL: shareURL(r, token),
+		Printed:  dateText(h.now()),
+		BackHref: "/s/" + url.PathEscape(token),
+		Robots:   "noindex, nofollow",
+	}
+	h.render(w, r, http.StatusOK, "shortlist_print", p)
+	return nil
+}
+
+func (h *shortlistHandlers) sharedText(w http.ResponseWriter, r *http.Request) error {
+	w = noStore(w) // the address holds the token
+	token, items, _, err := h.sharedList(w, r)
+	if err != nil {
+		return err
+	}
+	writeListText(w, r, listText(h.listItemViews(items, false), siteURL(r), shareURL(r, token), h.now()))
+	return nil
+}
