@@ -20,7 +20,7 @@ type shortlistFixture struct {
 func newShortlistFixture(t *testing.T) *shortlistFixture {
 	t.Helper()
 	f := &shortlistFixture{store: MustOpen(t), now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
-	directory.SetShortlistTestClock(f.store, func() time.Time { return f.now })
+	f.store.SetClock(func() time.Time { return f.now })
 	for i := 1; i <= 5; i++ {
 		if _, err := f.store.PutService(context.Background(), serviceN(i), directory.Save{Actor: "test"}); err != nil {
 			t.Fatal(err)
