@@ -15,11 +15,16 @@ import (
 )
 
 func runUser(ctx context.Context, e *env, args []string) error {
+	const usage = "Usage: signpost user add|list|disable [flags]\n\n" +
+		"Manages accounts. Run 'signpost user add --help' for an action's flags."
 	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, "Usage: signpost user add|list|disable [flags]")
+		fmt.Fprintln(e.stderr, usage)
 		return errUsage
 	}
 	switch args[0] {
+	case "-h", "--help", "help":
+		fmt.Fprintln(e.stderr, usage)
+		return nil
 	case "add":
 		return runUserAdd(ctx, e, args[1:])
 	case "list":
