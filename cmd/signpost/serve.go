@@ -18,12 +18,17 @@ import (
 )
 
 func runServe(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "serve", "serve [--addr 127.0.0.1:8080] [--data ./var] [--no-sample]")
+	fs := newFlags(e, "serve", "serve [--addr 127.0.0.1:8080] [--data ./var] [--no-sample] [--tls-cert FILE --tls-key FILE]")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	dataDir := dataFlag(fs, e)
 	noSample := fs.Bool("no-sample", false, "do not load the sample directory into an empty store")
+	tlsCert := fs.String("tls-cert", "", "serve HTTPS with this certificate (PEM); needs --tls-key")
+	tlsKey := fs.String("tls-key", "", "private key (PEM) for --tls-cert")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if (*tlsCert == "") != (*tlsKey == "") {
+		return errors.New("--tls-cert and --tls-key go together")
 	}
 	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
 
@@ -76,9 +81,19 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-	fmt.Fprintf(e.stderr, "Signpost is serving on http://%s (Ctrl-C to stop)\n", ln.Addr())
+	scheme := "http"
+	if *tlsCert != "" {
+		scheme = "https"
+	}
+	fmt.Fprintf(e.stderr, "Signpost is serving on %s://%s (Ctrl-C to stop)\n", scheme, ln.Addr())
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() {
+		if *tlsCert != "" {
+			errc <- srv.ServeTLS(ln, *tlsCert, *tlsKey)
+			return
+		}
+		errc <- srv.Serve(ln)
+	}()
 	select {
 	case err := <-errc:
 		return err
