@@ -1,0 +1,86 @@
+// Package engine answers Signpost's searches and matches: it ranks the
+// store's published services for a query, explains every result in plain
+// English, and counts facets, with exact totals.
+//
+// # Shape
+//
+// Two structures, each used for what it is best at (issue 3 has the
+// measurements):
+//
+//   - a Bleve index (in the folder given to Open) for free text only: English
+//     stemming, BM25 relevance, fuzzy matching of unknown words ("counciling"
+//     finds counselling) and everyday words mapped to Signpost's taxonomy
+//     ("anxiety" finds listings tagged worry; synonyms.go);
+//   - an in-memory, column-shaped table of everything that filters and
+//     scores (term bit masks, ages, cost, schedule days, delivery, nearest
+//     location, capacity, assured date), which every query scans.
+//
+// A query asks Bleve for every text match (never its score-less early stop,
+// so totals are exact), then makes one pass over the table, keeping the
+// best page in a bounded heap and counting facets as it goes. Results carry
+// the store's copy of each service on the page; the table does not hold
+// whole services.
+//
+// # Lifecycle
+//
+//	e, err := engine.Open(dataDir+"/index", store, engine.WithProgress(os.Stderr), engine.WithLogger(log))
+//	store.Watch(func(c directory.Change) {
+//		if err := e.Apply(ctx, c); err != nil { log.Error("index update", "err", err) }
+//	})
+//	defer e.Close()
+//
+// Open rebuilds the index from the store when it is missing, unreadable,
+// built by another version, or recorded a generation other than the
+// store's, writing progress to WithProgress's writer. Apply makes a
+// committed write searchable before it returns. Rebuild forces a rebuild
+// (`signpost reindex`); Check reports drift between store and index
+// (`signpost check`). Close saves the table beside the index so the next
+// Open need not read every service from the store.
+//
+// # Queries
+//
+// ParseQuery turns URL parameters into a Query; bad values come back as a
+// *FieldError naming the parameter (proximity=-5, age=abc, lat=200, an
+// unknown need code). The parameters:
+//
+//	q | search | text       words
+//	lat, lon                where the person is, in degrees (callers resolve
+//	                        postcodes and place names first)
+//	proximity               radius in metres (no limit when absent)
+//	need, interest, activity  term codes; repeatable or comma-separated
+//	taxonomy_term_id        any taxonomy's term ids; repeatable
+//	free                    1 | true
+//	age                     whole years
+//	day                     MO..SU
+//	delivery                online | in-person | phone
+//	access                  accessibility words ("wheelchair")
+//	language                code or name; a service naming none is English
+//	organization_id, modified_after
+//	sort                    best (default) | nearest
+//	page, per_page          1-based page; per_page 1..100, default 20
+//
+// Search (site search, /api/v1/services) treats needs, interests, activity
+// types and words as hard filters: every one must hold. Match (the matcher,
+// /api/v1/match) treats them as soft: a service meeting at least one is
+// kept, and the more it meets the higher it ranks. In both, the other
+// filters hold (DESIGN.md "Filter semantics"), only active services show,
+// and services offered online, or with no physical location, pass a radius
+// unless delivery=in-person.
+//
+// # Ranking
+//
+// Score = text + need + interest + activity + near − penalties, with the
+// weights and their reasons in weights.go; each Result carries these
+// Components, its DistanceM (nil when there is none) and Reasons such as
+// "Helps with: money worries and debt", "You said you enjoy: gardening",
+// "1.2 km away", "Online", "Free", "Tuesdays and Thursdays", "Full at the
+// moment", "Not checked since March 2025". Ties break by distance, then
+// name, then id, so pages never overlap or skip. Ranking expectations are
+// kept as data in testdata/ranking.txt.
+//
+// Results.Total counts every match; Results.Facets counts, over all
+// matches, each need, interest, activity type, free and delivery mode.
+//
+// The Engine is safe for concurrent use. Treat returned services as
+// read-only.
+package engine
