@@ -345,6 +345,14 @@ func TestBrowser(t *testing.T) {
 				}
 			}
 		}
+		// The first screen of a search at desktop width, as the README
+		// shows it.
+		b.step(t, "viewport", chromedp.EmulateViewport(1280, 800), chromedp.Navigate(b.base+"/search?q=gardening&near=Bootle"),
+			chromedp.WaitReady(chromedp.CSS("main")))
+		png := run(t, b, "screenshot", chromedp.CaptureScreenshot())
+		if err := os.WriteFile(filepath.Join(dir, "readme-search.png"), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
 		t.Logf("screenshots in %s", dir)
 	})
 }

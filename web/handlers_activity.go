@@ -237,8 +237,15 @@ func scheduleLines(svc *directory.Service) []scheduleLine {
 // ("Every Wednesday, 10am to 2pm").
 func scheduleNote(sc directory.Schedule) string {
 	desc := strings.TrimSpace(sc.Description)
-	if times := describeTimes(sc.OpensAt, sc.ClosesAt); times != "" && describeDays(sc) != "" && strings.Contains(strings.ToLower(desc), times) {
+	times := describeTimes(sc.OpensAt, sc.ClosesAt)
+	if times != "" && describeDays(sc) != "" && strings.Contains(strings.ReplaceAll(strings.ToLower(desc), ".", ":"), times) {
+		// Keep only what the description adds in brackets ("except bank
+		// holidays").
+		_, rest, ok := strings.Cut(desc, "(")
 		desc = ""
+		if inner, _, closed := strings.Cut(rest, ")"); ok && closed {
+			desc = upperFirst(strings.TrimSpace(inner)) + "."
+		}
 	}
 	return strings.TrimSpace(desc + " " + strings.TrimSpace(sc.Notes))
 }

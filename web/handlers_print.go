@@ -52,6 +52,9 @@ func (s *Server) printList(w http.ResponseWriter, r *http.Request, match bool) e
 		p.Heading = "Suggestions for you"
 		p.BackHref = withParam(f.href("/match"), "step", matchResultsStep)
 	}
+	if f.Q != "" {
+		p.Criteria = append([]answer{{Question: "You searched for", Answer: f.Q}}, p.Criteria...)
+	}
 	p.Shown = len(p.Results)
 	s.render(w, r, http.StatusOK, "search-print", p)
 	return nil

@@ -127,8 +127,11 @@ func drawMap(spec mapSpec) template.HTML {
 		}
 		fmt.Fprintf(&b, `<g class="map-centre"><circle cx="%.1f" cy="%.1f" r="6" fill="#b3261e" stroke="#fff" stroke-width="2"/></g>`, cx, cy)
 	}
+	var placed [][2]float64
 	for i, m := range spec.Markers {
 		x, y := toPx(pts[i])
+		x, y = clearOf(placed, x, y, w, h)
+		placed = append(placed, [2]float64{x, y})
 		label := template.HTMLEscapeString(fmt.Sprintf("%d. %s", m.N, m.Label))
 		if m.Href != "" {
 			fmt.Fprintf(&b, `<a href="%s" aria-label="%s">`, template.HTMLEscapeString(m.Href), label)
@@ -147,6 +150,37 @@ func drawMap(spec mapSpec) template.HTML {
 	drawScaleBar(&b, w, h, scale*scaleFactor)
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
+}
+
+// clearOf moves a marker off those already placed, so that two activities
+// in one building show two numbers rather than one hidden under the other.
+// It tries points on growing rings around the true spot and keeps the
+// first that overlaps nothing and stays inside the drawing; the list of
+// results still gives each exact address.
+func clearOf(placed [][2]float64, x, y, w, h float64) (float64, float64) {
+	overlaps := func(px, py float64) bool {
+		for _, p := range placed {
+			if math.Hypot(p[0]-px, p[1]-py) < 2*markerRadius {
+				return true
+			}
+		}
+		return false
+	}
+	if !overlaps(x, y) {
+		return x, y
+	}
+	for ring := 1; ring <= 4; ring++ {
+		d := 2 * markerRadius * float64(ring)
+		for k := range 8 {
+			a := float64(k) * math.Pi / 4
+			px, py := x+d*math.Cos(a), y+d*math.Sin(a)
+			inside := px >= markerRadius && py >= markerRadius && px <= w-markerRadius && py <= h-markerRadius
+			if inside && !overlaps(px, py) {
+				return px, py
+			}
+		}
+	}
+	return x, y
 }
 
 func hasLinks(ms []mapMarker) bool {

@@ -124,10 +124,11 @@ func TestDrawMapEdgeCases(t *testing.T) {
 		empty   bool
 		markers int
 		role    string
+		apart   bool // markers must not hide each other
 	}{
 		{name: "nothing to draw", spec: mapSpec{}, empty: true},
 		{name: "one unlinked marker is an image", spec: mapSpec{Title: "Where", Markers: []mapMarker{{N: 1, Lat: 53.4, Lon: -3}}}, markers: 1, role: "img"},
-		{name: "two markers on one spot", spec: mapSpec{Markers: []mapMarker{{N: 1, Lat: 53.4, Lon: -3, Href: "#a"}, {N: 2, Lat: 53.4, Lon: -3, Href: "#b"}}}, markers: 2},
+		{name: "two markers on one spot", spec: mapSpec{Markers: []mapMarker{{N: 1, Lat: 53.4, Lon: -3, Href: "#a"}, {N: 2, Lat: 53.4, Lon: -3, Href: "#b"}}}, markers: 2, apart: true},
 		{name: "centre only", spec: mapSpec{Center: &orb.Point{-3, 53.4}}, markers: 0, role: "img"},
 	}
 	for _, tt := range tests {
@@ -145,6 +146,13 @@ func TestDrawMapEdgeCases(t *testing.T) {
 			}
 			if role := doc.Find("svg").AttrOr("role", ""); role != tt.role {
 				t.Errorf("role = %q, want %q", role, tt.role)
+			}
+			if tt.apart {
+				a, b := doc.Find(".map-marker").Eq(0), doc.Find(".map-marker").Eq(1)
+				d := math.Hypot(attrFloat(t, a, "cx")-attrFloat(t, b, "cx"), attrFloat(t, a, "cy")-attrFloat(t, b, "cy"))
+				if d < 2*markerRadius {
+					t.Errorf("markers %.1f px apart; one hides the other", d)
+				}
 			}
 			if strings.Contains(string(svg), "NaN") || strings.Contains(string(svg), "Inf") {
 				t.Errorf("degenerate coordinates: %s", svg)

@@ -196,7 +196,7 @@ func modesLine(svc *directory.Service) string {
 
 // resultsMap draws the page's results around the searched place.
 func resultsMap(results []resultView, place *directory.Place, radiusM float64, what string) template.HTML {
-	spec := mapSpec{ID: "results", Width: 640, Height: 360}
+	spec := mapSpec{ID: "results", Width: 640, Height: 280}
 	if place != nil {
 		spec.Center = &orb.Point{place.Lon, place.Lat}
 		spec.RadiusM = radiusM

@@ -44,3 +44,23 @@ func TestOrdinalNumber(t *testing.T) {
 		}
 	}
 }
+
+func TestScheduleNote(t *testing.T) {
+	tests := []struct {
+		name string
+		sc   directory.Schedule
+		want string
+	}{
+		{"repeats the times", directory.Schedule{ByDay: "WE", OpensAt: "10:00", ClosesAt: "14:00", Description: "Every Wednesday, 10am to 2pm"}, ""},
+		{"repeats with a dot and keeps the bracket", directory.Schedule{ByDay: "TU", OpensAt: "10:00", ClosesAt: "12:30", Description: "Every Tuesday, 10am to 12.30pm (except bank holidays)"}, "Except bank holidays."},
+		{"says something else", directory.Schedule{ByDay: "TU", OpensAt: "10:00", Description: "Term time only", Notes: "Ring first."}, "Term time only Ring first."},
+		{"no days to stand in for it", directory.Schedule{OpensAt: "10:00", ClosesAt: "14:00", Description: "10am to 2pm, dates vary"}, "10am to 2pm, dates vary"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := scheduleNote(tt.sc); got != tt.want {
+				t.Errorf("scheduleNote = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
