@@ -86,6 +86,8 @@ type authState struct {
 	csrfTLS   func(http.Handler) http.Handler
 	csrfPlain func(http.Handler) http.Handler
 	failures  *failureCounter
+	// perAccount and perAddress are the failure limits; tests lower them.
+	perAccount, perAddress int
 }
 
 // initAuth sets up sessions and CSRF protection. CSRF protection is on for
@@ -117,11 +119,12 @@ func (s *Server) initAuth(cfg Config) error {
 		}
 	}
 	s.auth = &authState{
-		store:     cfg.Editorial,
-		https:     cfg.HTTPS,
-		csrfTLS:   csrf.Protect(key, opts(true)...),
-		csrfPlain: csrf.Protect(key, opts(false)...),
-		failures:  newFailureCounter(loginFailureWindow, s.now),
+		store:      cfg.Editorial,
+		https:      cfg.HTTPS,
+		csrfTLS:    csrf.Protect(key, opts(true)...),
+		csrfPlain:  csrf.Protect(key, opts(false)...),
+		failures:   newFailureCounter(loginFailureWindow, s.now),
+		perAccount: loginFailuresPerAccount, perAddress: loginFailuresPerAddress,
 	}
 	return nil
 }
@@ -265,7 +268,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	password := r.PostForm.Get("password")
 	p := &loginPage{BasePage: BasePage{Title: "Error: Sign in"}, Email: email, Next: safeNext(r.PostForm.Get("next"))}
 	accountKey, addressKey := "account:"+email, "address:"+clientKey(r)
-	if s.auth.failures.Count(accountKey) >= loginFailuresPerAccount || s.auth.failures.Count(addressKey) >= loginFailuresPerAddress {
+	if s.auth.failures.Count(accountKey) >= s.auth.perAccount || s.auth.failures.Count(addressKey) >= s.auth.perAddress {
 		p.Problems = problemList{{Field: "email", Message: "Too many failed attempts. Wait 15 minutes and try again, or ask an admin to reset your password."}}
 		s.render(w, r, http.StatusTooManyRequests, "login", p)
 		return nil

@@ -21,6 +21,7 @@ var visitorEmail = map[string]string{
 // for an anonymous visitor is the redirect to sign in; 403 is a signed-in
 // visitor without permission.
 func TestRouteAccess(t *testing.T) {
+	t.Parallel()
 	es := newEditorialSite(t)
 	a, b := es.ListingA, es.ListingB
 	const unknown = "00000000-0000-4000-8000-000000000000"
@@ -110,6 +111,7 @@ func TestRouteAccess(t *testing.T) {
 
 // TestPolicy checks the table itself: who may do what to whose listing.
 func TestPolicy(t *testing.T) {
+	t.Parallel()
 	const org1, org2 = "org-1", "org-2"
 	admin := &directory.Account{Email: "a@x", Role: directory.RoleAdmin}
 	prov := &directory.Account{Email: "p@x", Role: directory.RoleProvider, Orgs: []string{org1}}

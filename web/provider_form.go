@@ -211,22 +211,37 @@ func (f listingForm) apply(svc *directory.Service, places Places) problemList {
 		problems = append(problems, problem{Field: "status", Message: "Choose whether it is running"})
 	}
 
-	// Signpost's terms are replaced by the ticked ones; terms of other
-	// taxonomies, which the form does not show, are kept.
-	var attrs []directory.Attribute
-	for _, a := range svc.Attributes {
-		if _, ok := a.SignpostTerm(); !ok {
-			attrs = append(attrs, a)
-		}
-	}
+	// Signpost's terms become the ticked ones: those still ticked keep
+	// their place, so an unchanged form changes nothing; newly ticked ones
+	// follow. Terms of other taxonomies, which the form does not show, are
+	// kept.
+	picked := map[string]bool{}
+	var order []directory.Term
 	for _, pick := range []struct {
 		tax   string
 		codes []string
 	}{{directory.TaxonomyActivities, f.Activities}, {directory.TaxonomyNeeds, f.Needs}, {directory.TaxonomyInterests, f.Interests}} {
 		for _, c := range pick.codes {
-			if t, ok := directory.LookupTerm(pick.tax, c); ok {
-				attrs = append(attrs, directory.TermAttribute(svc.ID, t))
+			if t, ok := directory.LookupTerm(pick.tax, c); ok && !picked[t.ID()] {
+				picked[t.ID()] = true
+				order = append(order, t)
 			}
+		}
+	}
+	var attrs []directory.Attribute
+	for _, a := range svc.Attributes {
+		t, ok := a.SignpostTerm()
+		switch {
+		case !ok:
+			attrs = append(attrs, a)
+		case picked[t.ID()]:
+			attrs = append(attrs, a)
+			delete(picked, t.ID())
+		}
+	}
+	for _, t := range order {
+		if picked[t.ID()] {
+			attrs = append(attrs, directory.TermAttribute(svc.ID, t))
 		}
 	}
 	svc.Attributes = attrs
@@ -247,8 +262,10 @@ func (f listingForm) apply(svc *directory.Service, places Places) problemList {
 	case !ok:
 		problems = append(problems, problem{Field: "amount", Message: "Cost must be a number of pounds, such as 3 or 2.50"})
 	case amount == nil || *amount == 0:
-		if len(svc.CostOptions) > 0 {
-			svc.CostOptions = svc.CostOptions[1:]
+		// Free: an amount on the first option goes; the option itself and
+		// its wording stay ("first session free").
+		if len(svc.CostOptions) > 0 && svc.CostOptions[0].Amount != nil && *svc.CostOptions[0].Amount > 0 {
+			svc.CostOptions[0].Amount = nil
 		}
 	case len(svc.CostOptions) > 0:
 		svc.CostOptions[0].Amount = amount
@@ -265,7 +282,13 @@ func (f listingForm) apply(svc *directory.Service, places Places) problemList {
 		problems = append(problems, problem{Field: "max-age", Message: "Oldest age must be a number"})
 	}
 
+	// Languages given by code alone are not in the form; they are kept.
 	var langs []directory.Language
+	for _, l := range svc.Languages {
+		if l.Name == "" {
+			langs = append(langs, l)
+		}
+	}
 	for _, name := range strings.Split(f.Languages, ",") {
 		if name = strings.TrimSpace(name); name == "" {
 			continue
@@ -354,12 +377,18 @@ func (f listingForm) applyPlace(svc *directory.Service, places Places) problemLi
 	loc := *sal.Location
 	sal.Location = &loc
 	loc.Name, loc.Transportation = f.PlaceName, f.Transport
-	addr := directory.Address{ID: uuid.NewString(), LocationID: loc.ID, AddressType: directory.LocationPhysical, Country: "GB"}
-	if len(loc.Addresses) > 0 {
-		addr = loc.Addresses[0]
+	hasAddress := f.Address1 != "" || f.Address2 != "" || f.City != "" || f.Postcode != ""
+	switch {
+	case len(loc.Addresses) > 0:
+		addr := loc.Addresses[0]
+		addr.Address1, addr.Address2, addr.City, addr.PostalCode = f.Address1, f.Address2, f.City, f.Postcode
+		loc.Addresses = append([]directory.Address{addr}, loc.Addresses[1:]...)
+	case hasAddress:
+		loc.Addresses = []directory.Address{{
+			ID: uuid.NewString(), LocationID: loc.ID, AddressType: directory.LocationPhysical, Country: "GB",
+			Address1: f.Address1, Address2: f.Address2, City: f.City, PostalCode: f.Postcode,
+		}}
 	}
-	addr.Address1, addr.Address2, addr.City, addr.PostalCode = f.Address1, f.Address2, f.City, f.Postcode
-	loc.Addresses = append([]directory.Address{addr}, tail(loc.Addresses)...)
 	switch {
 	case f.Access == "" && len(loc.Accessibility) > 0:
 		loc.Accessibility = loc.Accessibility[1:]
@@ -399,13 +428,6 @@ func (f listingForm) applyPlace(svc *directory.Service, places Places) problemLi
 		loc.Latitude, loc.Longitude = &lat, &lon
 	}
 	return problems
-}
-
-func tail[T any](s []T) []T {
-	if len(s) == 0 {
-		return nil
-	}
-	return s[1:]
 }
 
 func (f listingForm) applyOnline(svc *directory.Service) {
@@ -463,9 +485,4 @@ func formField(path string) string {
 		return "address1"
 	}
 	return "name"
-}
-
-// sameStrings reports whether a holds exactly the values of b, in any order.
-func sameStrings(a, b []string) bool {
-	return len(a) == len(b) && !slices.ContainsFunc(a, func(s string) bool { return !slices.Contains(b, s) })
 }
