@@ -31,6 +31,11 @@ type Share struct {
 // that old links die on their own.
 const DefaultShareTTL = 90 * 24 * time.Hour
 
+// MaxActiveShares caps the working links of one list: a link is made for
+// a person or two, and the cap stops a My list, which anyone can make,
+// being used to mint links without end.
+const MaxActiveShares = 10
+
 // Active reports whether the link still opens the list at now.
 func (sh Share) Active(now time.Time) bool { return !sh.Revoked && now.Before(sh.Expires) }
 
@@ -64,6 +69,20 @@ func (s *Store) ShareShortlist(ctx context.Context, owner Owner, id string, ttl 
 	err = s.update(ctx, func(tx *bbolt.Tx) ([]string, error) {
 		if _, err := ownedShortlist(tx, owner, id); err != nil {
 			return nil, err
+		}
+		existing, err := sharesOf(tx, id)
+		if err != nil {
+			return nil, err
+		}
+		active := 0
+		for _, old := range existing {
+			if old.Active(now) {
+				active++
+			}
+		}
+		if active >= MaxActiveShares {
+			return nil, &ValidationError{ID: id, Problems: Problems{{Path: "share", Message: fmt.Sprintf(
+				"This list already has %d working share links. Withdraw one you no longer need first.", active)}}}
 		}
 		return nil, putShare(tx, sh)
 	})

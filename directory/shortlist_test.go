@@ -345,6 +345,29 @@ func TestShareLinks(t *testing.T) {
 			}
 		}
 	})
+	t.Run("at most MaxActiveShares working links", func(t *testing.T) {
+		other, err := s.CreateShortlist(ctx, alice, "Ms T")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var last directory.Share
+		for range directory.MaxActiveShares {
+			if _, last, err = s.ShareShortlist(ctx, alice, other.ID, 0); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, _, err = s.ShareShortlist(ctx, alice, other.ID, 0)
+		var verr *directory.ValidationError
+		if !errors.As(err, &verr) || !strings.Contains(err.Error(), "Withdraw one") {
+			t.Fatalf("one link too many: err = %v, want a validation error", err)
+		}
+		if err := s.RevokeShare(ctx, alice, other.ID, last.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.ShareShortlist(ctx, alice, other.ID, 0); err != nil {
+			t.Errorf("after withdrawing one: %v", err)
+		}
+	})
 	t.Run("deleting the list removes its links", func(t *testing.T) {
 		fresh, _, err := s.ShareShortlist(ctx, alice, sl.ID, 0)
 		if err != nil {

@@ -22,6 +22,12 @@ const (
 	maxTokenLen = 64
 )
 
+var errTooManyMyLists = &httpError{
+	status:  http.StatusTooManyRequests,
+	heading: "Too many new lists",
+	message: "Lots of lists have been started from your connection in the last hour. Wait a while and try again.",
+}
+
 // myListToken is the token in the request's My list cookie, or "".
 func myListToken(r *http.Request) string {
 	c, err := r.Cookie(myListCookie)
@@ -54,6 +60,9 @@ func (h *shortlistHandlers) myList(w http.ResponseWriter, r *http.Request, creat
 	switch {
 	case create:
 		if token == "" {
+			if !h.newMyLists.Allow(clientKey(r)) {
+				return listRef{}, errTooManyMyLists
+			}
 			if token, err = directory.NewToken(); err != nil {
 				return listRef{}, err
 			}

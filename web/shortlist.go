@@ -53,7 +53,17 @@ type ShortlistStore interface {
 type shortlistHandlers struct {
 	*Server
 	lists ShortlistStore
+	// newMyLists slows anyone making My lists in bulk: each is a record
+	// kept without an account.
+	newMyLists *throttle
 }
+
+// A person makes one My list per browser; a family or a library PC a few.
+// More than this from one address in the window is a script.
+const (
+	myListsPerWindow = 20
+	myListWindow     = time.Hour
+)
 
 // shortlistPageNames are the templates in templates/shortlist_*.html and
 // templates/mylist*.html, each parsed as a page with the site's layout.
@@ -72,7 +82,7 @@ func (s *Server) shortlistRoutes(r *mux.Router) {
 	if err := s.tmpl.addPages(shortlistPageNames...); err != nil {
 		panic(err)
 	}
-	h := &shortlistHandlers{Server: s, lists: lists}
+	h := &shortlistHandlers{Server: s, lists: lists, newMyLists: newThrottle(myListsPerWindow, myListWindow, s.now)}
 	get := []string{http.MethodGet, http.MethodHead}
 	post := http.MethodPost
 

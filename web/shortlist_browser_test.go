@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 
@@ -114,4 +116,54 @@ func TestShortlistBrowser(t *testing.T) {
 			t.Errorf("print view type is %vpx; it should be large", fs)
 		}
 	})
+
+	t.Run("the list pages: usable at 320 px, no WCAG 2.2 A or AA violations", func(t *testing.T) {
+		if shareURL == "" {
+			t.Skip("no share link was made")
+		}
+		b.step(t, "index", chromedp.Navigate(b.base+"/shortlists"), chromedp.WaitReady(chromedp.CSS("main")))
+		list := run(t, b, "first list", chromedp.Evaluate[string](`document.querySelector(".shortlists a").getAttribute("href")`))
+		pages := []string{"/shortlists", list, list + "/print", "/add-to-list?service=" + site.sampleServices(t, 1)[0].ID, strings.TrimPrefix(shareURL, b.base)}
+
+		b.step(t, "narrow", chromedp.EmulateViewport(320, 640))
+		for _, path := range pages {
+			b.step(t, path, chromedp.Navigate(b.base+path), chromedp.WaitReady(chromedp.CSS("main")))
+			if width := run(t, b, "width", chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); width > 320 {
+				t.Errorf("%s scrolls sideways at 320 px: %d px wide", path, width)
+			}
+		}
+		b.step(t, "wide", chromedp.EmulateViewport(1280, 900))
+
+		axe, err := os.ReadFile(axePath())
+		if err != nil {
+			t.Skipf("accessibility checks skipped: no axe-core at %s (cd .ci && npm install axe-core@4, or set SIGNPOST_AXE)", axePath())
+		}
+		for _, path := range pages {
+			t.Run(path, func(t *testing.T) {
+				b.step(t, "open", chromedp.Navigate(b.base+path), chromedp.WaitReady(chromedp.CSS("main")),
+					chromedp.Evaluate[chromedp.Void](string(axe)))
+				// The header is the layout's, checked by TestBrowser; this
+				// checks what the list pages add.
+				raw := run(t, b, "axe", chromedp.Evaluate[[]byte](`axe.run({exclude: [[".site-header"]]}, {
+					runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}
+				}).then(r => r.violations.map(v => v.id + " (" + v.impact + "): " + v.help + " at " +
+					v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(", ")))`, chromedp.EvalAwaitPromise))
+				var violations []string
+				if err := json.Unmarshal(raw, &violations); err != nil {
+					t.Fatalf("axe result %s: %v", raw, err)
+				}
+				for _, v := range violations {
+					t.Error(v)
+				}
+			})
+		}
+	})
+}
+
+// axePath is where .ci/run installs axe-core, or $SIGNPOST_AXE.
+func axePath() string {
+	if p := os.Getenv("SIGNPOST_AXE"); p != "" {
+		return p
+	}
+	return "../.ci/node_modules/axe-core/axe.min.js"
 }

@@ -251,6 +251,9 @@ func (h *shortlistHandlers) removeItem(w http.ResponseWriter, r *http.Request, r
 // the page is not a redirect and says so.
 func (h *shortlistHandlers) share(w http.ResponseWriter, r *http.Request, ref listRef) error {
 	token, _, err := h.lists.ShareShortlist(r.Context(), ref.owner, ref.id, 0)
+	if probs, ok := shortlistProblems(err, "share-button"); ok {
+		return h.renderList(w, r, ref, http.StatusBadRequest, &shortlistListPage{Problems: probs})
+	}
 	if err != nil {
 		return err
 	}

@@ -544,3 +544,22 @@ func TestLocalPath(t *testing.T) {
 		})
 	}
 }
+
+// TestMyListThrottle: My lists need no account, so one address cannot
+// start them without end.
+func TestMyListThrottle(t *testing.T) {
+	site := newListSite(t)
+	svc := site.sampleServices(t, 1)[0]
+	add := func() *testPage {
+		v := site.visitor(t) // a new browser each time: no cookie, a new list
+		return v.submit(v.get("/add-to-list?service="+url.QueryEscape(svc.ID)), `form[action="/my-list/items"]`, nil)
+	}
+	for i := range myListsPerWindow {
+		if p := add(); p.status != http.StatusOK {
+			t.Fatalf("list %d: status %d", i+1, p.status)
+		}
+	}
+	if p := add(); p.status != http.StatusTooManyRequests {
+		t.Errorf("one list too many: status %d, want 429", p.status)
+	}
+}

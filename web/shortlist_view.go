@@ -134,7 +134,9 @@ func listText(items []listItemView, siteURL, shareURL string, made time.Time) st
 		for _, w := range it.Warnings {
 			fmt.Fprintf(&b, "   ! %s\n", w)
 		}
-		if it.Href != "" {
+		// With a share link the list's page gives every detail; without
+		// one, each activity's page does.
+		if it.Href != "" && shareURL == "" {
 			fmt.Fprintf(&b, "   More: %s%s\n", siteURL, it.Href)
 		}
 	}
