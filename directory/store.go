@@ -361,17 +361,29 @@ func (s *Store) PutService(ctx context.Context, svc *Service, save Save) (bool, 
 }
 
 // putService writes svc inside tx. last_modified keeps the publisher's value
-// when one came with the record, and otherwise moves to now.
+// when one came with the record, and otherwise moves to now. The unchanged
+// test compares encoded bytes before anything is diffed, because re-imports
+// of unchanged files are the common case and must be cheap.
 func (s *Store) putService(tx *bbolt.Tx, svc *Service, save Save) (bool, error) {
-	prev, err := getService(tx, svc.ID)
-	if err != nil && !errors.Is(err, ErrNotFound) {
-		return false, err
-	}
-	changes := Diff(prev, svc)
-	if prev != nil && len(changes) == 0 {
-		return false, nil
-	}
+	services := tx.Bucket(bucketServices)
+	prevRaw := services.Get([]byte(svc.ID))
 	stored := *svc
+	var prev *Service
+	if prevRaw != nil {
+		prev = new(Service)
+		if err := json.Unmarshal(prevRaw, prev); err != nil {
+			return false, fmt.Errorf("service %s: decode: %w", svc.ID, err)
+		}
+		same := stored
+		same.LastModified = prev.LastModified
+		sameRaw, err := json.Marshal(&same)
+		if err != nil {
+			return false, fmt.Errorf("encode service %s: %w", svc.ID, err)
+		}
+		if bytes.Equal(sameRaw, prevRaw) {
+			return false, nil
+		}
+	}
 	if stored.LastModified == "" || (prev != nil && stored.LastModified == prev.LastModified) {
 		stored.LastModified = s.now().UTC().Format(time.RFC3339)
 	}
@@ -379,28 +391,46 @@ func (s *Store) putService(tx *bbolt.Tx, svc *Service, save Save) (bool, error) 
 	if err != nil {
 		return false, fmt.Errorf("encode service %s: %w", svc.ID, err)
 	}
-	if err := tx.Bucket(bucketServices).Put([]byte(svc.ID), raw); err != nil {
+	if err := services.Put([]byte(svc.ID), raw); err != nil {
 		return false, err
 	}
-	if stored.Organization != nil && stored.Organization.ID != "" {
-		org := *stored.Organization
-		org.Services = nil
-		rawOrg, err := json.Marshal(&org)
-		if err != nil {
-			return false, fmt.Errorf("encode organization %s: %w", org.ID, err)
-		}
-		if err := tx.Bucket(bucketOrganizations).Put([]byte(org.ID), rawOrg); err != nil {
-			return false, err
-		}
+	if err := putOrganization(tx, stored.Organization); err != nil {
+		return false, err
 	}
 	action := save.Action
 	if action == "" {
 		action = ActionEdit
 	}
+	// A new service's revision holds only its snapshot: listing every field
+	// as "changed from nothing" would double the log and tell no one more.
+	var changes []FieldChange
+	if prev != nil {
+		changes = Diff(prev, &stored)
+	}
 	return true, s.appendRevision(tx, Revision{
 		ServiceID: svc.ID, Actor: save.Actor, Action: action, Note: save.Note,
 		Changes: changes, Snapshot: raw,
 	})
+}
+
+// putOrganization keeps the organizations bucket in step with the
+// organization embedded in a service, writing only when it changed: many
+// services share one organization.
+func putOrganization(tx *bbolt.Tx, embedded *Organization) error {
+	if embedded == nil || embedded.ID == "" {
+		return nil
+	}
+	org := *embedded
+	org.Services = nil
+	raw, err := json.Marshal(&org)
+	if err != nil {
+		return fmt.Errorf("encode organization %s: %w", org.ID, err)
+	}
+	b := tx.Bucket(bucketOrganizations)
+	if bytes.Equal(b.Get([]byte(org.ID)), raw) {
+		return nil
+	}
+	return b.Put([]byte(org.ID), raw)
 }
 
 // AppendRevision records an event that changed no published field, such as
@@ -413,6 +443,8 @@ func (s *Store) AppendRevision(ctx context.Context, r Revision) error {
 
 func (s *Store) appendRevision(tx *bbolt.Tx, r Revision) error {
 	all := tx.Bucket(bucketRevisions)
+	// Revisions are only ever appended, so pages can be packed full.
+	all.FillPercent = 0.95
 	seq, err := all.NextSequence()
 	if err != nil {
 		return err
