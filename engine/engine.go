@@ -37,8 +37,9 @@ type Engine struct {
 	tab     *table
 	// gen is the store generation the index and table reflect. Written
 	// under writeMu; read by queries to key the text cache.
-	gen   atomic.Uint64
-	cache *textCache
+	gen      atomic.Uint64
+	cache    *textCache
+	svcCache *serviceCache
 }
 
 // config is what the options set.
@@ -81,7 +82,7 @@ func Open(dir string, src Source, opts ...Option) (*Engine, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	e := &Engine{dir: dir, src: src, cfg: cfg, cache: newTextCache(textCacheSize)}
+	e := &Engine{dir: dir, src: src, cfg: cfg, cache: newTextCache(textCacheSize), svcCache: newServiceCache(serviceCacheSize)}
 	ctx := context.Background()
 
 	gen, err := src.Generation(ctx)
@@ -252,6 +253,7 @@ func (e *Engine) Rebuild(ctx context.Context) error {
 	}
 	e.text, e.tab = ti, tab
 	e.gen.Store(gen)
+	e.svcCache.forget(nil)
 	if err := writeSnapshot(e.dir, tab, gen); err != nil {
 		// Only the next start's speed depends on it.
 		e.cfg.logger.Warn("could not save the table", "err", err)
@@ -398,6 +400,7 @@ func (e *Engine) Apply(ctx context.Context, ch directory.Change) error {
 		return fmt.Errorf("apply change %d: %w", ch.Generation, err)
 	}
 	e.tab.apply(upserts, deletes)
+	e.svcCache.forget(ch.ServiceIDs)
 	e.gen.Store(ch.Generation)
 	return nil
 }

@@ -140,8 +140,9 @@ func TestApplyMakesWritesSearchableAtOnce(t *testing.T) {
 		t.Fatalf("after insert, quilting = %v, want [quilt]", got)
 	}
 
-	// Update: the text and the filters both follow.
-	ch = src.put(mk("quilt", "Patchwork Quilting Circle", "Sew a quilt together", needs("money"), atKm(0, 0)))
+	// Update: the text, the filters and the service returned all follow
+	// (the page's services are cached between queries).
+	ch = src.put(mk("quilt", "Patchwork Quilting Circle", "Sew a quilt together, now on Fridays", needs("money"), atKm(0, 0)))
 	if err := e.Apply(ctx, ch); err != nil {
 		t.Fatalf("Apply update: %v", err)
 	}
@@ -151,7 +152,10 @@ func TestApplyMakesWritesSearchableAtOnce(t *testing.T) {
 	}
 	res, _ = e.Search(ctx, Query{Text: "quilting", Needs: []string{"money"}})
 	if res.Total != 1 {
-		t.Errorf("after update, quilting+money total = %d, want 1", res.Total)
+		t.Fatalf("after update, quilting+money total = %d, want 1", res.Total)
+	}
+	if got := res.Items[0].Service.Description; got != "Sew a quilt together, now on Fridays" {
+		t.Errorf("after update, the result's description = %q, want the new one", got)
 	}
 
 	// Delete.

@@ -289,17 +289,17 @@ func (e *Engine) run(ctx context.Context, q Query, m mode) (*Results, error) {
 	return res, e.attachServices(ctx, res, pageIDs)
 }
 
-// attachServices fetches the page's services from the store. One deleted
-// between the pass and the fetch is dropped from the page.
+// attachServices fetches the page's services. One deleted between the
+// pass and the fetch is dropped from the page.
 func (e *Engine) attachServices(ctx context.Context, res *Results, ids []string) error {
+	svcs, err := e.services(ctx, ids)
+	if err != nil {
+		return fmt.Errorf("search: %w", err)
+	}
 	items := res.Items[:0]
-	for i, id := range ids {
-		s, err := e.src.Service(ctx, id)
-		if errors.Is(err, directory.ErrNotFound) {
+	for i, s := range svcs {
+		if s == nil {
 			continue
-		}
-		if err != nil {
-			return fmt.Errorf("search: %w", err)
 		}
 		it := res.Items[i]
 		it.Service = s
