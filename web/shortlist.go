@@ -162,19 +162,6 @@ var errNotLinkWorker = &httpError{
 	message: "Your account cannot keep shortlists. Anyone can keep their own list on this device with “My list”.",
 }
 
-// maxListForm bounds a shortlist form post: a note of a few hundred
-// characters is the most any of them carries.
-const maxListForm = 16 << 10
-
-// formValue reads a field of a posted form, bounded in size.
-func formValue(w http.ResponseWriter, r *http.Request, key string) string {
-	if r.PostForm == nil {
-		r.Body = http.MaxBytesReader(w, r.Body, maxListForm)
-		r.ParseForm()
-	}
-	return r.PostFormValue(key)
-}
-
 // localPath accepts a "return to" address only when it is a path on this
 // site, so a form cannot be used to send someone elsewhere.
 func localPath(p, fallback string) string {

@@ -106,7 +106,7 @@ func (h *shortlistHandlers) create(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	owner := directory.AccountOwner(email)
-	ref, service := formValue(w, r, "reference"), formValue(w, r, "service")
+	ref, service := r.PostFormValue("reference"), r.PostFormValue("service")
 	sl, err := h.lists.CreateShortlist(r.Context(), owner, ref)
 	if probs, ok := shortlistProblems(err, "reference"); ok {
 		return h.renderIndex(w, r, email, http.StatusBadRequest, &shortlistIndexPage{Reference: ref, Service: service, Problems: probs})
@@ -172,7 +172,7 @@ func (h *shortlistHandlers) renderList(w http.ResponseWriter, r *http.Request, r
 }
 
 func (h *shortlistHandlers) rename(w http.ResponseWriter, r *http.Request, ref listRef) error {
-	_, err := h.lists.RenameShortlist(r.Context(), ref.owner, ref.id, formValue(w, r, "reference"))
+	_, err := h.lists.RenameShortlist(r.Context(), ref.owner, ref.id, r.PostFormValue("reference"))
 	if probs, ok := shortlistProblems(err, "reference"); ok {
 		return h.renderList(w, r, ref, http.StatusBadRequest, &shortlistListPage{Problems: probs})
 	}
@@ -196,7 +196,7 @@ func (h *shortlistHandlers) delete(w http.ResponseWriter, r *http.Request, ref l
 // addItem adds an activity and goes back to where the person was: the
 // results or activity page they added from, or else the list.
 func (h *shortlistHandlers) addItem(w http.ResponseWriter, r *http.Request, ref listRef) error {
-	service := formValue(w, r, "service")
+	service := r.PostFormValue("service")
 	_, err := h.lists.AddItem(r.Context(), ref.owner, ref.id, service)
 	if errors.Is(err, directory.ErrNotFound) {
 		// The list was found by the resolver, so what is missing is the
@@ -212,12 +212,12 @@ func (h *shortlistHandlers) addItem(w http.ResponseWriter, r *http.Request, ref 
 	if err != nil {
 		return err
 	}
-	return redirectTo(w, r, localPath(formValue(w, r, "return"), ref.base+"?done=added"))
+	return redirectTo(w, r, localPath(r.PostFormValue("return"), ref.base+"?done=added"))
 }
 
 func (h *shortlistHandlers) setNote(w http.ResponseWriter, r *http.Request, ref listRef) error {
 	service := mux.Vars(r)["service"]
-	_, err := h.lists.SetItemNote(r.Context(), ref.owner, ref.id, service, formValue(w, r, "note"), formValue(w, r, "shared") != "")
+	_, err := h.lists.SetItemNote(r.Context(), ref.owner, ref.id, service, r.PostFormValue("note"), r.PostFormValue("shared") != "")
 	if probs, ok := shortlistProblems(err, "note-"+service); ok {
 		return h.renderList(w, r, ref, http.StatusBadRequest, &shortlistListPage{Problems: probs})
 	}
@@ -230,7 +230,7 @@ func (h *shortlistHandlers) setNote(w http.ResponseWriter, r *http.Request, ref 
 func (h *shortlistHandlers) moveItem(w http.ResponseWriter, r *http.Request, ref listRef) error {
 	service := mux.Vars(r)["service"]
 	delta := 1
-	if formValue(w, r, "dir") == "up" {
+	if r.PostFormValue("dir") == "up" {
 		delta = -1
 	}
 	if _, err := h.lists.MoveItem(r.Context(), ref.owner, ref.id, service, delta); err != nil {
@@ -276,11 +276,11 @@ func shareURL(r *http.Request, token string) string {
 // ownerShareURL is the share link to put in the owner's print or text
 // view: one posted back from the page that showed it, and only if it is an
 // active link of this list.
-func (h *shortlistHandlers) ownerShareURL(w http.ResponseWriter, r *http.Request, ref listRef) string {
+func (h *shortlistHandlers) ownerShareURL(r *http.Request, ref listRef) string {
 	if r.Method != http.MethodPost {
 		return ""
 	}
-	token := formValue(w, r, "token")
+	token := r.PostFormValue("token")
 	if token == "" {
 		return ""
 	}
@@ -311,7 +311,7 @@ func (h *shortlistHandlers) print(w http.ResponseWriter, r *http.Request, ref li
 		BasePage: BasePage{Title: "Printable list: " + listTitle(sl), Print: true},
 		Heading:  "Your list of activities",
 		Items:    h.listItemViews(items, false),
-		ShareURL: h.ownerShareURL(w, r, ref),
+		ShareURL: h.ownerShareURL(r, ref),
 		Printed:  dateText(h.now()),
 		BackHref: ref.base,
 	}
@@ -327,7 +327,7 @@ func (h *shortlistHandlers) text(w http.ResponseWriter, r *http.Request, ref lis
 	if err != nil {
 		return err
 	}
-	body := listText(h.listItemViews(items, false), siteURL(r), h.ownerShareURL(w, r, ref), h.now())
+	body := listText(h.listItemViews(items, false), siteURL(r), h.ownerShareURL(r, ref), h.now())
 	writeListText(w, r, body)
 	return nil
 }
