@@ -11,9 +11,11 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 
 // securityHeaders sets the headers every response carries.
 //
-// Referrer-Policy is no-referrer because search URLs say what someone is
+// Referrer-Policy is same-origin because search URLs say what someone is
 // struggling with; following a link to a provider's website must not hand
-// that over. Geolocation is allowed for this origin only, for "use my
+// that over. It is not no-referrer: under no-referrer browsers send
+// "Origin: null" with same-origin form posts, which CSRF protection must
+// refuse. Geolocation is allowed for this origin only, for "use my
 // location". HSTS is sent only over TLS: sent over plain HTTP it is ignored
 // by browsers, and on a development server it would be wrong.
 func securityHeaders(next http.Handler) http.Handler {
@@ -21,7 +23,7 @@ func securityHeaders(next http.Handler) http.Handler {
 		h := w.Header()
 		h.Set("Content-Security-Policy", contentSecurityPolicy)
 		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Referrer-Policy", "same-origin")
 		h.Set("Permissions-Policy", "geolocation=(self), camera=(), microphone=()")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		if r.TLS != nil {

@@ -36,7 +36,7 @@ func TestSecurityHeaders(t *testing.T) {
 			if strings.Contains(csp, "unsafe-inline") {
 				t.Errorf("CSP allows inline code: %q", csp)
 			}
-			if hd.Get("X-Content-Type-Options") != "nosniff" || hd.Get("Referrer-Policy") != "no-referrer" {
+			if hd.Get("X-Content-Type-Options") != "nosniff" || hd.Get("Referrer-Policy") != "same-origin" {
 				t.Errorf("nosniff/referrer headers = %q/%q", hd.Get("X-Content-Type-Options"), hd.Get("Referrer-Policy"))
 			}
 			if got := hd.Get("Strict-Transport-Security") != ""; got != tt.wantHSTS {

@@ -1,0 +1,91 @@
+package web
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// newEditorialBrowser is a headless Chromium tab on an editorial site (the
+// sample directory with accounts). It reuses browser's helpers; it skips
+// as newBrowser does when there is no Chromium or in -short mode.
+func newEditorialBrowser(t *testing.T) (*browser, *editorialSite) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("browser tests skipped in -short mode")
+	}
+	path := findChromium()
+	if path == "" {
+		t.Skip("browser tests skipped: no chromium found (apt-get install -y chromium, or set SIGNPOST_CHROMIUM)")
+	}
+	es := newEditorialSite(t)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	t.Cleanup(cancelAlloc)
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	t.Cleanup(cancel)
+	if err := chromedp.Do(ctx); err != nil {
+		t.Skipf("browser tests skipped: chromium at %s would not start: %v", path, err)
+	}
+	return &browser{ctx: ctx, base: es.ts.URL}, es
+}
+
+// signIn signs in through the form, as a person would.
+func (b *browser) signIn(t *testing.T, email string) {
+	t.Helper()
+	b.step(t, "open sign-in", chromedp.Navigate(b.base+"/login"), chromedp.WaitVisible(chromedp.ID("email")))
+	b.step(t, "type", chromedp.SendKeys(chromedp.ID("email"), email), chromedp.SendKeys(chromedp.ID("password"), testPassword))
+	b.follow(t, "sign in", chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)))
+}
+
+// TestBrowserModeration: a provider signs in, rewrites a description in
+// Markdown, previews it, sends it; an admin approves it; the public page
+// shows it.
+func TestBrowserModeration(t *testing.T) {
+	b, es := newEditorialBrowser(t)
+	id := es.ListingA
+
+	b.signIn(t, emailProvA)
+	if u := b.location(t); u.Path != "/provider" {
+		t.Fatalf("after signing in, the provider is at %s", u)
+	}
+	b.follow(t, "open the edit form", chromedp.Click(chromedp.CSS(`#listing-`+id+` a[href$="/edit"]`)))
+	const markdown = "A **friendly** drama group.\n\n- no auditions\n- tea and biscuits"
+	b.step(t, "write the description", chromedp.SetValue(chromedp.ID("description"), markdown))
+	b.follow(t, "preview", chromedp.Click(chromedp.ID("preview-button")))
+	if got := run(t, b, "preview", chromedp.Text(chromedp.CSS("#preview .description strong"))); got != "friendly" {
+		t.Errorf("preview shows %q in bold", got)
+	}
+	if n := run(t, b, "preview list", chromedp.Evaluate[int](`document.querySelectorAll("#preview .description li").length`)); n != 2 {
+		t.Errorf("preview shows %d list items", n)
+	}
+	b.follow(t, "send for review", chromedp.Click(chromedp.ID("submit-button")))
+	if u := b.location(t); u.Path != "/provider" || u.Query().Get("done") != "submitted" {
+		t.Fatalf("after sending, at %s", u)
+	}
+	b.follow(t, "sign out", chromedp.Click(chromedp.CSS(`form.sign-out button`)))
+
+	b.signIn(t, emailAdmin)
+	b.step(t, "open the queue", chromedp.Navigate(b.base+"/admin/queue"), chromedp.WaitVisible(chromedp.CSS("table.queue")))
+	b.follow(t, "open the change", chromedp.Click(chromedp.CSS(`table.queue a[href="/admin/queue/`+id+`"]`)))
+	diff := run(t, b, "diff", chromedp.Text(chromedp.CSS("table.diff tbody")))
+	if !strings.Contains(diff, "Description") || !strings.Contains(diff, "**friendly**") {
+		t.Errorf("the diff does not show the new description: %q", diff)
+	}
+	b.follow(t, "approve", chromedp.Click(chromedp.ID("approve-button")))
+	if u := b.location(t); u.Path != "/admin/queue" || u.Query().Get("done") != "approved" {
+		t.Fatalf("after approving, at %s", u)
+	}
+
+	b.step(t, "open the public page", chromedp.Navigate(b.base+"/activities/"+id), chromedp.WaitVisible(chromedp.CSS(".description")))
+	if got := run(t, b, "public description", chromedp.Text(chromedp.CSS(".description strong"))); got != "friendly" {
+		t.Errorf("the public page shows %q in bold", got)
+	}
+}
