@@ -48,5 +48,26 @@ fuzz-each:
 	done; \
 	[ $$found = 1 ] || echo "fuzz: no fuzz targets yet"
 
+# Load: 100k generated services, 32 readers for 30 s while a provider edits
+# and an admin approves. Figures go in BENCHMARKS.md. Data is kept in
+# tmp/load between runs; `make clean` removes it.
+LOAD := tmp/load
+LOAD_ADDR := 127.0.0.1:18181
+load: build
+	$(GO) build -o bin/signpost-load ./cmd/signpost-load
+	@mkdir -p $(LOAD)
+	@[ -f $(LOAD)/gen.ndjson ] || ./$(BIN) gen --n 100000 --seed 1 --out $(LOAD)/gen.ndjson
+	@if [ ! -f $(LOAD)/var/signpost.db ]; then \
+	  ./$(BIN) import --data $(LOAD)/var $(LOAD)/gen.ndjson && \
+	  org=$$(head -1 $(LOAD)/gen.ndjson | grep -o '"organization_id":"[^"]*"' | head -1 | cut -d'"' -f4) && \
+	  echo load-provider-password | ./$(BIN) user add --data $(LOAD)/var --email provider@example.org --role provider --org $$org && \
+	  echo load-admin-password | ./$(BIN) user add --data $(LOAD)/var --email admin@example.org --role admin; \
+	fi
+	@./$(BIN) serve --data $(LOAD)/var --addr $(LOAD_ADDR) --no-sample 2>$(LOAD)/serve.log & pid=$$!; \
+	for i in $$(seq 1 120); do curl -fs http://$(LOAD_ADDR)/healthz >/dev/null 2>&1 && break; sleep 1; done; \
+	./bin/signpost-load --base http://$(LOAD_ADDR) --clients 32 --duration 30s --pid $$pid \
+	  --provider provider@example.org:load-provider-password --admin admin@example.org:load-admin-password; \
+	status=$$?; kill -TERM $$pid; wait $$pid; exit $$status
+
 clean:
-	rm -rf bin
+	rm -rf bin tmp

@@ -1,0 +1,383 @@
+// Command signpost-load drives a running Signpost server the way a busy
+// morning would: many readers searching, matching, opening activity pages
+// and calling the API, while one writer applies provider edits, capacity
+// changes and admin approvals. It prints throughput and latency per kind of
+// request and the server's memory, for BENCHMARKS.md. `make load` runs it.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+)
+
+func main() {
+	base := flag.String("base", "http://127.0.0.1:18181", "server to load")
+	clients := flag.Int("clients", 32, "concurrent readers")
+	duration := flag.Duration("duration", 30*time.Second, "how long to run")
+	pid := flag.Int("pid", 0, "server process id, to sample its memory")
+	provider := flag.String("provider", "", "provider account email:password for the writer (none: no writes)")
+	admin := flag.String("admin", "", "admin account email:password for approvals")
+	flag.Parse()
+	if err := run(*base, *clients, *duration, *pid, *provider, *admin); err != nil {
+		fmt.Fprintln(os.Stderr, "signpost-load:", err)
+		os.Exit(1)
+	}
+}
+
+// kinds of request, in report order.
+var kinds = []string{"search", "match", "activity", "api", "write"}
+
+type sample struct {
+	kind string
+	d    time.Duration
+	err  error
+}
+
+func run(base string, clients int, duration time.Duration, pid int, provider, admin string) error {
+	ids, err := serviceIDs(base)
+	if err != nil {
+		return fmt.Errorf("read service ids from the API: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), duration)
+	defer cancel()
+	samples := make(chan sample, 4096)
+	var wg sync.WaitGroup
+	transport := &http.Transport{MaxIdleConns: clients * 2, MaxIdleConnsPerHost: clients * 2}
+	for i := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			reader(ctx, &http.Client{Transport: transport, Timeout: 10 * time.Second}, base, ids, uint64(i), samples)
+		}()
+	}
+	if provider != "" {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			writer(ctx, base, provider, admin, samples)
+		}()
+	}
+	var rssPeak, rssStart int64
+	if pid > 0 {
+		rssStart = rss(pid)
+		go func() {
+			t := time.NewTicker(500 * time.Millisecond)
+			defer t.Stop()
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case <-t.C:
+					if r := rss(pid); r > rssPeak {
+						rssPeak = r
+					}
+				}
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(samples) }()
+
+	by := map[string][]time.Duration{}
+	errs := map[string]int{}
+	var firstErr = map[string]error{}
+	start := time.Now()
+	for s := range samples {
+		by[s.kind] = append(by[s.kind], s.d)
+		if s.err != nil {
+			errs[s.kind]++
+			if firstErr[s.kind] == nil {
+				firstErr[s.kind] = s.err
+			}
+		}
+	}
+	elapsed := time.Since(start)
+
+	fmt.Printf("%d readers for %s against %s (%d services)\n\n", clients, duration, base, len(ids))
+	fmt.Println("| kind | requests | per second | p50 | p99 | errors |")
+	fmt.Println("|---|---:|---:|---:|---:|---:|")
+	total := 0
+	for _, k := range kinds {
+		ds := by[k]
+		if len(ds) == 0 {
+			continue
+		}
+		total += errs[k]
+		slices.Sort(ds)
+		fmt.Printf("| %s | %d | %.0f | %s | %s | %d |\n", k, len(ds), float64(len(ds))/elapsed.Seconds(),
+			pct(ds, 0.50), pct(ds, 0.99), errs[k])
+	}
+	if pid > 0 {
+		fmt.Printf("\nserver resident memory: %d MB at start, %d MB at peak\n", rssStart>>20, rssPeak>>20)
+	}
+	for k, err := range firstErr {
+		fmt.Printf("first %s error: %v\n", k, err)
+	}
+	if total > 0 {
+		return fmt.Errorf("%d request(s) failed", total)
+	}
+	return nil
+}
+
+func pct(ds []time.Duration, p float64) string {
+	d := ds[min(len(ds)-1, int(float64(len(ds))*p))]
+	return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000)
+}
+
+// rss reads a process's resident memory from /proc, in bytes.
+func rss(pid int) int64 {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if strings.HasPrefix(line, "VmRSS:") {
+			f := strings.Fields(line)
+			kb, _ := strconv.ParseInt(f[1], 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
+
+func serviceIDs(base string) ([]string, error) {
+	resp, err := http.Get(base + "/api/v1/services?per_page=200")
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	var page struct {
+		Contents []struct {
+			ID string `json:"id"`
+		} `json:"contents"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&page); err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, c := range page.Contents {
+		ids = append(ids, c.ID)
+	}
+	if len(ids) == 0 {
+		return nil, errors.New("the server lists no services")
+	}
+	return ids, nil
+}
+
+var (
+	words  = []string{"gardening", "walking", "debt advice", "choir", "counciling", "anxiety", "lonely", "cooking", "art", "job club", "bereavement", "swimming", "computer", "english"}
+	places = []string{"Bootle", "Birkenhead", "L8", "Southport", "Huyton", "St Helens", "Widnes", "Wallasey", "Kirkby", "CH41"}
+	needs  = []string{"lonely", "low-mood", "worry", "money", "active", "carer", "confidence"}
+	likes  = []string{"gardening", "walking", "music", "cooking", "arts-crafts", "reading", "nature"}
+)
+
+// reader issues a mix of reads: mostly searches, as on a real site.
+func reader(ctx context.Context, c *http.Client, base string, ids []string, seed uint64, out chan<- sample) {
+	rng := rand.New(rand.NewPCG(seed, 42))
+	pick := func(xs []string) string { return xs[rng.IntN(len(xs))] }
+	for ctx.Err() == nil {
+		var kind, path string
+		switch n := rng.IntN(10); {
+		case n < 5:
+			kind = "search"
+			q := url.Values{"q": {pick(words)}, "near": {pick(places)}, "radius": {"10"}}
+			if rng.IntN(2) == 0 {
+				q.Set("free", "1")
+			}
+			path = "/search?" + q.Encode()
+		case n < 7:
+			kind = "match"
+			q := url.Values{"need": {pick(needs), pick(needs)}, "interest": {pick(likes), pick(likes)}, "near": {pick(places)}}
+			path = "/match?" + q.Encode()
+		case n < 9:
+			kind = "activity"
+			path = "/activities/" + pick(ids)
+		default:
+			kind = "api"
+			q := url.Values{"search": {pick(words)}, "postcode": {pick(places)}, "proximity": {"8000"}, "per_page": {"20"}}
+			path = "/api/v1/services?" + q.Encode()
+		}
+		start := time.Now()
+		err := get(ctx, c, base+path)
+		if ctx.Err() != nil {
+			return // the run ended mid-request; not a server error
+		}
+		out <- sample{kind, time.Since(start), err}
+	}
+}
+
+func get(ctx context.Context, c *http.Client, u string) error {
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	resp, err := c.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	io.Copy(io.Discard, resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: %s", u, resp.Status)
+	}
+	return nil
+}
+
+// writer plays a provider keeping listings true and an admin approving:
+// each round edits a description (a draft), changes capacity, confirms the
+// listing still runs, and approves the draft.
+func writer(ctx context.Context, base, provider, admin string, out chan<- sample) {
+	prov, err := login(ctx, base, provider)
+	if err != nil {
+		out <- sample{"write", 0, fmt.Errorf("provider login: %w", err)}
+		return
+	}
+	var adm *http.Client
+	if admin != "" {
+		if adm, err = login(ctx, base, admin); err != nil {
+			out <- sample{"write", 0, fmt.Errorf("admin login: %w", err)}
+			return
+		}
+	}
+	doc, err := page(ctx, prov, base+"/provider")
+	if err != nil {
+		out <- sample{"write", 0, err}
+		return
+	}
+	var listings []string
+	doc.Find(`a[href^="/provider/listings/"][href$="/edit"]`).Each(func(_ int, a *goquery.Selection) {
+		href, _ := a.Attr("href")
+		listings = append(listings, strings.TrimSuffix(strings.TrimPrefix(href, "/provider/listings/"), "/edit"))
+	})
+	if len(listings) == 0 {
+		out <- sample{"write", 0, errors.New("the provider has no listings to edit")}
+		return
+	}
+	capacities := []string{"accepting", "waiting-list", "full", "accepting"}
+	for round := 0; ctx.Err() == nil; round++ {
+		id := listings[round%len(listings)]
+		steps := []func() error{
+			func() error {
+				return submit(ctx, prov, base, "/provider/listings/"+id+"/edit", `form[action$="/edit"]`, map[string]string{
+					"description": fmt.Sprintf("Updated during the load test, round %d.\n\nEveryone welcome.", round),
+				})
+			},
+			func() error {
+				return submit(ctx, prov, base, "/provider", `form[action="/provider/listings/`+id+`/capacity"]`, map[string]string{
+					"capacity": capacities[round%len(capacities)],
+				})
+			},
+			func() error {
+				return submit(ctx, prov, base, "/provider", `form[action="/provider/listings/`+id+`/confirm"]`, nil)
+			},
+		}
+		if adm != nil {
+			steps = append(steps, func() error {
+				return submit(ctx, adm, base, "/admin/queue/"+id, `form[action$="/approve"]`, nil)
+			})
+		}
+		for _, step := range steps {
+			start := time.Now()
+			err := step()
+			if ctx.Err() != nil {
+				return
+			}
+			out <- sample{"write", time.Since(start), err}
+		}
+	}
+}
+
+func login(ctx context.Context, base, cred string) (*http.Client, error) {
+	email, password, ok := strings.Cut(cred, ":")
+	if !ok {
+		return nil, errors.New("want email:password")
+	}
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, Timeout: 10 * time.Second}
+	err := submit(ctx, c, base, "/login", `form[action="/login"]`, map[string]string{"email": email, "password": password})
+	return c, err
+}
+
+func page(ctx context.Context, c *http.Client, u string) (*goquery.Document, error) {
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	resp, err := c.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("GET %s: %s", u, resp.Status)
+	}
+	return goquery.NewDocumentFromReader(resp.Body)
+}
+
+// submit loads pagePath, fills the first form matching sel as a browser
+// would (every named field with its current value), overrides fields, and
+// posts it. The server must answer with a page or a redirect to one.
+func submit(ctx context.Context, c *http.Client, base, pagePath, sel string, fields map[string]string) error {
+	doc, err := page(ctx, c, base+pagePath)
+	if err != nil {
+		return err
+	}
+	form := doc.Find(sel).First()
+	if form.Length() == 0 {
+		return fmt.Errorf("no form %s on %s", sel, pagePath)
+	}
+	vals := url.Values{}
+	form.Find("input[name], textarea[name], select[name]").Each(func(_ int, f *goquery.Selection) {
+		name, _ := f.Attr("name")
+		switch {
+		case goquery.NodeName(f) == "textarea":
+			vals.Add(name, f.Text())
+		case goquery.NodeName(f) == "select":
+			opt := f.Find("option[selected]").First()
+			if opt.Length() == 0 {
+				opt = f.Find("option").First()
+			}
+			v, ok := opt.Attr("value")
+			if !ok {
+				v = opt.Text()
+			}
+			vals.Add(name, v)
+		default:
+			typ, _ := f.Attr("type")
+			if typ == "submit" || typ == "button" {
+				return
+			}
+			if (typ == "checkbox" || typ == "radio") && f.AttrOr("checked", "-") == "-" {
+				return
+			}
+			vals.Add(name, f.AttrOr("value", ""))
+		}
+	})
+	for k, v := range fields {
+		vals.Set(k, v)
+	}
+	action := form.AttrOr("action", pagePath)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+action, strings.NewReader(vals.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Referer", base+pagePath)
+	req.Header.Set("Origin", base)
+	resp, err := c.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	io.Copy(io.Discard, resp.Body)
+	if resp.StatusCode >= 400 {
+		return fmt.Errorf("POST %s: %s", action, resp.Status)
+	}
+	return nil
+}
