@@ -63,7 +63,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	})
 
 	apiHandler := api.New(api.Config{Engine: eng, Store: st, Gazetteer: gaz, Logger: logger})
-	handler, err := web.New(web.Config{Engine: eng, Store: st, Gazetteer: gaz, API: apiHandler, Logger: logger})
+	handler, err := web.New(web.Config{Engine: eng, Store: st, Gazetteer: gaz, API: apiHandler, Logger: logger, Editorial: st})
 	if err != nil {
 		return err
 	}
