@@ -109,8 +109,6 @@ type plan struct {
 	nearOnlineEquivalent float64
 	staleBefore          int64 // unix seconds; assured earlier than this is stale
 	hasText              bool
-	maxText              float64
-	textScore            []float64 // by slot, Match with text only
 	capPenalty           [4]float64
 }
 
