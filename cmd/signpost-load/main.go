@@ -14,7 +14,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"os"
 	"slices"
@@ -24,6 +23,8 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+
+	"signpost/web/formclient"
 )
 
 func main() {
@@ -244,14 +245,14 @@ func writer(ctx context.Context, base, provider, admin string, out chan<- sample
 		out <- sample{"write", 0, fmt.Errorf("provider login: %w", err)}
 		return
 	}
-	var adm *http.Client
+	var adm *formclient.Client
 	if admin != "" {
 		if adm, err = login(ctx, base, admin); err != nil {
 			out <- sample{"write", 0, fmt.Errorf("admin login: %w", err)}
 			return
 		}
 	}
-	doc, err := page(ctx, prov, base+"/provider")
+	doc, err := prov.Page(ctx, "/provider")
 	if err != nil {
 		out <- sample{"write", 0, err}
 		return
@@ -270,22 +271,22 @@ func writer(ctx context.Context, base, provider, admin string, out chan<- sample
 		id := listings[round%len(listings)]
 		steps := []func() error{
 			func() error {
-				return submit(ctx, prov, base, "/provider/listings/"+id+"/edit", `form[action$="/edit"]`, map[string]string{
-					"description": fmt.Sprintf("Updated during the load test, round %d.\n\nEveryone welcome.", round),
+				return prov.Submit(ctx, "/provider/listings/"+id+"/edit", `form[action$="/edit"]`, url.Values{
+					"description": {fmt.Sprintf("Updated during the load test, round %d.\n\nEveryone welcome.", round)},
 				})
 			},
 			func() error {
-				return submit(ctx, prov, base, "/provider", `form[action="/provider/listings/`+id+`/capacity"]`, map[string]string{
-					"capacity": capacities[round%len(capacities)],
+				return prov.Submit(ctx, "/provider", `form[action="/provider/listings/`+id+`/capacity"]`, url.Values{
+					"capacity": {capacities[round%len(capacities)]},
 				})
 			},
 			func() error {
-				return submit(ctx, prov, base, "/provider", `form[action="/provider/listings/`+id+`/confirm"]`, nil)
+				return prov.Submit(ctx, "/provider", `form[action="/provider/listings/`+id+`/confirm"]`, nil)
 			},
 		}
 		if adm != nil {
 			steps = append(steps, func() error {
-				return submit(ctx, adm, base, "/admin/queue/"+id, `form[action$="/approve"]`, nil)
+				return adm.Submit(ctx, "/admin/queue/"+id, `form[action$="/approve"]`, nil)
 			})
 		}
 		for _, step := range steps {
@@ -299,85 +300,11 @@ func writer(ctx context.Context, base, provider, admin string, out chan<- sample
 	}
 }
 
-func login(ctx context.Context, base, cred string) (*http.Client, error) {
+func login(ctx context.Context, base, cred string) (*formclient.Client, error) {
 	email, password, ok := strings.Cut(cred, ":")
 	if !ok {
 		return nil, errors.New("want email:password")
 	}
-	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar, Timeout: 10 * time.Second}
-	err := submit(ctx, c, base, "/login", `form[action="/login"]`, map[string]string{"email": email, "password": password})
-	return c, err
-}
-
-func page(ctx context.Context, c *http.Client, u string) (*goquery.Document, error) {
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	resp, err := c.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("GET %s: %s", u, resp.Status)
-	}
-	return goquery.NewDocumentFromReader(resp.Body)
-}
-
-// submit loads pagePath, fills the first form matching sel as a browser
-// would (every named field with its current value), overrides fields, and
-// posts it. The server must answer with a page or a redirect to one.
-func submit(ctx context.Context, c *http.Client, base, pagePath, sel string, fields map[string]string) error {
-	doc, err := page(ctx, c, base+pagePath)
-	if err != nil {
-		return err
-	}
-	form := doc.Find(sel).First()
-	if form.Length() == 0 {
-		return fmt.Errorf("no form %s on %s", sel, pagePath)
-	}
-	vals := url.Values{}
-	form.Find("input[name], textarea[name], select[name]").Each(func(_ int, f *goquery.Selection) {
-		name, _ := f.Attr("name")
-		switch {
-		case goquery.NodeName(f) == "textarea":
-			vals.Add(name, f.Text())
-		case goquery.NodeName(f) == "select":
-			opt := f.Find("option[selected]").First()
-			if opt.Length() == 0 {
-				opt = f.Find("option").First()
-			}
-			v, ok := opt.Attr("value")
-			if !ok {
-				v = opt.Text()
-			}
-			vals.Add(name, v)
-		default:
-			typ, _ := f.Attr("type")
-			if typ == "submit" || typ == "button" {
-				return
-			}
-			if (typ == "checkbox" || typ == "radio") && f.AttrOr("checked", "-") == "-" {
-				return
-			}
-			vals.Add(name, f.AttrOr("value", ""))
-		}
-	})
-	for k, v := range fields {
-		vals.Set(k, v)
-	}
-	action := form.AttrOr("action", pagePath)
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+action, strings.NewReader(vals.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Referer", base+pagePath)
-	req.Header.Set("Origin", base)
-	resp, err := c.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	io.Copy(io.Discard, resp.Body)
-	if resp.StatusCode >= 400 {
-		return fmt.Errorf("POST %s: %s", action, resp.Status)
-	}
-	return nil
+	c := formclient.New(base)
+	return c, c.Login(ctx, email, password)
 }
