@@ -7,7 +7,6 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -162,25 +161,18 @@ var errNotLinkWorker = &httpError{
 	message: "Your account cannot keep shortlists. Anyone can keep their own list on this device with “My list”.",
 }
 
-// localPath accepts a "return to" address only when it is a path on this
-// site, so a form cannot be used to send someone elsewhere.
-func localPath(p, fallback string) string {
-	if p == "" || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.ContainsAny(p, "\\\r\n") {
-		return fallback
-	}
-	if u, err := url.Parse(p); err != nil || u.Host != "" || u.Scheme != "" {
-		return fallback
-	}
-	return p
-}
-
-// siteURL is the origin links in the text version and share links use.
-func siteURL(r *http.Request) string {
+// siteURL is the origin that share links and the text version's links
+// use: https when the site is reached over TLS, here or at a proxy.
+func (h *shortlistHandlers) siteURL(r *http.Request) string {
 	scheme := "http"
-	if r.TLS != nil {
+	if r.TLS != nil || (h.auth != nil && h.auth.secure(r)) {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host
+}
+
+func (h *shortlistHandlers) shareURL(r *http.Request, token string) string {
+	return h.siteURL(r) + "/s/" + url.PathEscape(token)
 }
 
 // redirectTo answers a form post by sending the browser to a page, so that

@@ -42,7 +42,7 @@ func (h *shortlistHandlers) addChooser(w http.ResponseWriter, r *http.Request) e
 		BasePage:  BasePage{Title: "Add “" + svc.Name + "” to a list"},
 		ServiceID: svc.ID,
 		Name:      svc.Name,
-		Return:    localPath(r.URL.Query().Get("return"), ""),
+		Return:    safeNext(r.URL.Query().Get("return")),
 	}
 	if a := currentAccount(r); a != nil && !a.Disabled && a.Role == directory.RoleLinkWorker {
 		p.LinkWorker = true

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
 	"net/url"
@@ -166,7 +167,7 @@ func (h *shortlistHandlers) renderList(w http.ResponseWriter, r *http.Request, r
 	p.Updated = dateText(sl.Updated)
 	// The text version on the owner's page holds only shared notes, like
 	// every copy that leaves the owner's hands.
-	p.Text = listText(h.listItemViews(items, false), siteURL(r), p.NewShareURL, now)
+	p.Text = listText(h.listItemViews(items, false), h.siteURL(r), p.NewShareURL, now)
 	h.render(w, r, status, "shortlist_list", p)
 	return nil
 }
@@ -212,7 +213,7 @@ func (h *shortlistHandlers) addItem(w http.ResponseWriter, r *http.Request, ref 
 	if err != nil {
 		return err
 	}
-	return redirectTo(w, r, localPath(r.PostFormValue("return"), ref.base+"?done=added"))
+	return redirectTo(w, r, cmp.Or(safeNext(r.PostFormValue("return")), ref.base+"?done=added"))
 }
 
 func (h *shortlistHandlers) setNote(w http.ResponseWriter, r *http.Request, ref listRef) error {
@@ -258,7 +259,7 @@ func (h *shortlistHandlers) share(w http.ResponseWriter, r *http.Request, ref li
 		return err
 	}
 	return h.renderList(noStore(w), r, ref, http.StatusOK, &shortlistListPage{
-		NewShareURL: shareURL(r, token), NewShareToken: token,
+		NewShareURL: h.shareURL(r, token), NewShareToken: token,
 	})
 }
 
@@ -267,10 +268,6 @@ func (h *shortlistHandlers) revoke(w http.ResponseWriter, r *http.Request, ref l
 		return err
 	}
 	return redirectTo(w, r, ref.base+"?done=revoked")
-}
-
-func shareURL(r *http.Request, token string) string {
-	return siteURL(r) + "/s/" + url.PathEscape(token)
 }
 
 // ownerShareURL is the share link to put in the owner's print or text
@@ -287,7 +284,7 @@ func (h *shortlistHandlers) ownerShareURL(r *http.Request, ref listRef) string {
 	if _, err := h.lists.ShareLinkOf(r.Context(), ref.owner, ref.id, token); err != nil {
 		return ""
 	}
-	return shareURL(r, token)
+	return h.shareURL(r, token)
 }
 
 // printPage is the one-page, large-type view of a list for paper.
@@ -327,7 +324,7 @@ func (h *shortlistHandlers) text(w http.ResponseWriter, r *http.Request, ref lis
 	if err != nil {
 		return err
 	}
-	body := listText(h.listItemViews(items, false), siteURL(r), h.ownerShareURL(r, ref), h.now())
+	body := listText(h.listItemViews(items, false), h.siteURL(r), h.ownerShareURL(r, ref), h.now())
 	writeListText(w, r, body)
 	return nil
 }

@@ -82,7 +82,7 @@ func (h *shortlistHandlers) shared(w http.ResponseWriter, r *http.Request) error
 		Expires:   dateText(sh.Expires),
 		PrintHref: base + "/print",
 		TextHref:  base + "/text",
-		ShareURL:  shareURL(r, token),
+		ShareURL:  h.shareURL(r, token),
 		Robots:    "noindex, nofollow",
 	}
 	h.render(w, r, http.StatusOK, "shortlist_shared", p)
@@ -99,7 +99,7 @@ func (h *shortlistHandlers) sharedPrint(w http.ResponseWriter, r *http.Request) 
 		BasePage: BasePage{Title: "Printable list of activities", Print: true},
 		Heading:  "Your list of activities",
 		Items:    h.listItemViews(items, false),
-		ShareURL: shareURL(r, token),
+		ShareURL: h.shareURL(r, token),
 		Printed:  dateText(h.now()),
 		BackHref: "/s/" + url.PathEscape(token),
 		Robots:   "noindex, nofollow",
@@ -114,6 +114,6 @@ func (h *shortlistHandlers) sharedText(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	writeListText(w, r, listText(h.listItemViews(items, false), siteURL(r), shareURL(r, token), h.now()))
+	writeListText(w, r, listText(h.listItemViews(items, false), h.siteURL(r), h.shareURL(r, token), h.now()))
 	return nil
 }

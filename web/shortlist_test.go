@@ -527,24 +527,6 @@ func TestAddToListButtons(t *testing.T) {
 	}
 }
 
-func TestLocalPath(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"/search?q=walking", "/search?q=walking"},
-		{"", "/fallback"},
-		{"//evil.example/x", "/fallback"},
-		{"https://evil.example/", "/fallback"},
-		{"/\\evil.example", "/fallback"},
-		{"relative", "/fallback"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.in, func(t *testing.T) {
-			if got := localPath(tt.in, "/fallback"); got != tt.want {
-				t.Errorf("localPath(%q) = %q, want %q", tt.in, got, tt.want)
-			}
-		})
-	}
-}
-
 // TestMyListThrottle: My lists need no account, so one address cannot
 // start them without end.
 func TestMyListThrottle(t *testing.T) {
