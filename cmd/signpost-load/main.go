@@ -271,7 +271,8 @@ func writer(ctx context.Context, base, provider, admin string, out chan<- sample
 		id := listings[round%len(listings)]
 		steps := []func() error{
 			func() error {
-				return prov.Submit(ctx, "/provider/listings/"+id+"/edit", `form[action$="/edit"]`, url.Values{
+				return prov.Submit(ctx, "/provider/listings/"+id+"/edit", `form#listing-form`, url.Values{
+					"action":      {"submit"},
 					"description": {fmt.Sprintf("Updated during the load test, round %d.\n\nEveryone welcome.", round)},
 				})
 			},

@@ -3,6 +3,9 @@ package main
 import (
 	"bufio"
 	"context"
+	"fmt"
+	"io"
+	"net/url"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -10,7 +13,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"signpost/directory"
+	"signpost/web/formclient"
 )
 
 // buildBinary compiles signpost once per test run, for tests that need a
@@ -91,4 +97,124 @@ func TestKilledImportLeavesTheStoreAsItWas(t *testing.T) {
 	if code, stdout, stderr := runCmd(t, "", "import", "--data", dir, small); code != 0 || !strings.Contains(stdout, "10 unchanged") {
 		t.Fatalf("import after the kill: exit %d\n%s%s", code, stdout, stderr)
 	}
+}
+
+// startServer runs `signpost serve` on a free port and returns its base URL.
+func startServer(t *testing.T, bin, dataDir string) (*exec.Cmd, string) {
+	t.Helper()
+	cmd := exec.Command(bin, "serve", "--data", dataDir, "--addr", "127.0.0.1:0", "--no-sample")
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if _, after, ok := strings.Cut(sc.Text(), "serving on "); ok {
+				addr <- strings.Fields(after)[0]
+			}
+		}
+	}()
+	select {
+	case base := <-addr:
+		go io.Copy(io.Discard, stderr)
+		return cmd, base
+	case <-time.After(time.Minute):
+		t.Fatal("the server did not start")
+		return nil, ""
+	}
+}
+
+// TestKilledServerKeepsEveryAcknowledgedEdit kills the server with SIGKILL
+// during a burst of provider edits. Every edit the server acknowledged must
+// be in the store afterwards (the one in flight may or may not be), and
+// check must find store and index consistent.
+func TestKilledServerKeepsEveryAcknowledgedEdit(t *testing.T) {
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	gen := filepath.Join(t.TempDir(), "gen.ndjson")
+	runCmd(t, "", "gen", "--n", "60", "--seed", "3", "--out", gen)
+	if code, _, stderr := runCmd(t, "", "import", "--data", dir, gen); code != 0 {
+		t.Fatal(stderr)
+	}
+	st, err := directory.Open(filepath.Join(dir, "signpost.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var org string
+	st.EachService(context.Background(), func(s *directory.Service) error {
+		if org == "" {
+			org = s.OrganizationID
+		}
+		return nil
+	})
+	st.Close()
+	if code, _, stderr := runCmd(t, "crash-test-password\n", "user", "add", "--data", dir, "--email", "p@example.org", "--role", "provider", "--org", org); code != 0 {
+		t.Fatal(stderr)
+	}
+
+	srv, base := startServer(t, bin, dir)
+	ctx := context.Background()
+	c := formclient.New(base)
+	if err := c.Login(ctx, "p@example.org", "crash-test-password"); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := c.Page(ctx, "/provider")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	doc.Find(`a[href^="/provider/listings/"][href$="/edit"]`).Each(func(_ int, a *goquery.Selection) {
+		ids = append(ids, strings.TrimSuffix(strings.TrimPrefix(a.AttrOr("href", ""), "/provider/listings/"), "/edit"))
+	})
+	if len(ids) == 0 {
+		t.Fatal("the provider has no listings")
+	}
+
+	// acked[id] is the last description the server confirmed for id;
+	// inflight is the edit sent when the kill came.
+	acked := map[string]string{}
+	var inflight struct{ id, text string }
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; ; i++ {
+			id := ids[i%len(ids)]
+			text := fmt.Sprintf("Burst edit number %d.", i)
+			inflight.id, inflight.text = id, text
+			err := c.Submit(ctx, "/provider/listings/"+id+"/edit", `form#listing-form`, url.Values{"action": {"submit"}, "description": {text}})
+			if err != nil {
+				return // the server is gone
+			}
+			acked[id] = text
+		}
+	}()
+	time.Sleep(3 * time.Second)
+	srv.Process.Signal(syscall.SIGKILL)
+	srv.Wait()
+	<-done
+	if len(acked) == 0 {
+		t.Fatal("no edit was acknowledged before the kill")
+	}
+
+	st, err = directory.Open(filepath.Join(dir, "signpost.db"))
+	if err != nil {
+		t.Fatalf("the store does not open after the kill: %v", err)
+	}
+	for id, text := range acked {
+		d, err := st.Draft(ctx, id)
+		if err != nil {
+			t.Fatalf("acknowledged edit of %s lost: %v", id, err)
+		}
+		if d.Service.Description != text && !(id == inflight.id && d.Service.Description == inflight.text) {
+			t.Errorf("%s: stored draft says %q, last acknowledged %q", id, d.Service.Description, text)
+		}
+	}
+	st.Close()
+	if code, stdout, stderr := runCmd(t, "", "check", "--data", dir); code != 0 || !strings.Contains(stdout, "in step") {
+		t.Fatalf("check after the kill: exit %d\n%s%s", code, stdout, stderr)
+	}
+	t.Logf("%d listings edited, all acknowledged edits kept", len(acked))
 }
