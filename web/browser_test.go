@@ -178,7 +178,7 @@ func (b *browser) location(t *testing.T) *url.URL {
 func TestBrowser(t *testing.T) {
 	b, site := newBrowser(t)
 
-	t.Run("search near Bootle, tick Free, open a result and print it", func(t *testing.T) {
+	t.Run("search near Bootle, tick Free, open a result, correct it and print it", func(t *testing.T) {
 		b.step(t, "open home", chromedp.Navigate(b.base+"/"), chromedp.WaitVisible(chromedp.ID("q")))
 		b.step(t, "type", chromedp.SendKeys(chromedp.ID("q"), "gardening"), chromedp.SendKeys(chromedp.ID("near"), "Bootle"))
 		b.follow(t, "search", chromedp.Click(chromedp.CSS(".search-home button[type=submit]")))
@@ -211,6 +211,11 @@ func TestBrowser(t *testing.T) {
 		b.follow(t, "open result", chromedp.Click(chromedp.CSS("#result-1 h3 a")))
 		if h1 := run(t, b, "h1", chromedp.Text(chromedp.CSS("h1"))); h1 != name {
 			t.Errorf("activity page h1 %q, want %q", h1, name)
+		}
+		b.step(t, "write a correction", chromedp.SendKeys(chromedp.ID("correction-message"), "The group now meets on Fridays."))
+		b.follow(t, "send the correction", chromedp.Click(chromedp.CSS(".correction button[type=submit]")))
+		if got := run(t, b, "thanks", chromedp.Text(chromedp.ID("correction-sent"))); !strings.Contains(got, "Thank you") {
+			t.Errorf("after sending a correction: %q", got)
 		}
 		b.follow(t, "print view", chromedp.Click(chromedp.CSS(".key-facts .tools a")))
 		if u := b.location(t); !strings.HasSuffix(u.Path, "/print") {
