@@ -307,3 +307,24 @@ func TestBackupIsAConsistentStore(t *testing.T) {
 		t.Fatalf("backup holds %d services, want 50", n)
 	}
 }
+
+func TestSecretIsCreatedOnceAndKept(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "signpost.db")
+	s, _ := directory.Open(path)
+	a, err := s.Secret(ctx, "csrf")
+	if err != nil || len(a) != 32 {
+		t.Fatalf("secret: %x, %v", a, err)
+	}
+	other, _ := s.Secret(ctx, "other")
+	if string(other) == string(a) {
+		t.Fatal("two secrets are the same")
+	}
+	s.Close()
+	s, _ = directory.Open(path)
+	defer s.Close()
+	b, _ := s.Secret(ctx, "csrf")
+	if string(a) != string(b) {
+		t.Fatal("the secret changed across a restart")
+	}
+}

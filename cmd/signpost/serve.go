@@ -63,7 +63,14 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	})
 
 	apiHandler := api.New(api.Config{Engine: eng, Store: st, Gazetteer: gaz, Logger: logger})
-	handler, err := web.New(web.Config{Engine: eng, Store: st, Gazetteer: gaz, API: apiHandler, Logger: logger, Editorial: st})
+	csrfKey, err := st.Secret(ctx, "csrf")
+	if err != nil {
+		return err
+	}
+	handler, err := web.New(web.Config{
+		Engine: eng, Store: st, Editorial: st, Gazetteer: gaz, API: apiHandler, Logger: logger,
+		CSRFKey: csrfKey, HTTPS: *tlsCert != "",
+	})
 	if err != nil {
 		return err
 	}
