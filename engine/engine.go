@@ -271,7 +271,8 @@ func (e *Engine) Rebuild(ctx context.Context) error {
 func (e *Engine) fill(ctx context.Context, idx bleve.Index, tab *table, gen uint64, start time.Time) (int, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	svcs := make(chan *directory.Service, e.cfg.batch)
+	// A short queue: each decoded service is about 12 KB.
+	svcs := make(chan *directory.Service, 256)
 	var readErr error
 	go func() {
 		defer close(svcs)
