@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -19,17 +21,39 @@ import (
 	"signpost/web/formclient"
 )
 
-// buildBinary compiles signpost once per test run, for tests that need a
-// real process to kill.
+// binDir holds the signpost binary the process tests build once.
+var binDir string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "signpost-bin-")
+	if err != nil {
+		panic(err)
+	}
+	binDir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// buildOnce compiles signpost the first time a test asks for it.
+var buildOnce = sync.OnceValues(func() (string, error) {
+	bin := filepath.Join(binDir, "signpost")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("build: %v\n%s", err, out)
+	}
+	return bin, nil
+})
+
+// buildBinary returns a real signpost binary, for tests that kill a process.
 func buildBinary(t *testing.T) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds and kills a real process; skipped with -short")
 	}
-	bin := filepath.Join(t.TempDir(), "signpost")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	bin, err := buildOnce()
 	if err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
+		t.Fatal(err)
 	}
 	return bin
 }
@@ -217,4 +241,65 @@ func TestKilledServerKeepsEveryAcknowledgedEdit(t *testing.T) {
 		t.Fatalf("check after the kill: exit %d\n%s%s", code, stdout, stderr)
 	}
 	t.Logf("%d listings edited, all acknowledged edits kept", len(acked))
+}
+
+// TestBackupWhileTheServerWrites takes hot backups through the running
+// server while a provider keeps editing, and checks each copy opens, holds
+// every service and restores to a consistent directory.
+func TestBackupWhileTheServerWrites(t *testing.T) {
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	gen := filepath.Join(t.TempDir(), "gen.ndjson")
+	runCmd(t, "", "gen", "--n", "40", "--seed", "5", "--out", gen)
+	if code, _, stderr := runCmd(t, "", "import", "--data", dir, gen); code != 0 {
+		t.Fatal(stderr)
+	}
+	st, _ := directory.Open(filepath.Join(dir, "signpost.db"))
+	var org string
+	st.EachService(context.Background(), func(s *directory.Service) error {
+		if org == "" {
+			org = s.OrganizationID
+		}
+		return nil
+	})
+	st.Close()
+	runCmd(t, "backup-test-password\n", "user", "add", "--data", dir, "--email", "p@example.org", "--role", "provider", "--org", org)
+	_, base := startServer(t, bin, dir)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	c := formclient.New(base)
+	if err := c.Login(ctx, "p@example.org", "backup-test-password"); err != nil {
+		t.Fatal(err)
+	}
+	doc, _ := c.Page(ctx, "/provider")
+	id := strings.TrimSuffix(strings.TrimPrefix(doc.Find(`a[href$="/edit"][href^="/provider/listings/"]`).First().AttrOr("href", ""), "/provider/listings/"), "/edit")
+	writes := make(chan int)
+	go func() {
+		n := 0
+		for ctx.Err() == nil {
+			capacity := []string{"full", "accepting"}[n%2]
+			if c.Submit(ctx, "/provider", `form[action="/provider/listings/`+id+`/capacity"]`, url.Values{"capacity": {capacity}}) == nil {
+				n++
+			}
+		}
+		writes <- n
+	}()
+	for i := range 3 {
+		copyPath := filepath.Join(t.TempDir(), fmt.Sprintf("backup-%d.db", i))
+		if code, _, stderr := runCmd(t, "", "backup", "--data", dir, copyPath); code != 0 {
+			cancel()
+			t.Fatalf("backup %d: %s", i, stderr)
+		}
+		restored := t.TempDir()
+		raw, _ := os.ReadFile(copyPath)
+		os.WriteFile(filepath.Join(restored, "signpost.db"), raw, 0o600)
+		if code, stdout, stderr := runCmd(t, "", "check", "--data", restored); code != 0 || !strings.Contains(stdout, "store: 40 services") {
+			cancel()
+			t.Fatalf("restored backup %d: exit %d\n%s%s", i, code, stdout, stderr)
+		}
+	}
+	cancel()
+	if n := <-writes; n == 0 {
+		t.Fatal("no write happened while the backups ran")
+	}
 }
