@@ -27,7 +27,8 @@ var binDir string
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "signpost-bin-")
 	if err != nil {
-		panic(err)
+		fmt.Fprintln(os.Stderr, "temporary folder for the test binary:", err)
+		os.Exit(1)
 	}
 	binDir = dir
 	code := m.Run()
