@@ -225,6 +225,12 @@ func TestAPIIsMountedInsideTheMiddleware(t *testing.T) {
 	if gotID == "" || rec.Header().Get("X-Request-ID") != gotID || rec.Header().Get("X-Content-Type-Options") != "nosniff" {
 		t.Errorf("API response lacks the site's middleware (request id %q, headers %v)", gotID, rec.Header())
 	}
+	// The API's page for people lives at /api itself.
+	rec = httptest.NewRecorder()
+	srv.ServeHTTP(rec, httptest.NewRequest("GET", "/api", nil))
+	if rec.Body.String() != `{"path":"/api"}` {
+		t.Errorf("/api answered %q", rec.Body.String())
+	}
 }
 
 func TestNewRequiresItsDependencies(t *testing.T) {

@@ -42,6 +42,7 @@ func (s *Server) routes() http.Handler {
 
 	// The JSON API, built elsewhere (web/api).
 	if s.api != nil {
+		r.Handle("/api", s.api)
 		r.PathPrefix("/api/").Handler(s.api)
 	}
 	return r
