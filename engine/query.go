@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"signpost/directory"
 )
@@ -31,6 +32,8 @@ const (
 	// MaxRadiusM caps proximity: 1,000 km covers any reasonable question and
 	// rejects nonsense early.
 	MaxRadiusM = 1_000_000
+	// MaxTextLen caps the words searched for: a question, not a document.
+	MaxTextLen = 500
 	maxAge     = 130
 )
 
@@ -119,6 +122,9 @@ func fieldErr(field, format string, args ...any) *FieldError {
 func ParseQuery(v url.Values) (Query, error) {
 	var q Query
 	q.Text = strings.TrimSpace(first(v, "q", "search", "text"))
+	if n := utf8.RuneCountInString(q.Text); n > MaxTextLen {
+		return q, fieldErr(textField(v), "is %d characters long; at most %d can be searched", n, MaxTextLen)
+	}
 
 	lat, lon := strings.TrimSpace(v.Get("lat")), strings.TrimSpace(v.Get("lon"))
 	if lat != "" || lon != "" {
@@ -219,6 +225,16 @@ func ParseQuery(v url.Values) (Query, error) {
 }
 
 // first returns the first non-empty value among the named parameters.
+// textField names the parameter the words came in, for error messages.
+func textField(v url.Values) string {
+	for _, name := range []string{"q", "search", "text"} {
+		if v.Get(name) != "" {
+			return name
+		}
+	}
+	return "q"
+}
+
 func first(v url.Values, names ...string) string {
 	for _, n := range names {
 		if s := v.Get(n); s != "" {

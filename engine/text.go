@@ -177,6 +177,9 @@ func words(text string) []string {
 //
 // Fuzzy matching is kept for unknown words because it is noisy on real
 // ones: "quilt" is one letter from "quiet".
+// maxFuzzyLen is the longest word given typo tolerance.
+const maxFuzzyLen = 30
+
 func (ti *textIndex) buildQuery(text string) (query.Query, error) {
 	var groups []query.Query
 	for _, w := range words(text) {
@@ -184,7 +187,9 @@ func (ti *textIndex) buildQuery(text string) (query.Query, error) {
 		for _, tok := range ti.analyzer.Analyze([]byte(w)) {
 			stem := string(tok.Term)
 			fuzzy := 0
-			if n := len([]rune(stem)); n >= 4 {
+			// Past maxFuzzyLen a word is no typo of a real one, and Bleve's
+			// automaton for it would blow up.
+			if n := len([]rune(stem)); n >= 4 && n <= maxFuzzyLen {
 				known, err := ti.known(stem)
 				if err != nil {
 					return nil, err
