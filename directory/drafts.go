@@ -311,62 +311,69 @@ type StaleListing struct {
 }
 
 // StaleServices lists the published, active services nobody has confirmed
-// since before cutoff (never-confirmed ones included), oldest confirmation
-// first and never-confirmed before all, each with whom to ask.
-func (s *Store) StaleServices(ctx context.Context, cutoff time.Time) ([]StaleListing, error) {
+// since before cutoff (never-confirmed ones included), never-confirmed
+// first and then oldest confirmation first, each with whom to ask. It
+// returns at most limit listings (all when limit ≤ 0) and the total count;
+// both come from the assured-date index, so a large directory costs only the
+// listings shown.
+func (s *Store) StaleServices(ctx context.Context, cutoff time.Time, limit int) ([]StaleListing, int, error) {
 	var out []StaleListing
+	total := 0
+	before := []byte(cutoff.Format("2006-01-02"))
 	err := s.view(ctx, func(tx *bbolt.Tx) error {
-		providers := map[string][]string{}
-		if err := tx.Bucket(bucketAccounts).ForEach(func(k, v []byte) error {
-			var a Account
-			if err := json.Unmarshal(v, &a); err != nil {
-				return fmt.Errorf("account %s: decode: %w", k, err)
-			}
-			if a.Role == RoleProvider && !a.Disabled {
-				for _, org := range a.Orgs {
-					providers[org] = append(providers[org], a.Email)
-				}
-			}
-			return nil
-		}); err != nil {
+		providers, err := providersByOrg(tx)
+		if err != nil {
 			return err
 		}
 		orgs := tx.Bucket(bucketOrganizations)
-		return tx.Bucket(bucketServices).ForEach(func(k, v []byte) error {
-			var svc Service
-			if err := json.Unmarshal(v, &svc); err != nil {
-				return fmt.Errorf("service %s: decode: %w", k, err)
+		return eachIndexed(tx.Bucket(bucketActiveByAssured), nil, func(key []byte, id string) (bool, error) {
+			if bytes.Compare(key[:len(before)], before) >= 0 {
+				return false, nil
 			}
-			if svc.Status != StatusActive {
-				return nil
+			total++
+			if limit > 0 && len(out) >= limit {
+				return true, nil
 			}
-			assured, ok := svc.Assured()
-			if ok && !assured.Before(cutoff) {
-				return nil
+			svc, err := getService(tx, id)
+			if err != nil {
+				return false, err
 			}
+			assured, _ := svc.Assured()
 			orgID := svc.OrgID()
 			line := StaleListing{ServiceID: svc.ID, Name: svc.Name, OrganizationID: orgID, Assured: assured}
 			var org *Organization
 			if raw := orgs.Get([]byte(orgID)); raw != nil {
 				org = &Organization{}
 				if err := json.Unmarshal(raw, org); err != nil {
-					return fmt.Errorf("organization %s: decode: %w", orgID, err)
+					return false, fmt.Errorf("organization %s: decode: %w", orgID, err)
 				}
 				line.OrganizationName = org.Name
 			}
-			line.Contact = contactsOf(&svc, org)
+			line.Contact = contactsOf(svc, org)
 			line.Providers = providers[orgID]
 			out = append(out, line)
-			return nil
+			return true, nil
 		})
 	})
-	slices.SortStableFunc(out, func(a, b StaleListing) int {
-		if c := a.Assured.Compare(b.Assured); c != 0 {
-			return c
+	return out, total, err
+}
+
+// providersByOrg maps each organisation to its enabled provider accounts.
+func providersByOrg(tx *bbolt.Tx) (map[string][]string, error) {
+	providers := map[string][]string{}
+	err := tx.Bucket(bucketAccounts).ForEach(func(k, v []byte) error {
+		var a Account
+		if err := json.Unmarshal(v, &a); err != nil {
+			return fmt.Errorf("account %s: decode: %w", k, err)
 		}
-		return strings.Compare(a.Name, b.Name)
+		if a.Role == RoleProvider && !a.Disabled {
+			for _, org := range a.Orgs {
+				providers[org] = append(providers[org], a.Email)
+			}
+		}
+		return nil
 	})
-	return out, err
+	return providers, err
 }
 
 // contactsOf gathers the distinct e-mail addresses and phone numbers of a
@@ -411,24 +418,17 @@ func (s *Store) DraftsOf(ctx context.Context, orgID string) ([]Draft, error) {
 }
 
 // ServicesOf returns the published services of one organisation in name
-// order.
+// order, read through the organisation index.
 func (s *Store) ServicesOf(ctx context.Context, orgID string) ([]Service, error) {
 	var out []Service
 	err := s.view(ctx, func(tx *bbolt.Tx) error {
-		return tx.Bucket(bucketServices).ForEach(func(k, v []byte) error {
-			// Skip decoding services of other organisations: the field is
-			// near the start of the JSON, so a cheap check saves most work.
-			if !bytes.Contains(v, []byte(orgID)) {
-				return nil
+		return eachIndexed(tx.Bucket(bucketServicesByOrg), []byte(orgID+"/"), func(_ []byte, id string) (bool, error) {
+			svc, err := getService(tx, id)
+			if err != nil {
+				return false, err
 			}
-			var svc Service
-			if err := json.Unmarshal(v, &svc); err != nil {
-				return fmt.Errorf("service %s: decode: %w", k, err)
-			}
-			if svc.OrgID() == orgID {
-				out = append(out, svc)
-			}
-			return nil
+			out = append(out, *svc)
+			return true, nil
 		})
 	})
 	slices.SortStableFunc(out, func(a, b Service) int { return strings.Compare(a.Name, b.Name) })

@@ -356,9 +356,13 @@ func TestStaleServices(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	stale, err := s.StaleServices(ctx, now.Add(-directory.ChaseAfter))
-	if err != nil {
-		t.Fatal(err)
+	stale, total, err := s.StaleServices(ctx, now.Add(-directory.ChaseAfter), 0)
+	if err != nil || total != 3 {
+		t.Fatalf("stale report: %d listings, %v", total, err)
+	}
+	firstTwo, total, _ := s.StaleServices(ctx, now.Add(-directory.ChaseAfter), 2)
+	if len(firstTwo) != 2 || total != 3 || firstTwo[1].Name != "Activity 4" {
+		t.Fatalf("limited stale report: %d shown of %d", len(firstTwo), total)
 	}
 	var names []string
 	for _, l := range stale {

@@ -186,7 +186,7 @@ func (s *Store) rollbackImport(ctx context.Context) error {
 				switch {
 				case len(key) > 2 && key[:2] == undoService:
 					id := key[2:]
-					if err := restoreKey(tx.Bucket(bucketServices), id, v); err != nil {
+					if err := restoreService(tx, id, v); err != nil {
 						return nil, err
 					}
 					touched = append(touched, id)
@@ -228,6 +228,23 @@ func (s *Store) rollbackImport(ctx context.Context) error {
 			return nil
 		}
 	}
+}
+
+// restoreService puts back what a service held before the import: prev
+// is its encoded form, or empty when it did not exist.
+func restoreService(tx *bbolt.Tx, id string, prev []byte) error {
+	current, err := getService(tx, id)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	var before *Service
+	if len(prev) > 0 {
+		before = new(Service)
+		if err := json.Unmarshal(prev, before); err != nil {
+			return fmt.Errorf("service %s: decode journal: %w", id, err)
+		}
+	}
+	return writeService(tx, id, current, before, prev)
 }
 
 func restoreKey(b *bbolt.Bucket, id string, prev []byte) error {

@@ -60,6 +60,8 @@ var migrations = []func(tx *bbolt.Tx) error{
 		}
 		return nil
 	},
+	// 3: services indexed by organization and by assured date.
+	indexServices,
 }
 
 // SchemaVersion is the store layout this build reads and writes.
@@ -391,7 +393,7 @@ func (s *Store) putService(tx *bbolt.Tx, svc *Service, save Save) (bool, error) 
 	if err != nil {
 		return false, fmt.Errorf("encode service %s: %w", svc.ID, err)
 	}
-	if err := services.Put([]byte(svc.ID), raw); err != nil {
+	if err := writeService(tx, svc.ID, prev, &stored, raw); err != nil {
 		return false, err
 	}
 	if err := putOrganization(tx, stored.Organization); err != nil {
@@ -500,7 +502,7 @@ func (s *Store) DeleteService(ctx context.Context, id string, save Save) error {
 		if err != nil {
 			return nil, err
 		}
-		if err := tx.Bucket(bucketServices).Delete([]byte(id)); err != nil {
+		if err := writeService(tx, id, prev, nil, nil); err != nil {
 			return nil, err
 		}
 		return []string{id}, s.appendRevision(tx, Revision{

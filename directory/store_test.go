@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"go.etcd.io/bbolt"
 
@@ -326,5 +327,71 @@ func TestSecretIsCreatedOnceAndKept(t *testing.T) {
 	b, _ := s.Secret(ctx, "csrf")
 	if string(a) != string(b) {
 		t.Fatal("the secret changed across a restart")
+	}
+}
+
+func TestServiceIndexesFollowEveryWrite(t *testing.T) {
+	ctx := context.Background()
+	const org = "d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610"
+	withOrg := func(i int, assured string) *directory.Service {
+		s := serviceN(i)
+		s.OrganizationID = org
+		s.AssuredDate = assured
+		return s
+	}
+	cutoff := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	counts := func(s *directory.Store) (int, int) {
+		svcs, err := s.ServicesOf(ctx, org)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, stale, err := s.StaleServices(ctx, cutoff, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(svcs), stale
+	}
+	path := filepath.Join(t.TempDir(), "signpost.db")
+	s, _ := directory.Open(path)
+	s.PutService(ctx, withOrg(1, "2025-01-01"), directory.Save{})
+	s.PutService(ctx, withOrg(2, "2026-06-01"), directory.Save{})
+	if n, stale := counts(s); n != 2 || stale != 1 {
+		t.Fatalf("after puts: %d services, %d stale", n, stale)
+	}
+	// Confirming moves a listing out of the stale report.
+	s.PutService(ctx, withOrg(1, "2026-02-01"), directory.Save{})
+	if _, stale := counts(s); stale != 0 {
+		t.Fatalf("after confirming: %d stale", stale)
+	}
+	// An aborted import leaves the indexes as they were.
+	imp, _ := s.BeginImport(ctx, "f", directory.Save{})
+	for i := 3; i < 700; i++ {
+		imp.Put(ctx, withOrg(i, ""))
+	}
+	imp.Abort(ctx)
+	if n, stale := counts(s); n != 2 || stale != 0 {
+		t.Fatalf("after an aborted import: %d services, %d stale", n, stale)
+	}
+	s.DeleteService(ctx, serviceN(2).ID, directory.Save{})
+	if n, _ := counts(s); n != 1 {
+		t.Fatalf("after delete: %d services", n)
+	}
+	s.Close()
+
+	// A store from before the indexes existed gets them on open.
+	db, _ := bbolt.Open(path, 0o600, nil)
+	db.Update(func(tx *bbolt.Tx) error {
+		tx.DeleteBucket([]byte("services_by_org"))
+		tx.DeleteBucket([]byte("active_by_assured"))
+		return tx.Bucket([]byte("meta")).Put([]byte("schema"), []byte{0, 0, 0, 0, 0, 0, 0, 2})
+	})
+	db.Close()
+	s, err := directory.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if n, _ := counts(s); n != 1 {
+		t.Fatalf("after migrating: %d services", n)
 	}
 }

@@ -67,6 +67,8 @@ type adminPage struct {
 
 	// /admin/stale
 	StaleRows []staleRow
+	// StaleMore counts stale listings past the ones shown.
+	StaleMore int
 
 	// /admin/corrections
 	Corrections []correctionRow
@@ -154,7 +156,7 @@ func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return fmt.Errorf("moderation queue: %w", err)
 	}
-	stale, err := s.auth.store.StaleServices(r.Context(), s.now().Add(-directory.ChaseAfter))
+	_, staleCount, err := s.auth.store.StaleServices(r.Context(), s.now().Add(-directory.ChaseAfter), 1)
 	if err != nil {
 		return fmt.Errorf("stale report: %w", err)
 	}
@@ -162,7 +164,7 @@ func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return fmt.Errorf("corrections: %w", err)
 	}
-	p.Pending, p.Stale = len(drafts), len(stale)
+	p.Pending, p.Stale = len(drafts), staleCount
 	for _, c := range corrections {
 		if c.Status == directory.CorrectionOpen {
 			p.OpenCorrections++
@@ -393,12 +395,17 @@ func (s *Server) adminSetDisabled(disabled bool) handlerFunc {
 	}
 }
 
+// staleReportRows is how many stale listings one page shows, oldest first:
+// enough for a morning's calls.
+const staleReportRows = 200
+
 func (s *Server) adminStale(w http.ResponseWriter, r *http.Request) error {
 	p := s.newAdminPage(r, "stale", "Listings nobody has confirmed for six months")
-	stale, err := s.auth.store.StaleServices(r.Context(), s.now().Add(-directory.ChaseAfter))
+	stale, total, err := s.auth.store.StaleServices(r.Context(), s.now().Add(-directory.ChaseAfter), staleReportRows)
 	if err != nil {
 		return fmt.Errorf("stale report: %w", err)
 	}
+	p.StaleMore = total - len(stale)
 	for _, l := range stale {
 		row := staleRow{Name: l.Name, Href: "/activities/" + url.PathEscape(l.ServiceID), Org: l.OrganizationName,
 			Contact: l.Contact, Providers: l.Providers, Checked: "Never"}

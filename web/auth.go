@@ -49,7 +49,7 @@ type Editorial interface {
 	ConfirmService(ctx context.Context, serviceID, actor string) (bool, error)
 	Revisions(ctx context.Context, serviceID string) ([]directory.Revision, error)
 	RestoreRevision(ctx context.Context, serviceID string, seq uint64, actor string) error
-	StaleServices(ctx context.Context, cutoff time.Time) ([]directory.StaleListing, error)
+	StaleServices(ctx context.Context, cutoff time.Time, limit int) ([]directory.StaleListing, int, error)
 	Corrections(ctx context.Context, serviceID string) ([]directory.Correction, error)
 
 	// Import and export.

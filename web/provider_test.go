@@ -373,7 +373,7 @@ func TestAdminPages(t *testing.T) {
 	doc.Find("table.stale tbody tr").Each(func(_ int, tr *goquery.Selection) {
 		checked = append(checked, textOf(tr.Find("td").Eq(2)))
 	})
-	stale, err := es.store.StaleServices(ctx, es.clock.Now().Add(-directory.ChaseAfter))
+	stale, _, err := es.store.StaleServices(ctx, es.clock.Now().Add(-directory.ChaseAfter), 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,99 @@
+package directory
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+
+	"go.etcd.io/bbolt"
+)
+
+// Secondary indexes over the services bucket, so that a provider's page and
+// the stale report read only the services they show rather than decoding
+// every listing. Keys sort usefully; values are empty.
+var (
+	// "<organization id>/<service id>"
+	bucketServicesByOrg = []byte("services_by_org")
+	// "<assured date YYYY-MM-DD, or 0000-00-00 when never>/<service id>",
+	// for active services only: the stale report's oldest-first order.
+	bucketActiveByAssured = []byte("active_by_assured")
+)
+
+const neverAssured = "0000-00-00"
+
+func orgKey(svc *Service) []byte { return []byte(svc.OrgID() + "/" + svc.ID) }
+
+func assuredKey(svc *Service) []byte {
+	date := neverAssured
+	if t, ok := svc.Assured(); ok {
+		date = t.Format("2006-01-02")
+	}
+	return []byte(date + "/" + svc.ID)
+}
+
+// writeService stores raw as the published service (or deletes it when
+// next is nil) and moves its index entries from prev's to next's. Every
+// write of the services bucket goes through here.
+func writeService(tx *bbolt.Tx, id string, prev, next *Service, raw []byte) error {
+	byOrg, byAssured := tx.Bucket(bucketServicesByOrg), tx.Bucket(bucketActiveByAssured)
+	if prev != nil {
+		if err := byOrg.Delete(orgKey(prev)); err != nil {
+			return err
+		}
+		if err := byAssured.Delete(assuredKey(prev)); err != nil {
+			return err
+		}
+	}
+	if next == nil {
+		return tx.Bucket(bucketServices).Delete([]byte(id))
+	}
+	if err := byOrg.Put(orgKey(next), nil); err != nil {
+		return err
+	}
+	if next.Status == StatusActive {
+		if err := byAssured.Put(assuredKey(next), nil); err != nil {
+			return err
+		}
+	}
+	return tx.Bucket(bucketServices).Put([]byte(id), raw)
+}
+
+// indexServices builds both indexes from the services bucket (migration 3).
+func indexServices(tx *bbolt.Tx) error {
+	for _, name := range [][]byte{bucketServicesByOrg, bucketActiveByAssured} {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return fmt.Errorf("create bucket %s: %w", name, err)
+		}
+	}
+	byOrg, byAssured := tx.Bucket(bucketServicesByOrg), tx.Bucket(bucketActiveByAssured)
+	return tx.Bucket(bucketServices).ForEach(func(k, v []byte) error {
+		var svc Service
+		if err := json.Unmarshal(v, &svc); err != nil {
+			return fmt.Errorf("service %s: decode: %w", k, err)
+		}
+		if err := byOrg.Put(orgKey(&svc), nil); err != nil {
+			return err
+		}
+		if svc.Status != StatusActive {
+			return nil
+		}
+		return byAssured.Put(assuredKey(&svc), nil)
+	})
+}
+
+// eachIndexed calls fn with the service id of every key of an index bucket
+// that starts with prefix, in key order, until fn returns false.
+func eachIndexed(b *bbolt.Bucket, prefix []byte, fn func(key []byte, id string) (bool, error)) error {
+	c := b.Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		slash := bytes.LastIndexByte(k, '/')
+		if slash < 0 {
+			continue
+		}
+		more, err := fn(k, string(k[slash+1:]))
+		if err != nil || !more {
+			return err
+		}
+	}
+	return nil
+}
