@@ -281,3 +281,18 @@ func TestStaleSnapshotIsIgnored(t *testing.T) {
 		t.Errorf("readSnapshot for its own generation: %v", err)
 	}
 }
+
+func TestDistanceBoundsNeverExceedTheDistance(t *testing.T) {
+	pts := []geoPoint{
+		newGeoPoint(53.4, -2.99), newGeoPoint(53.65, -3.0), newGeoPoint(53.3, -2.6),
+		newGeoPoint(0, 179.9), newGeoPoint(0, -179.9), newGeoPoint(89.9, 10), newGeoPoint(-60, 45),
+	}
+	for _, p := range pts {
+		for _, q := range pts {
+			d := p.distanceM(q)
+			if lat, lon := p.latGapM(q), p.lonGapM(q); lat > d+1e-6 || lon > d+1e-6 {
+				t.Errorf("%v→%v: bounds %.0f, %.0f exceed the distance %.0f", p, q, lat, lon, d)
+			}
+		}
+	}
+}

@@ -137,6 +137,7 @@ func readSnapshot(dir string, gen uint64) (*table, error) {
 		}
 		for j := 3; j < len(sr.Points); j += 3 {
 			r.info.morePts = append(r.info.morePts, geoPoint{sr.Points[j], sr.Points[j+1], sr.Points[j+2]})
+			r.flags |= flagMorePts
 		}
 		for j, l := range r.info.langs {
 			r.info.langs[j] = one(l)

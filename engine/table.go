@@ -75,6 +75,7 @@ const (
 	flagActive                     // status is active
 	flagFree                       // no cost option above zero
 	flagPhysical                   // at least one physical location with coordinates
+	flagMorePts                    // more than one physical location (see rowInfo.morePts)
 )
 
 // rowInfo holds what is read only for rows that passed the hot filters, or
@@ -173,6 +174,7 @@ func makeRow(s *directory.Service) row {
 		r.point = newGeoPoint(pts[0].Lat, pts[0].Lon)
 		for _, p := range pts[1:] {
 			r.info.morePts = append(r.info.morePts, newGeoPoint(p.Lat, p.Lon))
+			r.flags |= flagMorePts
 		}
 	}
 	r.info.id = s.ID
@@ -397,21 +399,38 @@ func (p geoPoint) latGapM(q geoPoint) float64 {
 	return math.Abs(q.lat-p.lat) * earthRadiusM
 }
 
+// lonGapM is another lower bound of the distance between p and q, from
+// their longitudes alone: with a = sin²(Δφ/2) + cosφp·cosφq·sin²(Δλ/2) and
+// sin x ≥ 2x/π, asin y ≥ y, the distance 2R·asin(√a) is at least
+// 2R·min(cosφ)·|Δλ|/π. Loose, but it needs no trigonometry.
+func (p geoPoint) lonGapM(q geoPoint) float64 {
+	dLon := math.Abs(q.lon - p.lon)
+	dLon = math.Min(dLon, 2*math.Pi-dLon) // the short way round
+	return 2 * earthRadiusM * math.Min(p.cosLat, q.cosLat) * dLon / math.Pi
+}
+
 // nearestM returns the distance from q to the slot's nearest physical
 // location, or NaN when it has none. Rows whose first location is further
 // than limitM along a meridian, and that have no other location, return
 // +Inf without the full computation; pass +Inf to always compute.
+//
+// The row's flags say whether it has further locations, so the common
+// single-location row is judged from the flags and point columns alone,
+// without touching its rowInfo.
 func (t *table) nearestM(slot uint32, q geoPoint, limitM float64) float64 {
-	if t.flags[slot]&flagPhysical == 0 {
+	fl := t.flags[slot]
+	if fl&flagPhysical == 0 {
 		return math.NaN()
 	}
-	more := t.rows[slot].morePts
 	p := t.point[slot]
-	if len(more) == 0 && p.latGapM(q) > limitM {
-		return math.Inf(1)
+	if fl&flagMorePts == 0 {
+		if p.latGapM(q) > limitM || p.lonGapM(q) > limitM {
+			return math.Inf(1)
+		}
+		return p.distanceM(q)
 	}
 	d := p.distanceM(q)
-	for _, m := range more {
+	for _, m := range t.rows[slot].morePts {
 		d = math.Min(d, m.distanceM(q))
 	}
 	return d

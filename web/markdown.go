@@ -3,9 +3,11 @@ package web
 import (
 	"bytes"
 	"fmt"
+	"hash/maphash"
 	"html"
 	"html/template"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/microcosm-cc/bluemonday"
@@ -27,7 +29,21 @@ type markdown struct {
 	policy *bluemonday.Policy
 	// strict keeps only text, for summaries.
 	strict *bluemonday.Policy
+
+	// Result lists show the same descriptions over and over, and rendering
+	// one costs more than the rest of its result; summaries are kept,
+	// keyed by a hash of the description and length, up to summaryCacheSize.
+	seed      maphash.Seed
+	mu        sync.Mutex
+	summaries map[summaryKey]string
 }
+
+type summaryKey struct {
+	hash uint64
+	n    int
+}
+
+const summaryCacheSize = 8192
 
 func newMarkdown() *markdown {
 	policy := bluemonday.UGCPolicy()
@@ -42,8 +58,10 @@ func newMarkdown() *markdown {
 				util.Prioritized(demoteHeadings{top: 3}, 100),
 			)),
 		),
-		policy: policy,
-		strict: bluemonday.StrictPolicy(),
+		policy:    policy,
+		strict:    bluemonday.StrictPolicy(),
+		seed:      maphash.MakeSeed(),
+		summaries: map[summaryKey]string{},
 	}
 }
 
@@ -73,6 +91,24 @@ func (d demoteHeadings) Transform(doc *ast.Document, _ text.Reader, _ parser.Con
 // Summary is the start of a description as plain text, at most n
 // characters, cut at a word, for result lists.
 func (m *markdown) Summary(src string, n int) string {
+	key := summaryKey{maphash.String(m.seed, src), n}
+	m.mu.Lock()
+	text, ok := m.summaries[key]
+	m.mu.Unlock()
+	if ok {
+		return text
+	}
+	text = m.summary(src, n)
+	m.mu.Lock()
+	if len(m.summaries) >= summaryCacheSize {
+		clear(m.summaries)
+	}
+	m.summaries[key] = text
+	m.mu.Unlock()
+	return text
+}
+
+func (m *markdown) summary(src string, n int) string {
 	h, err := m.Render(src)
 	if err != nil {
 		return ""

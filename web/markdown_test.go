@@ -128,3 +128,18 @@ func FuzzRenderMarkdown(f *testing.F) {
 		}
 	})
 }
+
+func TestSummaryIsPlainTextCutAtAWordAndStable(t *testing.T) {
+	m := newMarkdown()
+	src := "**Friendly** walk round the park.\n\n- tea after\n- <script>x</script> no tricks"
+	first := m.Summary(src, 30)
+	if first != "Friendly walk round the park…" {
+		t.Fatalf("summary = %q", first)
+	}
+	if again := m.Summary(src, 30); again != first {
+		t.Fatalf("cached summary %q differs from %q", again, first)
+	}
+	if long := m.Summary(src, 200); strings.Contains(long, "<") || !strings.Contains(long, "tea after") {
+		t.Fatalf("long summary = %q", long)
+	}
+}
