@@ -128,6 +128,13 @@ func TestKilledImportLeavesTheStoreAsItWas(t *testing.T) {
 func startServer(t *testing.T, bin, dataDir string) (*exec.Cmd, string) {
 	t.Helper()
 	cmd := exec.Command(bin, "serve", "--data", dataDir, "--addr", "127.0.0.1:0", "--no-sample")
+	return cmd, startProcess(t, cmd)
+}
+
+// startProcess starts a serve command and waits for it to announce where
+// it listens; the process is killed when the test ends.
+func startProcess(t *testing.T, cmd *exec.Cmd) string {
+	t.Helper()
 	stderr, _ := cmd.StderrPipe()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -139,16 +146,17 @@ func startServer(t *testing.T, bin, dataDir string) (*exec.Cmd, string) {
 		for sc.Scan() {
 			if _, after, ok := strings.Cut(sc.Text(), "serving on "); ok {
 				addr <- strings.Fields(after)[0]
+				break
 			}
 		}
+		io.Copy(io.Discard, stderr)
 	}()
 	select {
 	case base := <-addr:
-		go io.Copy(io.Discard, stderr)
-		return cmd, base
+		return base
 	case <-time.After(time.Minute):
 		t.Fatal("the server did not start")
-		return nil, ""
+		return ""
 	}
 }
 

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"math/big"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"signpost/directory"
+)
+
+// selfSignedCert writes a throwaway certificate for 127.0.0.1.
+func selfSignedCert(t *testing.T) (certFile, keyFile string) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: "127.0.0.1"},
+		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1")},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(time.Hour),
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, _ := x509.MarshalECPrivateKey(key)
+	dir := t.TempDir()
+	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
+	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), 0o600)
+	return certFile, keyFile
+}
+
+func TestServeHardening(t *testing.T) {
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	certFile, keyFile := selfSignedCert(t)
+	cmd := exec.Command(bin, "serve", "--data", dir, "--addr", "127.0.0.1:0", "--tls-cert", certFile, "--tls-key", keyFile)
+	base := startProcess(t, cmd)
+	if !strings.HasPrefix(base, "https://") {
+		t.Fatalf("a TLS server announced %s", base)
+	}
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
+		TLSClientConfig: &tls.Config{InsecureSkipVerify: true}, // the test's own certificate
+	}}
+
+	t.Run("security headers under TLS", func(t *testing.T) {
+		resp, err := client.Get(base + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		h := resp.Header
+		if resp.StatusCode != 200 || !strings.Contains(h.Get("Strict-Transport-Security"), "max-age=") ||
+			!strings.Contains(h.Get("Content-Security-Policy"), "frame-ancestors 'none'") ||
+			h.Get("X-Content-Type-Options") != "nosniff" || h.Get("Referrer-Policy") == "" {
+			t.Fatalf("status %d, headers %v", resp.StatusCode, h)
+		}
+	})
+	t.Run("huge query string is refused, not served", func(t *testing.T) {
+		resp, err := client.Get(base + "/search?q=" + strings.Repeat("a", 200<<10))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+			t.Fatalf("status %d, want 431", resp.StatusCode)
+		}
+	})
+	t.Run("oversized form body is refused", func(t *testing.T) {
+		body := strings.NewReader("message=" + strings.Repeat("x", 2<<20))
+		resp, err := client.Post(base+"/login", "application/x-www-form-urlencoded", body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode < 400 || resp.StatusCode >= 500 {
+			t.Fatalf("status %d, want a 4xx", resp.StatusCode)
+		}
+	})
+
+	// SIGTERM: the server stops cleanly and releases the store at once.
+	cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("the server did not exit cleanly on SIGTERM: %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the server did not stop within 20 s of SIGTERM")
+	}
+	st, err := directory.Open(filepath.Join(dir, "signpost.db"))
+	if err != nil {
+		t.Fatalf("the store is not free after shutdown: %v", err)
+	}
+	st.Close()
+	if _, err := os.Stat(controlSocket(dir)); !os.IsNotExist(err) {
+		t.Errorf("the control socket was left behind")
+	}
+}
