@@ -160,15 +160,15 @@ func startProcess(t *testing.T, cmd *exec.Cmd) string {
 	}
 }
 
-// TestKilledServerKeepsEveryAcknowledgedEdit kills the server with SIGKILL
-// during a burst of provider edits. Every edit the server acknowledged must
-// be in the store afterwards (the one in flight may or may not be), and
-// check must find store and index consistent.
-func TestKilledServerKeepsEveryAcknowledgedEdit(t *testing.T) {
-	bin := buildBinary(t)
+// directoryWithProvider fills a data folder with n generated services and
+// a provider account, p@example.org, for the organisation of the first.
+func directoryWithProvider(t *testing.T, n int, password string) string {
+	t.Helper()
 	dir := t.TempDir()
 	gen := filepath.Join(t.TempDir(), "gen.ndjson")
-	runCmd(t, "", "gen", "--n", "60", "--seed", "3", "--out", gen)
+	if code, _, stderr := runCmd(t, "", "gen", "--n", fmt.Sprint(n), "--seed", "3", "--out", gen); code != 0 {
+		t.Fatal(stderr)
+	}
 	if code, _, stderr := runCmd(t, "", "import", "--data", dir, gen); code != 0 {
 		t.Fatal(stderr)
 	}
@@ -177,16 +177,29 @@ func TestKilledServerKeepsEveryAcknowledgedEdit(t *testing.T) {
 		t.Fatal(err)
 	}
 	var org string
-	st.EachService(context.Background(), func(s *directory.Service) error {
+	err = st.EachService(context.Background(), func(s *directory.Service) error {
 		if org == "" {
 			org = s.OrganizationID
 		}
 		return nil
 	})
 	st.Close()
-	if code, _, stderr := runCmd(t, "crash-test-password\n", "user", "add", "--data", dir, "--email", "p@example.org", "--role", "provider", "--org", org); code != 0 {
+	if err != nil || org == "" {
+		t.Fatalf("no organisation in the generated services: %v", err)
+	}
+	if code, _, stderr := runCmd(t, password+"\n", "user", "add", "--data", dir, "--email", "p@example.org", "--role", "provider", "--org", org); code != 0 {
 		t.Fatal(stderr)
 	}
+	return dir
+}
+
+// TestKilledServerKeepsEveryAcknowledgedEdit kills the server with SIGKILL
+// during a burst of provider edits. Every edit the server acknowledged must
+// be in the store afterwards (the one in flight may or may not be), and
+// check must find store and index consistent.
+func TestKilledServerKeepsEveryAcknowledgedEdit(t *testing.T) {
+	bin := buildBinary(t)
+	dir := directoryWithProvider(t, 60, "crash-test-password")
 
 	srv, base := startServer(t, bin, dir)
 	ctx := context.Background()
@@ -232,7 +245,7 @@ func TestKilledServerKeepsEveryAcknowledgedEdit(t *testing.T) {
 		t.Fatal("no edit was acknowledged before the kill")
 	}
 
-	st, err = directory.Open(filepath.Join(dir, "signpost.db"))
+	st, err := directory.Open(filepath.Join(dir, "signpost.db"))
 	if err != nil {
 		t.Fatalf("the store does not open after the kill: %v", err)
 	}
@@ -257,22 +270,7 @@ func TestKilledServerKeepsEveryAcknowledgedEdit(t *testing.T) {
 // every service and restores to a consistent directory.
 func TestBackupWhileTheServerWrites(t *testing.T) {
 	bin := buildBinary(t)
-	dir := t.TempDir()
-	gen := filepath.Join(t.TempDir(), "gen.ndjson")
-	runCmd(t, "", "gen", "--n", "40", "--seed", "5", "--out", gen)
-	if code, _, stderr := runCmd(t, "", "import", "--data", dir, gen); code != 0 {
-		t.Fatal(stderr)
-	}
-	st, _ := directory.Open(filepath.Join(dir, "signpost.db"))
-	var org string
-	st.EachService(context.Background(), func(s *directory.Service) error {
-		if org == "" {
-			org = s.OrganizationID
-		}
-		return nil
-	})
-	st.Close()
-	runCmd(t, "backup-test-password\n", "user", "add", "--data", dir, "--email", "p@example.org", "--role", "provider", "--org", org)
+	dir := directoryWithProvider(t, 40, "backup-test-password")
 	_, base := startServer(t, bin, dir)
 
 	ctx, cancel := context.WithCancel(context.Background())
