@@ -216,10 +216,13 @@ type sessionView struct {
 	Account   *directory.Account
 }
 
-// IsAdmin and IsProvider choose the links in the header.
+// IsAdmin, IsProvider and KeepsShortlists choose the links in the header.
 func (v sessionView) IsAdmin() bool { return v.Account != nil && can(v.Account, permModerate, "") }
 func (v sessionView) IsProvider() bool {
 	return v.Account != nil && can(v.Account, permProviderArea, "")
+}
+func (v sessionView) KeepsShortlists() bool {
+	return v.Account != nil && can(v.Account, permShortlists, "")
 }
 
 func sessionViewOf(r *http.Request) sessionView {

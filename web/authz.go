@@ -40,6 +40,11 @@ const (
 	permManageAccounts permission = "manage-accounts"
 	// permImportExport loads and downloads the whole directory.
 	permImportExport permission = "import-export"
+	// permShortlists opens /shortlists: keeping pseudonymous lists of
+	// activities for the people one sees. Which list is whose is data, not
+	// role: the store finds a list only for its owner, so another link
+	// worker's list is "not found".
+	permShortlists permission = "shortlists"
 )
 
 // scope is how far a role's permission reaches.
@@ -49,11 +54,15 @@ const (
 	scopeNone    scope = iota // not at all
 	scopeOwnOrgs              // the organisations the account belongs to
 	scopeAll                  // every organisation
+	// scopeOwnRecords is for permissions about no organisation: the
+	// account's own records (its shortlists), which the store finds by
+	// owner.
+	scopeOwnRecords
 )
 
-// policy is the whole of Signpost's authorization. Link workers are in no
-// row: they use the public site and their shortlists, and change no
-// listing. A role missing from a row has scopeNone.
+// policy is the whole of Signpost's authorization. Link workers are in
+// the shortlists row only: they use the public site and their shortlists,
+// and change no listing. A role missing from a row has scopeNone.
 var policy = map[permission]map[directory.Role]scope{
 	permProviderArea:   {directory.RoleProvider: scopeOwnOrgs, directory.RoleAdmin: scopeAll},
 	permViewListing:    {directory.RoleProvider: scopeOwnOrgs, directory.RoleAdmin: scopeAll},
@@ -64,6 +73,7 @@ var policy = map[permission]map[directory.Role]scope{
 	permRestore:        {directory.RoleAdmin: scopeAll},
 	permManageAccounts: {directory.RoleAdmin: scopeAll},
 	permImportExport:   {directory.RoleAdmin: scopeAll},
+	permShortlists:     {directory.RoleLinkWorker: scopeOwnRecords},
 }
 
 // can reports whether account a may do p to something of organisation
@@ -81,6 +91,9 @@ func can(a *directory.Account, p permission, orgID string) bool {
 			return len(a.Orgs) > 0
 		}
 		return a.MemberOf(orgID)
+	case scopeOwnRecords:
+		// Own records belong to an account, never to an organisation.
+		return orgID == ""
 	}
 	return false
 }
@@ -137,6 +150,24 @@ func formOrg(field string) resolver {
 var errForbidden = &httpError{status: http.StatusForbidden, heading: "You cannot do that",
 	message: "Your account does not allow this. If you think it should, ask an admin."}
 
+// refusals are the 403 pages of permissions that can say more than
+// errForbidden about where to go instead.
+var refusals = map[permission]*httpError{
+	permShortlists: {
+		status:  http.StatusForbidden,
+		heading: "Shortlists are for link workers",
+		message: "Your account cannot keep shortlists. Anyone can keep their own list on this device with “My list”.",
+	},
+}
+
+// refusal is the 403 page for someone without permission p.
+func refusal(p permission) *httpError {
+	if e, ok := refusals[p]; ok {
+		return e
+	}
+	return errForbidden
+}
+
 // guard wraps h so that it runs only for a signed-in account that may do p
 // to the organisation resolve finds. Anonymous requests are sent to sign
 // in (and back afterwards); anyone else without permission gets 403.
@@ -154,14 +185,14 @@ func (s *Server) guard(p permission, resolve resolver, h handlerFunc) http.Handl
 		// A role with no reach at all is refused before the resource is
 		// looked up, so it learns nothing of which listings exist.
 		if !can(a, p, "") {
-			return errForbidden
+			return refusal(p)
 		}
 		orgID, err := resolve(r)
 		if err != nil {
 			return err
 		}
 		if orgID != "" && !can(a, p, orgID) {
-			return errForbidden
+			return refusal(p)
 		}
 		return h(w, r.WithContext(context.WithValue(r.Context(), resourceOrgKey{}, orgID)))
 	})

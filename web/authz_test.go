@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -25,6 +26,8 @@ func TestRouteAccess(t *testing.T) {
 	es := newEditorialSite(t)
 	a, b := es.ListingA, es.ListingB
 	const unknown = "00000000-0000-4000-8000-000000000000"
+	lists := newRouteLists(t, es)
+	mine, theirs := "/shortlists/"+lists.mine, "/shortlists/"+lists.theirs
 	type want [5]int // anonymous, provider A, provider B, link worker, admin
 	routes := []struct {
 		method, path string
@@ -74,6 +77,67 @@ func TestRouteAccess(t *testing.T) {
 		{"POST", "/admin/import", nil, want{303, 403, 403, 403, 400}},
 		{"GET", "/admin/export", nil, want{303, 403, 403, 403, 200}},
 
+		// Adding to a list is offered to everyone: link workers choose
+		// one of their lists, anyone else their My list.
+		{"GET", "/add-to-list?service=" + a, nil, want{200, 200, 200, 200, 200}},
+
+		// A link worker's shortlists: only link workers keep them, and
+		// another link worker's list does not exist for them (404).
+		{"GET", "/shortlists", nil, want{303, 403, 403, 200, 403}},
+		{"POST", "/shortlists", url.Values{"reference": {"Mr T"}}, want{303, 403, 403, 303, 403}},
+		{"GET", mine, nil, want{303, 403, 403, 200, 403}},
+		{"GET", theirs, nil, want{303, 403, 403, 404, 403}},
+		{"POST", mine + "/items", url.Values{"service": {b}}, want{303, 403, 403, 303, 403}},
+		{"POST", theirs + "/items", url.Values{"service": {b}}, want{303, 403, 403, 404, 403}},
+		{"POST", mine + "/items/" + a + "/note", url.Values{"note": {"ask for Jo"}}, want{303, 403, 403, 303, 403}},
+		{"POST", theirs + "/items/" + a + "/note", url.Values{"note": {"mine now"}}, want{303, 403, 403, 404, 403}},
+		{"POST", mine + "/items/" + b + "/move", url.Values{"dir": {"up"}}, want{303, 403, 403, 303, 403}},
+		{"POST", theirs + "/items/" + a + "/move", url.Values{"dir": {"down"}}, want{303, 403, 403, 404, 403}},
+		{"GET", mine + "/print", nil, want{303, 403, 403, 200, 403}},
+		{"GET", theirs + "/print", nil, want{303, 403, 403, 404, 403}},
+		{"POST", mine + "/print", nil, want{303, 403, 403, 200, 403}},
+		{"GET", mine + "/text", nil, want{303, 403, 403, 200, 403}},
+		{"GET", theirs + "/text", nil, want{303, 403, 403, 404, 403}},
+		{"POST", mine + "/text", nil, want{303, 403, 403, 200, 403}},
+		{"POST", mine + "/share", nil, want{303, 403, 403, 200, 403}},
+		{"POST", theirs + "/share", nil, want{303, 403, 403, 404, 403}},
+		{"POST", mine + "/shares/" + lists.mineShare + "/revoke", nil, want{303, 403, 403, 303, 403}},
+		{"POST", theirs + "/shares/" + lists.theirShare + "/revoke", nil, want{303, 403, 403, 404, 403}},
+		{"POST", mine + "/rename", url.Values{"reference": {"Mrs K"}}, want{303, 403, 403, 303, 403}},
+		{"POST", theirs + "/rename", url.Values{"reference": {"Mine now"}}, want{303, 403, 403, 404, 403}},
+		{"POST", mine + "/items/" + a + "/remove", nil, want{303, 403, 403, 303, 403}},
+		{"POST", theirs + "/items/" + a + "/remove", nil, want{303, 403, 403, 404, 403}},
+		{"GET", "/shortlists/" + unknown, nil, want{303, 403, 403, 404, 403}},
+
+		// Share links open for anyone holding them, signed in or not.
+		{"GET", "/s/" + lists.token, nil, want{200, 200, 200, 200, 200}},
+		{"GET", "/s/" + lists.token + "/print", nil, want{200, 200, 200, 200, 200}},
+		{"GET", "/s/" + lists.token + "/text", nil, want{200, 200, 200, 200, 200}},
+		{"GET", "/s/not-a-token", nil, want{404, 404, 404, 404, 404}},
+
+		// My list needs no account and is open to everyone. Each visitor
+		// has their own, made by the first activity added.
+		{"GET", "/my-list", nil, want{200, 200, 200, 200, 200}},
+		{"POST", "/my-list/items", url.Values{"service": {a}}, want{303, 303, 303, 303, 303}},
+		{"POST", "/my-list/items", url.Values{"service": {b}}, want{303, 303, 303, 303, 303}},
+		{"POST", "/my-list/items/" + a + "/note", url.Values{"note": {"Tuesdays"}}, want{303, 303, 303, 303, 303}},
+		{"POST", "/my-list/items/" + b + "/move", url.Values{"dir": {"up"}}, want{303, 303, 303, 303, 303}},
+		{"GET", "/my-list/print", nil, want{200, 200, 200, 200, 200}},
+		{"POST", "/my-list/print", nil, want{200, 200, 200, 200, 200}},
+		{"GET", "/my-list/text", nil, want{200, 200, 200, 200, 200}},
+		{"POST", "/my-list/text", nil, want{200, 200, 200, 200, 200}},
+		{"POST", "/my-list/share", nil, want{200, 200, 200, 200, 200}},
+		// Not a share of this visitor's list.
+		{"POST", "/my-list/shares/" + lists.mineShare + "/revoke", nil, want{404, 404, 404, 404, 404}},
+		// A My list has no reference to change.
+		{"POST", "/my-list/rename", url.Values{"reference": {"Mine"}}, want{403, 403, 403, 403, 403}},
+		{"POST", "/my-list/items/" + a + "/remove", nil, want{303, 303, 303, 303, 303}},
+		{"POST", "/my-list/delete", nil, want{303, 303, 303, 303, 303}},
+
+		// Deleting goes after every other request about the lists.
+		{"POST", theirs + "/delete", nil, want{303, 403, 403, 404, 403}},
+		{"POST", mine + "/delete", nil, want{303, 403, 403, 303, 403}},
+
 		// Signing out always lands on the sign-in page; it goes last.
 		{"POST", "/logout", nil, want{303, 303, 303, 303, 303}},
 	}
@@ -99,7 +163,8 @@ func TestRouteAccess(t *testing.T) {
 				if resp.StatusCode != rt.want[i] {
 					t.Errorf("status %d, want %d", resp.StatusCode, rt.want[i])
 				}
-				if v == "anonymous" && resp.StatusCode == http.StatusSeeOther && strings.HasPrefix(rt.path, "/provider") {
+				guarded := strings.HasPrefix(rt.path, "/provider") || strings.HasPrefix(rt.path, "/admin") || strings.HasPrefix(rt.path, "/shortlists")
+				if v == "anonymous" && resp.StatusCode == http.StatusSeeOther && guarded {
 					if loc := resp.Header.Get("Location"); !strings.HasPrefix(loc, "/login?next=") {
 						t.Errorf("anonymous redirect to %q, want the sign-in page", loc)
 					}
@@ -107,6 +172,47 @@ func TestRouteAccess(t *testing.T) {
 			})
 		}
 	}
+}
+
+// routeLists are the shortlists of the route table: one of the table's
+// link worker (emailLW) and one of another link worker, each holding an
+// activity and shared by a link.
+type routeLists struct {
+	mine, theirs          string
+	mineShare, theirShare string // share ids, for revoking
+	token                 string // a share link of mine, never revoked
+}
+
+func newRouteLists(t *testing.T, es *editorialSite) routeLists {
+	t.Helper()
+	ctx := context.Background()
+	var out routeLists
+	for _, l := range []struct {
+		owner      directory.Owner
+		id, shared *string
+	}{
+		{directory.AccountOwner(emailLW), &out.mine, &out.mineShare},
+		{directory.AccountOwner("another-lw@example.org"), &out.theirs, &out.theirShare},
+	} {
+		sl, err := es.store.CreateShortlist(ctx, l.owner, "Mr P")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := es.store.AddItem(ctx, l.owner, sl.ID, es.ListingA); err != nil {
+			t.Fatal(err)
+		}
+		_, sh, err := es.store.ShareShortlist(ctx, l.owner, sl.ID, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		*l.id, *l.shared = sl.ID, sh.ID
+	}
+	token, _, err := es.store.ShareShortlist(ctx, directory.AccountOwner(emailLW), out.mine, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out.token = token
+	return out
 }
 
 // TestPolicy checks the table itself: who may do what to whose listing.
@@ -137,6 +243,11 @@ func TestPolicy(t *testing.T) {
 		{"admin publishes", admin, permPublish, org2, true},
 		{"admin restores", admin, permRestore, org1, true},
 		{"disabled admin does nothing", gone, permModerate, "", false},
+		{"link worker keeps shortlists", lw, permShortlists, "", true},
+		{"shortlists belong to no organisation", lw, permShortlists, org1, false},
+		{"provider keeps no shortlists", prov, permShortlists, "", false},
+		{"admin keeps no shortlists", admin, permShortlists, "", false},
+		{"anonymous keeps no shortlists", nil, permShortlists, "", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -146,8 +257,8 @@ func TestPolicy(t *testing.T) {
 		})
 	}
 	for p, row := range policy {
-		if _, ok := row[directory.RoleLinkWorker]; ok {
-			t.Errorf("policy gives link workers %q; they change no listing", p)
+		if _, ok := row[directory.RoleLinkWorker]; ok && p != permShortlists {
+			t.Errorf("policy gives link workers %q; they keep shortlists and change no listing", p)
 		}
 	}
 }

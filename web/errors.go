@@ -68,6 +68,11 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		status, p.Heading, p.Message = he.status, he.heading, he.message
 	case errors.Is(err, directory.ErrNotFound):
 		status, p.Heading, p.Message = errPageNotFound.status, errPageNotFound.heading, errPageNotFound.message
+	case errors.Is(err, directory.ErrForbidden):
+		// The store refused a change that the request's form cannot ask
+		// for (renaming a My list, which has no reference): the asker's
+		// mistake, not the server's.
+		status, p.Heading, p.Message = http.StatusForbidden, "You cannot do that", "This cannot be changed here."
 	case errors.As(err, &fe):
 		status, p.Heading = http.StatusBadRequest, "There is a problem with the request"
 		p.Problems = problemList{{Field: fe.Field, Message: fieldLabel(fe.Field) + " " + fe.Message}}

@@ -87,13 +87,16 @@ func (s *Server) shortlistRoutes(r *mux.Router) {
 
 	r.Handle("/add-to-list", s.handle(h.addChooser)).Methods(get...)
 
-	// A link worker's lists. The fixed paths come before /shortlists/{id}.
-	r.Handle("/shortlists", s.handle(h.index)).Methods(get...)
-	r.Handle("/shortlists", s.handle(h.create)).Methods(post)
-	h.listRoutes(r, "/shortlists/{id}", h.workerList)
+	// A link worker's lists, behind the guard of authz.go. The fixed paths
+	// come before /shortlists/{id}.
+	worker := func(fn handlerFunc) http.Handler { return s.guard(permShortlists, anything, fn) }
+	r.Handle("/shortlists", worker(h.index)).Methods(get...)
+	r.Handle("/shortlists", worker(h.create)).Methods(post)
+	h.listRoutes(r, "/shortlists/{id}", worker, h.workerList)
 
-	// An individual's own list, kept against a cookie.
-	h.listRoutes(r, "/my-list", h.myList)
+	// An individual's own list, kept against a cookie: open to everyone,
+	// with or without an account.
+	h.listRoutes(r, "/my-list", s.handle, h.myList)
 
 	// Share links: read-only, no login.
 	r.Handle("/s/{token}", s.handle(h.shared)).Methods(get...)
@@ -101,13 +104,14 @@ func (s *Server) shortlistRoutes(r *mux.Router) {
 	r.Handle("/s/{token}/text", s.handle(h.sharedText)).Methods(get...)
 }
 
-// listRoutes registers the pages every list has, under base, with resolve
-// finding the list and who is asking.
-func (h *shortlistHandlers) listRoutes(r *mux.Router, base string, resolve listResolver) {
+// listRoutes registers the pages every list has, under base: wrap decides
+// who may reach them (the guard, or everyone) and resolve finds the list
+// and who is asking.
+func (h *shortlistHandlers) listRoutes(r *mux.Router, base string, wrap func(handlerFunc) http.Handler, resolve listResolver) {
 	get := []string{http.MethodGet, http.MethodHead}
 	post := http.MethodPost
 	with := func(fn func(http.ResponseWriter, *http.Request, listRef) error, create bool) http.Handler {
-		return h.handle(func(w http.ResponseWriter, r *http.Request) error {
+		return wrap(func(w http.ResponseWriter, r *http.Request) error {
 			ref, err := resolve(w, r, create)
 			if err != nil || ref.id == "" {
 				return err // the resolver has answered (a redirect) when ref is empty
@@ -143,22 +147,24 @@ type listRef struct {
 // empty My list page). create makes a My list that does not exist yet.
 type listResolver func(w http.ResponseWriter, r *http.Request, create bool) (listRef, error)
 
-// workerList is a signed-in link worker's list named in the path. Another
-// link worker's list is "not found", the same as one that does not exist.
-func (h *shortlistHandlers) workerList(w http.ResponseWriter, r *http.Request, _ bool) (listRef, error) {
-	email, ok, err := h.linkWorker(w, r)
-	if !ok || err != nil {
-		return listRef{}, err
-	}
+// workerList is the signed-in link worker's list named in the path. The
+// guard has decided that the account may keep lists; whose list it is, is
+// the store's to say: another link worker's list is "not found", the same
+// as one that does not exist.
+func (h *shortlistHandlers) workerList(_ http.ResponseWriter, r *http.Request, _ bool) (listRef, error) {
 	id := mux.Vars(r)["id"]
-	return listRef{owner: directory.AccountOwner(email), id: id, base: "/shortlists/" + url.PathEscape(id)}, nil
+	return listRef{owner: accountOwner(r), id: id, base: "/shortlists/" + url.PathEscape(id)}, nil
 }
 
-// errNotLinkWorker refuses the link workers' pages to other accounts.
-var errNotLinkWorker = &httpError{
-	status:  http.StatusForbidden,
-	heading: "Shortlists are for link workers",
-	message: "Your account cannot keep shortlists. Anyone can keep their own list on this device with “My list”.",
+// accountOwner is the signed-in account as the owner of its shortlists.
+// Only routes behind guard(permShortlists) ask; without an account it is
+// the zero Owner, for which the store finds and keeps nothing.
+func accountOwner(r *http.Request) directory.Owner {
+	a := currentAccount(r)
+	if a == nil {
+		return directory.Owner{}
+	}
+	return directory.AccountOwner(a.Email)
 }
 
 // siteURL is the origin that share links and the text version's links
@@ -219,25 +225,6 @@ func (t *templates) addPages(names ...string) error {
 		t.pages[name] = tmpl
 	}
 	return nil
-}
-
-// linkWorker is the signed-in link worker making the request. Anyone not
-// signed in is sent to sign in and brought back (ok false, nil error);
-// another kind of account is refused.
-func (h *shortlistHandlers) linkWorker(w http.ResponseWriter, r *http.Request) (email string, ok bool, err error) {
-	a := currentAccount(r)
-	if a == nil {
-		next := r.URL.Path
-		if r.Method == http.MethodGet && r.URL.RawQuery != "" {
-			next += "?" + r.URL.RawQuery
-		}
-		http.Redirect(w, r, "/login?next="+url.QueryEscape(next), http.StatusSeeOther)
-		return "", false, nil
-	}
-	if a.Disabled || a.Role != directory.RoleLinkWorker {
-		return "", false, errNotLinkWorker
-	}
-	return a.Email, true, nil
 }
 
 // templateFuncs are the functions the shortlist pages and the shared

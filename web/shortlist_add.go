@@ -44,7 +44,8 @@ func (h *shortlistHandlers) addChooser(w http.ResponseWriter, r *http.Request) e
 		Name:      svc.Name,
 		Return:    safeNext(r.URL.Query().Get("return")),
 	}
-	if a := currentAccount(r); a != nil && !a.Disabled && a.Role == directory.RoleLinkWorker {
+	// Open to everyone: the policy decides only which lists to offer.
+	if a := currentAccount(r); can(a, permShortlists, "") {
 		p.LinkWorker = true
 		lists, err := h.lists.Shortlists(r.Context(), directory.AccountOwner(a.Email))
 		if err != nil {

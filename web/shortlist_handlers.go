@@ -74,16 +74,12 @@ var flashes = map[string]string{
 }
 
 func (h *shortlistHandlers) index(w http.ResponseWriter, r *http.Request) error {
-	email, ok, err := h.linkWorker(w, r)
-	if !ok || err != nil {
-		return err
-	}
 	p := &shortlistIndexPage{Service: r.URL.Query().Get("service")}
-	return h.renderIndex(w, r, email, http.StatusOK, p)
+	return h.renderIndex(w, r, accountOwner(r), http.StatusOK, p)
 }
 
-func (h *shortlistHandlers) renderIndex(w http.ResponseWriter, r *http.Request, email string, status int, p *shortlistIndexPage) error {
-	lists, err := h.lists.Shortlists(r.Context(), directory.AccountOwner(email))
+func (h *shortlistHandlers) renderIndex(w http.ResponseWriter, r *http.Request, owner directory.Owner, status int, p *shortlistIndexPage) error {
+	lists, err := h.lists.Shortlists(r.Context(), owner)
 	if err != nil {
 		return err
 	}
@@ -102,15 +98,11 @@ func (h *shortlistHandlers) renderIndex(w http.ResponseWriter, r *http.Request, 
 
 // create starts a list, adding the activity the person came from, if any.
 func (h *shortlistHandlers) create(w http.ResponseWriter, r *http.Request) error {
-	email, ok, err := h.linkWorker(w, r)
-	if !ok || err != nil {
-		return err
-	}
-	owner := directory.AccountOwner(email)
+	owner := accountOwner(r)
 	ref, service := r.PostFormValue("reference"), r.PostFormValue("service")
 	sl, err := h.lists.CreateShortlist(r.Context(), owner, ref)
 	if probs, ok := shortlistProblems(err, "reference"); ok {
-		return h.renderIndex(w, r, email, http.StatusBadRequest, &shortlistIndexPage{Reference: ref, Service: service, Problems: probs})
+		return h.renderIndex(w, r, owner, http.StatusBadRequest, &shortlistIndexPage{Reference: ref, Service: service, Problems: probs})
 	}
 	if err != nil {
 		return err
