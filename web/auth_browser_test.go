@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"signpost/directory"
 )
 
 // newEditorialBrowser is a headless Chromium tab on an editorial site (the
@@ -88,4 +90,90 @@ func TestBrowserModeration(t *testing.T) {
 	if got := run(t, b, "public description", chromedp.Text(chromedp.CSS(".description strong"))); got != "friendly" {
 		t.Errorf("the public page shows %q in bold", got)
 	}
+}
+
+// TestBrowserSignedInAccessibility runs axe-core on the pages of every
+// kind of account while signed in, so the header's account links and
+// sign-out button are checked with each area's own pages: the provider's
+// listings, edit form and history; the admin's queue (with a change
+// waiting), review, corrections and stale report; a link worker's
+// shortlists.
+func TestBrowserSignedInAccessibility(t *testing.T) {
+	b, es := newEditorialBrowser(t)
+	axe := loadAxe(t)
+	ctx := context.Background()
+	id := es.ListingA
+
+	// Something in every list: a change waiting for review, a correction
+	// from the public and a link worker's shortlist.
+	svc, err := es.store.Service(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc.Description = "A **friendly** drama group, now on Thursdays."
+	if _, err := es.store.SubmitDraft(ctx, svc, emailProvA); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := es.store.AddCorrection(ctx, directory.Correction{ServiceID: id, Field: "times", Message: "It moved to Thursdays."}); err != nil {
+		t.Fatal(err)
+	}
+	lw := directory.AccountOwner(emailLW)
+	list, err := es.store.CreateShortlist(ctx, lw, "Mr P")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := es.store.AddItem(ctx, lw, list.ID, es.ListingB); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, role := range []struct {
+		name, email string
+		paths       []string
+	}{
+		{"provider", emailProvA, []string{
+			"/provider",
+			"/provider/listings/" + id + "/edit",
+			"/provider/listings/" + id + "/history",
+			"/provider/listings/new",
+		}},
+		{"admin", emailAdmin, []string{
+			"/admin",
+			"/admin/queue",
+			"/admin/queue/" + id,
+			"/admin/corrections",
+			"/admin/stale",
+			"/admin/accounts",
+		}},
+		{"link worker", emailLW, []string{
+			"/shortlists",
+			"/shortlists/" + list.ID,
+			"/add-to-list?service=" + es.ListingB,
+			"/search?q=gardening",
+		}},
+	} {
+		t.Run(role.name, func(t *testing.T) {
+			tab := b.freshContext(t)
+			tab.signIn(t, role.email)
+			if signedIn := run(t, tab, "signed in?", chromedp.Evaluate[bool](`!!document.querySelector("form.sign-out button")`)); !signedIn {
+				t.Fatalf("no sign-out button after signing in as %s", role.email)
+			}
+			for _, path := range role.paths {
+				t.Run(path, func(t *testing.T) { tab.assertAccessible(t, axe, path) })
+			}
+		})
+	}
+}
+
+// freshContext is another browser context of b's Chromium: its own
+// cookies, like a different person's browser.
+func (b *browser) freshContext(t *testing.T) *browser {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	// Open the tab on ctx itself: a tab first opened under a step's
+	// timeout would close when the step ends.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("new browser context: %v", err)
+	}
+	return &browser{ctx: ctx, base: b.base}
 }

@@ -290,33 +290,9 @@ func TestBrowser(t *testing.T) {
 	}
 
 	t.Run("axe finds no WCAG 2.2 A or AA violations", func(t *testing.T) {
-		axePath := os.Getenv("SIGNPOST_AXE")
-		if axePath == "" {
-			axePath = "../.ci/node_modules/axe-core/axe.min.js"
-		}
-		axe, err := os.ReadFile(axePath)
-		if err != nil {
-			t.Skipf("accessibility checks skipped: no axe-core at %s (cd .ci && npm install axe-core@4, or set SIGNPOST_AXE)", axePath)
-		}
+		axe := loadAxe(t)
 		for _, p := range pages {
-			t.Run(p.name, func(t *testing.T) {
-				b.step(t, "open", chromedp.Navigate(b.base+p.path), chromedp.WaitReady(chromedp.CSS("main")),
-					chromedp.Evaluate[chromedp.Void](string(axe)))
-				raw := run(t, b, "axe", chromedp.Evaluate[[]byte](`axe.run(document, {
-					runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}
-				}).then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-					nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))})))`, chromedp.EvalAwaitPromise))
-				var violations []struct {
-					ID, Impact, Help string
-					Nodes            []string
-				}
-				if err := json.Unmarshal(raw, &violations); err != nil {
-					t.Fatalf("axe result %s: %v", raw, err)
-				}
-				for _, v := range violations {
-					t.Errorf("%s (%s): %s at %v", v.ID, v.Impact, v.Help, v.Nodes)
-				}
-			})
+			t.Run(p.name, func(t *testing.T) { b.assertAccessible(t, axe, p.path) })
 		}
 	})
 
@@ -360,6 +336,47 @@ func TestBrowser(t *testing.T) {
 		}
 		t.Logf("screenshots in %s", dir)
 	})
+}
+
+// loadAxe reads axe-core from where .ci/run installs it, or $SIGNPOST_AXE,
+// and skips the test without it.
+func loadAxe(t *testing.T) []byte {
+	t.Helper()
+	axe, err := os.ReadFile(axePath())
+	if err != nil {
+		t.Skipf("accessibility checks skipped: no axe-core at %s (cd .ci && npm install axe-core@4, or set SIGNPOST_AXE)", axePath())
+	}
+	return axe
+}
+
+// axePath is where .ci/run installs axe-core, or $SIGNPOST_AXE.
+func axePath() string {
+	if p := os.Getenv("SIGNPOST_AXE"); p != "" {
+		return p
+	}
+	return "../.ci/node_modules/axe-core/axe.min.js"
+}
+
+// assertAccessible opens path in b and fails t with every WCAG 2.2 A or AA
+// violation axe-core finds on the whole page, header and footer included.
+func (b *browser) assertAccessible(t *testing.T, axe []byte, path string) {
+	t.Helper()
+	b.step(t, "open "+path, chromedp.Navigate(b.base+path), chromedp.WaitReady(chromedp.CSS("main")),
+		chromedp.Evaluate[chromedp.Void](string(axe)))
+	raw := run(t, b, "axe", chromedp.Evaluate[[]byte](`axe.run(document, {
+		runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}
+	}).then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+		nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))})))`, chromedp.EvalAwaitPromise))
+	var violations []struct {
+		ID, Impact, Help string
+		Nodes            []string
+	}
+	if err := json.Unmarshal(raw, &violations); err != nil {
+		t.Fatalf("axe result %s: %v", raw, err)
+	}
+	for _, v := range violations {
+		t.Errorf("%s: %s (%s): %s at %v", path, v.ID, v.Impact, v.Help, v.Nodes)
+	}
 }
 
 // firstActivityID finds a sample activity with a place, a schedule and a
