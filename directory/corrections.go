@@ -26,6 +26,10 @@ type Correction struct {
 	Message string    `json:"message"`
 	At      time.Time `json:"at"`
 	Status  string    `json:"status"`
+	// StatusBy and StatusAt say who closed the correction (done or
+	// dismissed) and when; they are empty while it is open.
+	StatusBy string     `json:"status_by,omitempty"`
+	StatusAt *time.Time `json:"status_at,omitempty"`
 }
 
 // Correction statuses: a new correction is open until a provider or an
@@ -140,6 +144,58 @@ func (s *Store) Corrections(ctx context.Context, serviceID string) ([]Correction
 		// Across services the keys sort by service first; people read
 		// corrections in the order they arrived.
 		slices.SortStableFunc(out, func(a, b Correction) int { return a.At.Compare(b.At) })
+	}
+	return out, nil
+}
+
+// SetCorrectionStatus records what became of one of serviceID's
+// corrections: done (acted on), dismissed (set aside) or open again, by
+// actor. It returns the stored correction, an error wrapping ErrNotFound
+// when the service has no correction id, or a *ValidationError for a
+// status that is not one of the three. Like AddCorrection it changes no
+// listing, so watchers are not told.
+func (s *Store) SetCorrectionStatus(ctx context.Context, serviceID, id, status, actor string) (Correction, error) {
+	switch status {
+	case CorrectionOpen, CorrectionDone, CorrectionDismissed:
+	default:
+		return Correction{}, &ValidationError{ID: id, Problems: Problems{{Path: "status",
+			Message: fmt.Sprintf("a correction is %s, %s or %s, not %q", CorrectionOpen, CorrectionDone, CorrectionDismissed, status)}}}
+	}
+	var out Correction
+	err := s.update(ctx, func(tx *bbolt.Tx) ([]string, error) {
+		// An empty service id would make the prefix "/", which no key has;
+		// refuse it plainly instead.
+		if serviceID == "" || id == "" {
+			return nil, ErrNotFound
+		}
+		b := tx.Bucket(bucketCorrections)
+		prefix := []byte(serviceID + "/")
+		c := b.Cursor()
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			var corr Correction
+			if err := json.Unmarshal(v, &corr); err != nil {
+				return nil, fmt.Errorf("correction %q: decode: %w", k, err)
+			}
+			if corr.ID != id {
+				continue
+			}
+			corr.Status, corr.StatusBy, corr.StatusAt = status, "", nil
+			if status != CorrectionOpen {
+				at := s.now().UTC()
+				corr.StatusBy, corr.StatusAt = actor, &at
+			}
+			raw, err := json.Marshal(corr)
+			if err != nil {
+				return nil, fmt.Errorf("encode correction: %w", err)
+			}
+			out = corr
+			// The cursor's key is only valid until the bucket changes.
+			return nil, b.Put(bytes.Clone(k), raw)
+		}
+		return nil, ErrNotFound
+	})
+	if err != nil {
+		return Correction{}, fmt.Errorf("correction %s of service %s: set status %s: %w", id, serviceID, status, err)
 	}
 	return out, nil
 }

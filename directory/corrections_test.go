@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"signpost/directory"
 )
@@ -105,5 +106,110 @@ func TestAddCorrectionRefuses(t *testing.T) {
 	}
 	if got, _ := s.Corrections(ctx, ""); len(got) != 0 {
 		t.Errorf("refused corrections were stored: %+v", got)
+	}
+}
+
+func TestSetCorrectionStatus(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	s.SetClock(func() time.Time { return now })
+	for _, i := range []int{1, 2} {
+		if _, err := s.PutService(ctx, serviceN(i), directory.Save{Actor: "test"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	moved, err := s.AddCorrection(ctx, directory.Correction{ServiceID: serviceN(1).ID, Field: "times", Message: "It moved to Thursdays."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := s.AddCorrection(ctx, directory.Correction{ServiceID: serviceN(2).ID, Message: "The phone number is wrong."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gen, _ := s.Generation(ctx)
+	var heard int
+	s.Watch(func(directory.Change) { heard++ })
+
+	// stored reads a correction back, so each step checks what was kept,
+	// not only what the method returned.
+	stored := func(t *testing.T, serviceID, id string) directory.Correction {
+		t.Helper()
+		cs, err := s.Corrections(ctx, serviceID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cs {
+			if c.ID == id {
+				return c
+			}
+		}
+		t.Fatalf("correction %s of %s is gone", id, serviceID)
+		return directory.Correction{}
+	}
+
+	t.Run("done, by whom and when", func(t *testing.T) {
+		got, err := s.SetCorrectionStatus(ctx, moved.ServiceID, moved.ID, directory.CorrectionDone, "admin@example.org")
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept := stored(t, moved.ServiceID, moved.ID)
+		for name, c := range map[string]directory.Correction{"returned": got, "stored": kept} {
+			if c.Status != directory.CorrectionDone || c.StatusBy != "admin@example.org" || c.StatusAt == nil || !c.StatusAt.Equal(now) {
+				t.Errorf("%s correction = %+v, want done by admin@example.org at %v", name, c, now)
+			}
+			if c.Message != moved.Message || c.Field != moved.Field || !c.At.Equal(moved.At) {
+				t.Errorf("%s correction lost what was said: %+v", name, c)
+			}
+		}
+		if o := stored(t, other.ServiceID, other.ID); o.Status != directory.CorrectionOpen {
+			t.Errorf("another service's correction is %s, want it left open", o.Status)
+		}
+	})
+	t.Run("dismissed", func(t *testing.T) {
+		if _, err := s.SetCorrectionStatus(ctx, other.ServiceID, other.ID, directory.CorrectionDismissed, "admin@example.org"); err != nil {
+			t.Fatal(err)
+		}
+		if c := stored(t, other.ServiceID, other.ID); c.Status != directory.CorrectionDismissed || c.StatusBy != "admin@example.org" {
+			t.Errorf("stored correction = %+v, want dismissed", c)
+		}
+	})
+	t.Run("open again forgets who closed it", func(t *testing.T) {
+		if _, err := s.SetCorrectionStatus(ctx, moved.ServiceID, moved.ID, directory.CorrectionOpen, "admin@example.org"); err != nil {
+			t.Fatal(err)
+		}
+		if c := stored(t, moved.ServiceID, moved.ID); c.Status != directory.CorrectionOpen || c.StatusBy != "" || c.StatusAt != nil {
+			t.Errorf("stored correction = %+v, want open with no closer", c)
+		}
+	})
+
+	refusals := []struct {
+		name, serviceID, id, status string
+		wantNotFound                bool
+		wantMsg                     string
+	}{
+		{"unknown status", moved.ServiceID, moved.ID, "deleted", false, `not "deleted"`},
+		{"unknown id", moved.ServiceID, "no-such-id", directory.CorrectionDone, true, "no-such-id"},
+		{"id of another service's correction", moved.ServiceID, other.ID, directory.CorrectionDone, true, other.ID},
+		{"no service", "", moved.ID, directory.CorrectionDone, true, moved.ID},
+	}
+	for _, tt := range refusals {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := s.SetCorrectionStatus(ctx, tt.serviceID, tt.id, tt.status, "admin@example.org")
+			if err == nil {
+				t.Fatal("no error")
+			}
+			var ve *directory.ValidationError
+			if tt.wantNotFound != errors.Is(err, directory.ErrNotFound) || tt.wantNotFound == errors.As(err, &ve) {
+				t.Errorf("error %v: want not found %v, else a validation error", err, tt.wantNotFound)
+			}
+			if !strings.Contains(err.Error(), tt.wantMsg) {
+				t.Errorf("error %q does not mention %q", err, tt.wantMsg)
+			}
+		})
+	}
+
+	if after, _ := s.Generation(ctx); after != gen || heard != 0 {
+		t.Errorf("a status change moved the generation (%d → %d) or told %d watchers; it changes no listing", gen, after, heard)
 	}
 }

@@ -33,6 +33,7 @@ func (s *Server) adminRoutes(r *mux.Router) {
 	r.Handle("/admin/accounts/enable", s.guard(permManageAccounts, anything, s.adminSetDisabled(false))).Methods(post)
 	r.Handle("/admin/stale", s.guard(permModerate, anything, s.adminStale)).Methods(get...)
 	r.Handle("/admin/corrections", s.guard(permModerate, anything, s.adminCorrections)).Methods(get...)
+	r.Handle("/admin/corrections/{service}/{id}", s.guard(permModerate, anything, s.adminSetCorrectionStatus)).Methods(post)
 	r.Handle("/admin/import", s.guard(permImportExport, anything, s.adminImportForm)).Methods(get...)
 	r.Handle("/admin/import", s.guard(permImportExport, anything, s.adminImport)).Methods(post)
 	r.Handle("/admin/export", s.guard(permImportExport, anything, s.adminExport)).Methods(get...)
@@ -121,12 +122,17 @@ type staleRow struct {
 }
 
 type correctionRow struct {
+	ID      string
 	At      string
 	Listing string
 	Href    string
 	Field   string
 	Message string
 	Status  string
+	// Open offers "Mark as done" and "Dismiss"; a closed one "Reopen".
+	Open bool
+	// Action is where the status buttons post.
+	Action string
 }
 
 type accountForm struct {
@@ -148,6 +154,10 @@ var adminDone = map[string]string{
 	"added":    "The account is added. Give its owner the password by a safe route.",
 	"disabled": "The account is disabled and its sessions have ended.",
 	"enabled":  "The account can sign in again.",
+
+	"correction-done":      "The correction is marked as done.",
+	"correction-dismissed": "The correction is dismissed.",
+	"correction-open":      "The correction is open again.",
 }
 
 func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) error {
@@ -431,14 +441,50 @@ func (s *Server) adminCorrections(w http.ResponseWriter, r *http.Request) error 
 	// Newest first: the inbox is read from the top.
 	for i := len(cs) - 1; i >= 0; i-- {
 		c := cs[i]
-		row := correctionRow{At: c.At.Format("2 January 2006, 15:04"), Listing: c.ServiceID, Href: "/activities/" + url.PathEscape(c.ServiceID),
-			Field: labels[c.Field], Message: c.Message, Status: c.Status}
+		row := correctionRow{ID: c.ID, At: c.At.Format("2 January 2006, 15:04"), Listing: c.ServiceID, Href: "/activities/" + url.PathEscape(c.ServiceID),
+			Field: labels[c.Field], Message: c.Message, Status: correctionStatusText(c), Open: c.Status == directory.CorrectionOpen,
+			Action: "/admin/corrections/" + url.PathEscape(c.ServiceID) + "/" + url.PathEscape(c.ID)}
 		if svc, err := s.auth.store.Service(r.Context(), c.ServiceID); err == nil {
 			row.Listing = svc.Name
 		}
 		p.Corrections = append(p.Corrections, row)
 	}
 	s.render(w, r, http.StatusOK, "admin", p)
+	return nil
+}
+
+// correctionStatusText says where a correction stands, and who closed it.
+func correctionStatusText(c directory.Correction) string {
+	var text string
+	switch c.Status {
+	case directory.CorrectionOpen:
+		return "Open"
+	case directory.CorrectionDone:
+		text = "Done"
+	case directory.CorrectionDismissed:
+		text = "Dismissed"
+	default:
+		return c.Status
+	}
+	if c.StatusBy != "" {
+		text += " by " + c.StatusBy
+	}
+	if c.StatusAt != nil {
+		text += " on " + c.StatusAt.Format("2 January 2006")
+	}
+	return text
+}
+
+// adminSetCorrectionStatus marks a correction done or dismissed, or opens
+// it again, and goes back to it in the inbox.
+func (s *Server) adminSetCorrectionStatus(w http.ResponseWriter, r *http.Request) error {
+	vars := mux.Vars(r)
+	status := r.PostFormValue("status")
+	c, err := s.auth.store.SetCorrectionStatus(r.Context(), vars["service"], vars["id"], status, currentAccount(r).Email)
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/admin/corrections?done=correction-"+url.QueryEscape(c.Status)+"#correction-"+url.PathEscape(c.ID), http.StatusSeeOther)
 	return nil
 }
 

@@ -51,6 +51,7 @@ type Editorial interface {
 	RestoreRevision(ctx context.Context, serviceID string, seq uint64, actor string) error
 	StaleServices(ctx context.Context, cutoff time.Time, limit int) ([]directory.StaleListing, int, error)
 	Corrections(ctx context.Context, serviceID string) ([]directory.Correction, error)
+	SetCorrectionStatus(ctx context.Context, serviceID, id, status, actor string) (directory.Correction, error)
 
 	// Import and export.
 	hsds.Store

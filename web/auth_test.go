@@ -142,6 +142,10 @@ func TestCSRF(t *testing.T) {
 	admin := es.signedIn(t, emailAdmin)
 	other := es.signedIn(t, emailProvA)
 	foreign := other.token() // valid, but for another browser's cookie
+	corr, err := es.store.AddCorrection(context.Background(), directory.Correction{ServiceID: es.ListingA, Message: "It moved."})
+	if err != nil {
+		t.Fatal(err)
+	}
 	posts := []struct {
 		path string
 		form url.Values
@@ -152,6 +156,7 @@ func TestCSRF(t *testing.T) {
 		{"/provider/listings/" + es.ListingA + "/confirm", nil},
 		{"/admin/accounts", url.Values{"email": {"new@example.org"}, "role": {"admin"}, "password": {testPassword}}},
 		{"/activities/" + es.ListingA + "/corrections", url.Values{"message": {"Closed now."}}},
+		{"/admin/corrections/" + es.ListingA + "/" + corr.ID, url.Values{"status": {"done"}}},
 	}
 	tokens := []struct{ name, value string }{
 		{"missing", ""},
@@ -189,6 +194,9 @@ func TestCSRF(t *testing.T) {
 	}
 	if resp, _ := admin.get("/admin"); resp.StatusCode != 200 {
 		t.Errorf("a refused sign-out signed the admin out: %d", resp.StatusCode)
+	}
+	if cs, err := es.store.Corrections(context.Background(), es.ListingA); err != nil || len(cs) != 1 || cs[0].Status != directory.CorrectionOpen {
+		t.Errorf("a post without a valid CSRF token closed a correction: %+v, %v", cs, err)
 	}
 }
 

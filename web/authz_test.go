@@ -27,6 +27,11 @@ func TestRouteAccess(t *testing.T) {
 	a, b := es.ListingA, es.ListingB
 	const unknown = "00000000-0000-4000-8000-000000000000"
 	lists := newRouteLists(t, es)
+	corr, err := es.store.AddCorrection(context.Background(), directory.Correction{ServiceID: a, Message: "It moved to Thursdays."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	correction := "/admin/corrections/" + a + "/" + corr.ID
 	mine, theirs := "/shortlists/"+lists.mine, "/shortlists/"+lists.theirs
 	type want [5]int // anonymous, provider A, provider B, link worker, admin
 	routes := []struct {
@@ -73,6 +78,9 @@ func TestRouteAccess(t *testing.T) {
 		{"POST", "/admin/accounts/enable", url.Values{"email": {"nobody@example.org"}}, want{303, 403, 403, 403, 404}},
 		{"GET", "/admin/stale", nil, want{303, 403, 403, 403, 200}},
 		{"GET", "/admin/corrections", nil, want{303, 403, 403, 403, 200}},
+		{"POST", correction, url.Values{"status": {"dismissed"}}, want{303, 403, 403, 403, 303}},
+		{"POST", correction, url.Values{"status": {"deleted"}}, want{303, 403, 403, 403, 400}},
+		{"POST", "/admin/corrections/" + a + "/" + unknown, url.Values{"status": {"done"}}, want{303, 403, 403, 403, 404}},
 		{"GET", "/admin/import", nil, want{303, 403, 403, 403, 200}},
 		{"POST", "/admin/import", nil, want{303, 403, 403, 403, 400}},
 		{"GET", "/admin/export", nil, want{303, 403, 403, 403, 200}},
