@@ -499,12 +499,15 @@ type historyPage struct {
 }
 
 type revisionView struct {
-	Seq        uint64
-	At         string
-	Actor      string
-	Action     string
-	Note       string
-	Changes    []changeView
+	Seq     uint64
+	At      string
+	Actor   string
+	Action  string
+	Note    string
+	Changes []changeView
+	// Summary says in words what a revision without a field-level diff
+	// was: the listing's first version, say.
+	Summary    string
 	Restorable bool
 }
 
@@ -543,6 +546,7 @@ func (s *Server) listingHistory(w http.ResponseWriter, r *http.Request) error {
 		CanRestore: can(currentAccount(r), permRestore, resourceOrg(r)),
 		Done:       doneMessages[r.URL.Query().Get("done")],
 	}
+	created := creations(revs)
 	for i, rev := range revs {
 		label := actionLabels[rev.Action]
 		if label == "" {
@@ -551,9 +555,16 @@ func (s *Server) listingHistory(w http.ResponseWriter, r *http.Request) error {
 		if rev.Action == directory.ActionEdit && len(rev.Snapshot) == 0 {
 			label = "Changes sent for review"
 		}
+		var summary string
+		switch {
+		case created[i]:
+			label, summary = creationText(rev)
+		case len(rev.Snapshot) > 0 && len(rev.Changes) == 0:
+			summary = "No field that visitors see changed."
+		}
 		p.Revisions = append(p.Revisions, revisionView{
 			Seq: rev.Seq, At: rev.At.Format("2 January 2006, 15:04"), Actor: rev.Actor, Action: label, Note: rev.Note,
-			Changes: changeViews(rev.Changes),
+			Changes: changeViews(rev.Changes), Summary: summary,
 			// The newest published snapshot is what is live: restoring it
 			// would change nothing.
 			Restorable: len(rev.Snapshot) > 0 && !isLatestSnapshot(revs, i),
@@ -561,6 +572,50 @@ func (s *Server) listingHistory(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.render(w, r, http.StatusOK, "provider-history", p)
 	return nil
+}
+
+// creations marks the revisions (newest first, as Revisions returns them)
+// that published a listing that did not exist just before: the first
+// published one, or the first after a removal. The store records these
+// with the snapshot alone and no field-level diff, since every field would
+// be "new".
+func creations(revs []directory.Revision) map[int]bool {
+	out := map[int]bool{}
+	exists := false
+	for i := len(revs) - 1; i >= 0; i-- {
+		switch rev := revs[i]; {
+		case rev.Action == "delete":
+			exists = false
+		case len(rev.Snapshot) > 0:
+			if !exists && len(rev.Changes) == 0 {
+				out[i] = true
+			}
+			exists = true
+		}
+	}
+	return out
+}
+
+// creationText is the heading and the sentence of a revision that created
+// a listing, in place of a diff.
+func creationText(rev directory.Revision) (label, summary string) {
+	var snap struct {
+		Name string `json:"name"`
+	}
+	// The name only makes the sentence friendlier; a snapshot that does
+	// not decode still gets the heading.
+	_ = json.Unmarshal(rev.Snapshot, &snap)
+	first := "The first version of the listing"
+	if snap.Name != "" {
+		first = "The first version of “" + snap.Name + "”"
+	}
+	switch rev.Action {
+	case directory.ActionImport:
+		return "Imported", first + ", from an import."
+	case directory.ActionApprove:
+		return "Listing created", first + ", approved and published."
+	}
+	return "Listing created", first + ", published."
 }
 
 func isLatestSnapshot(revs []directory.Revision, i int) bool {
