@@ -202,8 +202,10 @@ func reader(ctx context.Context, c *http.Client, base string, ids []string, seed
 			}
 			path = "/search?" + q.Encode()
 		case n < 7:
+			// The matcher's results step: the step pages before it only
+			// ask questions and never reach the engine.
 			kind = "match"
-			q := url.Values{"need": {pick(needs), pick(needs)}, "interest": {pick(likes), pick(likes)}, "near": {pick(places)}}
+			q := url.Values{"step": {"results"}, "need": {pick(needs), pick(needs)}, "interest": {pick(likes), pick(likes)}, "near": {pick(places)}}
 			path = "/match?" + q.Encode()
 		case n < 9:
 			kind = "activity"
