@@ -37,7 +37,12 @@ type Engine struct {
 	tab     *table
 	// gen is the store generation the index and table reflect. Written
 	// under writeMu; read by queries to key the text cache.
-	gen      atomic.Uint64
+	gen atomic.Uint64
+	// textGen counts the changes to the text index's documents (and table
+	// swaps), and keys the text cache: cached hits stay valid across writes
+	// that change no indexed word. Bumped after the change is in both the
+	// index and the table.
+	textGen  atomic.Uint64
 	cache    *textCache
 	svcCache *serviceCache
 }
@@ -151,7 +156,7 @@ func (e *Engine) loadTable(ctx context.Context) (*table, error) {
 	tab := newTable()
 	var rows []row
 	err := e.src.EachService(ctx, func(s *directory.Service) error {
-		rows = append(rows, makeRow(s))
+		rows = append(rows, makeRow(s, textDoc(s)))
 		if len(rows) == 4096 {
 			tab.apply(rows, nil)
 			rows = rows[:0]
@@ -253,6 +258,7 @@ func (e *Engine) Rebuild(ctx context.Context) error {
 	}
 	e.text, e.tab = ti, tab
 	e.gen.Store(gen)
+	e.textGen.Add(1)
 	e.svcCache.forget(nil)
 	if err := writeSnapshot(e.dir, tab, gen); err != nil {
 		// Only the next start's speed depends on it.
@@ -303,12 +309,13 @@ func (e *Engine) fill(ctx context.Context, idx bleve.Index, tab *table, gen uint
 		if err != nil {
 			continue // drain until the reader sees the cancellation
 		}
-		if err = batch.Index(s.ID, textDoc(s)); err != nil {
+		doc := textDoc(s)
+		if err = batch.Index(s.ID, doc); err != nil {
 			err = fmt.Errorf("index service %s: %w", s.ID, err)
 			cancel()
 			continue
 		}
-		rows = append(rows, makeRow(s))
+		rows = append(rows, makeRow(s, doc))
 		count++
 		if len(rows) < e.cfg.batch {
 			continue
@@ -381,19 +388,29 @@ func (e *Engine) Apply(ctx context.Context, ch directory.Change) error {
 	batch := e.text.idx.NewBatch()
 	var upserts []row
 	var deletes []string
+	// textChanged says whether any indexed word changed. Most provider
+	// writes (capacity, confirming a listing) change none, and then the
+	// cached text hits stay valid.
+	textChanged := false
 	for _, id := range ch.ServiceIDs {
 		s, err := e.src.Service(ctx, id)
 		switch {
 		case errors.Is(err, directory.ErrNotFound):
 			batch.Delete(id)
 			deletes = append(deletes, id)
+			textChanged = true
 		case err != nil:
 			return fmt.Errorf("apply change %d: %w", ch.Generation, err)
 		default:
-			if err := batch.Index(id, textDoc(s)); err != nil {
-				return fmt.Errorf("apply change %d: index service %s: %w", ch.Generation, id, err)
+			doc := textDoc(s)
+			r := makeRow(s, doc)
+			if !e.tab.sameText(id, r.info.text) {
+				if err := batch.Index(id, doc); err != nil {
+					return fmt.Errorf("apply change %d: index service %s: %w", ch.Generation, id, err)
+				}
+				textChanged = true
 			}
-			upserts = append(upserts, makeRow(s))
+			upserts = append(upserts, r)
 		}
 	}
 	setRecorded(batch, ch.Generation)
@@ -402,6 +419,9 @@ func (e *Engine) Apply(ctx context.Context, ch directory.Change) error {
 	}
 	e.tab.apply(upserts, deletes)
 	e.svcCache.forget(ch.ServiceIDs)
+	if textChanged {
+		e.textGen.Add(1)
+	}
 	e.gen.Store(ch.Generation)
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"signpost/directory"
@@ -294,5 +295,82 @@ func TestDistanceBoundsNeverExceedTheDistance(t *testing.T) {
 				t.Errorf("%v→%v: bounds %.0f, %.0f exceed the distance %.0f", p, q, lat, lon, d)
 			}
 		}
+	}
+}
+
+// A write that changes no indexed word (capacity, a confirmation) keeps the
+// cached text hits, and the results still show it; one that changes words
+// is searchable at once.
+func TestTextCacheSurvivesWritesThatKeepTheWords(t *testing.T) {
+	ctx := context.Background()
+	src := newMemSource(genServices(30, 3)...)
+	e, _ := mustOpen(t, src)
+	quilt := func(opts ...svcOpt) *directory.Service {
+		return mk("quilt", "Patchwork Quilting Circle", "Sew a quilt together", append(opts, atKm(0, 0))...)
+	}
+	if err := e.Apply(ctx, src.put(quilt())); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Search(ctx, Query{Text: "quilting"}); err != nil {
+		t.Fatal(err)
+	}
+	before := e.textGen.Load()
+
+	if err := e.Apply(ctx, src.put(quilt(capacity(directory.CapacityFull)))); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.textGen.Load(); got != before {
+		t.Errorf("a capacity change moved the text generation from %d to %d", before, got)
+	}
+	res, err := e.Search(ctx, Query{Text: "quilting"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Items) != 1 || res.Items[0].Components.Penalty != PenaltyFull {
+		t.Fatalf("after the capacity change, quilting = %+v, want quilt with the full penalty", res.Items)
+	}
+
+	if err := e.Apply(ctx, src.put(mk("quilt", "Patchwork Quilting Circle", "Sew a quilt and knit together", atKm(0, 0)))); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.textGen.Load(); got == before {
+		t.Error("a description change left the text generation alone")
+	}
+	res, err = e.Search(ctx, Query{Text: "knit"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(res); !slices.Contains(got, "quilt") {
+		t.Errorf("after the description change, knit = %v, want quilt among them", got)
+	}
+}
+
+// Readers missing the cache together share one text search and all get
+// the same answer.
+func TestConcurrentTextMissesShareOneSearch(t *testing.T) {
+	ctx := context.Background()
+	e, _ := mustOpen(t, newMemSource(genServices(200, 4)...))
+	want, err := e.Search(ctx, Query{Text: "walking group"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.textGen.Add(1) // as a write that changed words would
+	var wg sync.WaitGroup
+	results := make([]*Results, 16)
+	errs := make([]error, len(results))
+	for i := range results {
+		wg.Go(func() { results[i], errs[i] = e.Search(ctx, Query{Text: "walking group"}) })
+	}
+	wg.Wait()
+	for i, res := range results {
+		if errs[i] != nil {
+			t.Fatalf("reader %d: %v", i, errs[i])
+		}
+		if res.Total != want.Total || !slices.Equal(ids(res), ids(want)) {
+			t.Errorf("reader %d: total %d %v, want %d %v", i, res.Total, ids(res), want.Total, ids(want))
+		}
+	}
+	if n := len(e.cache.flights); n != 0 {
+		t.Errorf("%d searches still marked under way", n)
 	}
 }

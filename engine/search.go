@@ -309,15 +309,39 @@ func (e *Engine) attachServices(ctx context.Context, res *Results, ids []string)
 
 // textHits returns the table slots matching the words, with scores
 // divided by the best, from the cache or from the text index.
-func (e *Engine) textHits(ctx context.Context, t *table, text string) (*textEntry, error) {
+func (e *Engine) textHits(ctx context.Context, t *table, text string) (_ *textEntry, err error) {
 	key := cacheKey(text)
-	// The generation is read before searching: if a write lands during
-	// the search, the entry is filed under the old generation and never
-	// served.
-	gen := e.gen.Load()
+	// The text generation is read before searching: if a write changes
+	// indexed words during the search, the entry is filed under the old
+	// generation and never served.
+	gen := e.textGen.Load()
 	if ent, ok := e.cache.get(key, t, gen); ok {
 		return ent, nil
 	}
+	// After a write, every reader asking for a popular word misses at
+	// once; one of them searches and the others wait for its answer
+	// rather than each running the same search.
+	f, leader := e.cache.join(key, t, gen)
+	if !leader {
+		select {
+		case <-f.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		if f.ent != nil {
+			return f.ent, nil
+		}
+		// The leader failed (perhaps its request was cancelled): search
+		// alone.
+		return e.searchText(ctx, t, text, key, gen)
+	}
+	defer func() { e.cache.land(f) }()
+	f.ent, err = e.searchText(ctx, t, text, key, gen)
+	return f.ent, err
+}
+
+// searchText asks the text index and caches the answer.
+func (e *Engine) searchText(ctx context.Context, t *table, text, key string, gen uint64) (ent *textEntry, err error) {
 	hits, ok, err := e.text.search(ctx, text)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
@@ -326,7 +350,7 @@ func (e *Engine) textHits(ctx context.Context, t *table, text string) (*textEntr
 	for _, h := range hits {
 		best = math.Max(best, h.score)
 	}
-	ent := &textEntry{key: key, tab: t, gen: gen, ok: ok, hits: make([]slotHit, 0, len(hits))}
+	ent = &textEntry{key: key, tab: t, gen: gen, ok: ok, hits: make([]slotHit, 0, len(hits))}
 	t.mu.RLock()
 	for _, h := range hits {
 		if slot, found := t.slotOf[h.id]; found {
@@ -334,6 +358,7 @@ func (e *Engine) textHits(ctx context.Context, t *table, text string) (*textEntr
 		}
 	}
 	t.mu.RUnlock()
+	slices.SortFunc(ent.hits, func(a, b slotHit) int { return cmp.Compare(a.slot, b.slot) })
 	e.cache.put(ent)
 	return ent, nil
 }

@@ -40,6 +40,10 @@ type snapRow struct {
 	Modified                   time.Time
 	OrgID, Access              string
 	Langs, TermIDs             []string
+	// Text is the digest of the service's text document; absent (zero) in
+	// snapshots from before it was kept, which only costs the first write
+	// to each such service a re-index.
+	Text textDigest
 }
 
 // writeSnapshot saves the table atomically (write, sync, rename).
@@ -56,7 +60,7 @@ func writeSnapshot(dir string, t *table, gen uint64) error {
 			ID: ri.id, SortName: ri.sortName, Flags: t.flags[slot], Days: t.days[slot], Delivery: t.delivery[slot],
 			Cap: t.capacity[slot], Needs: t.needs[slot], Interests: t.interests[slot], Activities: t.activities[slot],
 			MinAge: t.minAge[slot], MaxAge: t.maxAge[slot], Assured: t.assured[slot], Points: pts,
-			Modified: ri.modified, OrgID: ri.orgID, Access: ri.access, Langs: ri.langs, TermIDs: ri.termIDs,
+			Modified: ri.modified, OrgID: ri.orgID, Access: ri.access, Langs: ri.langs, TermIDs: ri.termIDs, Text: ri.text,
 		})
 	}
 	t.mu.RUnlock()
@@ -133,7 +137,7 @@ func readSnapshot(dir string, gen uint64) (*table, error) {
 			capacity: sr.Cap, assured: sr.Assured,
 			point: geoPoint{sr.Points[0], sr.Points[1], sr.Points[2]},
 			info: rowInfo{id: sr.ID, sortName: sr.SortName, modified: sr.Modified, orgID: one(sr.OrgID),
-				access: one(sr.Access), langs: sr.Langs, termIDs: sr.TermIDs},
+				access: one(sr.Access), langs: sr.Langs, termIDs: sr.TermIDs, text: sr.Text},
 		}
 		for j := 3; j < len(sr.Points); j += 3 {
 			r.info.morePts = append(r.info.morePts, geoPoint{sr.Points[j], sr.Points[j+1], sr.Points[j+2]})

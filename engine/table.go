@@ -89,6 +89,7 @@ type rowInfo struct {
 	langs    []string // lower-case codes and names; empty means English
 	access   string   // lower-case accessibility notes of all locations
 	termIDs  []string // every attached taxonomy term id, sorted
+	text     textDigest
 }
 
 // row is one service's values for every column, built outside the lock.
@@ -140,8 +141,9 @@ func termMask(vocab []directory.Term, codes []string) uint32 {
 	return m
 }
 
-// makeRow computes every column of one service.
-func makeRow(s *directory.Service) row {
+// makeRow computes every column of one service. doc is its textDoc, which
+// callers build anyway for the text index.
+func makeRow(s *directory.Service, doc map[string]any) row {
 	r := row{
 		flags:      flagLive,
 		needs:      termMask(directory.Needs, s.TermCodes(directory.TaxonomyNeeds)),
@@ -178,6 +180,7 @@ func makeRow(s *directory.Service) row {
 		}
 	}
 	r.info.id = s.ID
+	r.info.text = digestTextDoc(doc)
 	r.info.sortName = strings.ToLower(s.Name)
 	r.capacity = capacityIndex(s.Capacity)
 	r.assured = neverAssured
@@ -354,6 +357,15 @@ func (t *table) remove(id string) {
 	t.rows[slot] = rowInfo{}
 	t.freeSlots = append(t.freeSlots, slot)
 	t.live--
+}
+
+// sameText reports whether the table already holds a service with this id
+// whose text document had the given digest.
+func (t *table) sameText(id string, d textDigest) bool {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	slot, ok := t.slotOf[id]
+	return ok && d != textDigest{} && t.rows[slot].text == d
 }
 
 // ids returns the ids of every service in the table, sorted.

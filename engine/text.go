@@ -2,9 +2,11 @@ package engine
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"unicode"
 
@@ -109,6 +111,27 @@ func textDoc(s *directory.Service) map[string]any {
 		fieldBody:  strings.Join(body, "\n"),
 		fieldTerms: terms,
 	}
+}
+
+// textDigest identifies what textDoc gave for a service, so that a write
+// that leaves the indexed words alone (a capacity change, a confirmation)
+// need not touch the text index. The zero digest means "not known".
+type textDigest [16]byte
+
+// digestTextDoc hashes a textDoc: its fields are strings and a list of term
+// keys, joined with separators that no analysed word contains.
+func digestTextDoc(doc map[string]any) textDigest {
+	h := sha256.New()
+	io.WriteString(h, doc[fieldName].(string))
+	h.Write([]byte{0})
+	io.WriteString(h, doc[fieldBody].(string))
+	for _, t := range doc[fieldTerms].([]string) {
+		h.Write([]byte{0})
+		io.WriteString(h, t)
+	}
+	var d textDigest
+	copy(d[:], h.Sum(nil))
+	return d
 }
 
 // textIndex wraps the Bleve index.

@@ -9,17 +9,35 @@ import (
 // textCache remembers the hit sets of recent word searches. A common word
 // matches a fifth of a large directory, and turning Bleve's matches into
 // table slots is most of a text query's cost; people search the same few
-// words again and again. An entry is valid only for the table and store
-// generation it was made at, so any write empties it in effect.
+// words again and again. An entry is valid only for the table and text
+// generation it was made at, so a write that changes indexed words (not a
+// capacity change or a confirmation) empties it in effect.
 type textCache struct {
 	mu      sync.Mutex
 	max     int
 	order   *list.List // front: most recently used; values are *textEntry
 	entries map[string]*list.Element
+	flights map[flightKey]*flight
+}
+
+// flight is one text search under way, which others asking the same may
+// wait for. ent is set, or left nil on failure, before done is closed.
+type flight struct {
+	key  flightKey
+	done chan struct{}
+	ent  *textEntry
+}
+
+type flightKey struct {
+	key string
+	tab *table
+	gen uint64
 }
 
 // textEntry is one search's matches as table slots, with scores already
-// divided by the best.
+// divided by the best, in slot order: a pass then reads the table's
+// columns front to back, which the memory system is quick at, instead of
+// in Bleve's document order, which jumps about.
 type textEntry struct {
 	key  string
 	tab  *table
@@ -38,7 +56,7 @@ type slotHit struct {
 const textCacheSize = 64
 
 func newTextCache(max int) *textCache {
-	return &textCache{max: max, order: list.New(), entries: map[string]*list.Element{}}
+	return &textCache{max: max, order: list.New(), entries: map[string]*list.Element{}, flights: map[flightKey]*flight{}}
 }
 
 // cacheKey folds case and spacing, which do not change what matches.
@@ -75,4 +93,26 @@ func (c *textCache) put(e *textEntry) {
 		c.order.Remove(last)
 		delete(c.entries, last.Value.(*textEntry).key)
 	}
+}
+
+// join returns the search under way for the key, or starts one: leader is
+// true when the caller must search and then land the flight.
+func (c *textCache) join(key string, tab *table, gen uint64) (f *flight, leader bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	k := flightKey{key, tab, gen}
+	if f, ok := c.flights[k]; ok {
+		return f, false
+	}
+	f = &flight{key: k, done: make(chan struct{})}
+	c.flights[k] = f
+	return f, true
+}
+
+// land ends a flight and wakes those waiting for it.
+func (c *textCache) land(f *flight) {
+	c.mu.Lock()
+	delete(c.flights, f.key)
+	c.mu.Unlock()
+	close(f.done)
 }
