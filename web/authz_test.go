@@ -270,3 +270,32 @@ func TestPolicy(t *testing.T) {
 		}
 	}
 }
+
+// TestHeaderLinks: the header offers each visitor the areas the policy
+// opens to them, and My list to anyone without an account.
+func TestHeaderLinks(t *testing.T) {
+	t.Parallel()
+	es := newEditorialSite(t)
+	want := map[string]string{
+		"anonymous":   "/search|/match|/my-list",
+		"provider A":  "/search|/match|/provider",
+		"provider B":  "/search|/match|/provider",
+		"link worker": "/search|/match|/shortlists",
+		"admin":       "/search|/match|/provider|/admin",
+	}
+	for _, v := range visitors {
+		t.Run(v, func(t *testing.T) {
+			_, doc := es.signedIn(t, visitorEmail[v]).get("/")
+			var hrefs []string
+			for _, a := range doc.Find(".site-header nav a").EachIter() {
+				hrefs = append(hrefs, a.AttrOr("href", ""))
+			}
+			if got := strings.Join(hrefs, "|"); got != want[v] {
+				t.Errorf("header links %s, want %s", got, want[v])
+			}
+			if signOut := doc.Find(".site-header form.sign-out").Length() == 1; signOut != (v != "anonymous") {
+				t.Errorf("sign-out button shown: %v", signOut)
+			}
+		})
+	}
+}
