@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -291,8 +294,9 @@ func TestDistanceBoundsNeverExceedTheDistance(t *testing.T) {
 	for _, p := range pts {
 		for _, q := range pts {
 			d := p.distanceM(q)
-			if lat, lon := p.latGapM(q), p.lonGapM(q); lat > d+1e-6 || lon > d+1e-6 {
-				t.Errorf("%v→%v: bounds %.0f, %.0f exceed the distance %.0f", p, q, lat, lon, d)
+			lo, hi := p.haversineBounds(q)
+			if dLo, dHi := 2*earthRadiusM*math.Sqrt(lo), 2*earthRadiusM*math.Asin(math.Sqrt(min(hi, 1))); dLo > d*(1+1e-12) || dHi < d*(1-1e-12) {
+				t.Errorf("%v→%v: bounds %.3f, %.3f do not hold the distance %.3f", p, q, dLo, dHi, d)
 			}
 		}
 	}
@@ -372,5 +376,30 @@ func TestConcurrentTextMissesShareOneSearch(t *testing.T) {
 	}
 	if n := len(e.cache.flights); n != 0 {
 		t.Errorf("%d searches still marked under way", n)
+	}
+}
+
+// The radius test decides from bounds as the exact distance would, even
+// for radii a hair either side of the distance.
+func TestWithinAgreesWithTheExactDistance(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 7))
+	tab := newTable()
+	var rows []row
+	for i := range 2000 {
+		lat, lon := 53.4+r.Float64()-0.5, -2.9+r.Float64()-0.5
+		if i%10 == 0 { // anywhere on Earth
+			lat, lon = r.Float64()*180-90, r.Float64()*360-180
+		}
+		rows = append(rows, row{flags: flagLive | flagPhysical, point: newGeoPoint(lat, lon), info: rowInfo{id: fmt.Sprint(i)}})
+	}
+	tab.apply(rows, nil)
+	q := newGeoPoint(53.41, -2.95)
+	for slot := range uint32(len(rows)) {
+		d := tab.nearestM(slot, q)
+		for _, limit := range []float64{d, math.Nextafter(d, 0), math.Nextafter(d, math.Inf(1)), d * (1 - 1e-12), d * 1.001, d * 0.999, 10000} {
+			if in, _ := tab.withinM(slot, q, newRadiusTest(limit)); in != (d <= limit) {
+				t.Fatalf("slot %d at %v m: withinM(%v) = %v, exact %v", slot, d, limit, in, d <= limit)
+			}
+		}
 	}
 }

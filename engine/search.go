@@ -106,6 +106,7 @@ type plan struct {
 	lang                 string
 	access               []string
 	point                geoPoint
+	radius               radiusTest
 	nearOnlineEquivalent float64
 	staleBefore          int64 // unix seconds; assured earlier than this is stale
 	hasText              bool
@@ -195,6 +196,7 @@ func (e *Engine) compile(q Query, m mode) *plan {
 	}
 	if q.HasPoint {
 		p.point = newGeoPoint(q.Lat, q.Lon)
+		p.radius = newRadiusTest(q.RadiusM)
 		p.nearOnlineEquivalent = WeightNear * math.Exp(-OnlineEquivalentM/NearScaleM)
 	}
 	p.staleBefore = e.cfg.now().Add(-AssuredFor).Unix()
@@ -242,14 +244,21 @@ func (e *Engine) run(ctx context.Context, q Query, m mode) (*Results, error) {
 
 	keep := q.Page * q.Size
 	top := newTopK(keep, p.less(t))
+	byScore := !(q.Sort == SortNearest && q.HasPoint)
 	var f facetCounter
 	visit := func(slot uint32, text float64) {
-		c, ok := p.eval(t, slot, text)
-		if !ok {
+		floor := math.Inf(-1)
+		if byScore {
+			floor = top.floor()
+		}
+		c, pass, ranked := p.eval(t, slot, text, floor)
+		if !pass {
 			return
 		}
 		f.add(t, slot)
-		top.push(c)
+		if ranked {
+			top.push(c)
+		}
 	}
 	switch {
 	case p.hasText && m == modeSearch:
@@ -363,26 +372,31 @@ func (e *Engine) searchText(ctx context.Context, t *table, text, key string, gen
 	return ent, nil
 }
 
-// eval applies every filter to one slot and scores it. text is the
-// normalised text relevance (0 when the words did not match it).
-func (p *plan) eval(t *table, slot uint32, text float64) (cand, bool) {
+// eval applies every filter to one slot (pass) and, when the candidate
+// can still reach the kept top, scores it (ranked). text is the
+// normalised text relevance (0 when the words did not match it). floor is
+// the lowest score in a full top when the order is by score (-Inf
+// otherwise): a candidate whose score cannot reach it would never be kept,
+// so its distance and nearness, the costly part, are left uncomputed.
+// Totals and facets count every passing candidate all the same.
+func (p *plan) eval(t *table, slot uint32, text, floor float64) (c cand, pass, ranked bool) {
 	fl := t.flags[slot]
 	if fl&p.mustFlags != p.mustFlags {
-		return cand{}, false
+		return cand{}, false, false
 	}
 	needs, ints, acts := t.needs[slot], t.interests[slot], t.activities[slot]
 	if p.mode == modeSearch {
 		if needs&p.needs != p.needs || ints&p.interests != p.interests || acts&p.activities != p.activities {
-			return cand{}, false
+			return cand{}, false, false
 		}
 	} else if p.soft && text == 0 && needs&p.needs == 0 && ints&p.interests == 0 && acts&p.activities == 0 {
-		return cand{}, false
+		return cand{}, false, false
 	}
 	if t.days[slot]&p.days != p.days || t.delivery[slot]&p.delivery != p.delivery {
-		return cand{}, false
+		return cand{}, false, false
 	}
 	if p.hasAge && (p.age < t.minAge[slot] || p.age > t.maxAge[slot]) {
-		return cand{}, false
+		return cand{}, false, false
 	}
 	if p.lang != "" || len(p.access) > 0 || p.q.OrganizationID != "" || !p.q.ModifiedAfter.IsZero() || len(p.q.TaxonomyTermIDs) > 0 {
 		ri := &t.rows[slot]
@@ -391,37 +405,52 @@ func (p *plan) eval(t *table, slot uint32, text float64) (cand, bool) {
 			(p.q.OrganizationID != "" && ri.orgID != p.q.OrganizationID) ||
 			(!p.q.ModifiedAfter.IsZero() && !ri.modified.After(p.q.ModifiedAfter)) ||
 			(len(p.q.TaxonomyTermIDs) > 0 && !ri.hasTermIDs(p.q.TaxonomyTermIDs)) {
-			return cand{}, false
+			return cand{}, false, false
 		}
 	}
 
-	c := cand{slot: slot, dist: math.NaN(), text: text}
-	var near float64
+	c = cand{slot: slot, dist: math.NaN(), text: text}
+	// haveDist: c.dist is the exact distance, or NaN because there is no
+	// physical location; otherwise it is worked out only if needed.
+	haveDist := true
 	if p.q.HasPoint {
-		if p.q.RadiusM > 0 {
-			// Online services, and services with no physical location,
-			// pass a radius unless in-person was asked for.
-			remote := !p.inPersonOnly && (t.delivery[slot]&deliveryBit(directory.DeliveryOnline) != 0 || fl&flagPhysical == 0)
-			if remote {
-				c.dist = t.nearestM(slot, p.point, math.Inf(1))
-			} else {
-				c.dist = t.nearestM(slot, p.point, p.q.RadiusM)
-				if !(c.dist <= p.q.RadiusM) {
-					return cand{}, false
-				}
+		haveDist = false
+		// Online services, and services with no physical location, pass a
+		// radius unless in-person was asked for.
+		remote := !p.inPersonOnly && (t.delivery[slot]&deliveryBit(directory.DeliveryOnline) != 0 || fl&flagPhysical == 0)
+		if p.q.RadiusM > 0 && !remote {
+			in, d := t.withinM(slot, p.point, p.radius)
+			if !in {
+				return cand{}, false, false
 			}
-		} else {
-			c.dist = t.nearestM(slot, p.point, math.Inf(1))
-		}
-		switch {
-		case !math.IsNaN(c.dist):
-			near = WeightNear * math.Exp(-c.dist/NearScaleM)
-		case t.delivery[slot]&(deliveryBit(directory.DeliveryOnline)|deliveryBit(directory.DeliveryPhone)) != 0:
-			near = p.nearOnlineEquivalent
+			c.dist, haveDist = d, !math.IsNaN(d)
 		}
 	}
-	c.score = p.components(t, slot, text, near).total()
-	return c, true
+
+	cp := p.components(t, slot, text, 0)
+	if !p.q.HasPoint {
+		c.score = cp.total()
+		return c, true, true
+	}
+	// Nearness adds at most WeightNear, and a sum of floats never falls
+	// when one term grows, so this bound is never below the true score.
+	cp.Near = WeightNear
+	if cp.total() < floor {
+		return c, true, false
+	}
+	if !haveDist {
+		c.dist = t.nearestM(slot, p.point)
+	}
+	switch {
+	case !math.IsNaN(c.dist):
+		cp.Near = WeightNear * math.Exp(-c.dist/NearScaleM)
+	case t.delivery[slot]&(deliveryBit(directory.DeliveryOnline)|deliveryBit(directory.DeliveryPhone)) != 0:
+		cp.Near = p.nearOnlineEquivalent
+	default:
+		cp.Near = 0
+	}
+	c.score = cp.total()
+	return c, true, true
 }
 
 // components scores one slot; near is already computed by eval.
@@ -510,6 +539,15 @@ func (t *topK) push(c cand) {
 	}
 	t.h[0] = c
 	t.down(0)
+}
+
+// floor is the lowest score kept once the top is full, -Inf before: with
+// the order by score first, a candidate scoring below it cannot get in.
+func (t *topK) floor() float64 {
+	if len(t.h) < t.k || t.k == 0 {
+		return math.Inf(-1)
+	}
+	return t.h[0].score
 }
 
 // worse orders the heap: the root is the candidate that ranks last.

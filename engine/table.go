@@ -404,46 +404,79 @@ func (p geoPoint) distanceM(q geoPoint) float64 {
 	return 2 * earthRadiusM * math.Asin(math.Sqrt(a))
 }
 
-// latGapM is a lower bound of the distance between p and q: the distance
-// along a meridian between their latitudes. It lets a radius filter skip
-// most rows without trigonometry.
-func (p geoPoint) latGapM(q geoPoint) float64 {
-	return math.Abs(q.lat-p.lat) * earthRadiusM
+// haversineBounds returns a lower and an upper bound of haversine's
+// a = sin²(Δφ/2) + cosφp·cosφq·sin²(Δλ/2), from which distanceM is
+// 2R·asin(√a), using only multiplications: since x − x³/6 ≤ sin x ≤ x for
+// 0 ≤ x ≤ π/2, a lies between the same sum over those two polynomials.
+// Near a 10 km radius the bounds differ by about one part in ten million,
+// so a radius test almost never needs the exact distance.
+func (p geoPoint) haversineBounds(q geoPoint) (lo, hi float64) {
+	x1 := math.Abs(q.lat-p.lat) / 2
+	dLon := math.Abs(q.lon - p.lon)
+	x2 := math.Min(dLon, 2*math.Pi-dLon) / 2 // the short way round
+	c := p.cosLat * q.cosLat
+	s1, s2 := x1-x1*x1*x1*(1.0/6), x2-x2*x2*x2*(1.0/6)
+	return s1*s1 + c*s2*s2, x1*x1 + c*x2*x2
 }
 
-// lonGapM is another lower bound of the distance between p and q, from
-// their longitudes alone: with a = sin²(Δφ/2) + cosφp·cosφq·sin²(Δλ/2) and
-// sin x ≥ 2x/π, asin y ≥ y, the distance 2R·asin(√a) is at least
-// 2R·min(cosφ)·|Δλ|/π. Loose, but it needs no trigonometry.
-func (p geoPoint) lonGapM(q geoPoint) float64 {
-	dLon := math.Abs(q.lon - p.lon)
-	dLon = math.Min(dLon, 2*math.Pi-dLon) // the short way round
-	return 2 * earthRadiusM * math.Min(p.cosLat, q.cosLat) * dLon / math.Pi
+// radiusTest is a radius as thresholds on haversine's a, worked out once
+// per query. Since y ≤ asin y ≤ y/√(1−y²), a distance of at most limitM
+// needs a ≤ (limitM/2R)², and a ≤ h/(1+h) with h = (limitM/2R)² ensures
+// it. Each threshold is moved by boundSlack towards caution, far more than
+// the rounding of the bounds or of distanceM (about 1e-15), so the bounds
+// never decide differently from the exact distance.
+type radiusTest struct {
+	limitM      float64
+	rejectAbove float64 // a lower bound of a above this: further than limitM
+	acceptBelow float64 // an upper bound of a below this: within limitM
+}
+
+const boundSlack = 1e-9
+
+func newRadiusTest(limitM float64) radiusTest {
+	far := limitM * (1 + boundSlack) / (2 * earthRadiusM)
+	near := limitM * (1 - boundSlack) / (2 * earthRadiusM)
+	h := near * near
+	return radiusTest{limitM: limitM, rejectAbove: far * far, acceptBelow: h / (1 + h)}
+}
+
+// withinM reports whether the slot's nearest physical location lies
+// within the radius of q, as nearestM(slot, q) <= limitM would, but from
+// the bounds when they decide. d is the exact distance when it had to be
+// computed, NaN when the bounds decided (or the row has no physical
+// location, which is never within).
+func (t *table) withinM(slot uint32, q geoPoint, r radiusTest) (ok bool, d float64) {
+	fl := t.flags[slot]
+	if fl&flagPhysical == 0 {
+		return false, math.NaN()
+	}
+	if fl&flagMorePts == 0 {
+		lo, hi := t.point[slot].haversineBounds(q)
+		switch {
+		case lo > r.rejectAbove:
+			return false, math.NaN()
+		case hi < r.acceptBelow:
+			return true, math.NaN()
+		}
+	}
+	d = t.nearestM(slot, q)
+	return d <= r.limitM, d
 }
 
 // nearestM returns the distance from q to the slot's nearest physical
-// location, or NaN when it has none. Rows whose first location is further
-// than limitM along a meridian, and that have no other location, return
-// +Inf without the full computation; pass +Inf to always compute.
-//
-// The row's flags say whether it has further locations, so the common
-// single-location row is judged from the flags and point columns alone,
-// without touching its rowInfo.
-func (t *table) nearestM(slot uint32, q geoPoint, limitM float64) float64 {
+// location, or NaN when it has none. The row's flags say whether it has
+// further locations, so the common single-location row is judged from the
+// flags and point columns alone, without touching its rowInfo.
+func (t *table) nearestM(slot uint32, q geoPoint) float64 {
 	fl := t.flags[slot]
 	if fl&flagPhysical == 0 {
 		return math.NaN()
 	}
-	p := t.point[slot]
-	if fl&flagMorePts == 0 {
-		if p.latGapM(q) > limitM || p.lonGapM(q) > limitM {
-			return math.Inf(1)
+	d := t.point[slot].distanceM(q)
+	if fl&flagMorePts != 0 {
+		for _, m := range t.rows[slot].morePts {
+			d = math.Min(d, m.distanceM(q))
 		}
-		return p.distanceM(q)
-	}
-	d := p.distanceM(q)
-	for _, m := range t.rows[slot].morePts {
-		d = math.Min(d, m.distanceM(q))
 	}
 	return d
 }
