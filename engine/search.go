@@ -359,15 +359,22 @@ func (e *Engine) searchText(ctx context.Context, t *table, text, key string, gen
 	for _, h := range hits {
 		best = math.Max(best, h.score)
 	}
-	ent = &textEntry{key: key, tab: t, gen: gen, ok: ok, hits: make([]slotHit, 0, len(hits))}
+	// Put the hits in slot order by sorting plain integers, slot above
+	// the hit's index: several times quicker than sorting the structs
+	// with a comparison function, which took a sixth of a cache miss.
+	order := make([]uint64, 0, len(hits))
 	t.mu.RLock()
-	for _, h := range hits {
+	for i, h := range hits {
 		if slot, found := t.slotOf[h.id]; found {
-			ent.hits = append(ent.hits, slotHit{slot: slot, score: h.score / best})
+			order = append(order, uint64(slot)<<32|uint64(i))
 		}
 	}
 	t.mu.RUnlock()
-	slices.SortFunc(ent.hits, func(a, b slotHit) int { return cmp.Compare(a.slot, b.slot) })
+	slices.Sort(order)
+	ent = &textEntry{key: key, tab: t, gen: gen, ok: ok, hits: make([]slotHit, len(order))}
+	for j, o := range order {
+		ent.hits[j] = slotHit{slot: uint32(o >> 32), score: hits[uint32(o)].score / best}
+	}
 	e.cache.put(ent)
 	return ent, nil
 }
