@@ -111,6 +111,12 @@ type plan struct {
 	staleBefore          int64 // unix seconds; assured earlier than this is stale
 	hasText              bool
 	capPenalty           [4]float64
+	// needScore[k] is what meeting k of the asked needs adds, worked out
+	// once per query with the same arithmetic as it would be per row;
+	// likewise for interests and activity types.
+	needScore     [33]float64
+	interestScore [33]float64
+	activityScore [17]float64
 }
 
 // validate checks a Query built by code rather than ParseQuery, and fills
@@ -201,6 +207,19 @@ func (e *Engine) compile(q Query, m mode) *plan {
 	}
 	p.staleBefore = e.cfg.now().Add(-AssuredFor).Unix()
 	p.capPenalty = [4]float64{0, PenaltyWaitingList, PenaltyFull, PenaltyFull}
+	for k := range p.needScore {
+		if p.nNeeds > 0 {
+			p.needScore[k] = WeightNeed * float64(k) / float64(p.nNeeds)
+		}
+		if p.nInt > 0 {
+			p.interestScore[k] = WeightInterest * float64(k) / float64(p.nInt)
+		}
+	}
+	for k := range p.activityScore {
+		if p.nAct > 0 {
+			p.activityScore[k] = WeightActivity * float64(k) / float64(p.nAct)
+		}
+	}
 	return p
 }
 
@@ -466,15 +485,9 @@ func (p *plan) components(t *table, slot uint32, text, near float64) Components 
 	if p.hasText {
 		cp.Text = WeightText * text
 	}
-	if p.nNeeds > 0 {
-		cp.Need = WeightNeed * float64(bits.OnesCount32(t.needs[slot]&p.needs)) / float64(p.nNeeds)
-	}
-	if p.nInt > 0 {
-		cp.Interest = WeightInterest * float64(bits.OnesCount32(t.interests[slot]&p.interests)) / float64(p.nInt)
-	}
-	if p.nAct > 0 {
-		cp.Activity = WeightActivity * float64(bits.OnesCount16(t.activities[slot]&p.activities)) / float64(p.nAct)
-	}
+	cp.Need = p.needScore[bits.OnesCount32(t.needs[slot]&p.needs)]
+	cp.Interest = p.interestScore[bits.OnesCount32(t.interests[slot]&p.interests)]
+	cp.Activity = p.activityScore[bits.OnesCount16(t.activities[slot]&p.activities)]
 	cp.Near = near
 	cp.Penalty = p.capPenalty[t.capacity[slot]]
 	if t.assured[slot] < p.staleBefore {
