@@ -396,6 +396,9 @@ func TestWithinAgreesWithTheExactDistance(t *testing.T) {
 	q := newGeoPoint(53.41, -2.95)
 	for slot := range uint32(len(rows)) {
 		d := tab.nearestM(slot, q)
+		if lo := tab.point[slot].distanceAtLeastM(q); lo > d {
+			t.Fatalf("slot %d: lower bound %v above the distance %v", slot, lo, d)
+		}
 		for _, limit := range []float64{d, math.Nextafter(d, 0), math.Nextafter(d, math.Inf(1)), d * (1 - 1e-12), d * 1.001, d * 0.999, 10000} {
 			if in, _ := tab.withinM(slot, q, newRadiusTest(limit)); in != (d <= limit) {
 				t.Fatalf("slot %d at %v m: withinM(%v) = %v, exact %v", slot, d, limit, in, d <= limit)

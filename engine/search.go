@@ -266,11 +266,7 @@ func (e *Engine) run(ctx context.Context, q Query, m mode) (*Results, error) {
 	byScore := !(q.Sort == SortNearest && q.HasPoint)
 	var f facetCounter
 	visit := func(slot uint32, text float64) {
-		floor := math.Inf(-1)
-		if byScore {
-			floor = top.floor()
-		}
-		c, pass, ranked := p.eval(t, slot, text, floor)
+		c, pass, ranked := p.eval(t, slot, text, top.bar(byScore))
 		if !pass {
 			return
 		}
@@ -400,12 +396,11 @@ func (e *Engine) searchText(ctx context.Context, t *table, text, key string, gen
 
 // eval applies every filter to one slot (pass) and, when the candidate
 // can still reach the kept top, scores it (ranked). text is the
-// normalised text relevance (0 when the words did not match it). floor is
-// the lowest score in a full top when the order is by score (-Inf
-// otherwise): a candidate whose score cannot reach it would never be kept,
-// so its distance and nearness, the costly part, are left uncomputed.
-// Totals and facets count every passing candidate all the same.
-func (p *plan) eval(t *table, slot uint32, text, floor float64) (c cand, pass, ranked bool) {
+// normalised text relevance (0 when the words did not match it). A
+// candidate that cannot reach the bar would never be kept, so its
+// distance and nearness, the costly part, are left uncomputed. Totals and
+// facets count every passing candidate all the same.
+func (p *plan) eval(t *table, slot uint32, text float64, bar bar) (c cand, pass, ranked bool) {
 	fl := t.flags[slot]
 	if fl&p.mustFlags != p.mustFlags {
 		return cand{}, false, false
@@ -453,6 +448,17 @@ func (p *plan) eval(t *table, slot uint32, text, floor float64) (c cand, pass, r
 		}
 	}
 
+	if !haveDist && bar.dist < math.Inf(1) {
+		// Nearest first and the top is full: one further than the
+		// furthest kept, or with no place at all, cannot get in.
+		if fl&flagPhysical == 0 {
+			return c, true, false
+		}
+		if fl&flagMorePts == 0 && t.point[slot].distanceAtLeastM(p.point) > bar.dist*(1+boundSlack) {
+			return c, true, false
+		}
+	}
+
 	cp := p.components(t, slot, text, 0)
 	if !p.q.HasPoint {
 		c.score = cp.total()
@@ -461,7 +467,7 @@ func (p *plan) eval(t *table, slot uint32, text, floor float64) (c cand, pass, r
 	// Nearness adds at most WeightNear, and a sum of floats never falls
 	// when one term grows, so this bound is never below the true score.
 	cp.Near = WeightNear
-	if cp.total() < floor {
+	if cp.total() < bar.score {
 		return c, true, false
 	}
 	if !haveDist {
@@ -561,13 +567,28 @@ func (t *topK) push(c cand) {
 	t.down(0)
 }
 
-// floor is the lowest score kept once the top is full, -Inf before: with
-// the order by score first, a candidate scoring below it cannot get in.
-func (t *topK) floor() float64 {
+// bar is what a candidate must reach to get into the kept top: nothing
+// until the top is full, then, when the order is by score first, the
+// lowest score kept, and when it is by distance first, the furthest
+// distance kept.
+type bar struct {
+	score float64 // -Inf: any score
+	dist  float64 // +Inf: any distance
+}
+
+func (t *topK) bar(byScore bool) bar {
+	b := bar{score: math.Inf(-1), dist: math.Inf(1)}
 	if len(t.h) < t.k || t.k == 0 {
-		return math.Inf(-1)
+		return b
 	}
-	return t.h[0].score
+	// (A kept candidate with no distance ranks after every one with a
+	// distance, so it sets no bar on distance.)
+	if worst := t.h[0]; byScore {
+		b.score = worst.score
+	} else if !math.IsNaN(worst.dist) {
+		b.dist = worst.dist
+	}
+	return b
 }
 
 // worse orders the heap: the root is the candidate that ranks last.

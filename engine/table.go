@@ -419,6 +419,13 @@ func (p geoPoint) haversineBounds(q geoPoint) (lo, hi float64) {
 	return s1*s1 + c*s2*s2, x1*x1 + c*x2*x2
 }
 
+// distanceAtLeastM is a lower bound of distanceM(p, q): 2R·√a ≤ 2R·asin(√a)
+// with a bounded below as in haversineBounds.
+func (p geoPoint) distanceAtLeastM(q geoPoint) float64 {
+	lo, _ := p.haversineBounds(q)
+	return 2 * earthRadiusM * math.Sqrt(lo)
+}
+
 // radiusTest is a radius as thresholds on haversine's a, worked out once
 // per query. Since y ≤ asin y ≤ y/√(1−y²), a distance of at most limitM
 // needs a ≤ (limitM/2R)², and a ≤ h/(1+h) with h = (limitM/2R)² ensures
