@@ -52,16 +52,14 @@ type matchPage struct {
 	DidYouMean []link
 
 	// Results step.
-	Answers []answer
-	Results []resultView
-	// ResultsHTML is Results as the "results" partial writes them.
-	ResultsHTML template.HTML
-	Total       int
-	ResultHead  string
-	Map         template.HTML
-	Pagination  pagination
-	PrintHref   string
-	Advice      []link
+	Answers    []answer
+	Results    []resultView
+	Total      int
+	ResultHead string
+	Map        template.HTML
+	Pagination pagination
+	PrintHref  string
+	Advice     []link
 }
 
 type hiddenField struct{ Name, Value string }
@@ -201,9 +199,6 @@ func (s *Server) matchResults(w http.ResponseWriter, r *http.Request, f finderFo
 		p.Title = fmt.Sprintf("Suggestions for you, page %d – Find what suits you", a.res.Page)
 	}
 	p.Results = s.resultViews(a.res.Items, (a.res.Page-1)*a.res.Size, a.place)
-	if p.ResultsHTML, err = s.resultsMarkup(p.Results); err != nil {
-		return err
-	}
 	p.ResultHead = fmt.Sprintf("%d %s, best first", a.res.Total, pluralWord(a.res.Total, "suggestion", "suggestions"))
 	p.Map = resultsMap(p.Results, a.place, a.radiusM, "suggestions")
 	g := f

@@ -29,16 +29,14 @@ type searchPage struct {
 	Unknown    string
 	DidYouMean []link
 
-	Searched bool
-	Heading  string
-	Results  []resultView
-	// ResultsHTML is Results as the "results" partial writes them.
-	ResultsHTML template.HTML
-	Total       int
-	Map         template.HTML
-	Pagination  pagination
-	PrintHref   string
-	Advice      []link
+	Searched   bool
+	Heading    string
+	Results    []resultView
+	Total      int
+	Map        template.HTML
+	Pagination pagination
+	PrintHref  string
+	Advice     []link
 }
 
 type link struct {
@@ -169,9 +167,6 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 	p.Searched = true
 	p.Total = a.res.Total
 	p.Results = s.resultViews(a.res.Items, (a.res.Page-1)*a.res.Size, a.place)
-	if p.ResultsHTML, err = s.resultsMarkup(p.Results); err != nil {
-		return err
-	}
 	p.Heading = resultsHeading(a.res.Total, f, a.place)
 	p.Title = searchTitle(f, a.place, a.res)
 	p.Map = resultsMap(p.Results, a.place, a.radiusM, "results")

@@ -83,9 +83,6 @@ func parseTemplates() (*templates, error) {
 		"plural": pluralWord,
 		// group names a list of checkboxes for the "checkboxes" partial.
 		"group": func(name string, opts []option) checkGroup { return checkGroup{name, opts} },
-		// checkboxList writes what the "checkboxes" partial would, for the
-		// long filter lists of the search page (see fastrender.go).
-		"checkboxList": checkboxesHTML,
 	}
 	t := &templates{pages: map[string]*template.Template{}}
 	for _, name := range pageNames {
