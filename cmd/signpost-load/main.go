@@ -269,13 +269,16 @@ func writer(ctx context.Context, base, provider, admin string, out chan<- sample
 		return
 	}
 	capacities := []string{"accepting", "waiting-list", "full", "accepting"}
+	// Each run's edits must differ from the last run's: resubmitting the
+	// listing as it stands is refused ("Nothing has changed yet").
+	runID := time.Now().UTC().Format(time.RFC3339Nano)
 	for round := 0; ctx.Err() == nil; round++ {
 		id := listings[round%len(listings)]
 		steps := []func() error{
 			func() error {
 				return prov.Submit(ctx, "/provider/listings/"+id+"/edit", `form#listing-form`, url.Values{
 					"action":      {"submit"},
-					"description": {fmt.Sprintf("Updated during the load test, round %d.\n\nEveryone welcome.", round)},
+					"description": {fmt.Sprintf("Updated during the load test of %s, round %d.\n\nEveryone welcome.", runID, round)},
 				})
 			},
 			func() error {

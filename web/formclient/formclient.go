@@ -82,11 +82,29 @@ func (c *Client) Submit(ctx context.Context, pagePath, sel string, fields url.Va
 		return err
 	}
 	defer resp.Body.Close()
-	io.Copy(io.Discard, resp.Body)
 	if resp.StatusCode >= 400 {
-		return fmt.Errorf("POST %s: %s", action, resp.Status)
+		return fmt.Errorf("POST %s: %s%s", action, resp.Status, explain(resp.Body))
 	}
+	io.Copy(io.Discard, resp.Body)
 	return nil
+}
+
+// explain pulls what a refusal page says went wrong: its error summary,
+// or failing that its heading.
+func explain(body io.Reader) string {
+	doc, err := goquery.NewDocumentFromReader(io.LimitReader(body, 1<<20))
+	if err != nil {
+		return ""
+	}
+	sel := doc.Find(".error-summary, [role=alert]").First()
+	if sel.Length() == 0 {
+		sel = doc.Find("h1").First()
+	}
+	text := strings.Join(strings.Fields(sel.Text()), " ")
+	if text == "" {
+		return ""
+	}
+	return " (" + text + ")"
 }
 
 // FormValues returns what a browser would send for a form as it stands:
