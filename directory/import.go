@@ -19,6 +19,7 @@ const (
 	undoService  = "s/"
 	undoOrg      = "o/"
 	undoRevision = "r/"
+	undoTerm     = "t/"
 )
 
 // Import writes one file's services as a unit: all of them or, after Abort
@@ -88,6 +89,13 @@ func (im *Import) flush(ctx context.Context) error {
 			if svc.Organization != nil && svc.Organization.ID != "" {
 				if err := journal(tx, undo, bucketOrganizations, undoOrg, svc.Organization.ID); err != nil {
 					return nil, err
+				}
+			}
+			for _, a := range svc.Attributes {
+				if term, ok := importedTerm(a); ok {
+					if err := journal(tx, undo, bucketImportedTerms, undoTerm, term.ID); err != nil {
+						return nil, err
+					}
 				}
 			}
 			before := tx.Bucket(bucketRevisions).Sequence()
@@ -192,6 +200,10 @@ func (s *Store) rollbackImport(ctx context.Context) error {
 					touched = append(touched, id)
 				case len(key) > 2 && key[:2] == undoOrg:
 					if err := restoreKey(tx.Bucket(bucketOrganizations), key[2:], v); err != nil {
+						return nil, err
+					}
+				case len(key) > 2 && key[:2] == undoTerm:
+					if err := restoreKey(tx.Bucket(bucketImportedTerms), key[2:], v); err != nil {
 						return nil, err
 					}
 				case len(key) > 2 && key[:2] == undoRevision:

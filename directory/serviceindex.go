@@ -50,6 +50,9 @@ func writeService(tx *bbolt.Tx, id string, prev, next *Service, raw []byte) erro
 	if err := byOrg.Put(orgKey(next), nil); err != nil {
 		return err
 	}
+	if err := putImportedTerms(tx, next); err != nil {
+		return err
+	}
 	if next.Status == StatusActive {
 		if err := byAssured.Put(assuredKey(next), nil); err != nil {
 			return err

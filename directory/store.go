@@ -62,6 +62,8 @@ var migrations = []func(tx *bbolt.Tx) error{
 	},
 	// 3: services indexed by organization and by assured date.
 	indexServices,
+	// 4: the terms of other taxonomies that listings brought with them.
+	indexImportedTerms,
 }
 
 // SchemaVersion is the store layout this build reads and writes.

@@ -395,3 +395,41 @@ func TestServiceIndexesFollowEveryWrite(t *testing.T) {
 		t.Fatalf("after migrating: %d services", n)
 	}
 }
+
+func TestImportedTermsAreKeptAndAbortedImportsTakeThemBack(t *testing.T) {
+	ctx := context.Background()
+	withTerm := func(i int, termID, name string) *directory.Service {
+		s := serviceN(i)
+		s.Attributes = []directory.Attribute{{
+			ID: fmt.Sprintf("10000000-0000-4000-8000-%012d", i), TaxonomyTermID: termID,
+			TaxonomyTerm: &directory.TaxonomyTerm{ID: termID, Name: name, Description: name, Taxonomy: "council-categories"},
+		}, directory.TermAttribute(s.ID, directory.Needs[0])}
+		return s
+	}
+	terms := func(s *directory.Store) []string {
+		var names []string
+		s.EachImportedTerm(ctx, func(t directory.TaxonomyTerm) error {
+			names = append(names, t.Name)
+			return nil
+		})
+		return names
+	}
+	s := MustOpen(t)
+	s.PutService(ctx, withTerm(1, "20000000-0000-4000-8000-000000000001", "Lunch clubs"), directory.Save{})
+	if got := terms(s); len(got) != 1 || got[0] != "Lunch clubs" {
+		t.Fatalf("imported terms = %v (Signpost's own must not be listed)", got)
+	}
+	imp, _ := s.BeginImport(ctx, "f", directory.Save{})
+	for i := 2; i < 600; i++ { // more than one batch, so some are written before the abort
+		imp.Put(ctx, withTerm(i, "20000000-0000-4000-8000-000000000002", "Tea dances"))
+	}
+	if got := terms(s); len(got) != 2 {
+		t.Fatalf("during the import: terms %v", got)
+	}
+	if err := imp.Abort(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := terms(s); len(got) != 1 {
+		t.Fatalf("an aborted import left terms behind: %v", got)
+	}
+}

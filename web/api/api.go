@@ -27,6 +27,9 @@ type Listings interface {
 	Organization(ctx context.Context, id string) (*directory.Organization, error)
 	// EachOrganization calls fn for every organization in id order.
 	EachOrganization(ctx context.Context, fn func(*directory.Organization) error) error
+	// EachImportedTerm calls fn for every term of another taxonomy that
+	// listings brought with them.
+	EachImportedTerm(ctx context.Context, fn func(directory.TaxonomyTerm) error) error
 }
 
 // Searcher answers filtered, ranked queries. *engine.Engine satisfies it.

@@ -48,6 +48,10 @@ func (l synthListings) EachOrganization(context.Context, func(*directory.Organiz
 	return nil
 }
 
+func (l synthListings) EachImportedTerm(context.Context, func(directory.TaxonomyTerm) error) error {
+	return nil
+}
+
 // unusedSearcher fails when asked: a stream without words must come from
 // the store, not from paging through the engine.
 type unusedSearcher struct{}

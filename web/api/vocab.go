@@ -20,9 +20,8 @@ type vocabulary struct {
 	termByID   map[string]int
 }
 
-// vocabCache holds the vocabulary of one store generation. Building it reads
-// every service, so it is built at most once per generation, and while one
-// request builds it the others wait rather than read the store too.
+// vocabCache holds the vocabulary of one store generation, so a busy API
+// does not rebuild it for every request.
 type vocabCache struct {
 	mu    sync.Mutex
 	gen   uint64
@@ -57,14 +56,12 @@ func buildVocabulary(ctx context.Context, l Listings) (*vocabulary, error) {
 	}
 	signpostTerms := len(v.terms)
 	signpostTaxonomies := len(v.taxonomies)
-	err := l.EachService(ctx, func(s *directory.Service) error {
-		for _, a := range s.Attributes {
-			v.addImported(a)
-		}
+	err := l.EachImportedTerm(ctx, func(t directory.TaxonomyTerm) error {
+		v.addImported(directory.Attribute{TaxonomyTermID: t.ID, TaxonomyTerm: &t})
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("vocabulary: read services: %w", err)
+		return nil, fmt.Errorf("vocabulary: read imported terms: %w", err)
 	}
 	// Imported entries in a stable order, whatever order services came in.
 	imported := v.taxonomies[signpostTaxonomies:]
