@@ -2,6 +2,7 @@ package directory
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 
@@ -99,4 +100,17 @@ func eachIndexed(b *bbolt.Bucket, prefix []byte, fn func(key []byte, id string) 
 		}
 	}
 	return nil
+}
+
+// ServiceCountsByOrg counts the published services of each organisation
+// from the organisation index, without reading the services.
+func (s *Store) ServiceCountsByOrg(ctx context.Context) (map[string]int, error) {
+	counts := map[string]int{}
+	err := s.view(ctx, func(tx *bbolt.Tx) error {
+		return eachIndexed(tx.Bucket(bucketServicesByOrg), nil, func(key []byte, _ string) (bool, error) {
+			counts[string(key[:bytes.LastIndexByte(key, '/')])]++
+			return true, nil
+		})
+	})
+	return counts, err
 }

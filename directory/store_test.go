@@ -376,6 +376,10 @@ func TestServiceIndexesFollowEveryWrite(t *testing.T) {
 	if n, _ := counts(s); n != 1 {
 		t.Fatalf("after delete: %d services", n)
 	}
+	s.PutService(ctx, serviceN(50), directory.Save{}) // no organisation
+	if byOrg, err := s.ServiceCountsByOrg(ctx); err != nil || byOrg[org] != 1 || byOrg[""] != 1 || len(byOrg) != 2 {
+		t.Fatalf("counts by organisation = %v, %v", byOrg, err)
+	}
 	s.Close()
 
 	// A store from before the indexes existed gets them on open.

@@ -283,11 +283,7 @@ func (s *Server) adminOrganizations(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return fmt.Errorf("accounts: %w", err)
 	}
-	counts := map[string]int{}
-	err = s.auth.store.EachService(r.Context(), func(svc *directory.Service) error {
-		counts[svc.OrgID()]++
-		return nil
-	})
+	counts, err := s.auth.store.ServiceCountsByOrg(r.Context())
 	if err != nil {
 		return fmt.Errorf("count listings: %w", err)
 	}

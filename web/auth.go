@@ -37,6 +37,7 @@ type Editorial interface {
 	Organization(ctx context.Context, id string) (*directory.Organization, error)
 	EachOrganization(ctx context.Context, fn func(*directory.Organization) error) error
 	EachService(ctx context.Context, fn func(*directory.Service) error) error
+	ServiceCountsByOrg(ctx context.Context) (map[string]int, error)
 	PutService(ctx context.Context, svc *directory.Service, save directory.Save) (bool, error)
 	Draft(ctx context.Context, serviceID string) (*directory.Draft, error)
 	Drafts(ctx context.Context, status directory.DraftStatus) ([]directory.Draft, error)
