@@ -76,7 +76,8 @@ const maxPooledBuffer = 256 << 10
 
 // pageNames are the files in templates/pages, without .html.
 var pageNames = []string{"home", "search", "search-print", "match", "activity", "activity-print", "error",
-	"login", "provider-home", "provider-edit", "provider-history", "admin"}
+	"login", "provider-home", "provider-edit", "provider-history", "admin",
+	"shortlist_index", "shortlist_list", "shortlist_print", "shortlist_shared", "shortlist_add"}
 
 func parseTemplates() (*templates, error) {
 	funcs := template.FuncMap{

@@ -3,8 +3,6 @@ package web
 import (
 	"context"
 	"errors"
-	"fmt"
-	"html/template"
 	"net/http"
 	"net/url"
 	"time"
@@ -64,22 +62,12 @@ const (
 	myListWindow     = time.Hour
 )
 
-// shortlistPageNames are the templates in templates/shortlist_*.html and
-// templates/mylist*.html, each parsed as a page with the site's layout.
-var shortlistPageNames = []string{"shortlist_index", "shortlist_list", "shortlist_print", "shortlist_shared", "shortlist_add"}
-
 // shortlistRoutes registers the shortlist pages when the store can keep
 // shortlists (a test server with a fake store that cannot has none).
 func (s *Server) shortlistRoutes(r *mux.Router) {
 	lists, ok := s.listings.(ShortlistStore)
 	if !ok {
 		return
-	}
-	// The templates are embedded in the binary, so a broken one is a
-	// programming error, found by the tests; like template.Must, stop at
-	// start-up rather than serve a half-working site.
-	if err := s.tmpl.addPages(shortlistPageNames...); err != nil {
-		panic(err)
 	}
 	h := &shortlistHandlers{Server: s, lists: lists, newMyLists: newThrottle(myListsPerWindow, myListWindow, s.now)}
 	get := []string{http.MethodGet, http.MethodHead}
@@ -208,32 +196,6 @@ func listTitle(sl *directory.Shortlist) string {
 		return "My list"
 	}
 	return "Shortlist: " + sl.Reference
-}
-
-// addPages parses more pages with the layout and partials, for areas that
-// register their own (the shortlist pages).
-func (t *templates) addPages(names ...string) error {
-	for _, name := range names {
-		tmpl, err := template.New(name).Funcs(templateFuncs()).ParseFS(templateFS,
-			"templates/layout.html", "templates/partials/*.html", "templates/"+name+".html")
-		if err != nil {
-			return fmt.Errorf("web: parse template %s: %w", name, err)
-		}
-		if tmpl.Lookup("main") == nil {
-			return fmt.Errorf("web: template %s defines no \"main\"", name)
-		}
-		t.pages[name] = tmpl
-	}
-	return nil
-}
-
-// templateFuncs are the functions the shortlist pages and the shared
-// partials use.
-func templateFuncs() template.FuncMap {
-	return template.FuncMap{
-		"plural": pluralWord,
-		"group":  func(name string, opts []option) checkGroup { return checkGroup{name, opts} },
-	}
 }
 
 // noStore makes a response uncacheable even by the browser, whatever the
