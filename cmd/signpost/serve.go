@@ -62,7 +62,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		}
 	})
 
-	apiHandler := api.New(api.Config{Engine: eng, Store: st, Gazetteer: gaz, Logger: logger})
+	apiHandler, err := api.New(api.Config{Engine: eng, Store: st, Gazetteer: gaz, Logger: logger})
+	if err != nil {
+		return err
+	}
 	csrfKey, err := st.Secret(ctx, "csrf")
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"time"
@@ -75,12 +76,10 @@ type server struct {
 
 // New returns the API handler. It expects the full request path: route both
 // the exact path /api (the page for people) and the prefix /api/ to it;
-// anything under /api/ it does not serve gets a JSON 404. It
-// panics when a required dependency is missing: that is a wiring mistake,
-// found the first time the program starts.
-func New(cfg Config) http.Handler {
+// anything under /api/ it does not serve gets a JSON 404.
+func New(cfg Config) (http.Handler, error) {
 	if cfg.Store == nil || cfg.Engine == nil {
-		panic("api.New: Config.Store and Config.Engine are required")
+		return nil, errors.New("api: Config.Store and Config.Engine are required")
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -92,7 +91,7 @@ func New(cfg Config) http.Handler {
 	gz := &compressor{}
 	// Outermost first: CORS and the method check, then compression, then
 	// validators, so a 304 is decided before any work and never gzipped.
-	return openAccess(gz.wrap(conditional(cfg.Store, newVersions(cfg.Now))(s.routes())))
+	return openAccess(gz.wrap(conditional(cfg.Store, newVersions(cfg.Now))(s.routes()))), nil
 }
 
 // routes registers every endpoint. The OpenAPI document (openapi.json)

@@ -68,7 +68,7 @@ func newFixture(t testing.TB, svcs []*directory.Service, files ...string) *fixtu
 		}
 	})
 	gaz := loadGazetteer(t)
-	srv := httptest.NewServer(New(Config{Store: st, Engine: eng, Gazetteer: gaz}))
+	srv := httptest.NewServer(mustNew(t, Config{Store: st, Engine: eng, Gazetteer: gaz}))
 	t.Cleanup(srv.Close)
 	return &fixture{store: st, eng: eng, srv: srv}
 }
@@ -239,4 +239,14 @@ func synthServices(n int, seed uint64) []*directory.Service {
 		out[i] = s
 	}
 	return out
+}
+
+// mustNew builds the API handler or fails the test.
+func mustNew(tb testing.TB, cfg Config) http.Handler {
+	tb.Helper()
+	h, err := New(cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return h
 }

@@ -552,7 +552,7 @@ func TestGuidePageForPeople(t *testing.T) {
 
 func TestPlaceNamesNeedAGazetteer(t *testing.T) {
 	f := newFixture(t, nil)
-	srv := httptest.NewServer(New(Config{Store: f.store, Engine: f.eng}))
+	srv := httptest.NewServer(mustNew(t, Config{Store: f.store, Engine: f.eng}))
 	defer srv.Close()
 	resp, body := fetch(t, srv, "/api/v1/services?postcode=L20&proximity=100")
 	if resp.StatusCode != http.StatusBadRequest {
@@ -602,5 +602,11 @@ func TestNDJSONUnderGzip(t *testing.T) {
 	}
 	if lines := bytes.Count(plain, []byte("\n")); lines != active {
 		t.Errorf("%d lines, want %d", lines, active)
+	}
+}
+
+func TestNewRefusesMissingDependencies(t *testing.T) {
+	if _, err := New(Config{}); err == nil || !strings.Contains(err.Error(), "Store and Config.Engine are required") {
+		t.Fatalf("New without dependencies: %v", err)
 	}
 }

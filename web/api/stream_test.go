@@ -75,7 +75,7 @@ type streamStats struct {
 // server and client, sampling the heap as it goes.
 func streamAll(tb testing.TB, n int, query string) streamStats {
 	tb.Helper()
-	srv := httptest.NewServer(New(Config{Store: synthListings{n: n, seed: 1}, Engine: unusedSearcher{}}))
+	srv := httptest.NewServer(mustNew(tb, Config{Store: synthListings{n: n, seed: 1}, Engine: unusedSearcher{}}))
 	defer srv.Close()
 
 	runtime.GC()
