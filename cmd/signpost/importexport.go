@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	"signpost/directory"
@@ -82,43 +83,52 @@ func runExport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	services := func(yield func(*directory.Service) bool) {
-		stop := errors.New("stop")
-		err = st.EachService(ctx, func(s *directory.Service) error {
-			if !yield(s) {
-				return stop
-			}
-			return nil
-		})
-		if errors.Is(err, stop) {
-			err = nil
-		}
-	}
 	if *format == hsds.FormatCSV {
-		if werr := hsds.WriteCSV(*out, services); werr != nil {
-			return werr
+		var readErr error
+		services := func(yield func(*directory.Service) bool) {
+			stop := errors.New("stop")
+			readErr = st.EachService(ctx, func(s *directory.Service) error {
+				if !yield(s) {
+					return stop
+				}
+				return nil
+			})
+			if errors.Is(readErr, stop) {
+				readErr = nil
+			}
 		}
+		return errors.Join(hsds.WriteCSV(*out, services), readErr)
+	}
+	if *out == "" {
+		return exportTo(ctx, st, e.stdout, *format)
+	}
+	// Write beside the target and rename, so a failed export never leaves
+	// a truncated file where a good one was expected.
+	tmp := *out + ".partial"
+	f, err := os.Create(tmp)
+	if err != nil {
 		return err
 	}
-	w := e.stdout
-	if *out != "" {
-		f, ferr := os.Create(*out)
-		if ferr != nil {
-			return ferr
-		}
-		defer f.Close()
-		w = f
+	err = exportTo(ctx, st, f, *format)
+	if cerr := f.Close(); err == nil {
+		err = cerr
 	}
-	hw, werr := hsds.NewWriter(w, *format)
-	if werr != nil {
-		return werr
-	}
-	for s := range services {
-		if werr := hw.Write(s); werr != nil {
-			return werr
-		}
+	if err == nil {
+		err = os.Rename(tmp, *out)
 	}
 	if err != nil {
+		os.Remove(tmp)
+	}
+	return err
+}
+
+// exportTo writes every published service to w as json or ndjson.
+func exportTo(ctx context.Context, st *directory.Store, w io.Writer, format string) error {
+	hw, err := hsds.NewWriter(w, format)
+	if err != nil {
+		return err
+	}
+	if err := st.EachService(ctx, hw.Write); err != nil {
 		return err
 	}
 	return hw.Close()

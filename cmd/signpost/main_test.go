@@ -113,6 +113,17 @@ func TestImportExportRoundTrip(t *testing.T) {
 	if code, _, stderr := runCmd(t, "", "export", "--data", dir, "--format", "ndjson", "--out", out); code != 0 {
 		t.Fatalf("export ndjson: %s", stderr)
 	}
+	if _, err := os.Stat(out + ".partial"); !os.IsNotExist(err) {
+		t.Errorf("export left its partial file behind")
+	}
+	// A CSV export writes the standard's tables.
+	csvDir := filepath.Join(t.TempDir(), "csv")
+	if code, _, stderr := runCmd(t, "", "export", "--data", dir, "--format", "csv", "--out", csvDir); code != 0 {
+		t.Fatalf("export csv: %s", stderr)
+	}
+	if code, stdout, stderr := runCmd(t, "", "import", "--data", t.TempDir(), csvDir); code != 0 || !strings.Contains(stdout, "1 new or changed") {
+		t.Fatalf("import of the csv export: exit %d\n%s%s", code, stdout, stderr)
+	}
 	if code, stdout, stderr := runCmd(t, "", "import", "--data", t.TempDir(), out); code != 0 || !strings.Contains(stdout, "1 new or changed") {
 		t.Fatalf("import of the export: exit %d\n%s%s", code, stdout, stderr)
 	}
