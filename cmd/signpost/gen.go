@@ -16,7 +16,7 @@ func runGen(ctx context.Context, e *env, args []string) error {
 	n := fs.Int("n", 100000, "how many services")
 	seed := fs.Int64("seed", 1, "random seed")
 	out := fs.String("out", "", "file to write; default stdout")
-	if err := parse(fs, args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
 	if *n < 0 {

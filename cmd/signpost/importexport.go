@@ -69,7 +69,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	dataDir := dataFlag(fs, e)
 	format := fs.String("format", "json", "json (an array), ndjson (one service per line) or csv (a datapackage folder)")
 	out := fs.String("out", "", "file (or, for csv, folder) to write; default stdout")
-	if err := parse(fs, args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
 	if err := oneOf(*format, hsds.FormatJSON, hsds.FormatNDJSON, hsds.FormatCSV); err != nil {

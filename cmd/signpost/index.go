@@ -11,7 +11,7 @@ import (
 func runReindex(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "reindex", "reindex [--data ./var]\n\nRebuilds the search index from the store.")
 	dataDir := dataFlag(fs, e)
-	if err := parse(fs, args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
 	st, err := openStore(*dataDir)
@@ -38,7 +38,7 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 		"--no-repair is given; then drift exits non-zero.")
 	dataDir := dataFlag(fs, e)
 	noRepair := fs.Bool("no-repair", false, "only report; exit non-zero on drift")
-	if err := parse(fs, args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
 	st, err := openStore(*dataDir)

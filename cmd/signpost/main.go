@@ -126,6 +126,20 @@ func parse(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// parseNoArgs parses flags for a command that takes no file names, so a
+// stray word ("signpost reindex now") is reported instead of ignored.
+func parseNoArgs(fs *flag.FlagSet, args []string) error {
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(fs.Output(), "signpost %s: unexpected argument %q (this command takes only flags)\n", fs.Name(), fs.Arg(0))
+		fs.Usage()
+		return errUsage
+	}
+	return nil
+}
+
 // dataFlag registers --data with its environment fallback.
 func dataFlag(fs *flag.FlagSet, e *env) *string {
 	def := e.getenv("SIGNPOST_DATA")

@@ -62,6 +62,8 @@ func TestBadInvocationsFailClearly(t *testing.T) {
 		{"export csv without out", []string{"export", "--data", dir, "--format", "csv"}, 1, "give it with --out"},
 		{"gen negative", []string{"gen", "--n", "-1"}, 1, "--n: must not be negative"},
 		{"backup without file", []string{"backup", "--data", dir}, 2, "Usage: signpost backup"},
+		{"stray argument", []string{"reindex", "--data", dir, "now"}, 2, `unexpected argument "now"`},
+		{"stray argument to export", []string{"export", "--data", dir, "out.json"}, 2, `unexpected argument "out.json"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -24,7 +24,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	noSample := fs.Bool("no-sample", false, "do not load the sample directory into an empty store")
 	tlsCert := fs.String("tls-cert", "", "serve HTTPS with this certificate (PEM); needs --tls-key")
 	tlsKey := fs.String("tls-key", "", "private key (PEM) for --tls-cert")
-	if err := parse(fs, args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
 	if (*tlsCert == "") != (*tlsKey == "") {

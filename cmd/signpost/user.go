@@ -122,7 +122,7 @@ func isTerminal(r io.Reader) bool {
 func runUserList(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "user list", "user list [--data ./var]")
 	dataDir := dataFlag(fs, e)
-	if err := parse(fs, args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
 	st, err := openStore(*dataDir)
