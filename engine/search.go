@@ -282,12 +282,16 @@ func (e *Engine) run(ctx context.Context, q Query, m mode) (*Results, error) {
 			visit(h.slot, h.score)
 		}
 	case p.hasText:
-		scores := make([]float64, len(t.flags))
-		for _, h := range text.hits {
-			scores[h.slot] = h.score
-		}
+		// Every slot can match; the hits are in slot order, so they are
+		// walked alongside the slots rather than spread into a
+		// table-sized slice of scores on every query.
+		hits := text.hits
 		for slot := range t.flags {
-			visit(uint32(slot), scores[slot])
+			score := 0.0
+			if len(hits) > 0 && hits[0].slot == uint32(slot) {
+				score, hits = hits[0].score, hits[1:]
+			}
+			visit(uint32(slot), score)
 		}
 	default:
 		for slot := range t.flags {
