@@ -477,19 +477,27 @@ func (p *plan) eval(t *table, slot uint32, text float64, bar bar) (c cand, pass,
 	if !haveDist {
 		c.dist = t.nearestM(slot, p.point)
 	}
-	switch {
-	case !math.IsNaN(c.dist):
-		cp.Near = WeightNear * math.Exp(-c.dist/NearScaleM)
-	case t.delivery[slot]&(deliveryBit(directory.DeliveryOnline)|deliveryBit(directory.DeliveryPhone)) != 0:
-		cp.Near = p.nearOnlineEquivalent
-	default:
-		cp.Near = 0
-	}
+	cp.Near = p.near(t, slot, c.dist)
 	c.score = cp.total()
 	return c, true, true
 }
 
-// components scores one slot; near is already computed by eval.
+// near is the nearness component of a slot at distance dist (NaN when it
+// has no physical location): online and phone services count as
+// OnlineEquivalentM away, others with no place get nothing. Only for
+// queries with a point.
+func (p *plan) near(t *table, slot uint32, dist float64) float64 {
+	switch {
+	case !math.IsNaN(dist):
+		return WeightNear * math.Exp(-dist/NearScaleM)
+	case t.delivery[slot]&(deliveryBit(directory.DeliveryOnline)|deliveryBit(directory.DeliveryPhone)) != 0:
+		return p.nearOnlineEquivalent
+	}
+	return 0
+}
+
+// components scores one slot; near is the nearness component, worked out
+// by the caller.
 func (p *plan) components(t *table, slot uint32, text, near float64) Components {
 	var cp Components
 	if p.hasText {
@@ -700,14 +708,11 @@ func (p *plan) result(t *table, c cand) Result {
 	r := Result{Score: c.score}
 	var near float64
 	if p.q.HasPoint {
-		switch {
-		case !math.IsNaN(c.dist):
+		if !math.IsNaN(c.dist) {
 			d := c.dist
 			r.DistanceM = &d
-			near = WeightNear * math.Exp(-d/NearScaleM)
-		case t.delivery[c.slot]&(deliveryBit(directory.DeliveryOnline)|deliveryBit(directory.DeliveryPhone)) != 0:
-			near = p.nearOnlineEquivalent
 		}
+		near = p.near(t, c.slot, c.dist)
 	}
 	r.Components = p.components(t, c.slot, c.text, near)
 	r.Reasons = p.reasons(t, c, time.Unix(t.assured[c.slot], 0))
