@@ -437,14 +437,8 @@ func putOrganization(tx *bbolt.Tx, embedded *Organization) error {
 	return b.Put([]byte(org.ID), raw)
 }
 
-// AppendRevision records an event that changed no published field, such as
-// a rejected draft, so that the history still tells the whole story.
-func (s *Store) AppendRevision(ctx context.Context, r Revision) error {
-	return s.update(ctx, func(tx *bbolt.Tx) ([]string, error) {
-		return nil, s.appendRevision(tx, r)
-	})
-}
-
+// appendRevision adds r to the history inside tx, giving it the next
+// sequence number (and the time now when r has none).
 func (s *Store) appendRevision(tx *bbolt.Tx, r Revision) error {
 	all := tx.Bucket(bucketRevisions)
 	// Revisions are only ever appended, so pages can be packed full.
