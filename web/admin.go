@@ -192,7 +192,7 @@ func (s *Server) adminQueue(w http.ResponseWriter, r *http.Request) error {
 	}
 	for _, d := range drafts {
 		row := queueRow{
-			ServiceID: d.ServiceID, Name: d.Service.Name, By: d.SubmittedBy, Submitted: d.SubmittedAt.Format("2 January 2006, 15:04"),
+			ServiceID: d.ServiceID, Name: d.Service.Name, By: d.SubmittedBy, Submitted: dateTimeText(d.SubmittedAt),
 			Href: "/admin/queue/" + url.PathEscape(d.ServiceID),
 		}
 		if d.Service.Organization != nil {
@@ -234,7 +234,7 @@ func (s *Server) adminReview(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := s.newAdminPage(r, "review", "Review changes to "+d.Service.Name)
 	p.Review = &reviewView{
-		ServiceID: id, Name: d.Service.Name, By: d.SubmittedBy, Submitted: d.SubmittedAt.Format("2 January 2006, 15:04"),
+		ServiceID: id, Name: d.Service.Name, By: d.SubmittedBy, Submitted: dateTimeText(d.SubmittedAt),
 		New: prev == nil, Changes: changeViews(directory.Diff(prev, &d.Service)), Preview: preview,
 		PublicHref: "/activities/" + url.PathEscape(id), Action: "/admin/queue/" + url.PathEscape(id),
 	}
@@ -437,7 +437,7 @@ func (s *Server) adminCorrections(w http.ResponseWriter, r *http.Request) error 
 	// Newest first: the inbox is read from the top.
 	for i := len(cs) - 1; i >= 0; i-- {
 		c := cs[i]
-		row := correctionRow{ID: c.ID, At: c.At.Format("2 January 2006, 15:04"), Listing: c.ServiceID, Href: "/activities/" + url.PathEscape(c.ServiceID),
+		row := correctionRow{ID: c.ID, At: dateTimeText(c.At), Listing: c.ServiceID, Href: "/activities/" + url.PathEscape(c.ServiceID),
 			Field: labels[c.Field], Message: c.Message, Status: correctionStatusText(c), Open: c.Status == directory.CorrectionOpen,
 			Action: "/admin/corrections/" + url.PathEscape(c.ServiceID) + "/" + url.PathEscape(c.ID)}
 		if svc, err := s.auth.store.Service(r.Context(), c.ServiceID); err == nil {
@@ -466,7 +466,7 @@ func correctionStatusText(c directory.Correction) string {
 		text += " by " + c.StatusBy
 	}
 	if c.StatusAt != nil {
-		text += " on " + c.StatusAt.Format("2 January 2006")
+		text += " on " + dateText(*c.StatusAt)
 	}
 	return text
 }

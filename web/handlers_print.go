@@ -44,7 +44,7 @@ func (s *Server) printList(w http.ResponseWriter, r *http.Request, match bool) e
 		Criteria: matchAnswers(f, a.place),
 		Results:  s.resultViews(a.res.Items, (a.res.Page-1)*a.res.Size, a.place),
 		Total:    a.res.Total,
-		Printed:  s.now().Format("2 January 2006"),
+		Printed:  dateText(s.now()),
 		BackHref: f.href("/search"),
 	}
 	if match {
@@ -62,3 +62,6 @@ func (s *Server) printList(w http.ResponseWriter, r *http.Request, match bool) e
 
 // dateText writes a date the way people read it: "4 March 2025".
 func dateText(t time.Time) string { return t.Format("2 January 2006") }
+
+// dateTimeText writes a date and a time of day: "4 March 2025, 14:05".
+func dateTimeText(t time.Time) string { return t.Format("2 January 2006, 15:04") }

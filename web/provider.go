@@ -563,7 +563,7 @@ func (s *Server) listingHistory(w http.ResponseWriter, r *http.Request) error {
 			summary = "No field that visitors see changed."
 		}
 		p.Revisions = append(p.Revisions, revisionView{
-			Seq: rev.Seq, At: rev.At.Format("2 January 2006, 15:04"), Actor: rev.Actor, Action: label, Note: rev.Note,
+			Seq: rev.Seq, At: dateTimeText(rev.At), Actor: rev.Actor, Action: label, Note: rev.Note,
 			Changes: changeViews(rev.Changes), Summary: summary,
 			// The newest published snapshot is what is live: restoring it
 			// would change nothing.
