@@ -36,30 +36,55 @@ func assuredKey(svc *Service) []byte {
 // next is nil) and moves its index entries from prev's to next's. Every
 // write of the services bucket goes through here.
 func writeService(tx *bbolt.Tx, id string, prev, next *Service, raw []byte) error {
-	byOrg, byAssured := tx.Bucket(bucketServicesByOrg), tx.Bucket(bucketActiveByAssured)
-	if prev != nil {
-		if err := byOrg.Delete(orgKey(prev)); err != nil {
-			return err
-		}
-		if err := byAssured.Delete(assuredKey(prev)); err != nil {
-			return err
-		}
+	if err := moveKey(tx.Bucket(bucketServicesByOrg), indexKey(prev, orgKey), indexKey(next, orgKey)); err != nil {
+		return err
+	}
+	if err := moveKey(tx.Bucket(bucketActiveByAssured), activeAssuredKey(prev), activeAssuredKey(next)); err != nil {
+		return err
 	}
 	if next == nil {
 		return tx.Bucket(bucketServices).Delete([]byte(id))
 	}
-	if err := byOrg.Put(orgKey(next), nil); err != nil {
-		return err
-	}
 	if err := putImportedTerms(tx, next); err != nil {
 		return err
 	}
-	if next.Status == StatusActive {
-		if err := byAssured.Put(assuredKey(next), nil); err != nil {
+	return tx.Bucket(bucketServices).Put([]byte(id), raw)
+}
+
+// indexKey is svc's key in an index, or nil when there is no service.
+func indexKey(svc *Service, key func(*Service) []byte) []byte {
+	if svc == nil {
+		return nil
+	}
+	return key(svc)
+}
+
+// activeAssuredKey is svc's key in the assured-date index, which holds
+// active services only; nil when svc is absent or not active.
+func activeAssuredKey(svc *Service) []byte {
+	if svc == nil || svc.Status != StatusActive {
+		return nil
+	}
+	return assuredKey(svc)
+}
+
+// moveKey replaces index key old with next (either may be nil for none),
+// leaving the bucket untouched when they are the same: most edits keep a
+// service's organisation and assured date, and a delete-then-put of the
+// same key would still dirty the index page for the commit to write.
+func moveKey(b *bbolt.Bucket, old, next []byte) error {
+	if bytes.Equal(old, next) {
+		return nil
+	}
+	if old != nil {
+		if err := b.Delete(old); err != nil {
 			return err
 		}
 	}
-	return tx.Bucket(bucketServices).Put([]byte(id), raw)
+	if next != nil {
+		return b.Put(next, nil)
+	}
+	return nil
 }
 
 // indexServices builds both indexes from the services bucket (migration 3).
@@ -78,10 +103,10 @@ func indexServices(tx *bbolt.Tx) error {
 		if err := byOrg.Put(orgKey(&svc), nil); err != nil {
 			return err
 		}
-		if svc.Status != StatusActive {
-			return nil
+		if key := activeAssuredKey(&svc); key != nil {
+			return byAssured.Put(key, nil)
 		}
-		return byAssured.Put(assuredKey(&svc), nil)
+		return nil
 	})
 }
 

@@ -437,3 +437,38 @@ func TestImportedTermsAreKeptAndAbortedImportsTakeThemBack(t *testing.T) {
 		t.Fatalf("an aborted import left terms behind: %v", got)
 	}
 }
+
+func TestServiceIndexesFollowOrganisationAndStatus(t *testing.T) {
+	ctx := context.Background()
+	const orgA, orgB = "d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610", "e9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c611"
+	cutoff := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	s := MustOpen(t)
+	svc := serviceN(1)
+	svc.OrganizationID, svc.AssuredDate = orgA, "2025-01-01"
+	check := func(step string, inA, inB, stale int) {
+		t.Helper()
+		a, errA := s.ServicesOf(ctx, orgA)
+		b, errB := s.ServicesOf(ctx, orgB)
+		_, n, errS := s.StaleServices(ctx, cutoff, 0)
+		if err := errors.Join(errA, errB, errS); err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		if len(a) != inA || len(b) != inB || n != stale {
+			t.Fatalf("%s: %d in A, %d in B, %d stale; want %d, %d, %d", step, len(a), len(b), n, inA, inB, stale)
+		}
+	}
+	s.PutService(ctx, svc, directory.Save{})
+	check("put", 1, 0, 1)
+	svc.Description += " Now on Thursdays."
+	s.PutService(ctx, svc, directory.Save{})
+	check("edit keeping organisation and date", 1, 0, 1)
+	svc.OrganizationID = orgB
+	s.PutService(ctx, svc, directory.Save{})
+	check("move to another organisation", 0, 1, 1)
+	svc.Status = directory.StatusInactive
+	s.PutService(ctx, svc, directory.Save{})
+	check("inactive", 0, 1, 0)
+	svc.Status = directory.StatusActive
+	s.PutService(ctx, svc, directory.Save{})
+	check("active again", 0, 1, 1)
+}
