@@ -40,7 +40,7 @@ func myListToken(r *http.Request) string {
 func (h *shortlistHandlers) setMyListCookie(w http.ResponseWriter, r *http.Request, token string, maxAge int) {
 	http.SetCookie(w, &http.Cookie{
 		Name: myListCookie, Value: token, Path: "/", MaxAge: maxAge,
-		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode,
+		HttpOnly: true, Secure: h.auth.secure(r), SameSite: http.SameSiteLaxMode,
 	})
 }
 

@@ -159,7 +159,7 @@ func accountOwner(r *http.Request) directory.Owner {
 // use: https when the site is reached over TLS, here or at a proxy.
 func (h *shortlistHandlers) siteURL(r *http.Request) string {
 	scheme := "http"
-	if r.TLS != nil || (h.auth != nil && h.auth.secure(r)) {
+	if h.auth.secure(r) {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host

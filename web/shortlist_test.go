@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -543,5 +544,44 @@ func TestMyListThrottle(t *testing.T) {
 	}
 	if p := add(); p.status != http.StatusTooManyRequests {
 		t.Errorf("one list too many: status %d, want 429", p.status)
+	}
+}
+
+// Behind a TLS-terminating proxy (Config.HTTPS) the My list cookie is
+// Secure, like the session cookie, though this process sees plain HTTP.
+func TestMyListCookieSecureBehindProxy(t *testing.T) {
+	site := newSampleSite(t)
+	srv, err := New(Config{Engine: site.engine, Store: site.store, Gazetteer: site.places, Now: testNow, HTTPS: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := (&listSite{sampleSite: site}).sampleServices(t, 1)[0]
+	page := httptest.NewRecorder()
+	srv.ServeHTTP(page, httptest.NewRequest("GET", "/add-to-list?service="+url.QueryEscape(svc.ID), nil))
+	doc, err := goquery.NewDocumentFromReader(page.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, _ := doc.Find(`form[action="/my-list/items"] input[name="csrf_token"]`).Attr("value")
+	form := url.Values{"csrf_token": {tok}, "service": {svc.ID}}
+	req := httptest.NewRequest("POST", "/my-list/items", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Referer", "https://example.com/add-to-list")
+	for _, c := range page.Result().Cookies() {
+		req.AddCookie(c)
+	}
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, req)
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("add to my list: status %d", rec.Code)
+	}
+	var mine *http.Cookie
+	for _, c := range rec.Result().Cookies() {
+		if c.Name == myListCookie {
+			mine = c
+		}
+	}
+	if mine == nil || !mine.Secure || !mine.HttpOnly {
+		t.Errorf("my list cookie behind an HTTPS proxy: %+v", mine)
 	}
 }
