@@ -305,8 +305,8 @@ func (ns *naiveScan) run(q Query, match bool) int {
 		if len(words) > 0 && text == 0 && !match {
 			continue
 		}
-		ns, nn := share(row.needs, q.Needs)
-		is, in := share(row.interests, q.Interests)
+		needShare, nn := share(row.needs, q.Needs)
+		intShare, in := share(row.interests, q.Interests)
 		if !match && (nn < len(q.Needs) || in < len(q.Interests)) {
 			continue
 		}
@@ -324,9 +324,9 @@ func (ns *naiveScan) run(q Query, match bool) int {
 				continue
 			}
 		}
-		score := math.Min(text, 1) + ns + 0.6*is
+		score := WeightText*math.Min(text, 1) + WeightNeed*needShare + WeightInterest*intShare
 		if !math.IsNaN(dist) {
-			score += 0.5 * math.Exp(-dist/5000)
+			score += WeightNear * math.Exp(-dist/NearScaleM)
 		}
 		hits = append(hits, naiveHit{row, score, dist})
 	}
