@@ -287,14 +287,23 @@ func (s *Server) adminOrganizations(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return fmt.Errorf("count listings: %w", err)
 	}
-	err = s.auth.store.EachOrganization(r.Context(), func(o *directory.Organization) error {
-		row := orgRow{ID: o.ID, Name: o.Name, Email: o.Email, Listings: counts[o.ID], Href: "/provider?org=" + url.QueryEscape(o.ID)}
-		for _, a := range accts {
-			if a.MemberOf(o.ID) && !a.Disabled {
-				row.Providers = append(row.Providers, a.Email)
+	// Each organisation's active members, from one pass over the accounts
+	// rather than one per organisation.
+	members := map[string][]string{}
+	for _, a := range accts {
+		if a.Disabled {
+			continue
+		}
+		for _, org := range a.Orgs {
+			// An org listed twice on one account names it once.
+			if l := members[org]; len(l) == 0 || l[len(l)-1] != a.Email {
+				members[org] = append(l, a.Email)
 			}
 		}
-		p.Organizations = append(p.Organizations, row)
+	}
+	err = s.auth.store.EachOrganization(r.Context(), func(o *directory.Organization) error {
+		p.Organizations = append(p.Organizations, orgRow{ID: o.ID, Name: o.Name, Email: o.Email, Listings: counts[o.ID],
+			Providers: members[o.ID], Href: "/provider?org=" + url.QueryEscape(o.ID)})
 		return nil
 	})
 	if err != nil {

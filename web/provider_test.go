@@ -447,3 +447,35 @@ func TestAdminImport(t *testing.T) {
 		}
 	})
 }
+
+// The organisations page lists each organisation's enabled provider
+// accounts, an account of two organisations under both, a disabled one
+// under neither.
+func TestAdminOrganizationsProviders(t *testing.T) {
+	es := newEditorialSite(t)
+	ctx := context.Background()
+	both := directory.Account{Email: "both@provider.example", Role: directory.RoleProvider, Orgs: []string{es.OrgA, es.OrgB}}
+	if _, err := es.store.AddAccount(ctx, both, testPassword); err != nil {
+		t.Fatal(err)
+	}
+	if err := es.store.SetAccountDisabled(ctx, emailProvB, true); err != nil {
+		t.Fatal(err)
+	}
+	_, doc := es.signedIn(t, emailAdmin).get("/admin/organizations")
+	providers := func(org string) string {
+		row := doc.Find(`tbody tr`).FilterFunction(func(_ int, tr *goquery.Selection) bool {
+			return tr.Find(`a[href="/provider?org=`+url.QueryEscape(org)+`"]`).Length() > 0
+		})
+		return textOf(row.Find("td").Eq(3))
+	}
+	for _, tc := range []struct{ name, org, want string }{
+		{"one member and a shared one", es.OrgA, emailProvA + ", both@provider.example"},
+		{"a disabled member is left out", es.OrgB, "both@provider.example"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := providers(tc.org); got != tc.want {
+				t.Errorf("providers of %s: %q, want %q", tc.org, got, tc.want)
+			}
+		})
+	}
+}
