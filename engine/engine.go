@@ -479,28 +479,39 @@ func (e *Engine) Check(ctx context.Context) (Report, error) {
 	if e.text == nil {
 		return Report{}, errors.New("check: engine is closed")
 	}
-	var r Report
-	var err error
-	if r.StoreGeneration, err = e.src.Generation(ctx); err != nil {
-		return r, fmt.Errorf("check: read store generation: %w", err)
-	}
-	if r.IndexGeneration, _, err = e.text.recorded(); err != nil {
+	r, err := compare(ctx, e.src, e.text)
+	if err != nil {
 		return r, fmt.Errorf("check: %w", err)
 	}
+	r.TableCount = len(e.tab.ids())
+	return r, nil
+}
+
+// compare fills in what Check and Inspect report of the store and the text
+// index: generations, counts, and the ids only one of them holds.
+func compare(ctx context.Context, src Source, ti *textIndex) (Report, error) {
+	var r Report
+	var err error
+	if r.StoreGeneration, err = src.Generation(ctx); err != nil {
+		return r, fmt.Errorf("read store generation: %w", err)
+	}
+	if r.IndexGeneration, _, err = ti.recorded(); err != nil {
+		return r, err
+	}
 	var storeIDs []string
-	err = e.src.EachService(ctx, func(s *directory.Service) error {
+	err = src.EachService(ctx, func(s *directory.Service) error {
 		storeIDs = append(storeIDs, s.ID)
 		return nil
 	})
 	if err != nil {
-		return r, fmt.Errorf("check: read services: %w", err)
+		return r, fmt.Errorf("read services: %w", err)
 	}
 	slices.Sort(storeIDs)
-	indexIDs, err := e.text.allIDs()
+	indexIDs, err := ti.allIDs()
 	if err != nil {
-		return r, fmt.Errorf("check: %w", err)
+		return r, err
 	}
-	r.StoreCount, r.IndexCount, r.TableCount = len(storeIDs), len(indexIDs), len(e.tab.ids())
+	r.StoreCount, r.IndexCount = len(storeIDs), len(indexIDs)
 	r.Missing, r.Extra = diffSorted(storeIDs, indexIDs)
 	return r, nil
 }
