@@ -443,16 +443,35 @@ func (s *Server) adminCorrections(w http.ResponseWriter, r *http.Request) error 
 	for _, f := range directory.CorrectionFields {
 		labels[f.Code] = f.Label
 	}
+	// A listing's name, read once however many corrections it has; one
+	// since removed is shown by its id.
+	names := map[string]string{}
+	name := func(id string) (string, error) {
+		if n, ok := names[id]; ok {
+			return n, nil
+		}
+		svc, err := s.auth.store.Service(r.Context(), id)
+		switch {
+		case errors.Is(err, directory.ErrNotFound):
+			names[id] = id
+		case err != nil:
+			return "", fmt.Errorf("listing %s: %w", id, err)
+		default:
+			names[id] = svc.Name
+		}
+		return names[id], nil
+	}
 	// Newest first: the inbox is read from the top.
 	for i := len(cs) - 1; i >= 0; i-- {
 		c := cs[i]
-		row := correctionRow{ID: c.ID, At: dateTimeText(c.At), Listing: c.ServiceID, Href: "/activities/" + url.PathEscape(c.ServiceID),
-			Field: labels[c.Field], Message: c.Message, Status: correctionStatusText(c), Open: c.Status == directory.CorrectionOpen,
-			Action: "/admin/corrections/" + url.PathEscape(c.ServiceID) + "/" + url.PathEscape(c.ID)}
-		if svc, err := s.auth.store.Service(r.Context(), c.ServiceID); err == nil {
-			row.Listing = svc.Name
+		listing, err := name(c.ServiceID)
+		if err != nil {
+			return err
 		}
-		p.Corrections = append(p.Corrections, row)
+		p.Corrections = append(p.Corrections, correctionRow{ID: c.ID, At: dateTimeText(c.At), Listing: listing,
+			Href: "/activities/" + url.PathEscape(c.ServiceID), Field: labels[c.Field], Message: c.Message,
+			Status: correctionStatusText(c), Open: c.Status == directory.CorrectionOpen,
+			Action: "/admin/corrections/" + url.PathEscape(c.ServiceID) + "/" + url.PathEscape(c.ID)})
 	}
 	s.render(w, r, http.StatusOK, "admin", p)
 	return nil
