@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"go.etcd.io/bbolt"
 )
 
 // A shortlist is read days or weeks after it was made, so every view of it
@@ -112,23 +114,30 @@ type ItemView struct {
 	State   ItemState
 }
 
-// ShortlistItems looks up every item of a list and assesses its state now.
+// ShortlistItems looks up every item of a list and assesses its state now,
+// reading every listing and its history in one snapshot.
 func (s *Store) ShortlistItems(ctx context.Context, sl *Shortlist) ([]ItemView, error) {
 	now := s.now()
 	out := make([]ItemView, 0, len(sl.Items))
-	for _, it := range sl.Items {
-		svc, err := s.Service(ctx, it.ServiceID)
-		if errors.Is(err, ErrNotFound) {
-			svc, err = nil, nil
+	err := s.view(ctx, func(tx *bbolt.Tx) error {
+		for _, it := range sl.Items {
+			svc, err := getService(tx, it.ServiceID)
+			if errors.Is(err, ErrNotFound) {
+				svc, err = nil, nil
+			}
+			if err != nil {
+				return err
+			}
+			revs, err := revisionsOf(tx, it.ServiceID)
+			if err != nil {
+				return fmt.Errorf("revisions of %s: %w", it.ServiceID, err)
+			}
+			out = append(out, ItemView{Item: it, Service: svc, State: AssessItem(it, svc, revs, now)})
 		}
-		if err != nil {
-			return nil, fmt.Errorf("shortlist %s: %w", sl.ID, err)
-		}
-		revs, err := s.Revisions(ctx, it.ServiceID)
-		if err != nil {
-			return nil, fmt.Errorf("shortlist %s: revisions of %s: %w", sl.ID, it.ServiceID, err)
-		}
-		out = append(out, ItemView{Item: it, Service: svc, State: AssessItem(it, svc, revs, now)})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("shortlist %s: %w", sl.ID, err)
 	}
 	return out, nil
 }

@@ -267,7 +267,10 @@ func (s *Store) Organization(ctx context.Context, id string) (*Organization, err
 		if raw == nil {
 			return fmt.Errorf("organization %s: %w", id, ErrNotFound)
 		}
-		return json.Unmarshal(raw, &org)
+		if err := json.Unmarshal(raw, &org); err != nil {
+			return fmt.Errorf("organization %s: decode: %w", id, err)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -318,24 +321,32 @@ const (
 func (s *Store) Revisions(ctx context.Context, serviceID string) ([]Revision, error) {
 	var revs []Revision
 	err := s.view(ctx, func(tx *bbolt.Tx) error {
-		idx := tx.Bucket(bucketServiceRevisions).Cursor()
-		all := tx.Bucket(bucketRevisions)
-		prefix := []byte(serviceID + "/")
-		for k, _ := idx.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = idx.Next() {
-			raw := all.Get(k[len(prefix):])
-			if raw == nil {
-				continue
-			}
-			var r Revision
-			if err := json.Unmarshal(raw, &r); err != nil {
-				return fmt.Errorf("revision %x: decode: %w", k[len(prefix):], err)
-			}
-			revs = append(revs, r)
-		}
-		return nil
+		var err error
+		revs, err = revisionsOf(tx, serviceID)
+		return err
 	})
-	sort.Slice(revs, func(i, j int) bool { return revs[i].Seq > revs[j].Seq })
 	return revs, err
+}
+
+// revisionsOf reads a service's history inside tx, newest first.
+func revisionsOf(tx *bbolt.Tx, serviceID string) ([]Revision, error) {
+	var revs []Revision
+	idx := tx.Bucket(bucketServiceRevisions).Cursor()
+	all := tx.Bucket(bucketRevisions)
+	prefix := []byte(serviceID + "/")
+	for k, _ := idx.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = idx.Next() {
+		raw := all.Get(k[len(prefix):])
+		if raw == nil {
+			continue
+		}
+		var r Revision
+		if err := json.Unmarshal(raw, &r); err != nil {
+			return nil, fmt.Errorf("revision %x: decode: %w", k[len(prefix):], err)
+		}
+		revs = append(revs, r)
+	}
+	sort.Slice(revs, func(i, j int) bool { return revs[i].Seq > revs[j].Seq })
+	return revs, nil
 }
 
 // Save is what a write records about itself in the revision log.
