@@ -483,7 +483,7 @@ func (e *Engine) Check(ctx context.Context) (Report, error) {
 	if err != nil {
 		return r, fmt.Errorf("check: %w", err)
 	}
-	r.TableCount = len(e.tab.ids())
+	r.TableCount = e.tab.count()
 	return r, nil
 }
 

@@ -36,7 +36,6 @@ type table struct {
 	// freeSlots are slots of deleted services, reused by the next insert so
 	// the columns do not grow under churn.
 	freeSlots []uint32
-	live      int
 
 	flags      []uint8
 	needs      []uint32
@@ -292,7 +291,7 @@ func (ri *rowInfo) hasTermIDs(ids []string) bool {
 	return true
 }
 
-// upsert stores rows and removes the services with the given ids, under
+// apply stores rows and removes the services with the given ids, under
 // one short write lock.
 func (t *table) apply(upserts []row, deletes []string) {
 	t.mu.Lock()
@@ -316,7 +315,6 @@ func (t *table) put(r *row) {
 			t.grow()
 		}
 		t.slotOf[r.info.id] = slot
-		t.live++
 	}
 	t.flags[slot] = r.flags
 	t.needs[slot] = r.needs
@@ -356,7 +354,6 @@ func (t *table) remove(id string) {
 	t.flags[slot] = 0
 	t.rows[slot] = rowInfo{}
 	t.freeSlots = append(t.freeSlots, slot)
-	t.live--
 }
 
 // sameText reports whether the table already holds a service with this id
@@ -368,16 +365,11 @@ func (t *table) sameText(id string, d textDigest) bool {
 	return ok && d != textDigest{} && t.rows[slot].text == d
 }
 
-// ids returns the ids of every service in the table, sorted.
-func (t *table) ids() []string {
+// count returns how many services the table holds.
+func (t *table) count() int {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	out := make([]string, 0, len(t.slotOf))
-	for id := range t.slotOf {
-		out = append(out, id)
-	}
-	slices.Sort(out)
-	return out
+	return len(t.slotOf)
 }
 
 // geoPoint is a position in radians with its latitude's cosine computed
