@@ -105,6 +105,7 @@ type plan struct {
 	hasAge               bool
 	lang                 string
 	access               []string
+	cold                 bool // some filter reads rowInfo (language, access, organisation, modified, term ids)
 	point                geoPoint
 	radius               radiusTest
 	nearOnlineEquivalent float64
@@ -187,6 +188,7 @@ func (e *Engine) compile(q Query, m mode) *plan {
 		access:     words(q.Accessibility),
 	}
 	p.nNeeds, p.nInt, p.nAct = bits.OnesCount32(p.needs), bits.OnesCount32(p.interests), bits.OnesCount16(p.activities)
+	p.cold = p.lang != "" || len(p.access) > 0 || q.OrganizationID != "" || !q.ModifiedAfter.IsZero() || len(q.TaxonomyTermIDs) > 0
 	if q.Free {
 		p.mustFlags |= flagFree
 	}
@@ -423,7 +425,7 @@ func (p *plan) eval(t *table, slot uint32, text float64, bar bar) (c cand, pass,
 	if p.hasAge && (p.age < t.minAge[slot] || p.age > t.maxAge[slot]) {
 		return cand{}, false, false
 	}
-	if p.lang != "" || len(p.access) > 0 || p.q.OrganizationID != "" || !p.q.ModifiedAfter.IsZero() || len(p.q.TaxonomyTermIDs) > 0 {
+	if p.cold {
 		ri := &t.rows[slot]
 		if (p.lang != "" && !ri.speaks(p.lang)) ||
 			(len(p.access) > 0 && !ri.hasAccess(p.access)) ||
