@@ -395,26 +395,35 @@ func (s *Server) newListingPage(r *http.Request, f listingForm) (*editPage, erro
 	p := s.newEditPage(r, f)
 	p.New, p.Title, p.Action = true, "Add a listing", "/provider/listings/new"
 	org := resourceOrg(r)
+	choose := func(id, name string) {
+		if id == org {
+			p.OrgName = name
+		}
+		p.OrgChoices = append(p.OrgChoices, option{Value: id, Label: name, Selected: id == org})
+	}
 	orgIDs, all := orgsFor(currentAccount(r), permCreateListing)
 	if all {
-		orgIDs = nil
 		err := s.auth.store.EachOrganization(r.Context(), func(o *directory.Organization) error {
-			orgIDs = append(orgIDs, o.ID)
+			choose(o.ID, o.Name)
 			return nil
 		})
 		if err != nil {
 			return nil, fmt.Errorf("list organisations: %w", err)
 		}
+		return p, nil
 	}
 	for _, id := range orgIDs {
+		// An account's organisation missing from the store is offered by
+		// its id.
 		name := id
-		if o, err := s.auth.store.Organization(r.Context(), id); err == nil {
+		o, err := s.auth.store.Organization(r.Context(), id)
+		switch {
+		case err == nil:
 			name = o.Name
+		case !errors.Is(err, directory.ErrNotFound):
+			return nil, fmt.Errorf("organisation %s: %w", id, err)
 		}
-		if id == org {
-			p.OrgName = name
-		}
-		p.OrgChoices = append(p.OrgChoices, option{Value: id, Label: name, Selected: id == org})
+		choose(id, name)
 	}
 	return p, nil
 }

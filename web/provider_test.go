@@ -479,3 +479,43 @@ func TestAdminOrganizationsProviders(t *testing.T) {
 		})
 	}
 }
+
+// The new-listing form offers an admin every organisation by name, and a
+// provider only their own.
+func TestNewListingOrgChoices(t *testing.T) {
+	es := newEditorialSite(t)
+	ctx := context.Background()
+	nameOf := func(id string) string {
+		o, err := es.store.Organization(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o.Name
+	}
+	var all int
+	if err := es.store.EachOrganization(ctx, func(*directory.Organization) error { all++; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, email, path string
+		count             int
+		selected          string
+	}{
+		{"admin", emailAdmin, "/provider/listings/new?org=" + url.QueryEscape(es.OrgB), all, nameOf(es.OrgB)},
+		{"provider", emailProvA, "/provider/listings/new", 1, nameOf(es.OrgA)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, doc := es.signedIn(t, tc.email).get(tc.path)
+			opts := doc.Find(`select#org option[value!=""]`)
+			if opts.Length() != tc.count {
+				t.Errorf("%d organisations offered, want %d", opts.Length(), tc.count)
+			}
+			if got := textOf(opts.Filter("[selected]")); tc.email == emailAdmin && got != tc.selected {
+				t.Errorf("selected %q, want %q", got, tc.selected)
+			}
+			if got := textOf(opts.First()); tc.email != emailAdmin && got != tc.selected {
+				t.Errorf("offered %q, want %q", got, tc.selected)
+			}
+		})
+	}
+}
