@@ -246,7 +246,7 @@ func (s *Server) adminReview(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) adminApprove(w http.ResponseWriter, r *http.Request) error {
-	if err := readForm(w, r, 8<<10); err != nil {
+	if err := readForm(r); err != nil {
 		return err
 	}
 	id := mux.Vars(r)["id"]
@@ -262,7 +262,7 @@ func (s *Server) adminApprove(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) adminReject(w http.ResponseWriter, r *http.Request) error {
-	if err := readForm(w, r, 16<<10); err != nil {
+	if err := readForm(r); err != nil {
 		return err
 	}
 	id := mux.Vars(r)["id"]
@@ -348,7 +348,7 @@ func (s *Server) adminAccounts(w http.ResponseWriter, r *http.Request) error {
 // adminAddAccount adds an account with the password the admin typed; the
 // admin passes it on by a safe route and the owner changes it.
 func (s *Server) adminAddAccount(w http.ResponseWriter, r *http.Request) error {
-	if err := readForm(w, r, 8<<10); err != nil {
+	if err := readForm(r); err != nil {
 		return err
 	}
 	form := accountForm{Email: clean(r.PostForm.Get("email"), 254), Role: clean(r.PostForm.Get("role"), 20), Org: clean(r.PostForm.Get("org"), 100)}
@@ -390,7 +390,7 @@ func (s *Server) adminAddAccount(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) adminSetDisabled(disabled bool) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		if err := readForm(w, r, 4<<10); err != nil {
+		if err := readForm(r); err != nil {
 			return err
 		}
 		email := directory.NormalizeEmail(clean(r.PostForm.Get("email"), 254))
@@ -525,7 +525,6 @@ const maxImportUpload = 64 << 20
 // kept in memory (or multipart's temporary file) and read twice, as
 // hsds.Import validates everything before it writes anything.
 func (s *Server) adminImport(w http.ResponseWriter, r *http.Request) error {
-	r.Body = http.MaxBytesReader(w, r.Body, maxImportUpload)
 	if err := r.ParseMultipartForm(8 << 20); err != nil {
 		return &httpError{status: http.StatusBadRequest, heading: "The file could not be read",
 			message: fmt.Sprintf("Choose an HSDS JSON or NDJSON file of at most %d MB.", maxImportUpload>>20), err: err}

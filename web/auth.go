@@ -185,13 +185,22 @@ func (s *Server) sessions(next http.Handler) http.Handler {
 	})
 }
 
-// maxPostBody bounds any form post; uploads to the import page may be
-// larger.
+// maxPostBody bounds any other form post.
 const maxPostBody = 256 << 10
 
+// maxBodyFor is the one place a post's size is bounded. It has to be here,
+// before the CSRF check: gorilla/csrf reads the whole form to find its
+// token, so a limit set later in a handler would find the body already read.
 func maxBodyFor(path string) int64 {
-	if path == "/admin/import" {
+	switch {
+	case path == "/admin/import":
 		return maxImportUpload
+	case path == "/login":
+		return maxLoginBody
+	case strings.HasPrefix(path, "/activities/") && strings.HasSuffix(path, "/corrections"):
+		return maxCorrectionBody
+	case strings.HasPrefix(path, "/provider/listings/"):
+		return maxListingBody
 	}
 	return maxPostBody
 }
@@ -265,7 +274,6 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
 // account and per address; past the limit the form refuses to check at all
 // until the window passes, with a 429.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
-	r.Body = http.MaxBytesReader(w, r.Body, maxLoginBody)
 	if err := r.ParseForm(); err != nil {
 		return &httpError{status: http.StatusBadRequest, heading: "The form could not be read", message: "Go back and try again.", err: err}
 	}
@@ -348,9 +356,8 @@ func safeNext(next string) string {
 	return next
 }
 
-// readForm parses a posted form of at most max bytes.
-func readForm(w http.ResponseWriter, r *http.Request, max int64) error {
-	r.Body = http.MaxBytesReader(w, r.Body, max)
+// readForm parses a posted form; its size was bounded by maxBodyFor.
+func readForm(r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return &httpError{status: http.StatusBadRequest, heading: "The form could not be read",
 			message: "Go back and try again. If you pasted a lot of text, shorten it.", err: err}

@@ -327,3 +327,42 @@ func TestTLSCookiesAndReferer(t *testing.T) {
 		t.Errorf("signed in over TLS: /admin status %d", r.StatusCode)
 	}
 }
+
+func TestMaxBodyForBoundsEachFormByWhatItHolds(t *testing.T) {
+	tests := []struct {
+		path string
+		want int64
+	}{
+		{"/login", maxLoginBody},
+		{"/activities/6d0c5a52-3a9b-4b8c-9d3e-2f1a0b7c8d9e/corrections", maxCorrectionBody},
+		{"/provider/listings/new", maxListingBody},
+		{"/provider/listings/6d0c5a52-3a9b-4b8c-9d3e-2f1a0b7c8d9e/edit", maxListingBody},
+		{"/admin/import", maxImportUpload},
+		{"/shortlists", maxPostBody},
+	}
+	for _, tt := range tests {
+		if got := maxBodyFor(tt.path); got != tt.want {
+			t.Errorf("maxBodyFor(%s) = %d, want %d", tt.path, got, tt.want)
+		}
+	}
+}
+
+func TestOversizedSignInIsRefusedBeforeItIsRead(t *testing.T) {
+	es := newEditorialSite(t)
+	c := es.client(t)
+	// A real address and password, padded past the sign-in limit.
+	resp, _ := c.post("/login", url.Values{"email": {emailAdmin}, "password": {testPassword}, "pad": {strings.Repeat("x", maxLoginBody)}})
+	if resp.StatusCode < 400 || resp.StatusCode >= 500 {
+		t.Fatalf("an oversized sign-in got %d, want a 4xx", resp.StatusCode)
+	}
+	for _, ck := range resp.Cookies() {
+		if strings.Contains(ck.Name, "session") && ck.Value != "" {
+			t.Fatalf("an oversized sign-in started a session")
+		}
+	}
+	// The same sign-in at a normal size works.
+	resp, _ = c.post("/login", url.Values{"email": {emailAdmin}, "password": {testPassword}})
+	if resp.StatusCode >= 400 {
+		t.Fatalf("a normal sign-in got %d", resp.StatusCode)
+	}
+}

@@ -319,7 +319,6 @@ const maxCorrectionBody = 32 << 10
 // summary; on success the person is redirected (so a refresh does not send
 // it twice) to a thank-you message.
 func (s *Server) addCorrection(w http.ResponseWriter, r *http.Request) error {
-	r.Body = http.MaxBytesReader(w, r.Body, maxCorrectionBody)
 	if err := r.ParseForm(); err != nil {
 		return &httpError{status: http.StatusBadRequest, heading: "The form could not be read",
 			message: "Go back, shorten your message and try again.", err: err}

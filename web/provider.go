@@ -291,7 +291,7 @@ func (s *Server) describeEdit(p *editPage, id string, base *directory.Service, d
 }
 
 func (s *Server) saveListing(w http.ResponseWriter, r *http.Request) error {
-	if err := readForm(w, r, maxListingBody); err != nil {
+	if err := readForm(r); err != nil {
 		return err
 	}
 	id := mux.Vars(r)["id"]
@@ -376,9 +376,6 @@ func cloneService(svc *directory.Service) (*directory.Service, error) {
 // newListingOrg resolves the organisation a new listing is for: the org
 // field, or the only organisation of a provider who has one.
 func (s *Server) newListingOrg(r *http.Request) (string, error) {
-	if r.Method == http.MethodPost {
-		r.Body = http.MaxBytesReader(nil, r.Body, maxListingBody)
-	}
 	if org := clean(r.FormValue("org"), 100); org != "" {
 		if _, err := s.auth.store.Organization(r.Context(), org); err != nil {
 			return "", fmt.Errorf("organisation %s: %w", org, err)
@@ -438,7 +435,7 @@ func (s *Server) newListing(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) saveNewListing(w http.ResponseWriter, r *http.Request) error {
-	if err := readForm(w, r, maxListingBody); err != nil {
+	if err := readForm(r); err != nil {
 		return err
 	}
 	p, err := s.newListingPage(r, readListingForm(r.PostForm))
@@ -466,7 +463,7 @@ func backToListings(w http.ResponseWriter, r *http.Request, id, done string) {
 }
 
 func (s *Server) setCapacity(w http.ResponseWriter, r *http.Request) error {
-	if err := readForm(w, r, 4<<10); err != nil {
+	if err := readForm(r); err != nil {
 		return err
 	}
 	id := mux.Vars(r)["id"]
@@ -680,7 +677,7 @@ func fieldName(path string) string {
 }
 
 func (s *Server) restoreRevision(w http.ResponseWriter, r *http.Request) error {
-	if err := readForm(w, r, 4<<10); err != nil {
+	if err := readForm(r); err != nil {
 		return err
 	}
 	id := mux.Vars(r)["id"]
