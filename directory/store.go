@@ -385,18 +385,26 @@ func (s *Store) putService(tx *bbolt.Tx, svc *Service, save Save) (bool, error) 
 	stored := *svc
 	var prev *Service
 	if prevRaw != nil {
-		prev = new(Service)
-		if err := json.Unmarshal(prevRaw, prev); err != nil {
+		// Only last_modified is needed to tell "unchanged"; the whole record
+		// is decoded only when it did change, for the diff.
+		var stamp struct {
+			LastModified string `json:"last_modified"`
+		}
+		if err := json.Unmarshal(prevRaw, &stamp); err != nil {
 			return false, fmt.Errorf("service %s: decode: %w", svc.ID, err)
 		}
 		same := stored
-		same.LastModified = prev.LastModified
+		same.LastModified = stamp.LastModified
 		sameRaw, err := json.Marshal(&same)
 		if err != nil {
 			return false, fmt.Errorf("encode service %s: %w", svc.ID, err)
 		}
 		if bytes.Equal(sameRaw, prevRaw) {
 			return false, nil
+		}
+		prev = new(Service)
+		if err := json.Unmarshal(prevRaw, prev); err != nil {
+			return false, fmt.Errorf("service %s: decode: %w", svc.ID, err)
 		}
 	}
 	if stored.LastModified == "" || (prev != nil && stored.LastModified == prev.LastModified) {
