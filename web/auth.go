@@ -87,7 +87,7 @@ type authState struct {
 	https     bool
 	csrfTLS   func(http.Handler) http.Handler
 	csrfPlain func(http.Handler) http.Handler
-	failures  *failureCounter
+	failures  *eventWindow
 	// perAccount and perAddress are the failure limits; tests lower them.
 	perAccount, perAddress int
 }
@@ -125,7 +125,7 @@ func (s *Server) initAuth(cfg Config) error {
 		https:      cfg.HTTPS,
 		csrfTLS:    csrf.Protect(key, opts(true)...),
 		csrfPlain:  csrf.Protect(key, opts(false)...),
-		failures:   newFailureCounter(loginFailureWindow, s.now),
+		failures:   newEventWindow(loginFailureWindow, s.now),
 		perAccount: loginFailuresPerAccount, perAddress: loginFailuresPerAddress,
 	}
 	return nil

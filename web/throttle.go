@@ -7,24 +7,82 @@ import (
 	"time"
 )
 
-// throttle allows each key (a client address) at most max events in a
-// sliding window. It lives in memory: a restart forgets, which is fine for
-// slowing down a flood of anonymous form posts.
-type throttle struct {
-	max    int
-	window time.Duration
+// eventWindow counts events per key (a client address, an account) over a
+// sliding window. It lives in memory: a restart forgets, which only ever
+// helps a person who was held back.
+type eventWindow struct {
+	length time.Duration
 	now    func() time.Time
 
 	mu   sync.Mutex
 	hits map[string][]time.Time
 }
 
-// throttleSweepAt is the number of keys at which Allow drops keys whose
+// throttleSweepAt is the number of keys at which an event drops keys whose
 // events have all expired, so the map cannot grow without bound.
 const throttleSweepAt = 10_000
 
+func newEventWindow(length time.Duration, now func() time.Time) *eventWindow {
+	return &eventWindow{length: length, now: now, hits: map[string][]time.Time{}}
+}
+
+// Count returns key's events within the window.
+func (w *eventWindow) Count(key string) int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return len(w.recent(key))
+}
+
+// Add records one event of key.
+func (w *eventWindow) Add(key string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.add(key)
+}
+
+// Reset forgets key's events (after a successful sign-in, say).
+func (w *eventWindow) Reset(key string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	delete(w.hits, key)
+}
+
+// add records an event; w.mu is held.
+func (w *eventWindow) add(key string) {
+	if len(w.hits) >= throttleSweepAt {
+		for k := range w.hits {
+			if len(w.recent(k)) == 0 {
+				delete(w.hits, k)
+			}
+		}
+	}
+	w.hits[key] = append(w.recent(key), w.now())
+}
+
+// recent drops key's expired events and returns the rest; w.mu is held.
+func (w *eventWindow) recent(key string) []time.Time {
+	cutoff := w.now().Add(-w.length)
+	times := w.hits[key]
+	i := 0
+	for i < len(times) && !times[i].After(cutoff) {
+		i++
+	}
+	if i > 0 {
+		times = times[i:]
+		w.hits[key] = times
+	}
+	return times
+}
+
+// throttle allows each key at most max events in a sliding window, for
+// slowing down a flood of anonymous form posts.
+type throttle struct {
+	max int
+	*eventWindow
+}
+
 func newThrottle(max int, window time.Duration, now func() time.Time) *throttle {
-	return &throttle{max: max, window: window, now: now, hits: map[string][]time.Time{}}
+	return &throttle{max: max, eventWindow: newEventWindow(window, now)}
 }
 
 // Allow records an event for key and reports whether it is within the
@@ -32,26 +90,10 @@ func newThrottle(max int, window time.Duration, now func() time.Time) *throttle 
 func (t *throttle) Allow(key string) bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	now := t.now()
-	cutoff := now.Add(-t.window)
-	if len(t.hits) >= throttleSweepAt {
-		for k, times := range t.hits {
-			if len(times) == 0 || !times[len(times)-1].After(cutoff) {
-				delete(t.hits, k)
-			}
-		}
-	}
-	recent := t.hits[key]
-	i := 0
-	for i < len(recent) && !recent[i].After(cutoff) {
-		i++
-	}
-	recent = recent[i:]
-	if len(recent) >= t.max {
-		t.hits[key] = recent
+	if len(t.recent(key)) >= t.max {
 		return false
 	}
-	t.hits[key] = append(recent, now)
+	t.add(key)
 	return true
 }
 
