@@ -112,7 +112,7 @@ func Open(dir string, src Source, opts ...Option) (*Engine, error) {
 // openExisting opens the index in dir and, when it is current, loads the
 // table. It returns why a rebuild is needed, or "" when none is.
 func (e *Engine) openExisting(ctx context.Context, storeGen uint64) (string, error) {
-	if _, err := os.Stat(filepath.Join(e.dir, "index_meta.json")); errors.Is(err, os.ErrNotExist) {
+	if !hasIndex(e.dir) {
 		return "no index in " + e.dir, nil
 	}
 	idx, err := bleve.Open(e.dir)
@@ -367,10 +367,17 @@ func checkOwnFolder(dir string) error {
 	if err != nil {
 		return fmt.Errorf("read %s: %w", dir, err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "index_meta.json")); err != nil {
+	if !hasIndex(dir) {
 		return fmt.Errorf("%s is not empty and holds no search index; refusing to replace it", dir)
 	}
 	return nil
+}
+
+// hasIndex reports whether dir holds a Bleve index (it has the metadata
+// file every Bleve index writes first).
+func hasIndex(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, "index_meta.json"))
+	return err == nil
 }
 
 // Apply brings the index and table up to date with one committed store

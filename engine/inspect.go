@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 
 	"github.com/blevesearch/bleve/v2"
 )
@@ -20,7 +18,7 @@ var ErrNoIndex = errors.New("no search index")
 // the store's.
 func Inspect(ctx context.Context, dir string, src Source) (Report, error) {
 	var r Report
-	if _, err := os.Stat(filepath.Join(dir, "index_meta.json")); errors.Is(err, os.ErrNotExist) {
+	if !hasIndex(dir) {
 		return r, fmt.Errorf("inspect %s: %w", dir, ErrNoIndex)
 	}
 	idx, err := bleve.Open(dir)
