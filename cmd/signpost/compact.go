@@ -46,7 +46,7 @@ func runCompact(ctx context.Context, e *env, args []string) error {
 // compactWorthIt is when check suggests compacting: most of the file free,
 // and enough of it to matter on a disk.
 func compactWorthIt(sp directory.Space) bool {
-	return sp.FreeShare() >= 0.5 && sp.FreeBytes >= 8<<20
+	return sp.FreeShare() >= 0.5 && sp.FreeBytes >= 8_000_000
 }
 
 // spaceLine is check's report of the store file.
