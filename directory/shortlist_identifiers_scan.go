@@ -79,12 +79,31 @@ type textScan struct {
 }
 
 func newTextScan(normalised string) *textScan {
-	rs := []rune(normalised)
-	sc := &textScan{plain: normalised, words: tokenize(rs), nums: tokenize(zerosForOs(rs))}
+	folded := strings.Map(latinLookalike, normalised)
+	rs := []rune(folded)
+	sc := &textScan{plain: folded, words: tokenize(rs), nums: tokenize(zerosForOs(rs))}
 	sc.clock = make([]bool, len(sc.nums))
 	sc.date = make([]bool, len(sc.nums))
 	sc.markClockAndDates()
 	return sc
+}
+
+// lookalikes are the Cyrillic and Greek letters drawn like Latin ones. The
+// filter reads them as the Latin letter, so "L20 3АВ" with a Cyrillic А and
+// В is still a postcode; the text kept is not changed.
+var lookalikes = map[rune]rune{
+	'А': 'A', 'В': 'B', 'Е': 'E', 'К': 'K', 'М': 'M', 'Н': 'H', 'О': 'O', 'Р': 'P', 'С': 'C',
+	'Т': 'T', 'Х': 'X', 'У': 'Y', 'І': 'I', 'Ј': 'J', 'Ѕ': 'S', 'а': 'a', 'е': 'e', 'о': 'o',
+	'р': 'p', 'с': 'c', 'у': 'y', 'х': 'x', 'і': 'i', 'ј': 'j', 'ѕ': 's', 'һ': 'h', 'ԁ': 'd',
+	'Α': 'A', 'Β': 'B', 'Ε': 'E', 'Ζ': 'Z', 'Η': 'H', 'Ι': 'I', 'Κ': 'K', 'Μ': 'M', 'Ν': 'N',
+	'Ο': 'O', 'Ρ': 'P', 'Τ': 'T', 'Υ': 'Y', 'Χ': 'X', 'ο': 'o', 'ν': 'v',
+}
+
+func latinLookalike(r rune) rune {
+	if l, ok := lookalikes[r]; ok {
+		return l
+	}
+	return r
 }
 
 // zerosForOs reads a letter O as a zero where it stands among digits: inside
@@ -137,11 +156,16 @@ func (sc *textScan) sepAt(i int) (string, bool) {
 	return sc.nums[i].text, true
 }
 
+// maxSep is the longest run of spaces and punctuation that still joins two
+// parts of one number, date or postcode: "943 476", "943 -- 476",
+// "+44 (0)20". A word always ends a number, whatever the separators.
+const maxSep = 5
+
 // shortSep reports whether nums[i] is a separator short enough to join two
-// parts of one number or date: "943 476", "943 - 476", "+44 (0)20".
+// parts of one number or date.
 func (sc *textScan) shortSep(i int) bool {
 	s, ok := sc.sepAt(i)
-	return ok && utf8.RuneCountInString(s) <= 3
+	return ok && utf8.RuneCountInString(s) <= maxSep
 }
 
 // chained reports whether the number at i continues, through separator s,
@@ -600,6 +624,13 @@ func (sc *textScan) hasTitledName() bool {
 			if lw := strings.ToLower(first); !unicode.IsUpper(r) && !unicode.IsTitle(r) || notNames[lw] || titles[lw] {
 				break
 			}
+			// Letters glued to digits are a code ("Mrs K SW1A 1AA"), and a
+			// short word in capitals after a title that is not in capitals
+			// an acronym ("Mrs K BSL", "Mrs K COPD group").
+			if n := utf8.RuneCountInString(first); j+1 < len(toks) && toks[j+1].kind == numToken ||
+				(!allCaps(t.text) && allCaps(first) && n > 1 && n <= 4) {
+				break
+			}
 			// O'Brien, Smith-Jones: one part.
 			n := utf8.RuneCountInString(first)
 			for pieces := 1; pieces < 4 && j+2 < len(toks) && toks[j+1].kind == sepToken && nameJoiner(toks[j+1].text) && toks[j+2].kind == wordToken; pieces++ {
@@ -620,6 +651,8 @@ func (sc *textScan) hasTitledName() bool {
 	}
 	return false
 }
+
+func allCaps(s string) bool { return strings.ToUpper(s) == s && strings.ToLower(s) != s }
 
 // nameSep is what stands between a title and a name, or two parts of a
 // name: a space, or a full stop after an initial.
@@ -682,7 +715,7 @@ var postcodePattern = regexp.MustCompile(`(?i)` +
 	// Outward code: A9, A99, AA9, AA99, A9A, AA9A.
 	`([A-PR-UWYZ](?:[0-9][0-9A-HJKPSTUW]?|[A-HK-Y][0-9][0-9ABEHMNPRVWXY]?)|GIR)` +
 	// Any separator, or none.
-	`([^\p{L}\p{N}]{0,3})` +
+	`([^\p{L}\p{N}]{0,` + strconv.Itoa(maxSep) + `})` +
 	// Inward code: a digit and two letters never confused with others.
 	`([0-9][ABD-HJLNP-UW-Z]{2})` +
 	`(?:[^\p{L}\p{N}]|$)`)
