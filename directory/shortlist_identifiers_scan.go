@@ -66,15 +66,17 @@ func tokenize(rs []rune) []token {
 
 // textScan is one piece of normalised text, read for identifiers.
 type textScan struct {
+	// plain is the normalised text with look-alike letters read as Latin,
+	// for e-mail addresses and postcodes.
 	plain string
-	// words are the tokens of the text as written, for names.
+	// words are the tokens of plain, for names.
 	words []token
 	// nums are the tokens with a letter O read as the zero it stands for
 	// ("O7700 900123"), for numbers, dates and the labels before them.
 	nums []token
 	// clock and date mark the number tokens of nums that are part of a
-	// time of day ("10:30") or a written-out numeric date ("12/03/2025"):
-	// they are not part of a longer number.
+	// time of day ("10:30") or a numeric date ("12/03/2025"): they are
+	// not part of a longer number.
 	clock, date []bool
 }
 
