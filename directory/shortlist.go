@@ -82,11 +82,9 @@ const (
 	MyListReference = "My list"
 )
 
-// Examples shown in refusals, so a person sees what to write instead.
-const (
-	referenceExample = "Mrs K, Tuesday"
-	noteExample      = "ask for Jo on Tuesday"
-)
+// referenceExample is shown when a reference is missing, so a person sees
+// what to write.
+const referenceExample = "Mrs K, Tuesday"
 
 // ValidateReference reports what is wrong with a shortlist reference, with
 // the plain reason a form shows under the "reference" field.
@@ -99,9 +97,7 @@ func ValidateReference(ref string) Problems {
 	case utf8.RuneCountInString(ref) > MaxReferenceLen:
 		ch.errorf("reference", "Keep the reference under %d characters.", MaxReferenceLen)
 	default:
-		if kind, found := FindIdentifier(ref); found {
-			ch.errorf("reference", "%s", identifierReason(kind, referenceExample))
-		}
+		ch.problems = append(ch.problems, IdentifierProblems("reference", ref, ReferenceText)...)
 	}
 	return ch.problems
 }
@@ -115,9 +111,7 @@ func ValidateNote(note string) Problems {
 	case utf8.RuneCountInString(note) > MaxNoteLen:
 		ch.errorf("note", "Keep the note under %d characters.", MaxNoteLen)
 	default:
-		if kind, found := FindIdentifier(note); found {
-			ch.errorf("note", "%s", identifierReason(kind, noteExample))
-		}
+		ch.problems = append(ch.problems, IdentifierProblems("note", note, NoteText)...)
 	}
 	return ch.problems
 }
