@@ -44,7 +44,6 @@ func (s *Server) adminRoutes(r *mux.Router) {
 type adminPage struct {
 	BasePage
 	Section string
-	Done    string
 
 	// /admin
 	Pending, Stale, OpenCorrections int
@@ -142,22 +141,7 @@ type accountForm struct {
 }
 
 func (s *Server) newAdminPage(r *http.Request, section, title string) *adminPage {
-	return &adminPage{
-		BasePage: BasePage{Title: title, Nav: "admin"}, Section: section,
-		Done: adminDone[r.URL.Query().Get("done")],
-	}
-}
-
-var adminDone = map[string]string{
-	"approved": "The changes are published and searchable now.",
-	"rejected": "The changes were turned down. The provider sees your reason on their listings page.",
-	"added":    "The account is added. Give its owner the password by a safe route.",
-	"disabled": "The account is disabled and its sessions have ended.",
-	"enabled":  "The account can sign in again.",
-
-	"correction-done":      "The correction is marked as done.",
-	"correction-dismissed": "The correction is dismissed.",
-	"correction-open":      "The correction is open again.",
+	return &adminPage{BasePage: BasePage{Title: title, Nav: "admin"}, Section: section}
 }
 
 func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) error {
@@ -257,8 +241,7 @@ func (s *Server) adminApprove(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return fmt.Errorf("approve %s: %w", id, err)
 	}
-	http.Redirect(w, r, "/admin/queue?done=approved", http.StatusSeeOther)
-	return nil
+	return redirect(w, r, withFlash("/admin/queue", "approved"))
 }
 
 func (s *Server) adminReject(w http.ResponseWriter, r *http.Request) error {
@@ -273,8 +256,7 @@ func (s *Server) adminReject(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return fmt.Errorf("reject %s: %w", id, err)
 	}
-	http.Redirect(w, r, "/admin/queue?done=rejected", http.StatusSeeOther)
-	return nil
+	return redirect(w, r, withFlash("/admin/queue", "rejected"))
 }
 
 func (s *Server) adminOrganizations(w http.ResponseWriter, r *http.Request) error {
@@ -384,8 +366,7 @@ func (s *Server) adminAddAccount(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, http.StatusBadRequest, "admin", p)
 		return nil
 	}
-	http.Redirect(w, r, "/admin/accounts?done=added", http.StatusSeeOther)
-	return nil
+	return redirect(w, r, withFlash("/admin/accounts", "account-added"))
 }
 
 func (s *Server) adminSetDisabled(disabled bool) handlerFunc {
@@ -405,8 +386,7 @@ func (s *Server) adminSetDisabled(disabled bool) handlerFunc {
 		if disabled {
 			done = "disabled"
 		}
-		http.Redirect(w, r, "/admin/accounts?done="+done, http.StatusSeeOther)
-		return nil
+		return redirect(w, r, withFlash("/admin/accounts", done))
 	}
 }
 
@@ -508,8 +488,7 @@ func (s *Server) adminSetCorrectionStatus(w http.ResponseWriter, r *http.Request
 	if err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/admin/corrections?done=correction-"+url.QueryEscape(c.Status)+"#correction-"+url.PathEscape(c.ID), http.StatusSeeOther)
-	return nil
+	return redirect(w, r, withFlash("/admin/corrections#correction-"+url.PathEscape(c.ID), "correction-"+c.Status))
 }
 
 func (s *Server) adminImportForm(w http.ResponseWriter, r *http.Request) error {
@@ -550,7 +529,7 @@ func (s *Server) adminImport(w http.ResponseWriter, r *http.Request) error {
 		if !errors.Is(err, hsds.ErrRefused) {
 			var se *hsds.SyntaxError
 			if !errors.As(err, &se) {
-				s.log.ErrorContext(r.Context(), "import failed", "request_id", RequestID(r.Context()), "err", err)
+				s.log.ErrorContext(r.Context(), "import failed", "err", err)
 			}
 		}
 	}
@@ -581,7 +560,7 @@ func (s *Server) adminExport(w http.ResponseWriter, r *http.Request) error {
 		err = cerr
 	}
 	if err != nil {
-		s.log.ErrorContext(r.Context(), "export cut short", "request_id", RequestID(r.Context()), "err", err)
+		s.log.ErrorContext(r.Context(), "export cut short", "err", err)
 	}
 	return nil
 }

@@ -259,13 +259,10 @@ type loginPage struct {
 	Email    string
 	Next     string
 	Problems problemList
-	// SignedOut confirms a sign-out.
-	SignedOut bool
 }
 
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
-	p := &loginPage{BasePage: BasePage{Title: "Sign in"}, Next: safeNext(r.URL.Query().Get("next")),
-		SignedOut: r.URL.Query().Get("signed-out") == "1"}
+	p := &loginPage{BasePage: BasePage{Title: "Sign in"}, Next: safeNext(r.URL.Query().Get("next"))}
 	s.render(w, r, http.StatusOK, "login", p)
 	return nil
 }
@@ -296,7 +293,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		s.auth.failures.Add(accountKey)
 		s.auth.failures.Add(addressKey)
 		// The address is logged, never the password.
-		s.log.InfoContext(r.Context(), "sign-in failed", "request_id", RequestID(r.Context()), "email", email)
+		s.log.InfoContext(r.Context(), "sign-in failed", "email", email)
 		p.Problems = problemList{{Field: "email", Message: "The e-mail address or password is not right"}}
 		s.render(w, r, http.StatusUnauthorized, "login", p)
 		return nil
@@ -312,13 +309,12 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		return fmt.Errorf("sign in: %w", err)
 	}
 	http.SetCookie(w, s.auth.sessionCookie(r, token, int(directory.SessionAbsolute/time.Second)))
-	s.log.InfoContext(r.Context(), "signed in", "request_id", RequestID(r.Context()), "email", acct.Email, "role", string(acct.Role))
+	s.log.InfoContext(r.Context(), "signed in", "email", acct.Email, "role", string(acct.Role))
 	next := p.Next
 	if next == "" {
 		next = homeOf(acct)
 	}
-	http.Redirect(w, r, next, http.StatusSeeOther)
-	return nil
+	return redirect(w, r, next)
 }
 
 // homeOf is where an account lands after signing in.
@@ -339,8 +335,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	http.SetCookie(w, s.auth.sessionCookie(r, "", -1))
-	http.Redirect(w, r, "/login?signed-out=1", http.StatusSeeOther)
-	return nil
+	return redirect(w, r, withFlash("/login", "signed-out"))
 }
 
 // safeNext keeps a post-sign-in destination only when it is a path on this

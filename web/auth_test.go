@@ -85,8 +85,11 @@ func TestSessionCookie(t *testing.T) {
 		t.Errorf("provider's header links: %s", got)
 	}
 	resp, _ = c.post("/logout", nil)
-	if resp.StatusCode != 303 || resp.Header.Get("Location") != "/login?signed-out=1" {
+	if resp.StatusCode != 303 || resp.Header.Get("Location") != "/login?done=signed-out" {
 		t.Fatalf("sign out: %d to %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if _, doc := c.get(resp.Header.Get("Location")); textOf(doc.Find("#done[role=status]")) != "You have signed out." {
+		t.Errorf("after signing out, the sign-in page says %q", textOf(doc.Find("#done")))
 	}
 	// The old token no longer signs anyone in, even if replayed.
 	replay := es.client(t)

@@ -179,8 +179,7 @@ func (s *Server) guard(p permission, resolve resolver, h handlerFunc) http.Handl
 			if r.Method == http.MethodGet && r.URL.RawQuery != "" {
 				next += "?" + r.URL.RawQuery
 			}
-			http.Redirect(w, r, "/login?next="+url.QueryEscape(next), http.StatusSeeOther)
-			return nil
+			return redirect(w, r, "/login?next="+url.QueryEscape(next))
 		}
 		// A role with no reach at all is refused before the resource is
 		// looked up, so it learns nothing of which listings exist.

@@ -214,7 +214,7 @@ func TestBrowser(t *testing.T) {
 		}
 		b.step(t, "write a correction", chromedp.SendKeys(chromedp.ID("correction-message"), "The group now meets on Fridays."))
 		b.follow(t, "send the correction", chromedp.Click(chromedp.CSS(".correction button[type=submit]")))
-		if got := run(t, b, "thanks", chromedp.Text(chromedp.ID("correction-sent"))); !strings.Contains(got, "Thank you") {
+		if got := run(t, b, "thanks", chromedp.Text(chromedp.ID("done"))); !strings.Contains(got, "Thank you") {
 			t.Errorf("after sending a correction: %q", got)
 		}
 		b.follow(t, "print view", chromedp.Click(chromedp.CSS(".key-facts .tools a")))

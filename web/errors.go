@@ -87,8 +87,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		return
 	}
 	if status >= 500 {
-		s.log.ErrorContext(r.Context(), "request failed",
-			"request_id", RequestID(r.Context()), "method", r.Method, "path", logPath(r.URL.Path), "err", err)
+		s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", logPath(r.URL.Path), "err", err)
 		p.Heading = "Sorry, there is a problem with the service"
 		p.Message = "Try again later. If it keeps happening, tell us the reference below."
 		p.RequestID = RequestID(r.Context())

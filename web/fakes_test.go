@@ -123,6 +123,7 @@ type fakeSite struct {
 	srv      *Server
 	finder   *fakeFinder
 	listings *fakeListings
+	places   *directory.Gazetteer
 	logs     *bytes.Buffer
 }
 
@@ -141,6 +142,7 @@ func newFakeSite(t *testing.T) *fakeSite {
 			Facets: engine.Facets{Free: 1, Interests: []engine.FacetCount{{Code: "gardening", Label: "Gardening", Count: 1}}},
 		}},
 		listings: &fakeListings{services: map[string]*directory.Service{club.ID: club}},
+		places:   places,
 		logs:     &bytes.Buffer{},
 	}
 	fs.srv, err = New(Config{Engine: fs.finder, Store: fs.listings, Gazetteer: places, Now: testNow,

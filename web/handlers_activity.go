@@ -49,7 +49,6 @@ type activityPage struct {
 	CorrectionFields []option
 	Correction       correctionForm
 	Problems         problemList
-	CorrectionSent   bool
 }
 
 type scheduleLine struct {
@@ -82,7 +81,6 @@ func (s *Server) activity(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p.CorrectionSent = r.URL.Query().Get("correction") == "sent"
 	s.render(w, r, http.StatusOK, "activity", p)
 	return nil
 }
@@ -355,8 +353,7 @@ func (s *Server) addCorrection(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return fmt.Errorf("store correction of %s: %w", p.ID, err)
 	}
-	http.Redirect(w, r, "/activities/"+url.PathEscape(p.ID)+"?correction=sent#correction-sent", http.StatusSeeOther)
-	return nil
+	return redirect(w, r, withFlash("/activities/"+url.PathEscape(p.ID)+"#done", "correction-sent"))
 }
 
 func correctionMessage(pr directory.Problem) string {

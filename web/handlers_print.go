@@ -35,8 +35,7 @@ func (s *Server) printList(w http.ResponseWriter, r *http.Request, match bool) e
 	if len(a.problems) > 0 {
 		// The print link is made from a search that worked; a hand-edited
 		// one gets the search page, which explains the problem.
-		http.Redirect(w, r, f.href("/search"), http.StatusSeeOther)
-		return nil
+		return redirect(w, r, f.href("/search"))
 	}
 	p := &printListPage{
 		BasePage: BasePage{Title: "Printable list: " + searchTitle(f, a.place, a.res), Print: true},

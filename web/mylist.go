@@ -87,12 +87,11 @@ func (h *shortlistHandlers) myList(w http.ResponseWriter, r *http.Request, creat
 func (h *shortlistHandlers) noMyList(w http.ResponseWriter, r *http.Request) error {
 	switch {
 	case r.URL.Path == "/my-list" && (r.Method == http.MethodGet || r.Method == http.MethodHead):
-		p := &shortlistListPage{BasePage: BasePage{Title: "My list", Nav: "my-list"}, Base: "/my-list", Mine: true,
-			Flash: flashes[r.URL.Query().Get("done")]}
+		p := &shortlistListPage{BasePage: BasePage{Title: "My list", Nav: "my-list"}, Base: "/my-list", Mine: true}
 		h.render(w, r, http.StatusOK, "shortlist_list", p)
 		return nil
 	case r.Method == http.MethodPost:
-		return redirectTo(w, r, "/my-list")
+		return redirect(w, r, "/my-list")
 	}
 	return errPageNotFound
 }

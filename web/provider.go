@@ -42,7 +42,6 @@ type providerHomePage struct {
 	Orgs []orgListings
 	// Choose lists every organisation, for an admin who has not picked one.
 	Choose []link
-	Done   string
 }
 
 type orgListings struct {
@@ -77,19 +76,9 @@ type draftView struct {
 	EditHref  string
 }
 
-// done messages, shown once after a redirect.
-var doneMessages = map[string]string{
-	"submitted": "Thank you. Your changes have been sent for review; the public listing stays as it was until an admin approves them.",
-	"published": "Your changes are published.",
-	"confirmed": "Thank you for confirming the listing is still right. It now shows today's date.",
-	"capacity":  "The listing now shows whether it can take new people. This is live at once.",
-	"withdrawn": "Your changes waiting for review have been withdrawn.",
-	"restored":  "The earlier version is published again.",
-}
-
 func (s *Server) providerHome(w http.ResponseWriter, r *http.Request) error {
 	a := currentAccount(r)
-	p := &providerHomePage{BasePage: BasePage{Title: "Your listings", Nav: "provider"}, Done: doneMessages[r.URL.Query().Get("done")]}
+	p := &providerHomePage{BasePage: BasePage{Title: "Your listings", Nav: "provider"}}
 	orgIDs, all := orgsFor(a, permProviderArea)
 	if org := resourceOrg(r); org != "" {
 		orgIDs, all = []string{org}, false
@@ -355,8 +344,7 @@ func (s *Server) submitListing(w http.ResponseWriter, r *http.Request, p *editPa
 	if err != nil {
 		return fmt.Errorf("save listing %s: %w", svc.ID, err)
 	}
-	http.Redirect(w, r, "/provider?org="+url.QueryEscape(svc.OrgID())+"&done="+done+"#listing-"+svc.ID, http.StatusSeeOther)
-	return nil
+	return redirect(w, r, listingsURL(svc.OrgID(), svc.ID, done))
 }
 
 // cloneService deep-copies a listing, so a form can be applied to it
@@ -457,9 +445,10 @@ func (s *Server) saveNewListing(w http.ResponseWriter, r *http.Request) error {
 	return s.submitListing(w, r, p, svc)
 }
 
-// backToListings redirects to the organisation's listings with a message.
-func backToListings(w http.ResponseWriter, r *http.Request, id, done string) {
-	http.Redirect(w, r, "/provider?org="+url.QueryEscape(resourceOrg(r))+"&done="+done+"#listing-"+id, http.StatusSeeOther)
+// listingsURL is an organisation's listings, at listing id, with the flash
+// message done.
+func listingsURL(orgID, id, done string) string {
+	return withFlash("/provider?org="+url.QueryEscape(orgID)+"#listing-"+id, done)
 }
 
 func (s *Server) setCapacity(w http.ResponseWriter, r *http.Request) error {
@@ -471,8 +460,7 @@ func (s *Server) setCapacity(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.auth.store.SetCapacity(r.Context(), id, c, currentAccount(r).Email); err != nil {
 		return fmt.Errorf("capacity of %s: %w", id, err)
 	}
-	backToListings(w, r, id, "capacity")
-	return nil
+	return redirect(w, r, listingsURL(resourceOrg(r), id, "capacity"))
 }
 
 func (s *Server) confirmListing(w http.ResponseWriter, r *http.Request) error {
@@ -480,8 +468,7 @@ func (s *Server) confirmListing(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.auth.store.ConfirmService(r.Context(), id, currentAccount(r).Email); err != nil {
 		return fmt.Errorf("confirm %s: %w", id, err)
 	}
-	backToListings(w, r, id, "confirmed")
-	return nil
+	return redirect(w, r, listingsURL(resourceOrg(r), id, "confirmed"))
 }
 
 func (s *Server) withdrawDraft(w http.ResponseWriter, r *http.Request) error {
@@ -489,8 +476,7 @@ func (s *Server) withdrawDraft(w http.ResponseWriter, r *http.Request) error {
 	if err := s.auth.store.DeleteDraft(r.Context(), id); err != nil {
 		return fmt.Errorf("withdraw draft of %s: %w", id, err)
 	}
-	backToListings(w, r, id, "withdrawn")
-	return nil
+	return redirect(w, r, listingsURL(resourceOrg(r), id, "withdrawn"))
 }
 
 // historyPage is a listing's revisions, newest first.
@@ -501,7 +487,6 @@ type historyPage struct {
 	PublicHref string
 	Revisions  []revisionView
 	CanRestore bool
-	Done       string
 }
 
 type revisionView struct {
@@ -550,7 +535,6 @@ func (s *Server) listingHistory(w http.ResponseWriter, r *http.Request) error {
 		BasePage: BasePage{Title: "History of " + name, Nav: "provider"},
 		ID:       id, Name: name, PublicHref: "/activities/" + url.PathEscape(id),
 		CanRestore: can(currentAccount(r), permRestore, resourceOrg(r)),
-		Done:       doneMessages[r.URL.Query().Get("done")],
 	}
 	created := creations(revs)
 	for i, rev := range revs {
@@ -688,6 +672,5 @@ func (s *Server) restoreRevision(w http.ResponseWriter, r *http.Request) error {
 	if err := s.auth.store.RestoreRevision(r.Context(), id, seq, currentAccount(r).Email); err != nil {
 		return fmt.Errorf("restore %s revision %d: %w", id, seq, err)
 	}
-	http.Redirect(w, r, "/provider/listings/"+url.PathEscape(id)+"/history?done=restored", http.StatusSeeOther)
-	return nil
+	return redirect(w, r, withFlash("/provider/listings/"+url.PathEscape(id)+"/history", "restored"))
 }

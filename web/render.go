@@ -34,6 +34,11 @@ type BasePage struct {
 	Nav string
 
 	// Set by render.
+
+	// Flash is the confirmation the address asks for (?done=), shown by
+	// the "flash" partial.
+	Flash flash
+	// Assets are the versioned URLs of the CSS and script.
 	Assets assets
 	// Session is the signed-in account, if any, and the CSRF field every
 	// form that posts must carry ({{.Session.CSRFField}}).
@@ -126,6 +131,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	b := p.base()
 	b.Assets = s.tmpl.assets
 	b.Session = sessionViewOf(r)
+	b.Flash = flashOf(r)
 	tmpl, ok := s.tmpl.pages[name]
 	buf, _ := s.tmpl.buffers.Get().(*bytes.Buffer)
 	if buf == nil {
@@ -142,7 +148,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		err = tmpl.ExecuteTemplate(buf, "layout", p)
 	}
 	if err != nil {
-		s.log.ErrorContext(r.Context(), "render page", "request_id", RequestID(r.Context()), "page", name, "err", err)
+		s.log.ErrorContext(r.Context(), "render page", "page", name, "err", err)
 		if name != "error" {
 			s.render(w, r, http.StatusInternalServerError, "error", &errorPage{
 				BasePage:  BasePage{Title: "Sorry, there is a problem with the service"},

@@ -53,6 +53,7 @@ type Config struct {
 	// request ids, logging, panic recovery and security headers cover it.
 	API http.Handler
 	// Logger receives the access log and server errors; nil discards them.
+	// Its lines about a request carry the request's id (see LogHandler).
 	Logger *slog.Logger
 	// Now is the clock for dates shown on pages; nil means time.Now.
 	Now func() time.Time
@@ -118,6 +119,7 @@ func New(cfg Config) (*Server, error) {
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
+	s.log = slog.New(LogHandler(s.log.Handler()))
 	if s.now == nil {
 		s.now = time.Now
 	}

@@ -169,13 +169,6 @@ func (h *shortlistHandlers) shareURL(r *http.Request, token string) string {
 	return h.siteURL(r) + "/s/" + url.PathEscape(token)
 }
 
-// redirectTo answers a form post by sending the browser to a page, so that
-// a refresh does not post again.
-func redirectTo(w http.ResponseWriter, r *http.Request, path string) error {
-	http.Redirect(w, r, path, http.StatusSeeOther)
-	return nil
-}
-
 // shortlistProblems turns a validation error from the store into a form's
 // error summary, pointing each problem at the control with id field.
 func shortlistProblems(err error, field string) (problemList, bool) {

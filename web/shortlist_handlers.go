@@ -21,7 +21,6 @@ type shortlistIndexPage struct {
 	// of "Add to shortlist".
 	Service  string
 	Problems problemList
-	Flash    string
 }
 
 type listSummary struct {
@@ -48,7 +47,6 @@ type shortlistListPage struct {
 	// Text is the plain-text version, ready to copy.
 	Text     string
 	Problems problemList
-	Flash    string
 	Updated  string
 }
 
@@ -57,20 +55,6 @@ type shareView struct {
 	Created string
 	Status  string
 	Active  bool
-}
-
-// flashes are the confirmations a redirect can ask for, by code, so no
-// text from the address is ever echoed into a page.
-var flashes = map[string]string{
-	"created":  "List created. Add activities from search results, the matcher or an activity's page.",
-	"added":    "Added to the list.",
-	"removed":  "Removed from the list.",
-	"renamed":  "Reference changed.",
-	"deleted":  "List deleted. Any share links to it have stopped working.",
-	"note":     "Note saved.",
-	"revoked":  "Share link withdrawn. It no longer opens the list.",
-	"moved":    "Order changed.",
-	"notfound": "That activity is not in the directory any more.",
 }
 
 func (h *shortlistHandlers) index(w http.ResponseWriter, r *http.Request) error {
@@ -91,7 +75,6 @@ func (h *shortlistHandlers) renderIndex(w http.ResponseWriter, r *http.Request, 
 	}
 	p.Title = "Your shortlists"
 	p.Nav = "shortlists"
-	p.Flash = flashes[r.URL.Query().Get("done")]
 	h.render(w, r, status, "shortlist_index", p)
 	return nil
 }
@@ -114,11 +97,11 @@ func (h *shortlistHandlers) create(w http.ResponseWriter, r *http.Request) error
 		}
 		done = "added"
 	}
-	return redirectTo(w, r, "/shortlists/"+url.PathEscape(sl.ID)+"?done="+done)
+	return redirect(w, r, withFlash("/shortlists/"+url.PathEscape(sl.ID), done))
 }
 
 func (h *shortlistHandlers) show(w http.ResponseWriter, r *http.Request, ref listRef) error {
-	return h.renderList(w, r, ref, http.StatusOK, &shortlistListPage{Flash: flashes[r.URL.Query().Get("done")]})
+	return h.renderList(w, r, ref, http.StatusOK, &shortlistListPage{})
 }
 
 // renderList fills in a list's page from the store and renders it, with
@@ -172,7 +155,7 @@ func (h *shortlistHandlers) rename(w http.ResponseWriter, r *http.Request, ref l
 	if err != nil {
 		return err
 	}
-	return redirectTo(w, r, ref.base+"?done=renamed")
+	return redirect(w, r, withFlash(ref.base, "renamed"))
 }
 
 func (h *shortlistHandlers) delete(w http.ResponseWriter, r *http.Request, ref listRef) error {
@@ -181,9 +164,9 @@ func (h *shortlistHandlers) delete(w http.ResponseWriter, r *http.Request, ref l
 	}
 	if ref.mine {
 		h.forgetMyList(w, r)
-		return redirectTo(w, r, "/my-list?done=deleted")
+		return redirect(w, r, withFlash("/my-list", "deleted"))
 	}
-	return redirectTo(w, r, "/shortlists?done=deleted")
+	return redirect(w, r, withFlash("/shortlists", "deleted"))
 }
 
 // addItem adds an activity and goes back to where the person was: the
@@ -195,7 +178,7 @@ func (h *shortlistHandlers) addItem(w http.ResponseWriter, r *http.Request, ref 
 		// The list was found by the resolver, so what is missing is the
 		// activity: it was removed between the results page and the click.
 		if _, lerr := h.lists.Shortlist(r.Context(), ref.owner, ref.id); lerr == nil {
-			return redirectTo(w, r, ref.base+"?done=notfound")
+			return redirect(w, r, withFlash(ref.base, "notfound"))
 		}
 		return err
 	}
@@ -205,7 +188,7 @@ func (h *shortlistHandlers) addItem(w http.ResponseWriter, r *http.Request, ref 
 	if err != nil {
 		return err
 	}
-	return redirectTo(w, r, cmp.Or(safeNext(r.PostFormValue("return")), ref.base+"?done=added"))
+	return redirect(w, r, cmp.Or(safeNext(r.PostFormValue("return")), withFlash(ref.base, "added")))
 }
 
 func (h *shortlistHandlers) setNote(w http.ResponseWriter, r *http.Request, ref listRef) error {
@@ -217,7 +200,7 @@ func (h *shortlistHandlers) setNote(w http.ResponseWriter, r *http.Request, ref 
 	if err != nil {
 		return err
 	}
-	return redirectTo(w, r, ref.base+"?done=note#item-"+url.PathEscape(service))
+	return redirect(w, r, withFlash(ref.base+"#item-"+url.PathEscape(service), "note"))
 }
 
 func (h *shortlistHandlers) moveItem(w http.ResponseWriter, r *http.Request, ref listRef) error {
@@ -229,14 +212,14 @@ func (h *shortlistHandlers) moveItem(w http.ResponseWriter, r *http.Request, ref
 	if _, err := h.lists.MoveItem(r.Context(), ref.owner, ref.id, service, delta); err != nil {
 		return err
 	}
-	return redirectTo(w, r, ref.base+"?done=moved#item-"+url.PathEscape(service))
+	return redirect(w, r, withFlash(ref.base+"#item-"+url.PathEscape(service), "moved"))
 }
 
 func (h *shortlistHandlers) removeItem(w http.ResponseWriter, r *http.Request, ref listRef) error {
 	if _, err := h.lists.RemoveItem(r.Context(), ref.owner, ref.id, mux.Vars(r)["service"]); err != nil {
 		return err
 	}
-	return redirectTo(w, r, ref.base+"?done=removed")
+	return redirect(w, r, withFlash(ref.base, "removed"))
 }
 
 // share makes a new share link and shows it on the list's page. This
@@ -259,7 +242,7 @@ func (h *shortlistHandlers) revoke(w http.ResponseWriter, r *http.Request, ref l
 	if err := h.lists.RevokeShare(r.Context(), ref.owner, ref.id, mux.Vars(r)["share"]); err != nil {
 		return err
 	}
-	return redirectTo(w, r, ref.base+"?done=revoked")
+	return redirect(w, r, withFlash(ref.base, "revoked"))
 }
 
 // ownerShareURL is the share link to put in the owner's print or text
