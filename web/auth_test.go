@@ -208,14 +208,14 @@ func TestLoginThrottle(t *testing.T) {
 	t.Run("per account", func(t *testing.T) {
 		es := newEditorialSite(t)
 		c := es.client(t)
-		for i := 0; i < es.site.auth.perAccount; i++ {
+		for i := 0; i < es.site.accounts.perAccount; i++ {
 			if resp, _ := c.post("/login", url.Values{"email": {emailProvA}, "password": {"guess " + string(rune('a'+i))}}); resp.StatusCode != 401 {
 				t.Fatalf("failure %d: status %d", i+1, resp.StatusCode)
 			}
 		}
 		resp, doc := c.post("/login", url.Values{"email": {emailProvA}, "password": {testPassword}})
 		if resp.StatusCode != http.StatusTooManyRequests || !strings.Contains(textOf(doc.Find(".error-summary")), "Too many failed attempts") {
-			t.Fatalf("right password after %d failures: status %d", es.site.auth.perAccount, resp.StatusCode)
+			t.Fatalf("right password after %d failures: status %d", es.site.accounts.perAccount, resp.StatusCode)
 		}
 		// Other accounts from elsewhere are unaffected…
 		if resp, _ := es.client(t).post("/login", url.Values{"email": {emailProvB}, "password": {testPassword}}); resp.StatusCode != 303 {
@@ -230,9 +230,9 @@ func TestLoginThrottle(t *testing.T) {
 	t.Run("per address", func(t *testing.T) {
 		es := newEditorialSite(t)
 		// The mechanism, not the number: a low limit keeps the test fast.
-		es.site.auth.perAddress = 4
+		es.site.accounts.perAddress = 4
 		c := es.client(t)
-		for i := 0; i < es.site.auth.perAddress; i++ {
+		for i := 0; i < es.site.accounts.perAddress; i++ {
 			email := "nobody" + string(rune('a'+i)) + "@example.org"
 			if resp, _ := c.post("/login", url.Values{"email": {email}, "password": {"guess"}}); resp.StatusCode != 401 {
 				t.Fatalf("failure %d: status %d", i+1, resp.StatusCode)
@@ -251,8 +251,9 @@ func TestNoSecretsInLogs(t *testing.T) {
 		t.Fatal(err)
 	}
 	var logs bytes.Buffer
-	srv, err := New(Config{Engine: base.engine, Store: base.store, Gazetteer: base.places, Editorial: base.store,
-		Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	cfg := base.config(nil)
+	cfg.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	srv, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -285,7 +286,7 @@ func TestTLSCookiesAndReferer(t *testing.T) {
 	if _, err := base.store.AddAccount(context.Background(), directory.Account{Email: emailAdmin, Role: directory.RoleAdmin}, testPassword); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(Config{Engine: base.engine, Store: base.store, Gazetteer: base.places, Editorial: base.store})
+	srv, err := New(base.config(nil))
 	if err != nil {
 		t.Fatal(err)
 	}

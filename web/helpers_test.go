@@ -69,11 +69,18 @@ func newSampleSite(tb testing.TB) *sampleSite {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	srv, err := New(Config{Engine: eng, Store: store, Gazetteer: places, Now: testNow})
-	if err != nil {
+	site := &sampleSite{store: store, engine: eng, places: places}
+	if site.srv, err = New(site.config(testNow)); err != nil {
 		tb.Fatal(err)
 	}
-	return &sampleSite{store: store, engine: eng, places: places, srv: srv}
+	return site
+}
+
+// config is the site's Config over the real stack: the store serves every
+// area.
+func (s *sampleSite) config(now func() time.Time) Config {
+	return Config{Engine: s.engine, Store: s.store, Gazetteer: s.places, Now: now,
+		Accounts: s.store, Provider: s.store, Admin: s.store, Shortlists: s.store}
 }
 
 // get serves one request and parses the page.

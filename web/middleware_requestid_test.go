@@ -53,7 +53,9 @@ func TestLogHandler(t *testing.T) {
 		http.Error(w, "{}", http.StatusInternalServerError)
 	})
 	site := newFakeSite(t)
-	srv, err := New(Config{Engine: site.finder, Store: site.listings, Gazetteer: site.places, API: api, Logger: logger})
+	cfg := site.config()
+	cfg.API, cfg.Logger = api, logger
+	srv, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

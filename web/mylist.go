@@ -40,7 +40,7 @@ func myListToken(r *http.Request) string {
 func (h *shortlistHandlers) setMyListCookie(w http.ResponseWriter, r *http.Request, token string, maxAge int) {
 	http.SetCookie(w, &http.Cookie{
 		Name: myListCookie, Value: token, Path: "/", MaxAge: maxAge,
-		HttpOnly: true, Secure: h.auth.secure(r), SameSite: http.SameSiteLaxMode,
+		HttpOnly: true, Secure: h.site.secure(r), SameSite: http.SameSiteLaxMode,
 	})
 }
 
@@ -53,12 +53,12 @@ func (h *shortlistHandlers) forgetMyList(w http.ResponseWriter, r *http.Request)
 // exist yet makes one, with a new cookie; any other request without one is
 // answered here: the list's page shows an empty list, a form post goes
 // back to it.
-func (h *shortlistHandlers) myList(w http.ResponseWriter, r *http.Request, create bool) (listRef, error) {
+func (h *shortlistHandlers) myList(w http.ResponseWriter, r *http.Request, mode listMode) (listRef, error) {
 	token := myListToken(r)
 	var sl *directory.Shortlist
 	var err error
 	switch {
-	case create:
+	case mode == newOrExistingList:
 		if token == "" {
 			if !h.newMyLists.Allow(clientKey(r)) {
 				return listRef{}, errTooManyMyLists

@@ -138,11 +138,11 @@ func (h *shortlistHandlers) renderList(w http.ResponseWriter, r *http.Request, r
 		p.Nav = "my-list"
 	}
 	p.Base, p.Mine, p.Reference = ref.base, ref.mine, sl.Reference
-	p.Items = h.listItemViews(items, true)
+	p.Items = listItemViews(h.md, items, forOwner)
 	p.Updated = dateText(sl.Updated)
 	// The text version on the owner's page holds only shared notes, like
 	// every copy that leaves the owner's hands.
-	p.Text = listText(h.listItemViews(items, false), h.siteURL(r), p.NewShareURL, now)
+	p.Text = listText(listItemViews(h.md, items, forOthers), h.site.siteURL(r), p.NewShareURL, now)
 	h.render(w, r, status, "shortlist_list", p)
 	return nil
 }
@@ -282,7 +282,7 @@ func (h *shortlistHandlers) print(w http.ResponseWriter, r *http.Request, ref li
 	p := &printPage{
 		BasePage: BasePage{Title: "Printable list: " + listTitle(sl), Print: true},
 		Heading:  "Your list of activities",
-		Items:    h.listItemViews(items, false),
+		Items:    listItemViews(h.md, items, forOthers),
 		ShareURL: h.ownerShareURL(r, ref),
 		Printed:  dateText(h.now()),
 		BackHref: ref.base,
@@ -299,7 +299,7 @@ func (h *shortlistHandlers) text(w http.ResponseWriter, r *http.Request, ref lis
 	if err != nil {
 		return err
 	}
-	body := listText(h.listItemViews(items, false), h.siteURL(r), h.ownerShareURL(r, ref), h.now())
+	body := listText(listItemViews(h.md, items, forOthers), h.site.siteURL(r), h.ownerShareURL(r, ref), h.now())
 	writeListText(w, r, body)
 	return nil
 }

@@ -26,12 +26,7 @@ type listSite struct {
 func newListSite(t *testing.T) *listSite {
 	t.Helper()
 	site := newSampleSite(t)
-	srv, err := New(Config{Engine: site.engine, Store: site.store, Gazetteer: site.places, Now: testNow, Editorial: site.store})
-	if err != nil {
-		t.Fatal(err)
-	}
-	site.srv = srv
-	ts := httptest.NewServer(srv)
+	ts := httptest.NewServer(site.srv)
 	t.Cleanup(ts.Close)
 	return &listSite{sampleSite: site, ts: ts}
 }

@@ -551,7 +551,9 @@ func TestMyListThrottle(t *testing.T) {
 // Secure, like the session cookie, though this process sees plain HTTP.
 func TestMyListCookieSecureBehindProxy(t *testing.T) {
 	site := newSampleSite(t)
-	srv, err := New(Config{Engine: site.engine, Store: site.store, Gazetteer: site.places, Now: testNow, HTTPS: true})
+	cfg := site.config(testNow)
+	cfg.HTTPS = true
+	srv, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

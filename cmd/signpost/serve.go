@@ -73,7 +73,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	handler, err := web.New(web.Config{
-		Engine: eng, Store: st, Editorial: st, Gazetteer: gaz, API: apiHandler, Logger: logger,
+		Engine: eng, Store: st, Gazetteer: gaz, API: apiHandler, Logger: logger,
+		Accounts: st, Provider: st, Admin: st, Shortlists: st,
 		CSRFKey: csrfKey, HTTPS: *tlsCert != "",
 	})
 	if err != nil {
