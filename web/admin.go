@@ -54,41 +54,101 @@ type adminHandlers struct {
 	now   func() time.Time
 }
 
-// adminPage is every admin page: one struct, a section per page, so the
-// admin area shares its header and navigation.
-type adminPage struct {
+// adminBase is what every admin page shares: the admin navigation, with
+// the page's own entry marked. Each admin page is its own struct embedding
+// it, with its own template (templates/pages/admin-*.html) that starts
+// with the "admin-top" partial.
+type adminBase struct {
 	BasePage
-	Section string
+	// current is the href of the navigation entry this page belongs to.
+	current string
+}
 
-	// /admin
+func newAdminBase(title, current string) adminBase {
+	return adminBase{BasePage: BasePage{Title: title, Nav: "admin"}, current: current}
+}
+
+// adminNavEntry is one link of the admin navigation.
+type adminNavEntry struct {
+	Href, Text string
+	Current    bool
+}
+
+// adminSections are the admin navigation's entries, in order.
+var adminSections = []link{
+	{Href: "/admin", Text: "Overview"},
+	{Href: "/admin/queue", Text: "Waiting for review"},
+	{Href: "/admin/stale", Text: "Not confirmed"},
+	{Href: "/admin/corrections", Text: "Corrections"},
+	{Href: "/admin/organizations", Text: "Organisations"},
+	{Href: "/admin/accounts", Text: "Accounts"},
+	{Href: "/admin/import", Text: "Import and export"},
+}
+
+// AdminNav is the admin navigation of the page.
+func (b adminBase) AdminNav() []adminNavEntry {
+	out := make([]adminNavEntry, 0, len(adminSections))
+	for _, l := range adminSections {
+		out = append(out, adminNavEntry{Href: l.Href, Text: l.Text, Current: l.Href == b.current})
+	}
+	return out
+}
+
+// adminHomePage is /admin: what is waiting, in numbers.
+type adminHomePage struct {
+	adminBase
 	Pending, Stale, OpenCorrections int
+}
 
-	// /admin/queue
+// adminQueuePage is /admin/queue: the drafts waiting for review.
+type adminQueuePage struct {
+	adminBase
 	Queue []queueRow
+}
 
-	// /admin/queue/{id}
-	Review *reviewView
+// adminReviewPage is /admin/queue/{id}: one draft against the published
+// listing.
+type adminReviewPage struct {
+	adminBase
+	reviewView
+}
 
-	// /admin/organizations
+// adminOrganizationsPage is /admin/organizations.
+type adminOrganizationsPage struct {
+	adminBase
 	Organizations []orgRow
+}
 
-	// /admin/accounts
+// adminAccountsPage is /admin/accounts: every account and the form to add
+// one.
+type adminAccountsPage struct {
+	adminBase
 	Accounts    []directory.Account
 	NewAccount  accountForm
 	RoleOpts    []option
 	OrgOpts     []option
 	Problems    problemList
 	CurrentUser string
+}
 
-	// /admin/stale
-	StaleRows []staleRow
-	// StaleMore counts stale listings past the ones shown.
-	StaleMore int
+// adminStalePage is /admin/stale: listings nobody has confirmed lately.
+type adminStalePage struct {
+	adminBase
+	Rows []staleRow
+	// More counts stale listings past the ones shown.
+	More int
+}
 
-	// /admin/corrections
+// adminCorrectionsPage is /admin/corrections: the inbox.
+type adminCorrectionsPage struct {
+	adminBase
 	Corrections []correctionRow
+}
 
-	// /admin/import
+// adminImportPage is /admin/import: the upload form and, after an upload,
+// its report.
+type adminImportPage struct {
+	adminBase
 	Report *hsds.ImportReport
 	Failed string
 }
@@ -155,12 +215,8 @@ type accountForm struct {
 	Org   string
 }
 
-func (h *adminHandlers) newAdminPage(r *http.Request, section, title string) *adminPage {
-	return &adminPage{BasePage: BasePage{Title: title, Nav: "admin"}, Section: section}
-}
-
 func (h *adminHandlers) adminHome(w http.ResponseWriter, r *http.Request) error {
-	p := h.newAdminPage(r, "home", "Admin")
+	p := &adminHomePage{adminBase: newAdminBase("Admin", "/admin")}
 	drafts, err := h.store.Drafts(r.Context(), directory.DraftPending)
 	if err != nil {
 		return fmt.Errorf("moderation queue: %w", err)
@@ -179,12 +235,12 @@ func (h *adminHandlers) adminHome(w http.ResponseWriter, r *http.Request) error 
 			p.OpenCorrections++
 		}
 	}
-	h.render(w, r, http.StatusOK, "admin", p)
+	h.render(w, r, http.StatusOK, "admin-home", p)
 	return nil
 }
 
 func (h *adminHandlers) adminQueue(w http.ResponseWriter, r *http.Request) error {
-	p := h.newAdminPage(r, "queue", "Changes waiting for review")
+	p := &adminQueuePage{adminBase: newAdminBase("Changes waiting for review", "/admin/queue")}
 	drafts, err := h.store.Drafts(r.Context(), directory.DraftPending)
 	if err != nil {
 		return fmt.Errorf("moderation queue: %w", err)
@@ -207,7 +263,7 @@ func (h *adminHandlers) adminQueue(w http.ResponseWriter, r *http.Request) error
 		row.Changes = len(directory.Diff(prev, &d.Service))
 		p.Queue = append(p.Queue, row)
 	}
-	h.render(w, r, http.StatusOK, "admin", p)
+	h.render(w, r, http.StatusOK, "admin-queue", p)
 	return nil
 }
 
@@ -231,16 +287,16 @@ func (h *adminHandlers) adminReview(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	p := h.newAdminPage(r, "review", "Review changes to "+d.Service.Name)
-	p.Review = &reviewView{
+	p := &adminReviewPage{adminBase: newAdminBase("Review changes to "+d.Service.Name, "/admin/queue")}
+	p.reviewView = reviewView{
 		ServiceID: id, Name: d.Service.Name, By: d.SubmittedBy, Submitted: dateTimeText(d.SubmittedAt),
 		New: prev == nil, Changes: changeViews(directory.Diff(prev, &d.Service)), Preview: preview,
 		PublicHref: "/activities/" + url.PathEscape(id), Action: "/admin/queue/" + url.PathEscape(id),
 	}
 	if d.Service.Organization != nil {
-		p.Review.Org = d.Service.Organization.Name
+		p.Org = d.Service.Organization.Name
 	}
-	h.render(w, r, http.StatusOK, "admin", p)
+	h.render(w, r, http.StatusOK, "admin-review", p)
 	return nil
 }
 
@@ -275,7 +331,7 @@ func (h *adminHandlers) adminReject(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (h *adminHandlers) adminOrganizations(w http.ResponseWriter, r *http.Request) error {
-	p := h.newAdminPage(r, "organizations", "Organisations")
+	p := &adminOrganizationsPage{adminBase: newAdminBase("Organisations", "/admin/organizations")}
 	accts, err := h.store.Accounts(r.Context())
 	if err != nil {
 		return fmt.Errorf("accounts: %w", err)
@@ -307,12 +363,12 @@ func (h *adminHandlers) adminOrganizations(w http.ResponseWriter, r *http.Reques
 		return fmt.Errorf("organisations: %w", err)
 	}
 	slices.SortFunc(p.Organizations, func(a, b orgRow) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
-	h.render(w, r, http.StatusOK, "admin", p)
+	h.render(w, r, http.StatusOK, "admin-organizations", p)
 	return nil
 }
 
-func (h *adminHandlers) accountsPage(r *http.Request, form accountForm) (*adminPage, error) {
-	p := h.newAdminPage(r, "accounts", "Accounts")
+func (h *adminHandlers) accountsPage(r *http.Request, form accountForm) (*adminAccountsPage, error) {
+	p := &adminAccountsPage{adminBase: newAdminBase("Accounts", "/admin/accounts")}
 	p.NewAccount = form
 	p.CurrentUser = currentAccount(r).Email
 	var err error
@@ -338,7 +394,7 @@ func (h *adminHandlers) adminAccounts(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	h.render(w, r, http.StatusOK, "admin", p)
+	h.render(w, r, http.StatusOK, "admin-accounts", p)
 	return nil
 }
 
@@ -378,7 +434,7 @@ func (h *adminHandlers) adminAddAccount(w http.ResponseWriter, r *http.Request) 
 			return err
 		}
 		p.Problems, p.Title = problems, "Error: "+p.Title
-		h.render(w, r, http.StatusBadRequest, "admin", p)
+		h.render(w, r, http.StatusBadRequest, "admin-accounts", p)
 		return nil
 	}
 	return redirect(w, r, withFlash("/admin/accounts", "account-added"))
@@ -425,26 +481,26 @@ func accountFormEmail(r *http.Request) (string, error) {
 const staleReportRows = 200
 
 func (h *adminHandlers) adminStale(w http.ResponseWriter, r *http.Request) error {
-	p := h.newAdminPage(r, "stale", "Listings nobody has confirmed for six months")
+	p := &adminStalePage{adminBase: newAdminBase("Listings nobody has confirmed for six months", "/admin/stale")}
 	stale, total, err := h.store.StaleServices(r.Context(), h.now().Add(-directory.ChaseAfter), staleReportRows)
 	if err != nil {
 		return fmt.Errorf("stale report: %w", err)
 	}
-	p.StaleMore = total - len(stale)
+	p.More = total - len(stale)
 	for _, l := range stale {
 		row := staleRow{Name: l.Name, Href: "/activities/" + url.PathEscape(l.ServiceID), Org: l.OrganizationName,
 			Contact: l.Contact, Providers: l.Providers, Checked: "Never"}
 		if !l.Assured.IsZero() {
 			row.Checked = dateText(l.Assured)
 		}
-		p.StaleRows = append(p.StaleRows, row)
+		p.Rows = append(p.Rows, row)
 	}
-	h.render(w, r, http.StatusOK, "admin", p)
+	h.render(w, r, http.StatusOK, "admin-stale", p)
 	return nil
 }
 
 func (h *adminHandlers) adminCorrections(w http.ResponseWriter, r *http.Request) error {
-	p := h.newAdminPage(r, "corrections", "Corrections from the public")
+	p := &adminCorrectionsPage{adminBase: newAdminBase("Corrections from the public", "/admin/corrections")}
 	cs, err := h.store.Corrections(r.Context(), "")
 	if err != nil {
 		return fmt.Errorf("corrections: %w", err)
@@ -483,7 +539,7 @@ func (h *adminHandlers) adminCorrections(w http.ResponseWriter, r *http.Request)
 			Status: correctionStatusText(c), Open: c.Status == directory.CorrectionOpen,
 			Action: "/admin/corrections/" + url.PathEscape(c.ServiceID) + "/" + url.PathEscape(c.ID)})
 	}
-	h.render(w, r, http.StatusOK, "admin", p)
+	h.render(w, r, http.StatusOK, "admin-corrections", p)
 	return nil
 }
 
@@ -522,8 +578,12 @@ func (h *adminHandlers) adminSetCorrectionStatus(w http.ResponseWriter, r *http.
 }
 
 func (h *adminHandlers) adminImportForm(w http.ResponseWriter, r *http.Request) error {
-	h.render(w, r, http.StatusOK, "admin", h.newAdminPage(r, "import", "Import and export"))
+	h.render(w, r, http.StatusOK, "admin-import", newAdminImportPage())
 	return nil
+}
+
+func newAdminImportPage() *adminImportPage {
+	return &adminImportPage{adminBase: newAdminBase("Import and export", "/admin/import")}
 }
 
 // maxImportUpload bounds an uploaded HSDS file. Larger directories are
@@ -544,7 +604,7 @@ func (h *adminHandlers) adminImport(w http.ResponseWriter, r *http.Request) erro
 		return &httpError{status: http.StatusBadRequest, heading: "Choose a file to import", message: "Go back and choose an HSDS JSON or NDJSON file.", err: err}
 	}
 	defer file.Close()
-	p := h.newAdminPage(r, "import", "Import and export")
+	p := newAdminImportPage()
 	rep, err := hsds.Import(r.Context(), h.store, "upload "+header.Filename, func() (*hsds.Reader, error) {
 		if _, err := file.Seek(0, io.SeekStart); err != nil {
 			return nil, err
@@ -563,7 +623,7 @@ func (h *adminHandlers) adminImport(w http.ResponseWriter, r *http.Request) erro
 			}
 		}
 	}
-	h.render(w, r, status, "admin", p)
+	h.render(w, r, status, "admin-import", p)
 	return nil
 }
 

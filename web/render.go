@@ -82,7 +82,9 @@ const maxPooledBuffer = 256 << 10
 
 // pageNames are the files in templates/pages, without .html.
 var pageNames = []string{"home", "search", "search-print", "match", "activity", "activity-print", "error",
-	"login", "provider-home", "provider-edit", "provider-history", "admin",
+	"login", "provider-home", "provider-edit", "provider-history",
+	"admin-home", "admin-queue", "admin-review", "admin-organizations", "admin-accounts", "admin-stale",
+	"admin-corrections", "admin-import",
 	"shortlist_index", "shortlist_list", "shortlist_print", "shortlist_shared", "shortlist_add"}
 
 func parseTemplates() (*templates, error) {
