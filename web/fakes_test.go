@@ -8,7 +8,6 @@ import (
 	"sync"
 	"testing"
 
-	"signpost/data"
 	"signpost/directory"
 	"signpost/engine"
 )
@@ -161,10 +160,7 @@ func (fs *fakeSite) config() Config {
 
 func newFakeSite(t *testing.T) *fakeSite {
 	t.Helper()
-	places, err := directory.LoadGazetteer(data.Gazetteer())
-	if err != nil {
-		t.Fatal(err)
-	}
+	places := testPlaces(t)
 	club := gardenClub()
 	fs := &fakeSite{
 		finder: &fakeFinder{results: &engine.Results{
@@ -179,6 +175,7 @@ func newFakeSite(t *testing.T) *fakeSite {
 	}
 	cfg := fs.config()
 	cfg.Now, cfg.Logger = testNow, slog.New(slog.NewTextHandler(fs.logs, nil))
+	var err error
 	fs.srv, err = New(cfg)
 	if err != nil {
 		t.Fatal(err)
