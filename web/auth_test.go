@@ -93,7 +93,10 @@ func TestSessionCookie(t *testing.T) {
 	}
 	// The old token no longer signs anyone in, even if replayed.
 	replay := es.client(t)
-	u, _ := url.Parse(es.ts.URL)
+	u, err := url.Parse(es.ts.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
 	replay.hc.Jar.SetCookies(u, []*http.Cookie{{Name: sessionCookie, Value: session.Value}})
 	if resp, _ := replay.get("/provider"); resp.StatusCode != 303 {
 		t.Errorf("replayed token after sign-out: status %d, want 303 to sign in", resp.StatusCode)
@@ -292,7 +295,10 @@ func TestTLSCookiesAndReferer(t *testing.T) {
 	}
 	ts := httptest.NewTLSServer(srv)
 	defer ts.Close()
-	jar, _ := cookiejar.New(nil)
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	hc := ts.Client()
 	hc.Jar = jar
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
@@ -300,7 +306,10 @@ func TestTLSCookiesAndReferer(t *testing.T) {
 	tok := c.token()
 	signIn := func(referer string) *http.Response {
 		form := url.Values{"email": {emailAdmin}, "password": {testPassword}, "csrf_token": {tok}}
-		req, _ := http.NewRequest("POST", ts.URL+"/login", strings.NewReader(form.Encode()))
+		req, err := http.NewRequest("POST", ts.URL+"/login", strings.NewReader(form.Encode()))
+		if err != nil {
+			t.Fatal(err)
+		}
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		if referer != "" {
 			req.Header.Set("Referer", referer)

@@ -6,10 +6,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"go/parser"
+	"go/token"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -70,6 +73,7 @@ func TestMain(m *testing.M) {
 	if fixture.dir != "" {
 		os.RemoveAll(fixture.dir)
 	}
+	closeSharedBrowser()
 	if n := indexBuilds.Load(); n > 1 && code == 0 {
 		fmt.Fprintf(os.Stderr, "FAIL: the sample was indexed %d times; every test should open a copy of the one fixture\n", n)
 		code = 1
@@ -301,5 +305,35 @@ func TestSampleIndexedOnce(t *testing.T) {
 	newEditorialSite(t)
 	if after := indexBuilds.Load(); after != before || after > 1 {
 		t.Errorf("the index was built %d times, %d of them by opening copies", after, after-before)
+	}
+}
+
+// TestWebDoesNotImportData: the site's own code never reads the embedded
+// sample or gazetteer (DESIGN: only cmd and directory do; cmd hands web a
+// loaded gazetteer). Only this package's tests use data, in this file.
+func TestWebDoesNotImportData(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	more, err := filepath.Glob("*/*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	for _, name := range append(files, more...) {
+		f, err := parser.ParseFile(fset, name, nil, parser.ImportsOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, imp := range f.Imports {
+			path, err := strconv.Unquote(imp.Path.Value)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if path == "signpost/data" && name != "fixture_test.go" {
+				t.Errorf("%s imports signpost/data; only fixture_test.go may", name)
+			}
+		}
 	}
 }
