@@ -21,7 +21,6 @@ type shortlistIndexPage struct {
 	// of "Add to shortlist".
 	Service  string
 	Problems problemList
-	Flash    string
 }
 
 type listSummary struct {
@@ -51,7 +50,6 @@ type shortlistListPage struct {
 	// Typed holds what was sent in a refused form, by control id, so the
 	// box shows exactly what the person typed rather than what is stored.
 	Typed   map[string]string
-	Flash   string
 	Updated string
 }
 
@@ -80,20 +78,6 @@ type shareView struct {
 	Active  bool
 }
 
-// flashes are the confirmations a redirect can ask for, by code, so no
-// text from the address is ever echoed into a page.
-var flashes = map[string]string{
-	"created":  "List created. Add activities from search results, the matcher or an activity's page.",
-	"added":    "Added to the list.",
-	"removed":  "Removed from the list.",
-	"renamed":  "Reference changed.",
-	"deleted":  "List deleted. Any share links to it have stopped working.",
-	"note":     "Note saved.",
-	"revoked":  "Share link withdrawn. It no longer opens the list.",
-	"moved":    "Order changed.",
-	"notfound": "That activity is not in the directory any more.",
-}
-
 func (h *shortlistHandlers) index(w http.ResponseWriter, r *http.Request) error {
 	p := &shortlistIndexPage{Service: r.URL.Query().Get("service")}
 	return h.renderIndex(w, r, accountOwner(r), http.StatusOK, p)
@@ -112,7 +96,6 @@ func (h *shortlistHandlers) renderIndex(w http.ResponseWriter, r *http.Request, 
 	}
 	p.Title = "Your shortlists"
 	p.Nav = "shortlists"
-	p.Flash = flashes[r.URL.Query().Get("done")]
 	h.render(w, r, status, "shortlist_index", p)
 	return nil
 }
@@ -135,11 +118,11 @@ func (h *shortlistHandlers) create(w http.ResponseWriter, r *http.Request) error
 		}
 		done = "added"
 	}
-	return redirectTo(w, r, "/shortlists/"+url.PathEscape(sl.ID)+"?done="+done)
+	return redirect(w, r, withFlash("/shortlists/"+url.PathEscape(sl.ID), done))
 }
 
 func (h *shortlistHandlers) show(w http.ResponseWriter, r *http.Request, ref listRef) error {
-	return h.renderList(w, r, ref, http.StatusOK, &shortlistListPage{Flash: flashes[r.URL.Query().Get("done")]})
+	return h.renderList(w, r, ref, http.StatusOK, &shortlistListPage{})
 }
 
 // renderList fills in a list's page from the store and renders it, with
@@ -176,11 +159,11 @@ func (h *shortlistHandlers) renderList(w http.ResponseWriter, r *http.Request, r
 		p.Nav = "my-list"
 	}
 	p.Base, p.Mine, p.Reference = ref.base, ref.mine, sl.Reference
-	p.Items = h.listItemViews(items, true)
+	p.Items = listItemViews(h.md, items, forOwner)
 	p.Updated = dateText(sl.Updated)
 	// The text version on the owner's page holds only shared notes, like
 	// every copy that leaves the owner's hands.
-	p.Text = listText(h.listItemViews(items, false), h.siteURL(r), p.NewShareURL, now)
+	p.Text = listText(listItemViews(h.md, items, forOthers), h.site.siteURL(r), p.NewShareURL, now)
 	h.render(w, r, status, "shortlist_list", p)
 	return nil
 }
@@ -194,7 +177,7 @@ func (h *shortlistHandlers) rename(w http.ResponseWriter, r *http.Request, ref l
 	if err != nil {
 		return err
 	}
-	return redirectTo(w, r, ref.base+"?done=renamed")
+	return redirect(w, r, withFlash(ref.base, "renamed"))
 }
 
 func (h *shortlistHandlers) delete(w http.ResponseWriter, r *http.Request, ref listRef) error {
@@ -203,9 +186,9 @@ func (h *shortlistHandlers) delete(w http.ResponseWriter, r *http.Request, ref l
 	}
 	if ref.mine {
 		h.forgetMyList(w, r)
-		return redirectTo(w, r, "/my-list?done=deleted")
+		return redirect(w, r, withFlash("/my-list", "deleted"))
 	}
-	return redirectTo(w, r, "/shortlists?done=deleted")
+	return redirect(w, r, withFlash("/shortlists", "deleted"))
 }
 
 // addItem adds an activity and goes back to where the person was: the
@@ -217,7 +200,7 @@ func (h *shortlistHandlers) addItem(w http.ResponseWriter, r *http.Request, ref 
 		// The list was found by the resolver, so what is missing is the
 		// activity: it was removed between the results page and the click.
 		if _, lerr := h.lists.Shortlist(r.Context(), ref.owner, ref.id); lerr == nil {
-			return redirectTo(w, r, ref.base+"?done=notfound")
+			return redirect(w, r, withFlash(ref.base, "notfound"))
 		}
 		return err
 	}
@@ -227,7 +210,7 @@ func (h *shortlistHandlers) addItem(w http.ResponseWriter, r *http.Request, ref 
 	if err != nil {
 		return err
 	}
-	return redirectTo(w, r, cmp.Or(safeNext(r.PostFormValue("return")), ref.base+"?done=added"))
+	return redirect(w, r, cmp.Or(safeNext(r.PostFormValue("return")), withFlash(ref.base, "added")))
 }
 
 func (h *shortlistHandlers) setNote(w http.ResponseWriter, r *http.Request, ref listRef) error {
@@ -241,7 +224,7 @@ func (h *shortlistHandlers) setNote(w http.ResponseWriter, r *http.Request, ref 
 	if err != nil {
 		return err
 	}
-	return redirectTo(w, r, ref.base+"?done=note#item-"+url.PathEscape(service))
+	return redirect(w, r, withFlash(ref.base+"#item-"+url.PathEscape(service), "note"))
 }
 
 func (h *shortlistHandlers) moveItem(w http.ResponseWriter, r *http.Request, ref listRef) error {
@@ -253,14 +236,14 @@ func (h *shortlistHandlers) moveItem(w http.ResponseWriter, r *http.Request, ref
 	if _, err := h.lists.MoveItem(r.Context(), ref.owner, ref.id, service, delta); err != nil {
 		return err
 	}
-	return redirectTo(w, r, ref.base+"?done=moved#item-"+url.PathEscape(service))
+	return redirect(w, r, withFlash(ref.base+"#item-"+url.PathEscape(service), "moved"))
 }
 
 func (h *shortlistHandlers) removeItem(w http.ResponseWriter, r *http.Request, ref listRef) error {
 	if _, err := h.lists.RemoveItem(r.Context(), ref.owner, ref.id, mux.Vars(r)["service"]); err != nil {
 		return err
 	}
-	return redirectTo(w, r, ref.base+"?done=removed")
+	return redirect(w, r, withFlash(ref.base, "removed"))
 }
 
 // share makes a new share link and shows it on the list's page. This
@@ -283,7 +266,7 @@ func (h *shortlistHandlers) revoke(w http.ResponseWriter, r *http.Request, ref l
 	if err := h.lists.RevokeShare(r.Context(), ref.owner, ref.id, mux.Vars(r)["share"]); err != nil {
 		return err
 	}
-	return redirectTo(w, r, ref.base+"?done=revoked")
+	return redirect(w, r, withFlash(ref.base, "revoked"))
 }
 
 // ownerShareURL is the share link to put in the owner's print or text
@@ -323,7 +306,7 @@ func (h *shortlistHandlers) print(w http.ResponseWriter, r *http.Request, ref li
 	p := &printPage{
 		BasePage: BasePage{Title: "Printable list: " + listTitle(sl), Print: true},
 		Heading:  "Your list of activities",
-		Items:    h.listItemViews(items, false),
+		Items:    listItemViews(h.md, items, forOthers),
 		ShareURL: h.ownerShareURL(r, ref),
 		Printed:  dateText(h.now()),
 		BackHref: ref.base,
@@ -340,7 +323,7 @@ func (h *shortlistHandlers) text(w http.ResponseWriter, r *http.Request, ref lis
 	if err != nil {
 		return err
 	}
-	body := listText(h.listItemViews(items, false), h.siteURL(r), h.ownerShareURL(r, ref), h.now())
+	body := listText(listItemViews(h.md, items, forOthers), h.site.siteURL(r), h.ownerShareURL(r, ref), h.now())
 	writeListText(w, r, body)
 	return nil
 }

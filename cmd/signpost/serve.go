@@ -30,7 +30,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if (*tlsCert == "") != (*tlsKey == "") {
 		return errors.New("--tls-cert and --tls-key go together")
 	}
-	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
+	// Every line logged about a request, by the site or the API, carries
+	// its request id.
+	logger := slog.New(web.LogHandler(slog.NewTextHandler(e.stderr, nil)))
 
 	st, err := openStore(*dataDir)
 	if err != nil {
@@ -77,7 +79,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	handler, err := web.New(web.Config{
-		Engine: eng, Store: st, Editorial: st, Gazetteer: gaz, API: apiHandler, Logger: logger,
+		Engine: eng, Store: st, Gazetteer: gaz, API: apiHandler, Logger: logger,
+		Accounts: st, Provider: st, Admin: st, Shortlists: st,
 		CSRFKey: csrfKey, HTTPS: *tlsCert != "",
 	})
 	if err != nil {

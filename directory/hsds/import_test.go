@@ -3,7 +3,6 @@ package hsds_test
 import (
 	"context"
 	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,13 +12,6 @@ import (
 )
 
 const shared = "../../../shared/hsds"
-
-func needShared(t *testing.T) {
-	t.Helper()
-	if _, err := os.Stat(shared); err != nil {
-		t.Skipf("the shared HSDS examples are not beside the checkout (%s): %v", shared, err)
-	}
-}
 
 func openStore(t *testing.T) *directory.Store {
 	t.Helper()
@@ -32,7 +24,7 @@ func openStore(t *testing.T) *directory.Store {
 }
 
 func TestImportAcceptsTheStandardsExamples(t *testing.T) {
-	needShared(t)
+	hsds.NeedShared(t)
 	valid, _ := filepath.Glob(filepath.Join(shared, "oruk-mocks/valid/*.json"))
 	files := append([]string{
 		filepath.Join(shared, "examples/service_full.json"),
@@ -65,7 +57,7 @@ func TestImportAcceptsTheStandardsExamples(t *testing.T) {
 }
 
 func TestImportWarnsOnDuplicateIDsAndKeepsTheLast(t *testing.T) {
-	needShared(t)
+	hsds.NeedShared(t)
 	ctx := context.Background()
 	st := openStore(t)
 	rep, err := hsds.ImportFile(ctx, st, filepath.Join(shared, "oruk-mocks/valid/service_list_data.json"), hsds.ImportOptions{})
@@ -87,7 +79,7 @@ func TestImportWarnsOnDuplicateIDsAndKeepsTheLast(t *testing.T) {
 }
 
 func TestImportRefusesAndWritesNothing(t *testing.T) {
-	needShared(t)
+	hsds.NeedShared(t)
 	tests := []struct {
 		file  string
 		wants []string
@@ -117,7 +109,7 @@ func TestImportRefusesAndWritesNothing(t *testing.T) {
 }
 
 func TestImportDryRunWritesNothing(t *testing.T) {
-	needShared(t)
+	hsds.NeedShared(t)
 	ctx := context.Background()
 	st := openStore(t)
 	rep, err := hsds.ImportFile(ctx, st, filepath.Join(shared, "examples/service_full.json"), hsds.ImportOptions{DryRun: true})

@@ -15,13 +15,27 @@ import (
 // shared is the project's reference material beside the checkout.
 const shared = "../../../shared/hsds"
 
+// sharedPath is rel under ../shared/hsds. Without it the test is skipped
+// with a message, but under SIGNPOST_REQUIRE_TOOLS (set by .ci/run) it
+// fails: CI must not pass without the reference data. It is the one such
+// helper of the hsds tests; the external ones reach it as NeedShared.
 func sharedPath(t testing.TB, rel string) string {
 	t.Helper()
 	p := filepath.Join(shared, rel)
 	if _, err := os.Stat(p); err != nil {
+		if os.Getenv("SIGNPOST_REQUIRE_TOOLS") != "" {
+			t.Fatalf("reference data %s not available (../shared is absent, and SIGNPOST_REQUIRE_TOOLS is set): %v", p, err)
+		}
 		t.Skipf("reference data %s not available (../shared is absent): %v", p, err)
 	}
 	return p
+}
+
+// NeedShared skips or fails a test of package hsds_test as sharedPath does
+// when ../shared/hsds is absent.
+func NeedShared(t testing.TB) {
+	t.Helper()
+	sharedPath(t, ".")
 }
 
 // readAll drains a reader, failing the test on a file-level error.
