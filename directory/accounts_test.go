@@ -134,7 +134,10 @@ func TestCheckPassword(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	other, _ := directory.HashPassword("s3cret-enough")
+	other, err := directory.HashPassword("s3cret-enough")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if hash == other {
 		t.Error("two hashes of one password are equal: the salt is not random")
 	}

@@ -18,7 +18,7 @@ func TestAddCorrection(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	gen, _ := s.Generation(ctx)
+	gen := generation(t, s)
 	var heard int
 	s.Watch(func(directory.Change) { heard++ })
 
@@ -36,7 +36,7 @@ func TestAddCorrection(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	if after, _ := s.Generation(ctx); after != gen || heard != 0 {
+	if after := generation(t, s); after != gen || heard != 0 {
 		t.Errorf("a correction moved the generation (%d → %d) or told %d watchers; it changes no listing", gen, after, heard)
 	}
 
@@ -104,7 +104,7 @@ func TestAddCorrectionRefuses(t *testing.T) {
 			}
 		})
 	}
-	if got, _ := s.Corrections(ctx, ""); len(got) != 0 {
+	if got, err := s.Corrections(ctx, ""); err != nil || len(got) != 0 {
 		t.Errorf("refused corrections were stored: %+v", got)
 	}
 }
@@ -127,7 +127,7 @@ func TestSetCorrectionStatus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	gen, _ := s.Generation(ctx)
+	gen := generation(t, s)
 	var heard int
 	s.Watch(func(directory.Change) { heard++ })
 
@@ -209,7 +209,7 @@ func TestSetCorrectionStatus(t *testing.T) {
 		})
 	}
 
-	if after, _ := s.Generation(ctx); after != gen || heard != 0 {
+	if after := generation(t, s); after != gen || heard != 0 {
 		t.Errorf("a status change moved the generation (%d → %d) or told %d watchers; it changes no listing", gen, after, heard)
 	}
 }

@@ -30,7 +30,7 @@ func TestModerationApprove(t *testing.T) {
 	if d.Status != directory.DraftPending || d.SubmittedBy != "prov@example.org" {
 		t.Fatalf("draft = %+v", d)
 	}
-	if got, _ := s.Service(ctx, published.ID); got.Description != published.Description {
+	if got := service(t, s, published.ID); got.Description != published.Description {
 		t.Fatalf("a submitted draft changed the published listing: %q", got.Description)
 	}
 	if len(heard) != 0 {
@@ -132,10 +132,10 @@ func TestModerationReject(t *testing.T) {
 	if d.Status != directory.DraftRejected || d.Reason != "Please keep the name plain." || d.ReviewedBy != "admin@example.org" {
 		t.Errorf("rejected draft = %+v", d)
 	}
-	if got, _ := s.Service(ctx, published.ID); got.Name != published.Name {
+	if got := service(t, s, published.ID); got.Name != published.Name {
 		t.Errorf("rejection published the draft: %q", got.Name)
 	}
-	revs, _ := s.Revisions(ctx, published.ID)
+	revs := revisions(t, s, published.ID)
 	if revs[0].Action != directory.ActionReject || revs[0].Note != "Please keep the name plain." || len(revs[0].Changes) != 1 || revs[0].Changes[0].Path != "name" {
 		t.Errorf("rejection revision = %+v", revs[0])
 	}
@@ -148,7 +148,7 @@ func TestModerationReject(t *testing.T) {
 	if _, err := s.SubmitDraft(ctx, &edit, "prov@example.org"); err != nil {
 		t.Fatal(err)
 	}
-	if d, _ := s.Draft(ctx, published.ID); d.Status != directory.DraftPending || d.Reason != "" {
+	if d, err := s.Draft(ctx, published.ID); err != nil || d.Status != directory.DraftPending || d.Reason != "" {
 		t.Errorf("resubmitted draft = %+v", d)
 	}
 }
@@ -200,7 +200,7 @@ func TestNewListingWaitsForApproval(t *testing.T) {
 	if err != nil || len(mine) != 1 || mine[0].ServiceID != fresh.ID {
 		t.Fatalf("DraftsOf = %+v, %v", mine, err)
 	}
-	if other, _ := s.DraftsOf(ctx, "bbbbbbbb-0000-4000-8000-000000000002"); len(other) != 0 {
+	if other, err := s.DraftsOf(ctx, "bbbbbbbb-0000-4000-8000-000000000002"); err != nil || len(other) != 0 {
 		t.Errorf("another organisation sees %d drafts", len(other))
 	}
 	if err := s.ApproveDraft(ctx, fresh.ID, "admin@example.org", "welcome"); err != nil {
@@ -277,7 +277,7 @@ func TestCapacityAndConfirm(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			before, _ := s.Revisions(ctx, published.ID)
+			before := revisions(t, s, published.ID)
 			changed, err := tt.do()
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
@@ -288,7 +288,7 @@ func TestCapacityAndConfirm(t *testing.T) {
 			if err != nil || changed != tt.wantChanged {
 				t.Fatalf("changed=%v err=%v, want changed=%v", changed, err, tt.wantChanged)
 			}
-			after, _ := s.Revisions(ctx, published.ID)
+			after := revisions(t, s, published.ID)
 			if !tt.wantChanged {
 				if len(after) != len(before) {
 					t.Errorf("a no-op wrote a revision")
@@ -298,7 +298,7 @@ func TestCapacityAndConfirm(t *testing.T) {
 			if len(after) != len(before)+1 || after[0].Action != tt.wantAction || after[0].Actor != "prov@example.org" {
 				t.Errorf("latest revision = %+v, want %s", after[0], tt.wantAction)
 			}
-			svc, _ := s.Service(ctx, published.ID)
+			svc := service(t, s, published.ID)
 			tt.check(t, svc)
 		})
 	}
@@ -316,16 +316,16 @@ func TestRestoreAfterApproval(t *testing.T) {
 	if err := s.ApproveDraft(ctx, published.ID, "admin@example.org", ""); err != nil {
 		t.Fatal(err)
 	}
-	revs, _ := s.Revisions(ctx, published.ID)
+	revs := revisions(t, s, published.ID)
 	original := revs[len(revs)-1]
 	if err := s.RestoreRevision(ctx, published.ID, original.Seq, "admin@example.org"); err != nil {
 		t.Fatal(err)
 	}
-	got, _ := s.Service(ctx, published.ID)
+	got := service(t, s, published.ID)
 	if got.Description != published.Description {
 		t.Errorf("after restore description = %q", got.Description)
 	}
-	revs, _ = s.Revisions(ctx, published.ID)
+	revs = revisions(t, s, published.ID)
 	if revs[0].Action != directory.ActionRestore || len(revs[0].Changes) == 0 {
 		t.Errorf("restore revision = %+v", revs[0])
 	}
@@ -360,8 +360,8 @@ func TestStaleServices(t *testing.T) {
 	if err != nil || total != 3 {
 		t.Fatalf("stale report: %d listings, %v", total, err)
 	}
-	firstTwo, total, _ := s.StaleServices(ctx, now.Add(-directory.ChaseAfter), 2)
-	if len(firstTwo) != 2 || total != 3 || firstTwo[1].Name != "Activity 4" {
+	firstTwo, total, err := s.StaleServices(ctx, now.Add(-directory.ChaseAfter), 2)
+	if err != nil || len(firstTwo) != 2 || total != 3 || firstTwo[1].Name != "Activity 4" {
 		t.Fatalf("limited stale report: %d shown of %d", len(firstTwo), total)
 	}
 	var names []string

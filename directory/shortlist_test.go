@@ -42,7 +42,7 @@ func TestShortlistLifecycle(t *testing.T) {
 	f := newShortlistFixture(t)
 	s := f.store
 	alice := directory.AccountOwner("alice@example.org")
-	gen, _ := s.Generation(ctx)
+	gen := generation(t, s)
 
 	sl, err := s.CreateShortlist(ctx, alice, "  Mrs K, Tuesday  ")
 	if err != nil {
@@ -96,8 +96,8 @@ func TestShortlistLifecycle(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		it, _ := got.Item(serviceN(3).ID)
-		if it.Note != "Ask for Jo on Tuesday" || !it.NoteShared {
+		it, ok := got.Item(serviceN(3).ID)
+		if !ok || it.Note != "Ask for Jo on Tuesday" || !it.NoteShared {
 			t.Errorf("item = %+v, want the trimmed shared note", it)
 		}
 		_, err = s.SetItemNote(ctx, alice, sl.ID, serviceN(3).ID, "her number is 07700 900123", false)
@@ -139,11 +139,11 @@ func TestShortlistLifecycle(t *testing.T) {
 		if _, err := s.Shortlist(ctx, alice, sl.ID); !errors.Is(err, directory.ErrNotFound) {
 			t.Errorf("after delete: err = %v, want not found", err)
 		}
-		if lists, _ := s.Shortlists(ctx, alice); len(lists) != 1 {
+		if lists, err := s.Shortlists(ctx, alice); err != nil || len(lists) != 1 {
 			t.Errorf("after delete alice has %d lists, want 1", len(lists))
 		}
 	})
-	if after, _ := s.Generation(ctx); after != gen {
+	if after := generation(t, s); after != gen {
 		t.Errorf("shortlist writes moved the generation %d → %d; they change no listing", gen, after)
 	}
 }
@@ -222,7 +222,7 @@ func TestShortlistPrivacy(t *testing.T) {
 	if got, err := s.Shortlist(ctx, alice, sl.ID); err != nil || itemIDs(got) != "1" || got.Reference != "Mrs K" {
 		t.Errorf("alice's list after the attempts: %+v, %v; want it untouched", got, err)
 	}
-	if lists, _ := s.Shortlists(ctx, directory.AccountOwner("bob@example.org")); len(lists) != 0 {
+	if lists, err := s.Shortlists(ctx, directory.AccountOwner("bob@example.org")); err != nil || len(lists) != 0 {
 		t.Errorf("bob sees %d lists, want none", len(lists))
 	}
 }
@@ -258,7 +258,7 @@ func TestMyList(t *testing.T) {
 	if _, err := s.RenameShortlist(ctx, me, first.ID, "Something"); !errors.Is(err, directory.ErrForbidden) {
 		t.Errorf("rename my list: err = %v, want forbidden", err)
 	}
-	if lists, _ := s.Shortlists(ctx, me); len(lists) != 0 {
+	if lists, err := s.Shortlists(ctx, me); err != nil || len(lists) != 0 {
 		t.Errorf("Shortlists of a token owner = %d lists, want none (my list is found by token)", len(lists))
 	}
 	if err := s.DeleteShortlist(ctx, me, first.ID); err != nil {
@@ -493,7 +493,9 @@ func TestShortlistItemsCurrentState(t *testing.T) {
 	if err := s.DeleteService(ctx, serviceN(3).ID, directory.Save{Actor: "admin"}); err != nil {
 		t.Fatal(err)
 	}
-	sl, _ = s.Shortlist(ctx, alice, sl.ID)
+	if sl, err = s.Shortlist(ctx, alice, sl.ID); err != nil {
+		t.Fatal(err)
+	}
 	views, err := s.ShortlistItems(ctx, sl)
 	if err != nil {
 		t.Fatal(err)

@@ -38,7 +38,9 @@ func TestOpenRebuildsWhenIndexMissingOrStale(t *testing.T) {
 	if !strings.Contains(progress.String(), "rebuilding (no index") {
 		t.Errorf("first open progress = %q, want a rebuild because there is no index", progress.String())
 	}
-	e.Close()
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
 
 	t.Run("current index is reused", func(t *testing.T) {
 		progress.Reset()
@@ -106,8 +108,8 @@ func TestOpenRebuildsWhenIndexMissingOrStale(t *testing.T) {
 			t.Fatalf("Open over a broken index: %v", err)
 		}
 		defer e.Close()
-		if rep, _ := e.Check(ctx); !rep.OK() {
-			t.Errorf("check = %v", rep)
+		if rep, err := e.Check(ctx); err != nil || !rep.OK() {
+			t.Errorf("check = %v, %v", rep, err)
 		}
 	})
 }
@@ -150,11 +152,15 @@ func TestApplyMakesWritesSearchableAtOnce(t *testing.T) {
 	if err := e.Apply(ctx, ch); err != nil {
 		t.Fatalf("Apply update: %v", err)
 	}
-	res, _ = e.Search(ctx, Query{Text: "quilting", Needs: []string{"lonely"}})
+	if res, err = e.Search(ctx, Query{Text: "quilting", Needs: []string{"lonely"}}); err != nil {
+		t.Fatal(err)
+	}
 	if res.Total != 0 {
 		t.Errorf("after update, quilting+lonely total = %d, want 0", res.Total)
 	}
-	res, _ = e.Search(ctx, Query{Text: "quilting", Needs: []string{"money"}})
+	if res, err = e.Search(ctx, Query{Text: "quilting", Needs: []string{"money"}}); err != nil {
+		t.Fatal(err)
+	}
 	if res.Total != 1 {
 		t.Fatalf("after update, quilting+money total = %d, want 1", res.Total)
 	}
@@ -169,7 +175,9 @@ func TestApplyMakesWritesSearchableAtOnce(t *testing.T) {
 	}
 	// (Other listings may still match "quilting" as a misspelling, now
 	// that no listing holds the word.)
-	res, _ = e.Search(ctx, Query{Text: "quilting", Size: MaxSize})
+	if res, err = e.Search(ctx, Query{Text: "quilting", Size: MaxSize}); err != nil {
+		t.Fatal(err)
+	}
 	if slices.Contains(ids(res), "quilt") {
 		t.Errorf("after delete, quilting = %v, still has quilt", ids(res))
 	}
@@ -210,8 +218,8 @@ func TestCheckReportsDrift(t *testing.T) {
 	if err := e.Rebuild(ctx); err != nil {
 		t.Fatalf("Rebuild: %v", err)
 	}
-	if rep, _ := e.Check(ctx); !rep.OK() {
-		t.Errorf("after Rebuild, check = %v", rep)
+	if rep, err := e.Check(ctx); err != nil || !rep.OK() {
+		t.Errorf("after Rebuild, check = %v, %v", rep, err)
 	}
 }
 
@@ -275,7 +283,9 @@ func TestStaleSnapshotIsIgnored(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.Close()
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
 	// A snapshot for another generation (as after a crash) is not used.
 	tab, err := readSnapshot(dir, 99)
 	if !errors.Is(err, errStaleSnapshot) || tab != nil {

@@ -92,11 +92,12 @@ func (m *memSource) delete(ids ...string) directory.Change {
 }
 
 func (m *memSource) all() []*directory.Service {
-	var out []*directory.Service
-	m.EachService(context.Background(), func(s *directory.Service) error {
-		out = append(out, s)
-		return nil
-	})
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make([]*directory.Service, 0, len(m.services))
+	for _, id := range slices.Sorted(maps.Keys(m.services)) {
+		out = append(out, m.services[id])
+	}
 	return out
 }
 
