@@ -46,7 +46,7 @@ func TestModerationApprove(t *testing.T) {
 		t.Fatalf("SetCapacity = %v, %v", changed, err)
 	}
 	clk.advance(24 * time.Hour)
-	if err := s.ApproveDraft(ctx, published.ID, "admin@example.org", ""); err != nil {
+	if err := s.ApproveDraft(ctx, directory.Review{ServiceID: published.ID, Actor: "admin@example.org", Note: ""}); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.Service(ctx, published.ID)
@@ -73,11 +73,11 @@ func TestModerationApprove(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var actions []string
+	var actions []directory.RevisionAction
 	for _, r := range revs {
 		actions = append(actions, r.Action)
 	}
-	if want := []string{directory.ActionApprove, directory.ActionCapacity, directory.ActionEdit, directory.ActionImport}; !slices.Equal(actions, want) {
+	if want := []directory.RevisionAction{directory.ActionApprove, directory.ActionCapacity, directory.ActionEdit, directory.ActionImport}; !slices.Equal(actions, want) {
 		t.Fatalf("history = %v, want %v", actions, want)
 	}
 	approval := revs[0]
@@ -95,7 +95,7 @@ func TestModerationApprove(t *testing.T) {
 		t.Errorf("submission diff = %v", submission.Changes)
 	}
 
-	if err := s.ApproveDraft(ctx, published.ID, "admin@example.org", ""); !errors.Is(err, directory.ErrNotFound) {
+	if err := s.ApproveDraft(ctx, directory.Review{ServiceID: published.ID, Actor: "admin@example.org", Note: ""}); !errors.Is(err, directory.ErrNotFound) {
 		t.Errorf("second approval: %v, want ErrNotFound", err)
 	}
 }
@@ -119,10 +119,10 @@ func TestModerationReject(t *testing.T) {
 	}
 
 	var verr *directory.ValidationError
-	if err := s.RejectDraft(ctx, published.ID, "admin@example.org", "  "); !errors.As(err, &verr) || !strings.Contains(err.Error(), "reason: say why") {
+	if err := s.RejectDraft(ctx, directory.Review{ServiceID: published.ID, Actor: "admin@example.org", Note: "  "}); !errors.As(err, &verr) || !strings.Contains(err.Error(), "reason: say why") {
 		t.Fatalf("reject without a reason: %v", err)
 	}
-	if err := s.RejectDraft(ctx, published.ID, "admin@example.org", "Please keep the name plain."); err != nil {
+	if err := s.RejectDraft(ctx, directory.Review{ServiceID: published.ID, Actor: "admin@example.org", Note: "Please keep the name plain."}); err != nil {
 		t.Fatal(err)
 	}
 	d, err := s.Draft(ctx, published.ID)
@@ -139,7 +139,7 @@ func TestModerationReject(t *testing.T) {
 	if revs[0].Action != directory.ActionReject || revs[0].Note != "Please keep the name plain." || len(revs[0].Changes) != 1 || revs[0].Changes[0].Path != "name" {
 		t.Errorf("rejection revision = %+v", revs[0])
 	}
-	if err := s.ApproveDraft(ctx, published.ID, "admin@example.org", ""); !errors.Is(err, directory.ErrConflict) {
+	if err := s.ApproveDraft(ctx, directory.Review{ServiceID: published.ID, Actor: "admin@example.org", Note: ""}); !errors.Is(err, directory.ErrConflict) {
 		t.Errorf("approving a rejected draft: %v, want ErrConflict", err)
 	}
 
@@ -203,7 +203,7 @@ func TestNewListingWaitsForApproval(t *testing.T) {
 	if other, err := s.DraftsOf(ctx, "bbbbbbbb-0000-4000-8000-000000000002"); err != nil || len(other) != 0 {
 		t.Errorf("another organisation sees %d drafts", len(other))
 	}
-	if err := s.ApproveDraft(ctx, fresh.ID, "admin@example.org", "welcome"); err != nil {
+	if err := s.ApproveDraft(ctx, directory.Review{ServiceID: fresh.ID, Actor: "admin@example.org", Note: "welcome"}); err != nil {
 		t.Fatal(err)
 	}
 	listed, err := s.ServicesOf(ctx, acctOrgA)
@@ -224,7 +224,7 @@ func TestCapacityAndConfirm(t *testing.T) {
 		wantChanged bool
 		wantErr     string
 		check       func(t *testing.T, svc *directory.Service)
-		wantAction  string
+		wantAction  directory.RevisionAction
 	}{
 		{
 			name: "set full", do: func() (bool, error) {
@@ -313,7 +313,7 @@ func TestRestoreAfterApproval(t *testing.T) {
 	if _, err := s.SubmitDraft(ctx, &edit, "prov@example.org"); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.ApproveDraft(ctx, published.ID, "admin@example.org", ""); err != nil {
+	if err := s.ApproveDraft(ctx, directory.Review{ServiceID: published.ID, Actor: "admin@example.org", Note: ""}); err != nil {
 		t.Fatal(err)
 	}
 	revs := revisions(t, s, published.ID)

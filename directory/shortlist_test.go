@@ -92,7 +92,7 @@ func TestShortlistLifecycle(t *testing.T) {
 		}
 	})
 	t.Run("notes", func(t *testing.T) {
-		got, err := s.SetItemNote(ctx, alice, sl.ID, serviceN(3).ID, " Ask for Jo on Tuesday ", true)
+		got, err := s.SetItemNote(ctx, alice, sl.ID, serviceN(3).ID, directory.ItemNote{Text: " Ask for Jo on Tuesday ", Visibility: directory.NoteShared})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -100,7 +100,7 @@ func TestShortlistLifecycle(t *testing.T) {
 		if !ok || it.Note != "Ask for Jo on Tuesday" || !it.NoteShared {
 			t.Errorf("item = %+v, want the trimmed shared note", it)
 		}
-		_, err = s.SetItemNote(ctx, alice, sl.ID, serviceN(3).ID, "her number is 07700 900123", false)
+		_, err = s.SetItemNote(ctx, alice, sl.ID, serviceN(3).ID, directory.ItemNote{Text: "her number is 07700 900123"})
 		var verr *directory.ValidationError
 		if !errors.As(err, &verr) || !strings.Contains(verr.Error(), "phone number") {
 			t.Errorf("note with a phone number: err = %v, want a validation error naming a phone number", err)
@@ -197,9 +197,12 @@ func TestShortlistPrivacy(t *testing.T) {
 	for name, other := range others {
 		t.Run(name, func(t *testing.T) {
 			ops := map[string]func() error{
-				"read":   func() error { _, err := s.Shortlist(ctx, other, sl.ID); return err },
-				"add":    func() error { _, err := s.AddItem(ctx, other, sl.ID, serviceN(2).ID); return err },
-				"note":   func() error { _, err := s.SetItemNote(ctx, other, sl.ID, serviceN(1).ID, "x", true); return err },
+				"read": func() error { _, err := s.Shortlist(ctx, other, sl.ID); return err },
+				"add":  func() error { _, err := s.AddItem(ctx, other, sl.ID, serviceN(2).ID); return err },
+				"note": func() error {
+					_, err := s.SetItemNote(ctx, other, sl.ID, serviceN(1).ID, directory.ItemNote{Text: "x", Visibility: directory.NoteShared})
+					return err
+				},
 				"move":   func() error { _, err := s.MoveItem(ctx, other, sl.ID, serviceN(1).ID, 1); return err },
 				"remove": func() error { _, err := s.RemoveItem(ctx, other, sl.ID, serviceN(1).ID); return err },
 				"rename": func() error { _, err := s.RenameShortlist(ctx, other, sl.ID, "Mine now"); return err },

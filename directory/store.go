@@ -293,28 +293,33 @@ func (s *Store) EachOrganization(ctx context.Context, fn func(*Organization) err
 
 // Revision is one entry of the append-only history of a service.
 type Revision struct {
-	Seq       uint64        `json:"seq"`
-	ServiceID string        `json:"service_id"`
-	Actor     string        `json:"actor"`
-	At        time.Time     `json:"at"`
-	Action    string        `json:"action"`
-	Note      string        `json:"note,omitempty"`
-	Changes   []FieldChange `json:"changes"`
+	Seq       uint64         `json:"seq"`
+	ServiceID string         `json:"service_id"`
+	Actor     string         `json:"actor"`
+	At        time.Time      `json:"at"`
+	Action    RevisionAction `json:"action"`
+	Note      string         `json:"note,omitempty"`
+	Changes   []FieldChange  `json:"changes"`
 	// Snapshot is the whole service after the change, so any revision can
 	// be restored exactly.
 	Snapshot json.RawMessage `json:"snapshot,omitempty"`
 }
 
+// RevisionAction is what a revision did to a service.
+type RevisionAction string
+
 // Revision actions.
 const (
-	ActionImport   = "import"
-	ActionCreate   = "create"
-	ActionEdit     = "edit"
-	ActionApprove  = "approve"
-	ActionReject   = "reject"
-	ActionCapacity = "capacity"
-	ActionConfirm  = "confirm"
-	ActionRestore  = "restore"
+	ActionImport   RevisionAction = "import"
+	ActionCreate   RevisionAction = "create"
+	ActionEdit     RevisionAction = "edit"
+	ActionApprove  RevisionAction = "approve"
+	ActionReject   RevisionAction = "reject"
+	ActionCapacity RevisionAction = "capacity"
+	ActionConfirm  RevisionAction = "confirm"
+	ActionRestore  RevisionAction = "restore"
+	// ActionDelete removed the service; its revision has no snapshot.
+	ActionDelete RevisionAction = "delete"
 )
 
 // Revisions returns a service's history, newest first.
@@ -352,7 +357,7 @@ func revisionsOf(tx *bbolt.Tx, serviceID string) ([]Revision, error) {
 // Save is what a write records about itself in the revision log.
 type Save struct {
 	Actor  string
-	Action string
+	Action RevisionAction
 	Note   string
 }
 
@@ -521,7 +526,7 @@ func (s *Store) DeleteService(ctx context.Context, id string, save Save) error {
 			return nil, err
 		}
 		return []string{id}, s.appendRevision(tx, Revision{
-			ServiceID: id, Actor: save.Actor, Action: "delete", Note: save.Note, Changes: Diff(prev, nil),
+			ServiceID: id, Actor: save.Actor, Action: ActionDelete, Note: save.Note, Changes: Diff(prev, nil),
 		})
 	})
 }

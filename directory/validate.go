@@ -5,6 +5,7 @@ import (
 	"net/mail"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -90,16 +91,18 @@ func (c *checker) email(path, v string) {
 	}
 }
 
-func (c *checker) oneOf(path, v string, allowed ...string) {
-	if v == "" {
+// oneOf checks that v, when given, is one of allowed. It is a function
+// rather than a method so that typed values (a ServiceStatus) need no
+// conversion.
+func oneOf[T ~string](c *checker, path string, v T, allowed ...T) {
+	if v == "" || slices.Contains(allowed, v) {
 		return
 	}
-	for _, a := range allowed {
-		if v == a {
-			return
-		}
+	names := make([]string, len(allowed))
+	for i, a := range allowed {
+		names[i] = string(a)
 	}
-	c.errorf(path, "%q is not one of %s", clip(v), strings.Join(allowed, ", "))
+	c.errorf(path, "%q is not one of %s", clip(string(v)), strings.Join(names, ", "))
 }
 
 func (c *checker) date(path, v string) {
@@ -160,7 +163,7 @@ func (s *Service) Validate() Problems {
 	if s.Status == "" {
 		c.errorf("status", "is required")
 	}
-	c.oneOf("status", s.Status, StatusActive, StatusInactive, StatusDefunct, StatusTemporarilyClosed)
+	oneOf(c, "status", s.Status, ServiceStatuses...)
 	c.nonNegative("minimum_age", s.MinimumAge)
 	c.nonNegative("maximum_age", s.MaximumAge)
 	if s.MinimumAge != nil && s.MaximumAge != nil && *s.MinimumAge > *s.MaximumAge {
@@ -286,7 +289,7 @@ func (c *checker) location(p string, l *Location) {
 	if l.LocationType == "" {
 		c.errorf(join(p, "location_type"), "is required")
 	}
-	c.oneOf(join(p, "location_type"), l.LocationType, LocationPhysical, LocationPostal, LocationVirtual)
+	oneOf(c, join(p, "location_type"), l.LocationType, LocationPhysical, LocationPostal, LocationVirtual)
 	c.url(join(p, "url"), l.URL)
 	c.text(join(p, "description"), l.Description, MaxTextLen)
 	c.text(join(p, "transportation"), l.Transportation, MaxTextLen)
@@ -302,7 +305,7 @@ func (c *checker) location(p string, l *Location) {
 	for i, a := range l.Addresses {
 		q := index(join(p, "addresses"), i)
 		c.id(join(q, "id"), a.ID, true)
-		c.oneOf(join(q, "address_type"), a.AddressType, LocationPhysical, LocationPostal, LocationVirtual)
+		oneOf(c, join(q, "address_type"), a.AddressType, LocationPhysical, LocationPostal, LocationVirtual)
 		c.attributes(q, a.Attributes)
 	}
 	for i, a := range l.Accessibility {
@@ -350,8 +353,8 @@ func (c *checker) language(p string, l *Language) {
 
 func (c *checker) schedule(p string, s *Schedule) {
 	c.id(join(p, "id"), s.ID, true)
-	c.oneOf(join(p, "freq"), s.Freq, "WEEKLY", "MONTHLY")
-	c.oneOf(join(p, "wkst"), s.WKST, Weekdays...)
+	oneOf(c, join(p, "freq"), s.Freq, "WEEKLY", "MONTHLY")
+	oneOf(c, join(p, "wkst"), s.WKST, Weekdays...)
 	if s.ByDay != "" {
 		for _, part := range strings.Split(s.ByDay, ",") {
 			part = strings.TrimSpace(part)

@@ -186,9 +186,9 @@ func needs(codes ...string) svcOpt      { return terms(directory.TaxonomyNeeds, 
 func interests(codes ...string) svcOpt  { return terms(directory.TaxonomyInterests, codes...) }
 func activities(codes ...string) svcOpt { return terms(directory.TaxonomyActivities, codes...) }
 
-func capacity(c directory.Capacity) svcOpt { return func(s *directory.Service) { s.Capacity = c } }
-func status(st string) svcOpt              { return func(s *directory.Service) { s.Status = st } }
-func assured(date string) svcOpt           { return func(s *directory.Service) { s.AssuredDate = date } }
+func capacity(c directory.Capacity) svcOpt     { return func(s *directory.Service) { s.Capacity = c } }
+func status(st directory.ServiceStatus) svcOpt { return func(s *directory.Service) { s.Status = st } }
+func assured(date string) svcOpt               { return func(s *directory.Service) { s.AssuredDate = date } }
 
 func cost(amount float64) svcOpt {
 	return func(s *directory.Service) {

@@ -250,7 +250,7 @@ func (s *Server) adminApprove(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	id := mux.Vars(r)["id"]
-	err := s.auth.store.ApproveDraft(r.Context(), id, currentAccount(r).Email, clean(r.PostForm.Get("note"), 500))
+	err := s.auth.store.ApproveDraft(r.Context(), directory.Review{ServiceID: id, Actor: currentAccount(r).Email, Note: clean(r.PostForm.Get("note"), 500)})
 	if errors.Is(err, directory.ErrConflict) {
 		return &httpError{status: http.StatusConflict, heading: "These changes are no longer waiting", message: "Someone has already dealt with them.", err: err}
 	}
@@ -266,7 +266,7 @@ func (s *Server) adminReject(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	id := mux.Vars(r)["id"]
-	err := s.auth.store.RejectDraft(r.Context(), id, currentAccount(r).Email, r.PostForm.Get("reason"))
+	err := s.auth.store.RejectDraft(r.Context(), directory.Review{ServiceID: id, Actor: currentAccount(r).Email, Note: r.PostForm.Get("reason")})
 	if errors.Is(err, directory.ErrConflict) {
 		return &httpError{status: http.StatusConflict, heading: "These changes are no longer waiting", message: "Someone has already dealt with them.", err: err}
 	}
@@ -488,7 +488,7 @@ func correctionStatusText(c directory.Correction) string {
 	case directory.CorrectionDismissed:
 		text = "Dismissed"
 	default:
-		return c.Status
+		return string(c.Status)
 	}
 	if c.StatusBy != "" {
 		text += " by " + c.StatusBy
@@ -503,12 +503,14 @@ func correctionStatusText(c directory.Correction) string {
 // it again, and goes back to it in the inbox.
 func (s *Server) adminSetCorrectionStatus(w http.ResponseWriter, r *http.Request) error {
 	vars := mux.Vars(r)
-	status := r.PostFormValue("status")
-	c, err := s.auth.store.SetCorrectionStatus(r.Context(), vars["service"], vars["id"], status, currentAccount(r).Email)
+	c, err := s.auth.store.SetCorrectionStatus(r.Context(), directory.CorrectionUpdate{
+		ServiceID: vars["service"], ID: vars["id"],
+		Status: directory.CorrectionStatus(r.PostFormValue("status")), Actor: currentAccount(r).Email,
+	})
 	if err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/admin/corrections?done=correction-"+url.QueryEscape(c.Status)+"#correction-"+url.PathEscape(c.ID), http.StatusSeeOther)
+	http.Redirect(w, r, "/admin/corrections?done=correction-"+url.QueryEscape(string(c.Status))+"#correction-"+url.PathEscape(c.ID), http.StatusSeeOther)
 	return nil
 }
 

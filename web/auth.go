@@ -43,8 +43,8 @@ type Editorial interface {
 	Drafts(ctx context.Context, status directory.DraftStatus) ([]directory.Draft, error)
 	DraftsOf(ctx context.Context, orgID string) ([]directory.Draft, error)
 	SubmitDraft(ctx context.Context, svc *directory.Service, actor string) (directory.Draft, error)
-	ApproveDraft(ctx context.Context, serviceID, actor, note string) error
-	RejectDraft(ctx context.Context, serviceID, actor, reason string) error
+	ApproveDraft(ctx context.Context, rv directory.Review) error
+	RejectDraft(ctx context.Context, rv directory.Review) error
 	DeleteDraft(ctx context.Context, serviceID string) error
 	SetCapacity(ctx context.Context, serviceID string, c directory.Capacity, actor string) (bool, error)
 	ConfirmService(ctx context.Context, serviceID, actor string) (bool, error)
@@ -52,7 +52,7 @@ type Editorial interface {
 	RestoreRevision(ctx context.Context, serviceID string, seq uint64, actor string) error
 	StaleServices(ctx context.Context, cutoff time.Time, limit int) ([]directory.StaleListing, int, error)
 	Corrections(ctx context.Context, serviceID string) ([]directory.Correction, error)
-	SetCorrectionStatus(ctx context.Context, serviceID, id, status, actor string) (directory.Correction, error)
+	SetCorrectionStatus(ctx context.Context, u directory.CorrectionUpdate) (directory.Correction, error)
 
 	// Import and export.
 	hsds.Store

@@ -210,7 +210,11 @@ func (h *shortlistHandlers) addItem(w http.ResponseWriter, r *http.Request, ref 
 
 func (h *shortlistHandlers) setNote(w http.ResponseWriter, r *http.Request, ref listRef) error {
 	service := mux.Vars(r)["service"]
-	_, err := h.lists.SetItemNote(r.Context(), ref.owner, ref.id, service, r.PostFormValue("note"), r.PostFormValue("shared") != "")
+	note := directory.ItemNote{Text: r.PostFormValue("note")}
+	if r.PostFormValue("shared") != "" {
+		note.Visibility = directory.NoteShared
+	}
+	_, err := h.lists.SetItemNote(r.Context(), ref.owner, ref.id, service, note)
 	if probs, ok := shortlistProblems(err, "note-"+service); ok {
 		return h.renderList(w, r, ref, http.StatusBadRequest, &shortlistListPage{Problems: probs})
 	}
