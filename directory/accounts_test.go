@@ -100,7 +100,7 @@ func TestAuthenticate(t *testing.T) {
 	if _, err := s.AddAccount(ctx, directory.Account{Email: "gone@example.org", Role: directory.RoleLinkWorker}, "correct horse battery"); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SetAccountDisabled(ctx, "gone@example.org", true); err != nil {
+	if err := s.DisableAccount(ctx, "gone@example.org"); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {

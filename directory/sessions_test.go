@@ -69,7 +69,7 @@ func TestSessionEnds(t *testing.T) {
 		end  func(s *directory.Store, token string) error
 	}{
 		{"sign out", func(s *directory.Store, token string) error { return s.DeleteSession(ctx, token) }},
-		{"account disabled", func(s *directory.Store, _ string) error { return s.SetAccountDisabled(ctx, "lw@example.org", true) }},
+		{"account disabled", func(s *directory.Store, _ string) error { return s.DisableAccount(ctx, "lw@example.org") }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

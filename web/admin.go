@@ -398,7 +398,11 @@ func (s *Server) adminSetDisabled(disabled bool) handlerFunc {
 			return &httpError{status: http.StatusBadRequest, heading: "You cannot disable your own account",
 				message: "Ask another admin, so the directory is never left without one."}
 		}
-		if err := s.auth.store.SetAccountDisabled(r.Context(), email, disabled); err != nil {
+		change := s.auth.store.EnableAccount
+		if disabled {
+			change = s.auth.store.DisableAccount
+		}
+		if err := change(r.Context(), email); err != nil {
 			return fmt.Errorf("account %s: %w", email, err)
 		}
 		done := "enabled"

@@ -29,7 +29,8 @@ type Editorial interface {
 	DeleteSession(ctx context.Context, token string) error
 	AddAccount(ctx context.Context, a directory.Account, password string) (directory.Account, error)
 	Accounts(ctx context.Context) ([]directory.Account, error)
-	SetAccountDisabled(ctx context.Context, email string, disabled bool) error
+	DisableAccount(ctx context.Context, email string) error
+	EnableAccount(ctx context.Context, email string) error
 
 	// Listings, drafts and their history.
 	Service(ctx context.Context, id string) (*directory.Service, error)
