@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/blevesearch/bleve/v2"
+
 	"signpost/directory"
 )
 
@@ -414,5 +416,69 @@ func TestWithinAgreesWithTheExactDistance(t *testing.T) {
 				t.Fatalf("slot %d at %v m: withinM(%v) = %v, exact %v", slot, d, limit, in, d <= limit)
 			}
 		}
+	}
+}
+
+// TestFailedSwapKeepsTheOldIndex makes each step of a rebuild's swap fail
+// in turn: the engine must go on answering from the index it had, and a
+// later rebuild must succeed.
+func TestFailedSwapKeepsTheOldIndex(t *testing.T) {
+	ctx := context.Background()
+	errInjected := errors.New("injected failure")
+	tests := []struct {
+		name   string
+		inject func(e *Engine, dir string)
+	}{
+		{"moving the old index aside", func(e *Engine, dir string) {
+			e.cfg.rename = func(from, to string) error {
+				if from == dir {
+					return errInjected
+				}
+				return os.Rename(from, to)
+			}
+		}},
+		{"moving the new index into place", func(e *Engine, dir string) {
+			e.cfg.rename = func(from, to string) error {
+				if to == dir {
+					return errInjected
+				}
+				return os.Rename(from, to)
+			}
+		}},
+		{"opening the new index", func(e *Engine, dir string) {
+			e.cfg.openIndex = func(string) (bleve.Index, error) { return nil, errInjected }
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := newMemSource(genServices(20, 5)...)
+			e, dir := mustOpen(t, src)
+			src.put(mk("late", "Late Night Chess Club", "Chess for night owls"))
+
+			tt.inject(e, dir)
+			if err := e.Rebuild(ctx); !errors.Is(err, errInjected) {
+				t.Fatalf("Rebuild = %v, want the injected failure", err)
+			}
+			res, err := e.Search(ctx, Query{Size: MaxSize})
+			if err != nil {
+				t.Fatalf("search after the failed swap: %v", err)
+			}
+			if res.Total != 20 || slices.Contains(ids(res), "late") {
+				t.Errorf("after the failed swap: %d results %v, want the 20 of the old index", res.Total, ids(res))
+			}
+			for _, left := range []string{dir + ".old", dir + ".rebuild"} {
+				if _, err := os.Stat(left); !errors.Is(err, os.ErrNotExist) {
+					t.Errorf("%s left behind: %v", left, err)
+				}
+			}
+
+			e.cfg.rename, e.cfg.openIndex = os.Rename, bleve.Open
+			if err := e.Rebuild(ctx); err != nil {
+				t.Fatalf("Rebuild after the failure: %v", err)
+			}
+			if rep, err := e.Check(ctx); err != nil || !rep.OK() || rep.IndexCount != 21 {
+				t.Errorf("check after a good rebuild = %v, %v; want 21 services in step", rep, err)
+			}
+		})
 	}
 }
