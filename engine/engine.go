@@ -481,7 +481,7 @@ func (e *Engine) Apply(ctx context.Context, ch directory.Change) error {
 		default:
 			doc := textDoc(s)
 			r := makeRow(s, doc)
-			if !e.tab.sameText(id, r.info.text) {
+			if !e.tab.sameText(id, r.info.Text) {
 				if err := batch.Index(id, doc); err != nil {
 					return fmt.Errorf("apply change %d: index service %s: %w", ch.Generation, id, err)
 				}

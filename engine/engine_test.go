@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -402,7 +403,7 @@ func TestWithinAgreesWithTheExactDistance(t *testing.T) {
 		if i%10 == 0 { // anywhere on Earth
 			lat, lon = r.Float64()*180-90, r.Float64()*360-180
 		}
-		rows = append(rows, row{flags: flagLive | flagPhysical, point: newGeoPoint(lat, lon), info: rowInfo{id: fmt.Sprint(i)}})
+		rows = append(rows, row{flags: flagLive | flagPhysical, point: newGeoPoint(lat, lon), info: rowInfo{ID: fmt.Sprint(i)}})
 	}
 	tab.apply(rows, nil)
 	q := newGeoPoint(53.41, -2.95)
@@ -480,5 +481,72 @@ func TestFailedSwapKeepsTheOldIndex(t *testing.T) {
 				t.Errorf("check after a good rebuild = %v, %v; want 21 services in step", rep, err)
 			}
 		})
+	}
+}
+
+// TestSnapshotKeepsEveryColumn writes a table with a deleted row and reads
+// it back: every column of the table (found by reflection, so a column
+// added to the struct but not to table.columns fails here) must hold the
+// live rows' values, in slot order.
+func TestSnapshotKeepsEveryColumn(t *testing.T) {
+	for _, n := range []int{0, 40} {
+		t.Run(fmt.Sprint(n, " services"), func(t *testing.T) {
+			svcs := genServices(n, 8)
+			tab := newTable()
+			var rows []row
+			for _, s := range svcs {
+				rows = append(rows, makeRow(s, textDoc(s)))
+			}
+			tab.apply(rows, nil)
+			if n > 0 {
+				tab.apply(nil, []string{svcs[3].ID}) // a free slot, left out of the snapshot
+			}
+			dir := t.TempDir()
+			if err := writeSnapshot(dir, tab, 7); err != nil {
+				t.Fatal(err)
+			}
+			got, err := readSnapshot(dir, 7)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.count() != tab.count() {
+				t.Fatalf("read back %d rows, want %d", got.count(), tab.count())
+			}
+			want, have := reflect.ValueOf(tab).Elem(), reflect.ValueOf(got).Elem()
+			for i := range want.NumField() {
+				f := want.Type().Field(i)
+				if f.Type.Kind() != reflect.Slice || f.Name == "freeSlots" || f.Name == "cols" {
+					continue
+				}
+				// (fmt prints the values of unexported fields, which
+				// reflect will not hand out.)
+				var live, read []string
+				for slot, fl := range tab.flags {
+					if fl&flagLive != 0 {
+						live = append(live, fmt.Sprintf("%+v", want.Field(i).Index(slot)))
+					}
+				}
+				for j := range have.Field(i).Len() {
+					read = append(read, fmt.Sprintf("%+v", have.Field(i).Index(j)))
+				}
+				if !slices.Equal(live, read) {
+					t.Errorf("column %s: read back %v, want %v", f.Name, read, live)
+				}
+			}
+			for id, slot := range got.slotOf {
+				if got.rows[slot].ID != id {
+					t.Errorf("slotOf[%s] = %d, which holds %s", id, slot, got.rows[slot].ID)
+				}
+			}
+		})
+	}
+	// gob skips unexported fields without a word, so a row's values must
+	// all be exported to survive a restart.
+	for _, typ := range []reflect.Type{reflect.TypeFor[rowInfo](), reflect.TypeFor[geoPoint]()} {
+		for f := range typ.Fields() {
+			if !f.IsExported() {
+				t.Errorf("%s.%s is unexported: the snapshot would drop it", typ.Name(), f.Name)
+			}
+		}
 	}
 }

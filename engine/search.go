@@ -302,7 +302,7 @@ func (p *plan) rank(ctx context.Context, t *table, text *textEntry) (*Results, [
 	var pageIDs []string
 	for _, c := range ranked[from:] {
 		res.Items = append(res.Items, p.result(t, c))
-		pageIDs = append(pageIDs, t.rows[c.slot].id)
+		pageIDs = append(pageIDs, t.rows[c.slot].ID)
 	}
 	return res, pageIDs, nil
 }
@@ -447,8 +447,8 @@ func (p *plan) eval(t *table, slot uint32, text float64, bar bar) (c cand, pass,
 		ri := &t.rows[slot]
 		if (p.lang != "" && !ri.speaks(p.lang)) ||
 			(len(p.access) > 0 && !ri.hasAccess(p.access)) ||
-			(p.q.OrganizationID != "" && ri.orgID != p.q.OrganizationID) ||
-			(!p.q.ModifiedAfter.IsZero() && !ri.modified.After(p.q.ModifiedAfter)) ||
+			(p.q.OrganizationID != "" && ri.OrgID != p.q.OrganizationID) ||
+			(!p.q.ModifiedAfter.IsZero() && !ri.Modified.After(p.q.ModifiedAfter)) ||
 			(len(p.q.TaxonomyTermIDs) > 0 && !ri.hasTermIDs(p.q.TaxonomyTermIDs)) {
 			return cand{}, false, false
 		}
@@ -567,10 +567,10 @@ func (p *plan) less(t *table) func(a, b cand) bool {
 			return c < 0
 		}
 		ra, rb := &t.rows[a.slot], &t.rows[b.slot]
-		if c := strings.Compare(ra.sortName, rb.sortName); c != 0 {
+		if c := strings.Compare(ra.SortName, rb.SortName); c != 0 {
 			return c < 0
 		}
-		return ra.id < rb.id
+		return ra.ID < rb.ID
 	}
 }
 
