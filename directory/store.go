@@ -37,6 +37,10 @@ var (
 	keySchema        = []byte("schema")
 	keyGeneration    = []byte("generation")
 	keyImportPending = []byte("import_pending")
+	// keyServiceCount holds how many services are published, kept by
+	// writeService in the transaction of every write, so counting does not
+	// walk the services bucket's pages.
+	keyServiceCount = []byte("service_count")
 )
 
 // migrations bring a store up to the current schema, one version each, in
@@ -64,6 +68,8 @@ var migrations = []func(tx *bbolt.Tx) error{
 	indexServices,
 	// 4: the terms of other taxonomies that listings brought with them.
 	indexImportedTerms,
+	// 5: the count of published services.
+	countServices,
 }
 
 // SchemaVersion is the store layout this build reads and writes.
@@ -253,7 +259,7 @@ func (s *Store) EachService(ctx context.Context, fn func(*Service) error) error 
 func (s *Store) CountServices(ctx context.Context) (int, error) {
 	var n int
 	err := s.view(ctx, func(tx *bbolt.Tx) error {
-		n = tx.Bucket(bucketServices).Stats().KeyN
+		n = int(u64(tx.Bucket(bucketMeta).Get(keyServiceCount)))
 		return nil
 	})
 	return n, err

@@ -534,3 +534,70 @@ func TestServiceIndexesFollowOrganisationAndStatus(t *testing.T) {
 	mustPut(t, s, svc, directory.Save{})
 	check("active again", 0, 1, 1)
 }
+
+// TestServiceCountFollowsEveryWrite checks the kept count against the
+// services themselves after each kind of write, including the playback
+// of an import's undo journal, and that a store from before the count
+// gets it on open.
+func TestServiceCountFollowsEveryWrite(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "signpost.db")
+	s := openAt(t, path)
+	check := func(step string, want int) {
+		t.Helper()
+		walked := 0
+		must(t, s.EachService(ctx, func(*directory.Service) error { walked++; return nil }))
+		if n := countServices(t, s); n != want || walked != want {
+			t.Fatalf("%s: count %d, services %d; want %d", step, n, walked, want)
+		}
+	}
+	check("empty", 0)
+	for i := 1; i <= 3; i++ {
+		mustPut(t, s, serviceN(i), directory.Save{})
+	}
+	check("three puts", 3)
+	mustPut(t, s, serviceN(2), directory.Save{})
+	edited := serviceN(3)
+	edited.Name = "Renamed"
+	mustPut(t, s, edited, directory.Save{})
+	check("an unchanged put and an edit", 3)
+	must(t, s.DeleteService(ctx, serviceN(1).ID, directory.Save{}))
+	check("a delete", 2)
+
+	imp := beginImport(t, s, "more.ndjson")
+	for i := 2; i <= 600; i++ { // two existing, the rest new, over two batches
+		must(t, imp.Put(ctx, serviceN(i)))
+	}
+	if _, err := imp.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	check("a committed import", 599)
+
+	imp = beginImport(t, s, "aborted.ndjson")
+	for i := 601; i <= 1200; i++ {
+		must(t, imp.Put(ctx, serviceN(i)))
+	}
+	must(t, imp.Abort(ctx))
+	check("an aborted import", 599)
+
+	imp = beginImport(t, s, "interrupted.ndjson")
+	for i := 1201; i <= 1800; i++ {
+		must(t, imp.Put(ctx, serviceN(i)))
+	}
+	must(t, s.Close()) // a crash part-way: the journal is played back on open
+	s = openAt(t, path)
+	check("an interrupted import undone on open", 599)
+	must(t, s.Close())
+
+	// A store from before the count (schema 4) has it computed on open.
+	db, err := bbolt.Open(path, 0o600, nil)
+	must(t, err)
+	must(t, db.Update(func(tx *bbolt.Tx) error {
+		meta := tx.Bucket([]byte("meta"))
+		return errors.Join(meta.Delete([]byte("service_count")), meta.Put([]byte("schema"), []byte{0, 0, 0, 0, 0, 0, 0, 4}))
+	}))
+	must(t, db.Close())
+	s = openAt(t, path)
+	defer s.Close()
+	check("after migrating", 599)
+}
