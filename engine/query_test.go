@@ -98,7 +98,7 @@ func TestParseQueryErrors(t *testing.T) {
 // TestSearchValidatesQueriesBuiltInCode: callers that fill a Query directly
 // get the same typed errors as ParseQuery's.
 func TestSearchValidatesQueriesBuiltInCode(t *testing.T) {
-	e, _ := mustOpen(t, newMemSource(rankingFixture()...))
+	e := rankingEngine(t)
 	bad := -3
 	tests := []struct {
 		name  string

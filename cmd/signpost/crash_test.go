@@ -63,6 +63,7 @@ func buildBinary(t *testing.T) string {
 // SIGKILL while it is writing a large file, then checks that the store opens,
 // holds exactly what it held before, and that check finds it consistent.
 func TestKilledImportLeavesTheStoreAsItWas(t *testing.T) {
+	t.Parallel() // each runs its own processes in its own folders
 	bin := buildBinary(t)
 	dir := t.TempDir()
 	small := filepath.Join(t.TempDir(), "small.ndjson")
@@ -213,6 +214,7 @@ func directoryWithProvider(t *testing.T, n int, password string) string {
 // be in the store afterwards (the one in flight may or may not be), and
 // check must find store and index consistent.
 func TestKilledServerKeepsEveryAcknowledgedEdit(t *testing.T) {
+	t.Parallel() // each runs its own processes in its own folders
 	bin := buildBinary(t)
 	dir := directoryWithProvider(t, 60, "crash-test-password")
 
@@ -288,6 +290,7 @@ func TestKilledServerKeepsEveryAcknowledgedEdit(t *testing.T) {
 // server while a provider keeps editing, and checks each copy opens, holds
 // every service and restores to a consistent directory.
 func TestBackupWhileTheServerWrites(t *testing.T) {
+	t.Parallel() // each runs its own processes in its own folders
 	bin := buildBinary(t)
 	dir := directoryWithProvider(t, 40, "backup-test-password")
 	_, base := startServer(t, bin, dir)

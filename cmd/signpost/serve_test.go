@@ -57,6 +57,7 @@ func selfSignedCert(t *testing.T) (certFile, keyFile string) {
 }
 
 func TestServeHardening(t *testing.T) {
+	t.Parallel() // each runs its own processes in its own folders
 	bin := buildBinary(t)
 	dir := t.TempDir()
 	certFile, keyFile := selfSignedCert(t)
