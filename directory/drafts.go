@@ -162,7 +162,7 @@ type Review struct {
 // assured date, which moves to the day of submission if that is later (a
 // provider who rewrote the listing has checked it).
 func (s *Store) ApproveDraft(ctx context.Context, rv Review) error {
-	serviceID, note := rv.ServiceID, rv.Note
+	serviceID, actor, note := rv.ServiceID, rv.Actor, rv.Note
 	return s.update(ctx, func(tx *bbolt.Tx) ([]string, error) {
 		d, err := getDraft(tx, serviceID)
 		if err != nil {
@@ -190,7 +190,7 @@ func (s *Store) ApproveDraft(ctx context.Context, rv Review) error {
 		if note == "" {
 			note = "approved the edit submitted by " + d.SubmittedBy
 		}
-		if _, err := s.putService(tx, &svc, Save{Actor: rv.Actor, Action: ActionApprove, Note: note}); err != nil {
+		if _, err := s.putService(tx, &svc, Save{Actor: actor, Action: ActionApprove, Note: note}); err != nil {
 			return nil, err
 		}
 		if err := tx.Bucket(bucketDrafts).Delete([]byte(serviceID)); err != nil {
@@ -215,7 +215,7 @@ func laterDate(a, b string) bool {
 // the provider sees. The draft is kept, so the provider can correct it and
 // submit again, and the rejection is recorded in the listing's history.
 func (s *Store) RejectDraft(ctx context.Context, rv Review) error {
-	serviceID, reason := rv.ServiceID, strings.TrimSpace(rv.Note)
+	serviceID, actor, reason := rv.ServiceID, rv.Actor, strings.TrimSpace(rv.Note)
 	var ch checker
 	switch {
 	case reason == "":
@@ -238,12 +238,12 @@ func (s *Store) RejectDraft(ctx context.Context, rv Review) error {
 		if err != nil && !errors.Is(err, ErrNotFound) {
 			return nil, err
 		}
-		d.Status, d.Reason, d.ReviewedBy, d.ReviewedAt = DraftRejected, reason, rv.Actor, s.now().UTC()
+		d.Status, d.Reason, d.ReviewedBy, d.ReviewedAt = DraftRejected, reason, actor, s.now().UTC()
 		if err := putDraft(tx, d); err != nil {
 			return nil, err
 		}
 		return nil, s.appendRevision(tx, Revision{
-			ServiceID: serviceID, Actor: rv.Actor, Action: ActionReject, Note: reason,
+			ServiceID: serviceID, Actor: actor, Action: ActionReject, Note: reason,
 			Changes: Diff(prev, &d.Service),
 		})
 	})
