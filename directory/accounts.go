@@ -15,6 +15,7 @@ import (
 
 	"go.etcd.io/bbolt"
 	"golang.org/x/crypto/argon2"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Role is what an account may do. The policy that turns a role into
@@ -77,10 +78,12 @@ const MinPasswordLen = 10
 // does not tell a guesser which accounts exist.
 var ErrBadCredentials = errors.New("wrong e-mail address or password")
 
-// NormalizeEmail is the key an e-mail address is stored under: trimmed and
-// lower-cased, so "Ann@Example.org" and "ann@example.org" are one account.
+// NormalizeEmail is the key an e-mail address is stored under: trimmed,
+// lower-cased and in Unicode's composed form (NFC), so "Ann@Example.org" and
+// "ann@example.org" are one account, and so are the two ways of encoding
+// "josé".
 func NormalizeEmail(email string) string {
-	return strings.ToLower(strings.TrimSpace(email))
+	return norm.NFC.String(strings.ToLower(strings.TrimSpace(email)))
 }
 
 // Validate reports what is wrong with an account's own fields.
@@ -91,6 +94,8 @@ func (a *Account) Validate() Problems {
 		ch.errorf("email", "is required")
 	case err != nil || addr.Address != a.Email:
 		ch.errorf("email", "%q is not an e-mail address", clip(a.Email))
+	default:
+		ch.accountEmail("email", a.Email)
 	}
 	if !a.Role.Valid() {
 		ch.errorf("role", "%q is not one of admin, provider, linkworker", clip(string(a.Role)))

@@ -36,6 +36,9 @@ type Shortlist struct {
 	Items      []Item    `json:"items"`
 	Created    time.Time `json:"created"`
 	Updated    time.Time `json:"updated"`
+	// Opened is when a My list's holder last opened it, to within a day
+	// (see touchMyList); lists not opened for MyListLife are removed.
+	Opened time.Time `json:"opened,omitzero"`
 }
 
 // Item is one activity on a shortlist, in the list's order.
@@ -79,11 +82,9 @@ const (
 	MyListReference = "My list"
 )
 
-// Examples shown in refusals, so a person sees what to write instead.
-const (
-	referenceExample = "Mrs K, Tuesday"
-	noteExample      = "ask for Jo on Tuesday"
-)
+// referenceExample is shown when a reference is missing, so a person sees
+// what to write.
+const referenceExample = "Mrs K, Tuesday"
 
 // ValidateReference reports what is wrong with a shortlist reference, with
 // the plain reason a form shows under the "reference" field.
@@ -96,9 +97,7 @@ func ValidateReference(ref string) Problems {
 	case utf8.RuneCountInString(ref) > MaxReferenceLen:
 		ch.errorf("reference", "Keep the reference under %d characters.", MaxReferenceLen)
 	default:
-		if kind, found := FindIdentifier(ref); found {
-			ch.errorf("reference", "%s", identifierReason(kind, referenceExample))
-		}
+		ch.problems = append(ch.problems, IdentifierProblems("reference", ref, ReferenceText)...)
 	}
 	return ch.problems
 }
@@ -112,9 +111,7 @@ func ValidateNote(note string) Problems {
 	case utf8.RuneCountInString(note) > MaxNoteLen:
 		ch.errorf("note", "Keep the note under %d characters.", MaxNoteLen)
 	default:
-		if kind, found := FindIdentifier(note); found {
-			ch.errorf("note", "%s", identifierReason(kind, noteExample))
-		}
+		ch.problems = append(ch.problems, IdentifierProblems("note", note, NoteText)...)
 	}
 	return ch.problems
 }
@@ -214,13 +211,15 @@ func (s *Store) MyList(ctx context.Context, token string) (*Shortlist, error) {
 	var sl *Shortlist
 	err := s.update(ctx, func(tx *bbolt.Tx) ([]string, error) {
 		b := tx.Bucket(bucketShortlists)
+		now := s.now().UTC()
 		if id := b.Get(myListKey(hash)); id != nil {
 			var err error
-			sl, err = getShortlist(tx, string(id))
-			return nil, err
+			if sl, err = getShortlist(tx, string(id)); err != nil {
+				return nil, err
+			}
+			return nil, touchMyList(tx, sl, now)
 		}
-		now := s.now().UTC()
-		sl = &Shortlist{ID: uuid.NewString(), OwnerToken: hash, Reference: MyListReference, Items: []Item{}, Created: now, Updated: now}
+		sl = &Shortlist{ID: uuid.NewString(), OwnerToken: hash, Reference: MyListReference, Items: []Item{}, Created: now, Updated: now, Opened: now}
 		if err := b.Put(myListKey(hash), []byte(sl.ID)); err != nil {
 			return nil, err
 		}
@@ -233,19 +232,37 @@ func (s *Store) MyList(ctx context.Context, token string) (*Shortlist, error) {
 }
 
 // FindMyList returns the My list of the holder of token without creating
-// one; it wraps ErrNotFound when there is none.
+// one; it wraps ErrNotFound when there is none. Finding the list counts as
+// opening it.
 func (s *Store) FindMyList(ctx context.Context, token string) (*Shortlist, error) {
-	var sl *Shortlist
-	err := s.view(ctx, func(tx *bbolt.Tx) error {
+	find := func(tx *bbolt.Tx) (*Shortlist, error) {
 		id := tx.Bucket(bucketShortlists).Get(myListKey(HashToken(token)))
 		if token == "" || id == nil {
-			return fmt.Errorf("my list: %w", ErrNotFound)
+			return nil, fmt.Errorf("my list: %w", ErrNotFound)
 		}
+		return getShortlist(tx, string(id))
+	}
+	var sl *Shortlist
+	err := s.view(ctx, func(tx *bbolt.Tx) error {
 		var err error
-		sl, err = getShortlist(tx, string(id))
+		sl, err = find(tx)
 		return err
 	})
-	return sl, err
+	if err != nil || !openedLongAgo(sl, s.now()) {
+		return sl, err
+	}
+	// Most views write nothing: the date is kept only to the day.
+	err = s.update(ctx, func(tx *bbolt.Tx) ([]string, error) {
+		var err error
+		if sl, err = find(tx); err != nil {
+			return nil, err
+		}
+		return nil, touchMyList(tx, sl, s.now().UTC())
+	})
+	if err != nil {
+		return nil, fmt.Errorf("my list: %w", err)
+	}
+	return sl, nil
 }
 
 // Shortlist returns one of owner's shortlists. A list that exists but is
@@ -312,26 +329,31 @@ func (s *Store) DeleteShortlist(ctx context.Context, owner Owner, id string) err
 		if err != nil {
 			return nil, err
 		}
-		if err := deleteSharesOf(tx, sl.ID); err != nil {
-			return nil, err
-		}
-		b := tx.Bucket(bucketShortlists)
-		if sl.Owner != "" {
-			if err := b.Delete(ownerKey(sl.Owner, sl.ID)); err != nil {
-				return nil, err
-			}
-		}
-		if sl.OwnerToken != "" {
-			if err := b.Delete(myListKey(sl.OwnerToken)); err != nil {
-				return nil, err
-			}
-		}
-		return nil, b.Delete(shortlistKey(sl.ID))
+		return nil, deleteShortlist(tx, sl)
 	})
 	if err != nil {
 		return fmt.Errorf("delete shortlist %s: %w", id, err)
 	}
 	return nil
+}
+
+// deleteShortlist removes sl with its index entries and share links.
+func deleteShortlist(tx *bbolt.Tx, sl *Shortlist) error {
+	if err := deleteSharesOf(tx, sl.ID); err != nil {
+		return err
+	}
+	b := tx.Bucket(bucketShortlists)
+	if sl.Owner != "" {
+		if err := b.Delete(ownerKey(sl.Owner, sl.ID)); err != nil {
+			return err
+		}
+	}
+	if sl.OwnerToken != "" {
+		if err := b.Delete(myListKey(sl.OwnerToken)); err != nil {
+			return err
+		}
+	}
+	return b.Delete(shortlistKey(sl.ID))
 }
 
 // AddItem puts a published service at the end of a list. Adding one that is

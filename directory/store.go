@@ -100,7 +100,7 @@ type Store struct {
 // Open opens or creates the store at path, upgrading its schema and undoing
 // any import a crash left half written.
 func Open(path string) (*Store, error) {
-	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: 2 * time.Second})
+	db, err := openLocked(path)
 	if errors.Is(err, bbolt.ErrTimeout) {
 		return nil, fmt.Errorf("open %s: %w: another Signpost process (probably the server) has it open; stop it first", path, ErrInUse)
 	}
@@ -117,6 +117,31 @@ func Open(path string) (*Store, error) {
 		return nil, fmt.Errorf("open %s: undo an interrupted import: %w", path, err)
 	}
 	return s, nil
+}
+
+// openLocked opens the bbolt file at path and makes sure the file it locked
+// is still the one at path: Compact renames a new file over the store while
+// holding the old one's lock, and a process that was waiting for that lock
+// would otherwise go on with a file that is no longer there.
+func openLocked(path string) (*bbolt.DB, error) {
+	for {
+		var f *os.File
+		db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: 2 * time.Second,
+			OpenFile: func(name string, flag int, perm os.FileMode) (*os.File, error) {
+				var err error
+				f, err = os.OpenFile(name, flag, perm)
+				return f, err
+			}})
+		if err != nil {
+			return nil, err
+		}
+		locked, err1 := f.Stat()
+		current, err2 := os.Stat(path)
+		if err1 != nil || err2 != nil || os.SameFile(locked, current) {
+			return db, nil
+		}
+		db.Close()
+	}
 }
 
 // Close releases the file.

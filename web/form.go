@@ -138,16 +138,21 @@ func (f finderForm) hasCriteria() bool {
 }
 
 // radiusMetres reads the radius; ok is false when it is not a distance.
+// ParseFloat reads "NaN" and "Inf"; the comparison is written so that NaN,
+// which fails every comparison, is refused rather than meaning no limit.
 func (f finderForm) radiusMetres() (m float64, ok bool) {
 	if f.Radius == "any" {
 		return 0, true
 	}
 	km, err := strconv.ParseFloat(f.Radius, 64)
-	if err != nil || km <= 0 || km > 1000 {
+	if err != nil || !(km > 0 && km <= 1000) {
 		return 0, false
 	}
 	return km * 1000, true
 }
+
+// radiusProblem is the message for a radius that is not a distance.
+const radiusProblem = "Choose a distance from the list (up to 1,000 km, or any distance)"
 
 // engineValues is the form in the parameters engine.ParseQuery reads, with
 // the place already resolved to a point.

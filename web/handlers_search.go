@@ -69,19 +69,24 @@ type finderAnswer struct {
 func (s *Server) find(r *http.Request, f finderForm, match bool) (finderAnswer, error) {
 	var a finderAnswer
 	if f.Near != "" {
-		p, ok := s.places.Lookup(f.Near)
-		if !ok {
+		if p, ok := s.places.Lookup(f.Near); ok {
+			a.place = &p
+		} else {
 			a.unknown = f.Near
 			a.didYou = s.places.Suggest(f.Near, 3)
 			a.problems = append(a.problems, problem{Field: "near", Message: unknownPlaceMessage(f.Near, a.didYou)})
-			return a, nil
 		}
-		a.place = &p
-		m, ok := f.radiusMetres()
-		if !ok {
-			a.problems = append(a.problems, problem{Field: "radius", Message: "Choose a distance from the list"})
-			return a, nil
-		}
+	}
+	// A bad radius is refused even without a place, as the API refuses a
+	// bad proximity: a value that means nothing is never quietly dropped.
+	m, ok := f.radiusMetres()
+	if !ok {
+		a.problems = append(a.problems, problem{Field: "radius", Message: radiusProblem})
+	}
+	if len(a.problems) > 0 {
+		return a, nil
+	}
+	if a.place != nil {
 		a.radiusM = m
 	}
 	q, err := engine.ParseQuery(f.engineValues(a.place, resultsPerPage))

@@ -15,9 +15,10 @@ import (
 
 const (
 	myListCookie = "signpost_mylist"
-	// myListCookieAge keeps a list for a year of not visiting; each visit
-	// does not extend it, so an abandoned list is not kept alive forever.
-	myListCookieAge = 365 * 24 * time.Hour
+	// myListCookieAge is a year from the last addition; viewing does not
+	// renew it. The store keeps a list for as long after its last opening
+	// (directory.MyListLife), so the cookie never outlives its list.
+	myListCookieAge = directory.MyListLife
 	// maxTokenLen ignores cookies too long to be one of ours.
 	maxTokenLen = 64
 )

@@ -48,8 +48,29 @@ type shortlistListPage struct {
 	// Text is the plain-text version, ready to copy.
 	Text     string
 	Problems problemList
-	Flash    string
-	Updated  string
+	// Typed holds what was sent in a refused form, by control id, so the
+	// box shows exactly what the person typed rather than what is stored.
+	Typed   map[string]string
+	Flash   string
+	Updated string
+}
+
+// Value is what the control id shows: what was typed, after a refusal, or
+// else what is stored.
+func (p *shortlistListPage) Value(id, stored string) string {
+	if v, ok := p.Typed[id]; ok {
+		return v
+	}
+	return stored
+}
+
+// Checked is whether the checkbox id is ticked: as sent, after a refusal,
+// or else as stored.
+func (p *shortlistListPage) Checked(id string, stored bool) bool {
+	if v, ok := p.Typed[id]; ok {
+		return v != ""
+	}
+	return stored
 }
 
 type shareView struct {
@@ -165,9 +186,10 @@ func (h *shortlistHandlers) renderList(w http.ResponseWriter, r *http.Request, r
 }
 
 func (h *shortlistHandlers) rename(w http.ResponseWriter, r *http.Request, ref listRef) error {
-	_, err := h.lists.RenameShortlist(r.Context(), ref.owner, ref.id, r.PostFormValue("reference"))
+	typed := r.PostFormValue("reference")
+	_, err := h.lists.RenameShortlist(r.Context(), ref.owner, ref.id, typed)
 	if probs, ok := shortlistProblems(err, "reference"); ok {
-		return h.renderList(w, r, ref, http.StatusBadRequest, &shortlistListPage{Problems: probs})
+		return h.renderList(w, r, ref, http.StatusBadRequest, &shortlistListPage{Problems: probs, Typed: map[string]string{"reference": typed}})
 	}
 	if err != nil {
 		return err
@@ -210,13 +232,15 @@ func (h *shortlistHandlers) addItem(w http.ResponseWriter, r *http.Request, ref 
 
 func (h *shortlistHandlers) setNote(w http.ResponseWriter, r *http.Request, ref listRef) error {
 	service := mux.Vars(r)["service"]
-	note := directory.ItemNote{Text: r.PostFormValue("note")}
-	if r.PostFormValue("shared") != "" {
-		note.Visibility = directory.NoteShared
+	note, shared := r.PostFormValue("note"), r.PostFormValue("shared")
+	in := directory.ItemNote{Text: note}
+	if shared != "" {
+		in.Visibility = directory.NoteShared
 	}
-	_, err := h.lists.SetItemNote(r.Context(), ref.owner, ref.id, service, note)
+	_, err := h.lists.SetItemNote(r.Context(), ref.owner, ref.id, service, in)
 	if probs, ok := shortlistProblems(err, "note-"+service); ok {
-		return h.renderList(w, r, ref, http.StatusBadRequest, &shortlistListPage{Problems: probs})
+		typed := map[string]string{"note-" + service: note, "shared-" + service: shared}
+		return h.renderList(w, r, ref, http.StatusBadRequest, &shortlistListPage{Problems: probs, Typed: typed})
 	}
 	if err != nil {
 		return err

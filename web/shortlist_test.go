@@ -61,7 +61,7 @@ func TestShortlistJourney(t *testing.T) {
 
 	t.Run("a reference that identifies the person is refused with a reason", func(t *testing.T) {
 		tests := []struct{ ref, want string }{
-			{"943 476 5919", "This looks like an NHS number. Please use something that doesn't identify the person, like 'Mrs K, Tuesday'."},
+			{"943 476 5919", "This looks like an NHS number. Remove it — a shortlist must not identify the person."},
 			{"Mrs K SW1A 1AA", "This looks like a full postcode."},
 			{"k.smith@example.org", "This looks like an e-mail address."},
 			{"Mrs K 07700 900123", "This looks like a phone number."},

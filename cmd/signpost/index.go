@@ -33,9 +33,11 @@ func runReindex(ctx context.Context, e *env, args []string) error {
 
 func runCheck(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "check", "check [--data ./var] [--no-repair]\n\n"+
-		"Reports whether the store and the search index agree. The index is\n"+
-		"derived from the store, so drift is repaired by rebuilding it unless\n"+
-		"--no-repair is given; then drift exits non-zero.")
+		"Reports how much of the store's file is free space, and when\n"+
+		"'signpost compact' is worth running; then whether the store and the\n"+
+		"search index agree. The index is derived from the store, so drift is\n"+
+		"repaired by rebuilding it unless --no-repair is given; then drift\n"+
+		"exits non-zero.")
 	dataDir := dataFlag(fs, e)
 	noRepair := fs.Bool("no-repair", false, "only report; exit non-zero on drift")
 	if err := parseNoArgs(fs, args); err != nil {
@@ -46,6 +48,11 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
+	sp, err := st.Space(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, spaceLine(sp))
 	rep, err := engine.Inspect(ctx, indexDir(*dataDir), st)
 	switch {
 	case errors.Is(err, engine.ErrNoIndex):

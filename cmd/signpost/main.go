@@ -1,6 +1,6 @@
 // Command signpost runs the Signpost community directory: the web site and
 // API (serve) and the jobs around it (import, export, reindex, check, user,
-// gen, backup). It only parses flags and wires packages together; the work
+// gen, backup, compact). It only parses flags and wires packages together; the work
 // is done in directory, engine and web.
 package main
 
@@ -41,6 +41,7 @@ func commands() map[string]command {
 		"user":    {"add, list or disable accounts", runUser},
 		"gen":     {"write synthetic HSDS services (NDJSON) for tests and benchmarks", runGen},
 		"backup":  {"write a consistent copy of the store while it is in use", runBackup},
+		"compact": {"give the store's free space back to the disk (server stopped)", runCompact},
 	}
 }
 

@@ -41,6 +41,12 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
+	// My lists nobody has opened for a year are removed now and daily; the
+	// sweep ends before the store closes.
+	sweepCtx, stopSweep := context.WithCancel(ctx)
+	swept := make(chan struct{})
+	go func() { defer close(swept); sweepMyLists(sweepCtx, st, 24*time.Hour, logger) }()
+	defer func() { stopSweep(); <-swept }()
 	closeControl, err := serveControl(opts.dataDir, st, logger)
 	if err != nil {
 		return err

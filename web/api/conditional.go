@@ -92,7 +92,7 @@ func conditional(store generationer, v *versions) func(http.Handler) http.Handle
 			}
 			// Caches may keep answers but must ask before reusing them.
 			h.Set("Cache-Control", "public, no-cache")
-			if notModified(r, etag, modified) {
+			if notModified(r, etag, modified, v.now()) {
 				w.WriteHeader(http.StatusNotModified)
 				return
 			}
@@ -102,8 +102,11 @@ func conditional(store generationer, v *versions) func(http.Handler) http.Handle
 }
 
 // notModified applies RFC 9110 §13.2.2: If-None-Match, when present,
-// decides alone (weak comparison); otherwise If-Modified-Since.
-func notModified(r *http.Request, etag string, modified time.Time) bool {
+// decides alone (weak comparison); otherwise If-Modified-Since. A date
+// later than now is ignored (RFC 9110 §13.1.3): no copy can be newer than
+// the server's clock, and honouring it would let one wrong or hostile date
+// pin a cache to a stale answer until that date passes.
+func notModified(r *http.Request, etag string, modified, now time.Time) bool {
 	if inm := r.Header.Get("If-None-Match"); inm != "" {
 		return etagListMatches(inm, etag)
 	}
@@ -112,7 +115,7 @@ func notModified(r *http.Request, etag string, modified time.Time) bool {
 		return false
 	}
 	t, err := http.ParseTime(ims)
-	if err != nil {
+	if err != nil || t.After(now) {
 		return false
 	}
 	return !modified.After(t)

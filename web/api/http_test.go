@@ -301,6 +301,13 @@ func TestConditionalRequests(t *testing.T) {
 			if resp.StatusCode != http.StatusNotModified {
 				t.Errorf("If-Modified-Since: %d", resp.StatusCode)
 			}
+			// A date later than the server's clock is ignored (RFC 9110
+			// §13.1.3), or one bad date would pin a cache until it passes.
+			future := time.Now().Add(365 * 24 * time.Hour).UTC().Format(http.TimeFormat)
+			resp, _ = f.get(t, path, "If-Modified-Since", future)
+			if resp.StatusCode != http.StatusOK {
+				t.Errorf("If-Modified-Since in the future: %d, want 200", resp.StatusCode)
+			}
 			resp, _ = f.get(t, path, "If-None-Match", `"stale"`, "If-Modified-Since", lm)
 			if resp.StatusCode != http.StatusOK {
 				t.Errorf("If-None-Match decides over If-Modified-Since: %d", resp.StatusCode)
@@ -327,6 +334,32 @@ func TestConditionalRequests(t *testing.T) {
 			t.Error("the answer does not show the write")
 		}
 	})
+}
+
+func TestNotModifiedIfModifiedSince(t *testing.T) {
+	now := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
+	modified := now.Add(-time.Hour)
+	for _, tc := range []struct {
+		name string
+		ims  string
+		want bool
+	}{
+		{"the Last-Modified itself", modified.Format(http.TimeFormat), true},
+		{"later than Last-Modified, before now", now.Add(-time.Minute).Format(http.TimeFormat), true},
+		{"exactly now", now.Format(http.TimeFormat), true},
+		{"before Last-Modified", modified.Add(-time.Second).Format(http.TimeFormat), false},
+		{"a second in the future", now.Add(time.Second).Format(http.TimeFormat), false},
+		{"years in the future", "Fri, 31 Dec 2100 23:59:59 GMT", false},
+		{"not a date", "yesterday", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := httptest.NewRequest(http.MethodGet, "/api/v1/services", nil)
+			r.Header.Set("If-Modified-Since", tc.ims)
+			if got := notModified(r, `W/"1-x"`, modified, now); got != tc.want {
+				t.Errorf("notModified = %v, want %v", got, tc.want)
+			}
+		})
+	}
 }
 
 func TestVersionsNeverShareALastModified(t *testing.T) {
