@@ -62,7 +62,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			logger.Error("index update failed; the next start will rebuild", "generation", ch.Generation, "err", err)
 		}
 	})
-	handler, err := newSite(ctx, st, eng, logger, opts.tlsCert != "")
+	handler, err := newSite(ctx, st, eng, logger, opts)
 	if err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func parseServeFlags(e *env, args []string) (serveOptions, error) {
 }
 
 // newSite wires the site and the API over the store and the engine.
-func newSite(ctx context.Context, st *directory.Store, eng *engine.Engine, logger *slog.Logger, https bool) (http.Handler, error) {
+func newSite(ctx context.Context, st *directory.Store, eng *engine.Engine, logger *slog.Logger, opts serveOptions) (http.Handler, error) {
 	gaz, err := directory.LoadGazetteer(data.Gazetteer())
 	if err != nil {
 		return nil, err
@@ -101,7 +101,7 @@ func newSite(ctx context.Context, st *directory.Store, eng *engine.Engine, logge
 	}
 	return web.New(web.Config{
 		Engine: eng, Store: st, Editorial: st, Gazetteer: gaz, API: apiHandler, Logger: logger,
-		CSRFKey: csrfKey, HTTPS: https,
+		CSRFKey: csrfKey, HTTPS: opts.tlsCert != "",
 	})
 }
 
