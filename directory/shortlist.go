@@ -374,9 +374,26 @@ func (s *Store) AddItem(ctx context.Context, owner Owner, id, serviceID string) 
 	})
 }
 
-// SetItemNote sets the note on an item and whether it is shared.
-func (s *Store) SetItemNote(ctx context.Context, owner Owner, id, serviceID, note string, shared bool) (*Shortlist, error) {
-	note = strings.TrimSpace(note)
+// NoteVisibility says who reads an item's note.
+type NoteVisibility int
+
+// The note visibilities.
+const (
+	// NotePrivate is for the list's owner only.
+	NotePrivate NoteVisibility = iota
+	// NoteShared shows on the share link, print and text views too.
+	NoteShared
+)
+
+// ItemNote is what the owner writes on one item of a list.
+type ItemNote struct {
+	Text       string
+	Visibility NoteVisibility
+}
+
+// SetItemNote sets the note on the item for serviceID and who reads it.
+func (s *Store) SetItemNote(ctx context.Context, owner Owner, id, serviceID string, n ItemNote) (*Shortlist, error) {
+	note := strings.TrimSpace(n.Text)
 	if errs := ValidateNote(note); len(errs) > 0 {
 		return nil, &ValidationError{ID: serviceID, Problems: errs}
 	}
@@ -386,7 +403,7 @@ func (s *Store) SetItemNote(ctx context.Context, owner Owner, id, serviceID, not
 			return fmt.Errorf("item %s: %w", serviceID, ErrNotFound)
 		}
 		sl.Items[i].Note = note
-		sl.Items[i].NoteShared = shared
+		sl.Items[i].NoteShared = n.Visibility == NoteShared
 		return nil
 	})
 }

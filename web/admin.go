@@ -24,20 +24,21 @@ type AdminStore interface {
 	// Moderation.
 	listingDrafts
 	Drafts(ctx context.Context, status directory.DraftStatus) ([]directory.Draft, error)
-	ApproveDraft(ctx context.Context, serviceID, actor, note string) error
-	RejectDraft(ctx context.Context, serviceID, actor, reason string) error
+	ApproveDraft(ctx context.Context, rv directory.Review) error
+	RejectDraft(ctx context.Context, rv directory.Review) error
 
 	// Organisations and accounts.
 	EachOrganization(ctx context.Context, fn func(*directory.Organization) error) error
 	ServiceCountsByOrg(ctx context.Context) (map[string]int, error)
 	Accounts(ctx context.Context) ([]directory.Account, error)
 	AddAccount(ctx context.Context, a directory.Account, password string) (directory.Account, error)
-	SetAccountDisabled(ctx context.Context, email string, disabled bool) error
+	DisableAccount(ctx context.Context, email string) error
+	EnableAccount(ctx context.Context, email string) error
 
 	// The stale report and the corrections inbox.
 	StaleServices(ctx context.Context, cutoff time.Time, limit int) ([]directory.StaleListing, int, error)
 	Corrections(ctx context.Context, serviceID string) ([]directory.Correction, error)
-	SetCorrectionStatus(ctx context.Context, serviceID, id, status, actor string) (directory.Correction, error)
+	SetCorrectionStatus(ctx context.Context, u directory.CorrectionUpdate) (directory.Correction, error)
 
 	// Import and export.
 	hsds.Store
@@ -305,7 +306,7 @@ func (h *adminHandlers) adminApprove(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	id := mux.Vars(r)["id"]
-	err := h.store.ApproveDraft(r.Context(), id, currentAccount(r).Email, clean(r.PostForm.Get("note"), 500))
+	err := h.store.ApproveDraft(r.Context(), directory.Review{ServiceID: id, Actor: currentAccount(r).Email, Note: clean(r.PostForm.Get("note"), 500)})
 	if errors.Is(err, directory.ErrConflict) {
 		return &httpError{status: http.StatusConflict, heading: "These changes are no longer waiting", message: "Someone has already dealt with them.", err: err}
 	}
@@ -320,7 +321,7 @@ func (h *adminHandlers) adminReject(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	id := mux.Vars(r)["id"]
-	err := h.store.RejectDraft(r.Context(), id, currentAccount(r).Email, r.PostForm.Get("reason"))
+	err := h.store.RejectDraft(r.Context(), directory.Review{ServiceID: id, Actor: currentAccount(r).Email, Note: r.PostForm.Get("reason")})
 	if errors.Is(err, directory.ErrConflict) {
 		return &httpError{status: http.StatusConflict, heading: "These changes are no longer waiting", message: "Someone has already dealt with them.", err: err}
 	}
@@ -450,7 +451,7 @@ func (h *adminHandlers) adminDisable(w http.ResponseWriter, r *http.Request) err
 		return &httpError{status: http.StatusBadRequest, heading: "You cannot disable your own account",
 			message: "Ask another admin, so the directory is never left without one."}
 	}
-	if err := h.store.SetAccountDisabled(r.Context(), email, true); err != nil {
+	if err := h.store.DisableAccount(r.Context(), email); err != nil {
 		return fmt.Errorf("account %s: %w", email, err)
 	}
 	return redirect(w, r, withFlash("/admin/accounts", "disabled"))
@@ -462,7 +463,7 @@ func (h *adminHandlers) adminEnable(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	if err := h.store.SetAccountDisabled(r.Context(), email, false); err != nil {
+	if err := h.store.EnableAccount(r.Context(), email); err != nil {
 		return fmt.Errorf("account %s: %w", email, err)
 	}
 	return redirect(w, r, withFlash("/admin/accounts", "enabled"))
@@ -554,7 +555,7 @@ func correctionStatusText(c directory.Correction) string {
 	case directory.CorrectionDismissed:
 		text = "Dismissed"
 	default:
-		return c.Status
+		return string(c.Status)
 	}
 	if c.StatusBy != "" {
 		text += " by " + c.StatusBy
@@ -569,12 +570,14 @@ func correctionStatusText(c directory.Correction) string {
 // it again, and goes back to it in the inbox.
 func (h *adminHandlers) adminSetCorrectionStatus(w http.ResponseWriter, r *http.Request) error {
 	vars := mux.Vars(r)
-	status := r.PostFormValue("status")
-	c, err := h.store.SetCorrectionStatus(r.Context(), vars["service"], vars["id"], status, currentAccount(r).Email)
+	c, err := h.store.SetCorrectionStatus(r.Context(), directory.CorrectionUpdate{
+		ServiceID: vars["service"], ID: vars["id"],
+		Status: directory.CorrectionStatus(r.PostFormValue("status")), Actor: currentAccount(r).Email,
+	})
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, withFlash("/admin/corrections#correction-"+url.PathEscape(c.ID), "correction-"+c.Status))
+	return redirect(w, r, withFlash("/admin/corrections#correction-"+url.PathEscape(c.ID), "correction-"+string(c.Status)))
 }
 
 func (h *adminHandlers) adminImportForm(w http.ResponseWriter, r *http.Request) error {

@@ -129,7 +129,7 @@ func (h *publicHandlers) activityPage(r *http.Request) (*activityPage, error) {
 		p.Title = svc.Name + " – " + svc.Organization.Name
 	}
 	if svc.Status != "" && svc.Status != directory.StatusActive {
-		p.NotRunning = "This activity is marked as " + svc.Status + ". Check with the organisers before you go."
+		p.NotRunning = "This activity is marked as " + string(svc.Status) + ". Check with the organisers before you go."
 	}
 	for _, tax := range []string{directory.TaxonomyNeeds, directory.TaxonomyInterests, directory.TaxonomyActivities} {
 		for _, c := range svc.TermCodes(tax) {

@@ -176,16 +176,16 @@ func freshness(svc *directory.Service, now time.Time) (string, bool) {
 	return "Confirmed " + dateText(t), now.Sub(t) >= directory.ChaseAfter
 }
 
-func statusLabel(status string) string {
+func statusLabel(status directory.ServiceStatus) string {
 	for _, o := range statuses {
-		if o.Value == status {
+		if o.Value == string(status) {
 			return o.Label
 		}
 	}
 	if status == directory.StatusDefunct {
 		return "Closed for good"
 	}
-	return status
+	return string(status)
 }
 
 // editPage is the create and edit form of a listing.
@@ -427,7 +427,7 @@ func (h *providerHandlers) newListingPage(r *http.Request, f listingForm) (*edit
 }
 
 func (h *providerHandlers) newListing(w http.ResponseWriter, r *http.Request) error {
-	p, err := h.newListingPage(r, listingForm{Status: directory.StatusActive, Frequency: "weekly"})
+	p, err := h.newListingPage(r, listingForm{Status: string(directory.StatusActive), Frequency: "weekly"})
 	if err != nil {
 		return err
 	}
@@ -522,7 +522,7 @@ type changeView struct {
 	New   string
 }
 
-var actionLabels = map[string]string{
+var actionLabels = map[directory.RevisionAction]string{
 	directory.ActionImport:   "Imported",
 	directory.ActionCreate:   "Created",
 	directory.ActionEdit:     "Edited",
@@ -531,7 +531,7 @@ var actionLabels = map[string]string{
 	directory.ActionCapacity: "Capacity changed",
 	directory.ActionConfirm:  "Confirmed still running",
 	directory.ActionRestore:  "Earlier version restored",
-	"delete":                 "Removed",
+	directory.ActionDelete:   "Removed",
 }
 
 func (h *providerHandlers) listingHistory(w http.ResponseWriter, r *http.Request) error {
@@ -553,7 +553,7 @@ func (h *providerHandlers) listingHistory(w http.ResponseWriter, r *http.Request
 	for i, rev := range revs {
 		label := actionLabels[rev.Action]
 		if label == "" {
-			label = rev.Action
+			label = string(rev.Action)
 		}
 		if rev.Action == directory.ActionEdit && len(rev.Snapshot) == 0 {
 			label = "Changes sent for review"
@@ -587,7 +587,7 @@ func creations(revs []directory.Revision) map[int]bool {
 	exists := false
 	for i := len(revs) - 1; i >= 0; i-- {
 		switch rev := revs[i]; {
-		case rev.Action == "delete":
+		case rev.Action == directory.ActionDelete:
 			exists = false
 		case len(rev.Snapshot) > 0:
 			if !exists && len(rev.Changes) == 0 {

@@ -473,7 +473,7 @@ func TestAdminOrganizationsProviders(t *testing.T) {
 	if _, err := es.store.AddAccount(ctx, both, testPassword); err != nil {
 		t.Fatal(err)
 	}
-	if err := es.store.SetAccountDisabled(ctx, emailProvB, true); err != nil {
+	if err := es.store.DisableAccount(ctx, emailProvB); err != nil {
 		t.Fatal(err)
 	}
 	_, doc := es.signedIn(t, emailAdmin).get("/admin/organizations")

@@ -33,7 +33,7 @@ type ShortlistStore interface {
 	FindMyList(ctx context.Context, token string) (*directory.Shortlist, error)
 
 	AddItem(ctx context.Context, owner directory.Owner, id, serviceID string) (*directory.Shortlist, error)
-	SetItemNote(ctx context.Context, owner directory.Owner, id, serviceID, note string, shared bool) (*directory.Shortlist, error)
+	SetItemNote(ctx context.Context, owner directory.Owner, id, serviceID string, note directory.ItemNote) (*directory.Shortlist, error)
 	MoveItem(ctx context.Context, owner directory.Owner, id, serviceID string, delta int) (*directory.Shortlist, error)
 	RemoveItem(ctx context.Context, owner directory.Owner, id, serviceID string) (*directory.Shortlist, error)
 	ShortlistItems(ctx context.Context, sl *directory.Shortlist) ([]directory.ItemView, error)

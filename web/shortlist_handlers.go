@@ -216,7 +216,11 @@ func (h *shortlistHandlers) addItem(w http.ResponseWriter, r *http.Request, ref 
 func (h *shortlistHandlers) setNote(w http.ResponseWriter, r *http.Request, ref listRef) error {
 	service := mux.Vars(r)["service"]
 	note, shared := r.PostFormValue("note"), r.PostFormValue("shared")
-	_, err := h.lists.SetItemNote(r.Context(), ref.owner, ref.id, service, note, shared != "")
+	in := directory.ItemNote{Text: note}
+	if shared != "" {
+		in.Visibility = directory.NoteShared
+	}
+	_, err := h.lists.SetItemNote(r.Context(), ref.owner, ref.id, service, in)
 	if probs, ok := shortlistProblems(err, "note-"+service); ok {
 		typed := map[string]string{"note-" + service: note, "shared-" + service: shared}
 		return h.renderList(w, r, ref, http.StatusBadRequest, &shortlistListPage{Problems: probs, Typed: typed})

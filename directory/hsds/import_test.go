@@ -23,9 +23,21 @@ func openStore(t *testing.T) *directory.Store {
 	return st
 }
 
+func countServices(t *testing.T, st *directory.Store) int {
+	t.Helper()
+	n, err := st.CountServices(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
 func TestImportAcceptsTheStandardsExamples(t *testing.T) {
 	hsds.NeedShared(t)
-	valid, _ := filepath.Glob(filepath.Join(shared, "oruk-mocks/valid/*.json"))
+	valid, err := filepath.Glob(filepath.Join(shared, "oruk-mocks/valid/*.json"))
+	if err != nil || len(valid) == 0 {
+		t.Fatalf("no valid fixtures in %s: %v", shared, err)
+	}
 	files := append([]string{
 		filepath.Join(shared, "examples/service_full.json"),
 		filepath.Join(shared, "examples/service_list.json"),
@@ -39,18 +51,21 @@ func TestImportAcceptsTheStandardsExamples(t *testing.T) {
 			if err != nil {
 				t.Fatalf("import: %v\n%s", err, strings.Join(rep.Problems, "\n"))
 			}
-			n, _ := st.CountServices(ctx)
+			n := countServices(t, st)
 			if rep.Records == 0 || n == 0 || rep.Written != n {
 				t.Fatalf("records=%d written=%d stored=%d", rep.Records, rep.Written, n)
 			}
 			// Re-importing the same file changes nothing.
-			gen, _ := st.Generation(ctx)
+			gen, err := st.Generation(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
 			rep2, err := hsds.ImportFile(ctx, st, f, hsds.ImportOptions{Actor: "test"})
 			if err != nil || rep2.Written != 0 || rep2.Unchanged != n {
 				t.Fatalf("re-import: %+v, %v", rep2, err)
 			}
-			if gen2, _ := st.Generation(ctx); gen2 != gen {
-				t.Fatalf("re-import moved the generation")
+			if gen2, err := st.Generation(ctx); err != nil || gen2 != gen {
+				t.Fatalf("re-import moved the generation (%v)", err)
 			}
 		})
 	}
@@ -101,7 +116,7 @@ func TestImportRefusesAndWritesNothing(t *testing.T) {
 					t.Errorf("problems do not mention %q:\n%s", w, all)
 				}
 			}
-			if n, _ := st.CountServices(ctx); n != 0 {
+			if n := countServices(t, st); n != 0 {
 				t.Fatalf("a refused file wrote %d services", n)
 			}
 		})
@@ -116,7 +131,7 @@ func TestImportDryRunWritesNothing(t *testing.T) {
 	if err != nil || rep.Records != 1 {
 		t.Fatalf("dry run: %+v %v", rep, err)
 	}
-	if n, _ := st.CountServices(ctx); n != 0 {
+	if n := countServices(t, st); n != 0 {
 		t.Fatalf("dry run wrote %d services", n)
 	}
 }
@@ -146,7 +161,7 @@ func TestImportStopsOnBrokenJSON(t *testing.T) {
 	if err == nil || errors.Is(err, hsds.ErrRefused) || !strings.Contains(err.Error(), "line") {
 		t.Fatalf("want a syntax error naming the line, got %v", err)
 	}
-	if n, _ := st.CountServices(context.Background()); n != 0 {
+	if n := countServices(t, st); n != 0 {
 		t.Fatalf("broken file wrote %d services", n)
 	}
 }

@@ -462,7 +462,10 @@ func FuzzDecode(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	if p := filepath.Join(shared, "examples/service_full.json"); fileExists(p) {
-		data, _ := os.ReadFile(p)
+		data, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
 		f.Add(data)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -530,14 +533,19 @@ func TestReadingStreams(t *testing.T) {
 
 func BenchmarkReadNDJSON(b *testing.B) {
 	var buf bytes.Buffer
-	w, _ := NewWriter(&buf, FormatNDJSON)
+	w, err := NewWriter(&buf, FormatNDJSON)
+	if err != nil {
+		b.Fatal(err)
+	}
 	for range 1000 {
 		s := signpostService()
 		if err := w.Write(s); err != nil {
 			b.Fatal(err)
 		}
 	}
-	w.Close()
+	if err := w.Close(); err != nil {
+		b.Fatal(err)
+	}
 	data := buf.Bytes()
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
