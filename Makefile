@@ -5,7 +5,7 @@ DATA    ?= ./var
 ADDR    ?= 127.0.0.1:8080
 FUZZTIME ?= 30s
 
-.PHONY: all build run test vet fmt-check bench fuzz fuzz-ci fuzz-each load clean
+.PHONY: all build run test vet fmt-check bench fuzz fuzz-ci fuzz-each load clean basemap
 
 all: build
 
@@ -68,6 +68,11 @@ load: build
 	./bin/signpost-load --base http://$(LOAD_ADDR) --clients 32 --duration 30s --pid $$pid \
 	  --provider provider@example.org:load-provider-password --admin admin@example.org:load-admin-password; \
 	status=$$?; kill -TERM $$pid; wait $$pid; exit $$status
+
+# The maps' land, made once from OpenStreetMap data on the npm registry and
+# committed (data/BASEMAP-LICENSE says how); nothing fetches it at run time.
+basemap:
+	$(GO) run ./cmd/signpost-basemap --gazetteer data/gazetteer.csv --out data/basemap.geojson
 
 clean:
 	rm -rf bin tmp
