@@ -144,6 +144,7 @@ func newFakeSite(t *testing.T) *fakeSite {
 		logs:     &bytes.Buffer{},
 	}
 	fs.srv, err = New(Config{Engine: fs.finder, Store: fs.listings, Gazetteer: places, Now: testNow,
+		Basemap: mustBasemap(t), MapPlaces: places.Places(),
 		Logger: slog.New(slog.NewTextHandler(fs.logs, nil))})
 	if err != nil {
 		t.Fatal(err)

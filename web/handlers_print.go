@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"time"
 )
@@ -12,6 +13,7 @@ type printListPage struct {
 	Heading  string
 	Criteria []answer
 	Results  []resultView
+	Map      template.HTML
 	Total    int
 	Shown    int
 	Printed  string
@@ -56,6 +58,7 @@ func (s *Server) printList(w http.ResponseWriter, r *http.Request, match bool) e
 		p.Criteria = append([]answer{{Question: "You searched for", Answer: f.Q}}, p.Criteria...)
 	}
 	p.Shown = len(p.Results)
+	p.Map = s.maps.resultsMap(p.Results, a.place, "results", true)
 	s.render(w, r, http.StatusOK, "search-print", p)
 	return nil
 }

@@ -59,7 +59,8 @@ func newSampleSite(tb testing.TB) *sampleSite {
 	if _, err := im.Commit(ctx); err != nil {
 		tb.Fatal(err)
 	}
-	eng, err := engine.Open(filepath.Join(dir, "index"), store, engine.WithClock(testNow))
+	basemap := mustBasemap(tb)
+	eng, err := engine.Open(filepath.Join(dir, "index"), store, engine.WithClock(testNow), engine.WithWaters(basemap))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -69,11 +70,21 @@ func newSampleSite(tb testing.TB) *sampleSite {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	srv, err := New(Config{Engine: eng, Store: store, Gazetteer: places, Now: testNow})
+	srv, err := New(Config{Engine: eng, Store: store, Gazetteer: places, Now: testNow, Basemap: basemap, MapPlaces: places.Places()})
 	if err != nil {
 		tb.Fatal(err)
 	}
 	return &sampleSite{store: store, engine: eng, places: places, srv: srv}
+}
+
+// mustBasemap loads the embedded basemap and water names.
+func mustBasemap(tb testing.TB) *directory.Basemap {
+	tb.Helper()
+	b, err := directory.LoadBasemap(data.Basemap(), data.WaterNames())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b
 }
 
 // get serves one request and parses the page.

@@ -68,6 +68,13 @@ type Config struct {
 	// CSRFKey signs CSRF tokens: 32 bytes, kept secret. Nil makes a random
 	// key at start-up, so forms opened before a restart must be reloaded.
 	CSRFKey []byte
+
+	// Basemap, when set, is the land and water every map draws, with the
+	// names of the waters and the attribution its licence asks for.
+	Basemap *directory.Basemap
+	// MapPlaces are the places maps name: towns, and neighbourhoods when a
+	// map is zoomed in. Usually the gazetteer's places.
+	MapPlaces []directory.Place
 }
 
 // Server is the public site. It is an http.Handler and safe for concurrent
@@ -82,6 +89,7 @@ type Server struct {
 
 	tmpl        *templates
 	md          *markdown
+	maps        *mapper
 	corrections *throttle
 	auth        *authState
 
@@ -114,6 +122,7 @@ func New(cfg Config) (*Server, error) {
 		log:      cfg.Logger,
 		now:      cfg.Now,
 		md:       newMarkdown(),
+		maps:     newMapper(cfg.Basemap, cfg.MapPlaces),
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

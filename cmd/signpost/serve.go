@@ -51,7 +51,14 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	eng, err := engine.Open(indexDir(*dataDir), st, engine.WithLogger(logger), engine.WithProgress(e.stderr))
+	// A deployment's own basemap.geojson and water-names.csv (<data
+	// dir>/custom/, see "Files a deployment replaces") take the embedded
+	// defaults' place here, through the same mechanism as the gazetteer.
+	basemap, err := directory.LoadBasemap(data.Basemap(), data.WaterNames())
+	if err != nil {
+		return err
+	}
+	eng, err := engine.Open(indexDir(*dataDir), st, engine.WithLogger(logger), engine.WithProgress(e.stderr), engine.WithWaters(basemap))
 	if err != nil {
 		return err
 	}
@@ -73,6 +80,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	handler, err := web.New(web.Config{
 		Engine: eng, Store: st, Editorial: st, Gazetteer: gaz, API: apiHandler, Logger: logger,
 		CSRFKey: csrfKey, HTTPS: *tlsCert != "",
+		Basemap: basemap, MapPlaces: gaz.Places(),
 	})
 	if err != nil {
 		return err
