@@ -40,10 +40,10 @@ type labelStyle struct {
 // and Roboto are narrower), so estimated boxes contain the drawn text and
 // labels that do not overlap on paper do not overlap on screen.
 var (
-	townStyle  = labelStyle{class: "map-town", size: 13, weight: "bold", em: 0.64}
-	hoodStyle  = labelStyle{class: "map-hood", size: 11, em: 0.58}
-	waterStyle = labelStyle{class: "map-water-name", size: 12, italic: true, em: 0.58}
-	youStyle   = labelStyle{class: "map-you-label", size: 12, weight: "bold", em: 0.64}
+	townStyle  = labelStyle{class: "map-town", size: 14, weight: "bold", em: 0.64}
+	hoodStyle  = labelStyle{class: "map-hood", size: 12, em: 0.58}
+	waterStyle = labelStyle{class: "map-water-name", size: 13, italic: true, em: 0.58}
+	youStyle   = labelStyle{class: "map-you-label", size: 13, weight: "bold", em: 0.64}
 )
 
 // haloPx is the width of the white outline drawn behind label text, on

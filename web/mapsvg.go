@@ -326,6 +326,14 @@ func placePins(markers []mapMarker, v mapView, lab *labeller) []pin {
 }
 
 func writePins(b *strings.Builder, pins []pin, pal palette) {
+	// A pin moved off a spot another pin covers gets a line to its spot,
+	// drawn beneath every pin so that no number is crossed out.
+	for _, p := range pins {
+		if p.at != p.spot {
+			fmt.Fprintf(b, `<path aria-hidden="true" d="M%.1f %.1fL%.1f %.1f" stroke="%s" stroke-width="1.5"/><circle aria-hidden="true" cx="%.1f" cy="%.1f" r="2.5" fill="%s"/>`,
+				p.spot.X(), p.spot.Y(), p.at.X(), p.at.Y(), pal.pin, p.spot.X(), p.spot.Y(), pal.pin)
+		}
+	}
 	for _, p := range pins {
 		x, y := p.at.X(), p.at.Y()
 		label := template.HTMLEscapeString(p.Label)
@@ -336,11 +344,6 @@ func writePins(b *strings.Builder, pins []pin, pal palette) {
 			fmt.Fprintf(b, `<a href="%s" aria-label="%s">`, template.HTMLEscapeString(p.Href), label)
 		} else {
 			b.WriteString(`<g>`)
-		}
-		if x != p.spot.X() || y != p.spot.Y() {
-			// Moved off a spot another pin covers: a line shows whose it is.
-			fmt.Fprintf(b, `<path d="M%.1f %.1fL%.1f %.1f" stroke="%s" stroke-width="1.5"/><circle cx="%.1f" cy="%.1f" r="2.5" fill="%s"/>`,
-				p.spot.X(), p.spot.Y(), x, y, pal.pin, p.spot.X(), p.spot.Y(), pal.pin)
 		}
 		fmt.Fprintf(b, `<circle class="map-marker" cx="%.1f" cy="%.1f" r="%g" fill="%s" stroke="%s" stroke-width="2"/>`, x, y, markerRadius, pal.pin, pal.pinEdge)
 		if p.N > 0 {
