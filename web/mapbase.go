@@ -104,8 +104,7 @@ func (m *mapper) writeDecorations(b *strings.Builder, v mapView, pal palette, la
 	lab.block(box{x - 9, 0, v.w, y + 30})
 	if m.base != nil && m.base.Attribution() != "" {
 		text := m.base.Attribution()
-		st := labelStyle{size: 9, em: 0.6}
-		bx := labelBox(text, st, 0, 0)
+		bx := labelBox(text, labelStyle{size: 9}, 0, 0)
 		tw := bx.x1 - bx.x0
 		x0, y0 := v.w-tw-4, v.h-14
 		fmt.Fprintf(b, `<rect x="%.1f" y="%.1f" width="%.1f" height="14" fill="#fff" fill-opacity="0.85"/><text x="%.1f" y="%.1f" font-size="9">%s</text>`,
@@ -131,7 +130,7 @@ func writeScaleBar(b *strings.Builder, v mapView, pal palette, lab *labeller) {
 	label := milesText(miles)
 	px := miles * pxPerMile
 	x, y := 8.0, v.h-8
-	lb := labelBox(label, labelStyle{size: 11, em: 0.6}, 0, 0)
+	lb := labelBox(label, smallPrint, 0, 0)
 	w := px + 6 + (lb.x1 - lb.x0) + 4
 	fmt.Fprintf(b, `<g class="map-scale"><rect x="%.1f" y="%.1f" width="%.1f" height="18" fill="#fff" fill-opacity="0.85"/><path d="M%.1f %.1fv-6h%.1fv6" fill="none" stroke="%s" stroke-width="2"/><text x="%.1f" y="%.1f">%s</text></g>`,
 		x-4, y-14, w, x, y-2, px, pal.ink, x+px+5, y-2, label)
