@@ -122,8 +122,19 @@ func (l *labeller) free(b box) bool {
 // clear a marker) and keeps the first position that is free and that ok
 // accepts (nil accepts all). It reports whether it placed it.
 func (l *labeller) place(text string, st labelStyle, x, y, gap float64, offsets [][2]float64, ok func(box) bool) bool {
-	b0 := labelBox(text, st, 0, 0)
-	bw, bh := b0.x1-b0.x0, b0.y1-b0.y0
+	return l.placeLines([]string{text}, st, x, y, gap, offsets, ok)
+}
+
+// placeLines is place for a label of one or more lines, stacked and
+// centred; each line becomes a label of its own box.
+func (l *labeller) placeLines(lines []string, st labelStyle, x, y, gap float64, offsets [][2]float64, ok func(box) bool) bool {
+	var bw float64
+	for _, line := range lines {
+		b := labelBox(line, st, 0, 0)
+		bw = max(bw, b.x1-b.x0)
+	}
+	lineH := 1.25 * st.size
+	bh := lineH * float64(len(lines))
 	for _, o := range offsets {
 		cx, cy := x+o[0]*bw+sign(o[0])*gap, y+o[1]*bh+sign(o[1])*gap
 		// Near an edge, slide the label inwards by up to half its width
@@ -133,12 +144,16 @@ func (l *labeller) place(text string, st labelStyle, x, y, gap float64, offsets 
 		} else if d := cx + bw/2 - (l.w - edgeMargin); d > 0 && d <= bw/2 {
 			cx -= d
 		}
-		b := labelBox(text, st, cx, cy)
-		if l.free(b) && (ok == nil || ok(b)) {
-			l.taken = append(l.taken, b)
-			l.labels = append(l.labels, placedLabel{text: text, style: st, at: b})
-			return true
+		b := box{cx - bw/2, cy - bh/2, cx + bw/2, cy + bh/2}
+		if !l.free(b) || (ok != nil && !ok(b)) {
+			continue
 		}
+		l.taken = append(l.taken, b)
+		for i, line := range lines {
+			ly := b.y0 + lineH*(float64(i)+0.5)
+			l.labels = append(l.labels, placedLabel{text: line, style: st, at: labelBox(line, st, cx, ly)})
+		}
+		return true
 	}
 	return false
 }

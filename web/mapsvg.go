@@ -215,15 +215,21 @@ func (m *mapper) placeNames(v mapView, lab *labeller, you *directory.Place) {
 		}
 		// A water's name must lie on its water, not spill over the shore.
 		onWater := func(bx box) bool {
-			_, cy := bx.centre()
-			for _, x := range []float64{bx.x0 + 2, (bx.x0 + bx.x1) / 2, bx.x1 - 2} {
-				if m.base.OnLand(v.lonLat(orb.Point{x, cy})) {
-					return false
+			for _, y := range []float64{bx.y0 + 3, (bx.y0 + bx.y1) / 2, bx.y1 - 3} {
+				for _, x := range []float64{bx.x0 + 2, (bx.x0 + bx.x1) / 2, bx.x1 - 2} {
+					if m.base.OnLand(v.lonLat(orb.Point{x, y})) {
+						return false
+					}
 				}
 			}
 			return true
 		}
 		named[wt.Name] = lab.place(wt.Name, waterStyle, p.X(), p.Y(), 0, placeOffsets, onWater)
+		if !named[wt.Name] && strings.Contains(wt.Name, " ") {
+			// A narrow estuary may still take "River / Mersey" on two lines.
+			first, rest, _ := strings.Cut(wt.Name, " ")
+			named[wt.Name] = lab.placeLines([]string{first, rest}, waterStyle, p.X(), p.Y(), 0, placeOffsets, onWater)
+		}
 	}
 	if v.metresPerPx() > hoodMaxMetresPerPx {
 		return
