@@ -1,9 +1,11 @@
 package web
 
 import (
+	"cmp"
 	"fmt"
 	"html/template"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/paulmach/orb"
@@ -86,7 +88,7 @@ const (
 type palette struct {
 	land, water, coast     string
 	pin, pinText, pinEdge  string
-	you, youEdge           string
+	you, youEdge, youLabel string
 	town, hood, waterLabel string
 	halo, ink              string
 }
@@ -95,7 +97,7 @@ var (
 	screenPalette = palette{
 		land: "#f4f2ec", water: "#b7d3ec", coast: "#6a8fb3",
 		pin: "#1d4f91", pinText: "#fff", pinEdge: "#fff",
-		you: "#b3261e", youEdge: "#fff",
+		you: "#b3261e", youEdge: "#fff", youLabel: "#b3261e",
 		town: "#0b0c0c", hood: "#383f43", waterLabel: "#174377",
 		halo: "#fff", ink: "#0b0c0c",
 	}
@@ -104,7 +106,7 @@ var (
 	monoPalette = palette{
 		land: "#fff", water: "#d9d9d9", coast: "#000",
 		pin: "#000", pinText: "#fff", pinEdge: "#fff",
-		you: "#fff", youEdge: "#000",
+		you: "#fff", youEdge: "#000", youLabel: "#000",
 		town: "#000", hood: "#000", waterLabel: "#000",
 		halo: "#fff", ink: "#000",
 	}
@@ -146,7 +148,7 @@ func (m *mapper) draw(spec mapSpec) template.HTML {
 	lab := &labeller{w: w, h: h}
 
 	var b strings.Builder
-	writeSVGOpen(&b, spec, pal)
+	writeSVGOpen(&b, spec)
 	fmt.Fprintf(&b, `<rect class="map-land" width="%d" height="%d" fill="%s"/>`, spec.Width, spec.Height, pal.land)
 	m.writeWater(&b, v, pal)
 
@@ -174,7 +176,7 @@ func (m *mapper) draw(spec mapSpec) template.HTML {
 	return template.HTML(b.String())
 }
 
-func writeSVGOpen(b *strings.Builder, spec mapSpec, pal palette) {
+func writeSVGOpen(b *strings.Builder, spec mapSpec) {
 	class := "map"
 	if spec.Mono {
 		class += " map-mono"
@@ -245,12 +247,8 @@ func (m *mapper) placeNames(v mapView, lab *labeller, you *directory.Place) {
 			hoods = append(hoods, near{p, math.Hypot(p.X()-v.w/2, p.Y()-v.h/2), n.Name})
 		}
 	}
-	// Nearest the middle first; ties (never in practice) keep file order.
-	for i := 1; i < len(hoods); i++ {
-		for j := i; j > 0 && hoods[j].d < hoods[j-1].d; j-- {
-			hoods[j], hoods[j-1] = hoods[j-1], hoods[j]
-		}
-	}
+	// Nearest the middle first; ties keep file order.
+	slices.SortStableFunc(hoods, func(a, b near) int { return cmp.Compare(a.d, b.d) })
 	for _, n := range hoods {
 		if you != nil && n.n == you.Name {
 			continue // "You" already marks it
@@ -274,10 +272,7 @@ func writeLabels(b *strings.Builder, labels []placedLabel, pal palette) {
 				continue
 			}
 			if first {
-				fill := map[string]string{townStyle.class: pal.town, hoodStyle.class: pal.hood, waterStyle.class: pal.waterLabel, youStyle.class: pal.you}[st.class]
-				if st.class == youStyle.class && pal.you == "#fff" {
-					fill = pal.youEdge
-				}
+				fill := map[string]string{townStyle.class: pal.town, hoodStyle.class: pal.hood, waterStyle.class: pal.waterLabel, youStyle.class: pal.youLabel}[st.class]
 				fmt.Fprintf(b, `<g class="%s" font-size="%g" fill="%s"`, st.class, st.size, fill)
 				if st.weight != "" {
 					fmt.Fprintf(b, ` font-weight="%s"`, st.weight)
