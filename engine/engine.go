@@ -52,6 +52,8 @@ type config struct {
 	logger   *slog.Logger
 	progress io.Writer
 	now      func() time.Time
+	// waters, when set, tells which straight lines cross an estuary.
+	waters Waters
 	// batch is how many services go into one Bleve batch when rebuilding.
 	// Bigger batches make fewer segments to merge: 10,000 rebuilt 100k
 	// services in 60% of the time 2,000 took, with no higher peak memory.

@@ -55,6 +55,9 @@ func (p *plan) reasons(t *table, c cand, assured time.Time) []Reason {
 	}
 	if p.q.HasPoint && !math.IsNaN(c.dist) {
 		add(ReasonDistance, formatDistance(c.dist))
+		if r, ok := p.acrossWater(t, slot); ok {
+			out = append(out, r)
+		}
 	}
 	deliv := t.delivery[slot]
 	switch {

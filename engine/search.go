@@ -110,6 +110,7 @@ type plan struct {
 	radius               radiusTest
 	nearOnlineEquivalent float64
 	staleBefore          int64 // unix seconds; assured earlier than this is stale
+	waters               Waters
 	hasText              bool
 	order                rankOrder
 	capPenalty           [4]float64
@@ -212,6 +213,7 @@ func (e *Engine) compile(q Query, m mode) *plan {
 		p.order = nearestFirst
 	}
 	p.staleBefore = e.cfg.now().Add(-AssuredFor).Unix()
+	p.waters = e.cfg.waters
 	p.capPenalty = [4]float64{0, PenaltyWaitingList, PenaltyFull, PenaltyFull}
 	for k := range p.needScore {
 		if p.nNeeds > 0 {

@@ -374,13 +374,42 @@ func TestBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("map labels, as drawn, overlap nothing", func(t *testing.T) {
+		// The server places labels by estimated size; here the browser
+		// measures the text it drew.
+		for _, width := range []int64{1280, 375} {
+			b.step(t, "viewport", chromedp.EmulateViewport(width, 900))
+			for _, p := range pages {
+				b.step(t, p.name, chromedp.Navigate(b.base+p.path), chromedp.WaitReady(chromedp.CSS("main")))
+				clashes := run(t, b, "measure", chromedp.Evaluate[[]string](`(() => {
+					const r = el => { const b = el.getBoundingClientRect(); return {t: el.textContent, x0: b.left, y0: b.top, x1: b.right, y1: b.bottom}; };
+					const out = [];
+					for (const svg of document.querySelectorAll("svg.map")) {
+						const labels = [...svg.querySelectorAll(".map-labels text")].map(r);
+						const pins = [...svg.querySelectorAll(".map-marker, .map-you")].map(r);
+						const frame = svg.getBoundingClientRect();
+						const hit = (a, b) => a.x0 < b.x1 - 0.5 && b.x0 < a.x1 - 0.5 && a.y0 < b.y1 - 0.5 && b.y0 < a.y1 - 0.5;
+						labels.forEach((a, i) => {
+							if (a.x0 < frame.left || a.x1 > frame.right || a.y0 < frame.top || a.y1 > frame.bottom) out.push(a.t + " leaves the map");
+							labels.slice(i + 1).forEach(b => { if (hit(a, b)) out.push(a.t + " overlaps " + b.t); });
+							pins.forEach(p => { if (hit(a, p)) out.push(a.t + " covers a pin"); });
+						});
+					}
+					return out;
+				})()`))
+				for _, c := range clashes {
+					t.Errorf("%s at %d px: %s", p.name, width, c)
+				}
+			}
+		}
+	})
+
 	t.Run("screenshots", func(t *testing.T) {
-		// Tests never write into the working tree: the screenshots go to
-		// the folder named by SIGNPOST_SCREENSHOTS, to keep, or else to
-		// the test's own temporary folder.
+		// Only on request, and never into the working tree by default:
+		// `make screenshots` sets the folder and copies the README's.
 		dir := os.Getenv("SIGNPOST_SCREENSHOTS")
 		if dir == "" {
-			dir = t.TempDir()
+			t.Skip("screenshots skipped: set SIGNPOST_SCREENSHOTS to a folder (make screenshots)")
 		}
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			t.Fatal(err)
@@ -396,13 +425,36 @@ func TestBrowser(t *testing.T) {
 				}
 			}
 		}
-		// The first screen of a search at desktop width, as the README
-		// shows it.
+		// For the README: the first screen of a search at desktop width,
+		// and each page's map as a desktop and a phone show it.
 		b.step(t, "viewport", chromedp.EmulateViewport(1280, 800), chromedp.Navigate(b.base+"/search?q=gardening&near=Bootle"),
 			chromedp.WaitReady(chromedp.CSS("main")))
 		png := run(t, b, "screenshot", chromedp.CaptureScreenshot())
 		if err := os.WriteFile(filepath.Join(dir, "readme-search.png"), png, 0o644); err != nil {
 			t.Fatal(err)
+		}
+		// The activity is one across the Mersey from Bootle, reached from
+		// the search, so that its directions start from Bootle.
+		b.step(t, "search", chromedp.Navigate(b.base+"/search?q=gardening&near=Bootle"), chromedp.WaitReady(chromedp.CSS("main")))
+		across := run(t, b, "across", chromedp.Evaluate[string](`[...document.querySelectorAll("li.result")].find(li => li.querySelector(".across"))?.querySelector("h3 a").getAttribute("href") || ""`))
+		if across == "" {
+			t.Fatal("no result across the Mersey from Bootle in the sample")
+		}
+		shots := []struct{ name, path string }{
+			{"search", "/search?q=gardening&near=Bootle"},
+			{"activity", across},
+			{"match-results", "/match?need=lonely&interest=gardening&near=Bootle&step=results"},
+			{"search-print", "/search/print?q=gardening&near=Bootle"},
+		}
+		for _, width := range []int64{1280, 375} {
+			b.step(t, "viewport", chromedp.EmulateViewport(width, 900))
+			for _, p := range shots {
+				b.step(t, p.name, chromedp.Navigate(b.base+p.path), chromedp.WaitReady(chromedp.CSS("main")))
+				png := run(t, b, "map", chromedp.Screenshot(chromedp.CSS(".map-figure")))
+				if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("readme-map-%s-%d.png", p.name, width)), png, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
 		}
 		t.Logf("screenshots in %s", dir)
 	})

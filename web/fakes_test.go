@@ -175,6 +175,7 @@ func newFakeSite(t *testing.T) *fakeSite {
 	}
 	cfg := fs.config()
 	cfg.Now, cfg.Logger = testNow, slog.New(slog.NewTextHandler(fs.logs, nil))
+	cfg.Basemap, cfg.MapPlaces = mustBasemap(t), places.Places()
 	var err error
 	fs.srv, err = New(cfg)
 	if err != nil {

@@ -94,6 +94,23 @@ func loadPlaces() (*directory.Gazetteer, error) {
 	return gazetteer.g, gazetteer.err
 }
 
+// basemap is the embedded basemap and water names, read once.
+var basemap struct {
+	once sync.Once
+	b    *directory.Basemap
+	err  error
+}
+
+// mustBasemap is the embedded basemap and water names.
+func mustBasemap(tb testing.TB) *directory.Basemap {
+	tb.Helper()
+	basemap.once.Do(func() { basemap.b, basemap.err = directory.LoadBasemap(data.Basemap(), data.WaterNames()) })
+	if basemap.err != nil {
+		tb.Fatalf("load the basemap: %v", basemap.err)
+	}
+	return basemap.b
+}
+
 // testPlaces is the gazetteer, for sites over fakes.
 func testPlaces(tb testing.TB) *directory.Gazetteer {
 	tb.Helper()
@@ -161,7 +178,12 @@ func (f *sampleFixture) build() error {
 		store.Close()
 		return err
 	}
-	eng, err := engine.Open(filepath.Join(sample, "index"), store, engine.WithClock(testNow), engine.WithProgress(buildCounter{}))
+	bm, err := directory.LoadBasemap(data.Basemap(), data.WaterNames())
+	if err != nil {
+		store.Close()
+		return err
+	}
+	eng, err := engine.Open(filepath.Join(sample, "index"), store, engine.WithClock(testNow), engine.WithProgress(buildCounter{}), engine.WithWaters(bm))
 	if err != nil {
 		store.Close()
 		return err
@@ -247,7 +269,7 @@ func (f *sampleFixture) open(tb testing.TB, which string) (*directory.Store, *en
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { store.Close() })
-	eng, err := engine.Open(filepath.Join(dir, "index"), store, engine.WithClock(testNow), engine.WithProgress(buildCounter{}))
+	eng, err := engine.Open(filepath.Join(dir, "index"), store, engine.WithClock(testNow), engine.WithProgress(buildCounter{}), engine.WithWaters(mustBasemap(tb)))
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -43,7 +43,9 @@ type activityPage struct {
 	CapacityWarn bool
 	Map          template.HTML
 	PrintHref    string
-	Printed      string
+	// service is kept for the print view's map.
+	service *directory.Service
+	Printed string
 
 	// The correction form.
 	CorrectionFields []option
@@ -61,6 +63,9 @@ type placeView struct {
 	Address   []string
 	Transport string
 	Access    []string
+	// Directions is set for a place with coordinates.
+	Directions *directions
+	lat, lon   *float64
 }
 
 type phoneView struct {
@@ -91,6 +96,7 @@ func (h *publicHandlers) activityPrint(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	p.Print = true
+	p.Map = h.maps.activityMap(p.service, true)
 	p.Title = "Printable page: " + p.Name
 	p.Printed = dateText(h.now())
 	h.render(w, r, http.StatusOK, "activity-print", p)
@@ -122,6 +128,7 @@ func (h *publicHandlers) activityPage(r *http.Request) (*activityPage, error) {
 		Website:     webURL(svc.URL),
 		Capacity:    svc.Capacity.Label(),
 		PrintHref:   "/activities/" + url.PathEscape(svc.ID) + "/print",
+		service:     svc,
 	}
 	p.CapacityWarn = svc.Capacity == directory.CapacityFull || svc.Capacity == directory.CapacityPaused
 	if svc.Organization != nil {
@@ -140,6 +147,13 @@ func (h *publicHandlers) activityPage(r *http.Request) (*activityPage, error) {
 	}
 	p.When = scheduleLines(svc)
 	p.Places, p.OnlineURL = places(svc)
+	from := h.personPlace(r.URL.Query())
+	for i, pl := range p.Places {
+		if pl.lat != nil && pl.lon != nil {
+			d := directionsTo(*pl.lat, *pl.lon, from)
+			p.Places[i].Directions = &d
+		}
+	}
 	p.Phones = phones(svc)
 	var langs []string
 	for _, l := range svc.Languages {
@@ -160,13 +174,7 @@ func (h *publicHandlers) activityPage(r *http.Request) (*activityPage, error) {
 			p.Updated = dateText(t)
 		}
 	}
-	var markers []mapMarker
-	for i, pt := range svc.PhysicalPoints() {
-		markers = append(markers, mapMarker{N: i + 1, Lat: pt.Lat, Lon: pt.Lon, Label: svc.Name})
-	}
-	if len(markers) > 0 {
-		p.Map = drawMap(mapSpec{ID: "activity", Title: "Map of where " + svc.Name + " happens", Markers: markers, Width: 480, Height: 300})
-	}
+	p.Map = h.maps.activityMap(svc, false)
 	for _, f := range directory.CorrectionFields {
 		p.CorrectionFields = append(p.CorrectionFields, option{Value: f.Code, Label: f.Label})
 	}
@@ -264,10 +272,13 @@ func places(svc *directory.Service) (out []placeView, online string) {
 			continue
 		}
 		pv := placeView{Name: l.Name, Transport: l.Transportation}
+		if l.Latitude != nil && l.Longitude != nil && validPoint(*l.Latitude, *l.Longitude) {
+			pv.lat, pv.lon = l.Latitude, l.Longitude
+		}
 		if len(l.Addresses) > 0 {
 			a := l.Addresses[0]
-			for _, part := range []string{a.Address1, a.Address2, a.City, a.PostalCode} {
-				if part != "" {
+			for _, part := range []string{a.Address1, a.Address2, a.City, a.StateProvince, a.PostalCode} {
+				if part != "" && !containsFold(pv.Address, part) {
 					pv.Address = append(pv.Address, part)
 				}
 			}

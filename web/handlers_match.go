@@ -200,7 +200,7 @@ func (h *publicHandlers) matchResults(w http.ResponseWriter, r *http.Request, f 
 	}
 	p.Results = h.resultViews(a.res.Items, (a.res.Page-1)*a.res.Size, a.place)
 	p.ResultHead = fmt.Sprintf("%d %s, best first", a.res.Total, pluralWord(a.res.Total, "suggestion", "suggestions"))
-	p.Map = resultsMap(p.Results, a.place, a.radiusM, "suggestions")
+	p.Map = h.maps.resultsMap(p.Results, a.place, "suggestions", false)
 	g := f
 	p.Pagination = paginate(g, "/match", a.res)
 	if p.Pagination.PrevHref != "" {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"time"
 )
@@ -12,6 +13,7 @@ type printListPage struct {
 	Heading  string
 	Criteria []answer
 	Results  []resultView
+	Map      template.HTML
 	Total    int
 	Shown    int
 	Printed  string
@@ -55,6 +57,7 @@ func (h *publicHandlers) printList(w http.ResponseWriter, r *http.Request, mode 
 		p.Criteria = append([]answer{{Question: "You searched for", Answer: f.Q}}, p.Criteria...)
 	}
 	p.Shown = len(p.Results)
+	p.Map = h.maps.resultsMap(p.Results, a.place, "results", true)
 	h.render(w, r, http.StatusOK, "search-print", p)
 	return nil
 }

@@ -186,7 +186,7 @@ func (h *publicHandlers) search(w http.ResponseWriter, r *http.Request) error {
 	p.Results = h.resultViews(a.res.Items, (a.res.Page-1)*a.res.Size, a.place)
 	p.Heading = resultsHeading(a.res.Total, f, a.place)
 	p.Title = searchTitle(f, a.place, a.res)
-	p.Map = resultsMap(p.Results, a.place, a.radiusM, "results")
+	p.Map = h.maps.resultsMap(p.Results, a.place, "results", false)
 	p.Pagination = paginate(f, "/search", a.res)
 	p.Facets = facetsFor(f, &a.res.Facets)
 	printForm := f

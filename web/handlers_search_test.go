@@ -112,8 +112,8 @@ func TestSearchPage(t *testing.T) {
 		if markers.Length() != 1 || markers.AttrOr("href", "") != "#result-1" {
 			t.Fatalf("map links: %d, first %q", markers.Length(), markers.AttrOr("href", ""))
 		}
-		if doc.Find(".map-radius").Length() != 1 || doc.Find(".map-centre").Length() != 1 {
-			t.Error("map lacks the searched point or the radius")
+		if doc.Find(".map-you").Length() != 1 || doc.Find(".map-water").Length() != 1 {
+			t.Error("map lacks the searched place or the water")
 		}
 	})
 	t.Run("printable list keeps the search", func(t *testing.T) {

@@ -18,10 +18,11 @@ import (
 // sampleSite is the real stack over the embedded sample directory: a store
 // in a temporary folder, the engine and the gazetteer.
 type sampleSite struct {
-	store  *directory.Store
-	engine *engine.Engine
-	places *directory.Gazetteer
-	srv    *Server
+	store   *directory.Store
+	engine  *engine.Engine
+	places  *directory.Gazetteer
+	basemap *directory.Basemap
+	srv     *Server
 }
 
 // newSampleSite opens a copy of the package's sample fixture.
@@ -29,7 +30,7 @@ func newSampleSite(tb testing.TB) *sampleSite {
 	tb.Helper()
 	f := sampleFiles(tb)
 	store, eng := f.open(tb, "sample")
-	site := &sampleSite{store: store, engine: eng, places: f.places}
+	site := &sampleSite{store: store, engine: eng, places: f.places, basemap: mustBasemap(tb)}
 	var err error
 	if site.srv, err = New(site.config(testNow)); err != nil {
 		tb.Fatal(err)
@@ -41,7 +42,8 @@ func newSampleSite(tb testing.TB) *sampleSite {
 // area.
 func (s *sampleSite) config(now func() time.Time) Config {
 	return Config{Engine: s.engine, Store: s.store, Gazetteer: s.places, Now: now,
-		Accounts: s.store, Provider: s.store, Admin: s.store, Shortlists: s.store}
+		Accounts: s.store, Provider: s.store, Admin: s.store, Shortlists: s.store,
+		Basemap: s.basemap, MapPlaces: s.places.Places()}
 }
 
 // get serves one request and parses the page.

@@ -3,12 +3,16 @@ package web
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geo"
+
+	"signpost/directory"
 )
 
 func parseSVG(t *testing.T, svg string) *goquery.Document {
@@ -29,95 +33,193 @@ func attrFloat(t *testing.T, s *goquery.Selection, name string) float64 {
 	return v
 }
 
-func TestDrawMap(t *testing.T) {
-	bootle := orb.Point{-2.992, 53.446}
-	spec := mapSpec{
-		ID: "results", Title: "Map of 3 results near Bootle", Center: &bootle, RadiusM: 2000,
-		Markers: []mapMarker{
-			{N: 1, Lat: 53.450, Lon: -2.990, Label: "Garden club", Href: "#result-1"},
-			{N: 2, Lat: 53.440, Lon: -3.000, Label: "Walk & talk <group>", Href: "#result-2"},
-			{N: 3, Lat: 53.4465, Lon: -2.975, Label: "Choir", Href: "#result-3"},
-		},
-		Width: 600, Height: 400,
+// testMapper draws over the embedded basemap and gazetteer, as the site
+// does.
+func testMapper(t *testing.T) *mapper {
+	t.Helper()
+	gaz, err := loadPlaces()
+	if err != nil {
+		t.Fatal(err)
 	}
-	doc := parseSVG(t, string(drawMap(spec)))
+	return newMapper(mustBasemap(t), gaz.Places())
+}
 
-	t.Run("numbered markers link to results", func(t *testing.T) {
-		links := doc.Find("svg a")
+// "gardening near Bootle": one result on the Liverpool side, two across
+// the Mersey in Wallasey.
+var (
+	bootle        = directory.Place{Name: "Bootle", Kind: directory.PlaceTown, Lat: 53.4460, Lon: -2.9920}
+	bootleMarkers = []mapMarker{
+		{N: 1, Lat: 53.4700, Lon: -2.9500, Label: "Garden club", Href: "#result-1"},
+		{N: 2, Lat: 53.4240, Lon: -3.0600, Label: "Walk & talk <group>", Href: "#result-2"},
+		{N: 3, Lat: 53.4200, Lon: -3.0450, Label: "Allotment", Href: "#result-3"},
+	}
+)
+
+func TestDrawMap(t *testing.T) {
+	m := testMapper(t)
+	spec := mapSpec{ID: "results", Title: "Map of 3 results near Bootle", Desc: "Each numbered pin is a result.", You: &bootle, Markers: bootleMarkers}
+	doc := parseSVG(t, string(m.draw(spec)))
+	svg := doc.Find("svg")
+
+	t.Run("land and water", func(t *testing.T) {
+		water := doc.Find("path.map-water")
+		if water.Length() != 1 || strings.Count(water.AttrOr("d", ""), "M") < 2 {
+			t.Fatalf("water path %q: want the view with the land cut out of it", water.AttrOr("d", ""))
+		}
+		if doc.Find("rect.map-land").Length() != 1 {
+			t.Error("no land ground")
+		}
+	})
+
+	t.Run("place and water names", func(t *testing.T) {
+		var names []string
+		doc.Find(".map-town text, .map-hood text").Each(func(_ int, s *goquery.Selection) { names = append(names, s.Text()) })
+		if len(names) < 3 {
+			t.Errorf("place labels %q, want at least 3", names)
+		}
+		for _, want := range []string{"Bootle", "Wallasey"} {
+			if !contains(names, want) {
+				t.Errorf("place labels %q lack %s", names, want)
+			}
+		}
+		if got := doc.Find(".map-water-name text").Text(); !strings.Contains(got, "River Mersey") {
+			t.Errorf("water labels %q, want the River Mersey", got)
+		}
+		if doc.Find(".map-labels").AttrOr("aria-hidden", "") != "true" {
+			t.Error("labels are read out; the title and description say what the map shows")
+		}
+	})
+
+	t.Run("numbered pins link to their results", func(t *testing.T) {
+		links := svg.Find("a")
 		if links.Length() != 3 {
-			t.Fatalf("%d marker links, want 3", links.Length())
+			t.Fatalf("%d pin links, want 3", links.Length())
 		}
 		links.Each(func(i int, a *goquery.Selection) {
-			want := "#result-" + strconv.Itoa(i+1)
-			if a.AttrOr("href", "") != want || strings.TrimSpace(a.Find("text").Text()) != strconv.Itoa(i+1) {
-				t.Errorf("marker %d: href %q text %q, want %q and its number", i, a.AttrOr("href", ""), a.Find("text").Text(), want)
+			n := strconv.Itoa(i + 1)
+			if a.AttrOr("href", "") != "#result-"+n || strings.TrimSpace(a.Find("text").Text()) != n {
+				t.Errorf("pin %d: href %q text %q", i+1, a.AttrOr("href", ""), a.Find("text").Text())
+			}
+			if !strings.HasPrefix(a.AttrOr("aria-label", ""), n+". ") {
+				t.Errorf("pin %d: accessible name %q", i+1, a.AttrOr("aria-label", ""))
 			}
 		})
 		if got := links.Eq(1).AttrOr("aria-label", ""); got != "2. Walk & talk <group>" {
-			t.Errorf("marker label = %q; names must be escaped text", got)
+			t.Errorf("pin label = %q; names must be escaped text", got)
 		}
 	})
 
-	t.Run("everything fits inside the drawing", func(t *testing.T) {
-		doc.Find("circle").Each(func(_ int, c *goquery.Selection) {
-			x, y, r := attrFloat(t, c, "cx"), attrFloat(t, c, "cy"), attrFloat(t, c, "r")
-			if x-r < -0.5 || y-r < -0.5 || x+r > 600.5 || y+r > 400.5 {
-				t.Errorf("circle (%.1f,%.1f r=%.1f) falls outside 600×400", x, y, r)
-			}
-		})
+	t.Run("you, title, description, attribution", func(t *testing.T) {
+		if doc.Find("path.map-you").Length() != 1 || !strings.Contains(doc.Find(".map-you-label text").Text(), "You") {
+			t.Error("no distinct You marker with its label")
+		}
+		title := doc.Find("title#" + svg.AttrOr("aria-labelledby", "-"))
+		desc := doc.Find("desc#" + svg.AttrOr("aria-describedby", "-"))
+		if title.Text() != spec.Title || desc.Text() != spec.Desc {
+			t.Errorf("title %q, description %q", title.Text(), desc.Text())
+		}
+		if _, ok := svg.Attr("role"); ok {
+			t.Error(`a map with links is not role="img"`)
+		}
+		if !strings.Contains(doc.Find(".map-decor").Text(), "© OpenStreetMap contributors") {
+			t.Error("no OpenStreetMap attribution")
+		}
 	})
 
 	t.Run("projection keeps geography", func(t *testing.T) {
-		m1 := doc.Find(".map-marker").Eq(0) // north-east of centre
-		m2 := doc.Find(".map-marker").Eq(1) // south-west
-		x1, y1 := attrFloat(t, m1, "cx"), attrFloat(t, m1, "cy")
-		x2, y2 := attrFloat(t, m2, "cx"), attrFloat(t, m2, "cy")
-		if !(x1 > x2 && y1 < y2) {
-			t.Errorf("marker 1 (%.0f,%.0f) should be right of and above marker 2 (%.0f,%.0f)", x1, y1, x2, y2)
+		p1, p2 := doc.Find(".map-marker").Eq(0), doc.Find(".map-marker").Eq(1)
+		if !(attrFloat(t, p1, "cx") > attrFloat(t, p2, "cx") && attrFloat(t, p1, "cy") < attrFloat(t, p2, "cy")) {
+			t.Error("pin 1 (Aintree) should be right of and above pin 2 (Wallasey)")
 		}
 	})
 
-	t.Run("radius circle is to scale", func(t *testing.T) {
-		radius := doc.Find(".map-radius")
-		centre := doc.Find(".map-centre circle")
-		if radius.Length() != 1 || centre.Length() != 1 {
-			t.Fatalf("radius circles %d, centre markers %d; want one of each", radius.Length(), centre.Length())
-		}
-		// Marker 3 lies ~1.13 km east of the centre on the same latitude:
-		// its distance in pixels must be that share of the 2 km radius.
-		m3 := doc.Find(".map-marker").Eq(2)
-		dx := attrFloat(t, m3, "cx") - attrFloat(t, centre, "cx")
-		want := attrFloat(t, radius, "r") * 1130 / 2000
-		if math.Abs(dx-want) > want*0.05 {
-			t.Errorf("marker 3 is %.1f px east of centre, want about %.1f", dx, want)
-		}
-	})
-
-	t.Run("scale bar agrees with the radius", func(t *testing.T) {
+	t.Run("scale bar in miles agrees with the pins", func(t *testing.T) {
 		bar := doc.Find(".map-scale")
 		var x, y, px float64
 		if _, err := fmt.Sscanf(bar.Find("path").AttrOr("d", ""), "M%f %fv-6h%fv6", &x, &y, &px); err != nil {
 			t.Fatalf("scale bar path %q: %v", bar.Find("path").AttrOr("d", ""), err)
 		}
-		var km float64
-		if _, err := fmt.Sscanf(textOf(bar.Find("text")), "%g km", &km); err != nil {
-			t.Fatalf("scale bar label %q: %v", textOf(bar.Find("text")), err)
-		}
-		radiusPx := attrFloat(t, doc.Find(".map-radius"), "r")
-		if got, want := px/km, radiusPx/2; math.Abs(got-want) > want*0.02 {
-			t.Errorf("scale bar is %.1f px per km, the 2 km radius circle %.1f px per km", got, want)
+		miles := parseMiles(t, bar.Find("text").Text())
+		p1, p2 := doc.Find(".map-marker").Eq(0), doc.Find(".map-marker").Eq(1)
+		gotPx := math.Hypot(attrFloat(t, p1, "cx")-attrFloat(t, p2, "cx"), attrFloat(t, p1, "cy")-attrFloat(t, p2, "cy"))
+		groundM := geo.Distance(orb.Point{bootleMarkers[0].Lon, bootleMarkers[0].Lat}, orb.Point{bootleMarkers[1].Lon, bootleMarkers[1].Lat})
+		if got, want := gotPx/groundM, px/(miles*metresPerMile); math.Abs(got-want) > want*0.02 {
+			t.Errorf("pins are %.4f px per metre apart, the scale bar says %.4f", got, want)
 		}
 	})
 
+	t.Run("labels clear of each other, the pins and the edges", func(t *testing.T) {
+		assertLabelsClear(t, doc, 400, 300)
+	})
+
 	t.Run("no requests leave the page", func(t *testing.T) {
-		svg := string(drawMap(spec))
-		if strings.Contains(svg, "http://") && !strings.Contains(svg, `xmlns="http://www.w3.org/2000/svg"`) || strings.Contains(svg, "https://") || strings.Contains(svg, "<image") || strings.Contains(svg, "style=") {
-			t.Errorf("map refers elsewhere or uses inline style: %s", svg)
+		s := string(m.draw(spec))
+		if strings.Contains(s, "https://") || strings.Contains(s, "<image") || strings.Contains(s, " style=") || strings.Count(s, "http://") != 1 {
+			t.Errorf("map refers elsewhere or uses inline style: %s", s)
 		}
 	})
 }
 
+// assertLabelsClear checks, with the same size estimate the placing uses,
+// that no two labels overlap, that none covers a pin or the You marker,
+// and that all lie inside the drawing.
+func assertLabelsClear(t *testing.T, doc *goquery.Document, w, h float64) {
+	t.Helper()
+	styles := map[string]labelStyle{townStyle.class: townStyle, hoodStyle.class: hoodStyle, waterStyle.class: waterStyle, youStyle.class: youStyle}
+	var boxes []box
+	var names []string
+	doc.Find(".map-labels text").Each(func(_ int, s *goquery.Selection) {
+		st := styles[s.Parent().AttrOr("class", "")]
+		b := labelBox(s.Text(), st, attrFloat(t, s, "x"), attrFloat(t, s, "y")-0.35*st.size)
+		if !b.inside(w, h, 0) {
+			t.Errorf("label %q (%v) leaves the drawing", s.Text(), b)
+		}
+		for i, o := range boxes {
+			if o.overlaps(b) {
+				t.Errorf("labels %q and %q overlap", names[i], s.Text())
+			}
+		}
+		boxes, names = append(boxes, b), append(names, s.Text())
+	})
+	doc.Find(".map-marker").Each(func(_ int, c *goquery.Selection) {
+		pinBox := boxAround(attrFloat(t, c, "cx"), attrFloat(t, c, "cy"), attrFloat(t, c, "r"))
+		for i, b := range boxes {
+			if b.overlaps(pinBox) {
+				t.Errorf("label %q covers a pin", names[i])
+			}
+		}
+	})
+}
+
+var milesRE = regexp.MustCompile(`^(¼|½|[0-9.]+) miles?$`)
+
+func parseMiles(t *testing.T, s string) float64 {
+	t.Helper()
+	m := milesRE.FindStringSubmatch(s)
+	if m == nil {
+		t.Fatalf("scale bar label %q is not in miles", s)
+	}
+	switch m[1] {
+	case "¼":
+		return 0.25
+	case "½":
+		return 0.5
+	}
+	v, _ := strconv.ParseFloat(m[1], 64)
+	return v
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
 func TestDrawMapEdgeCases(t *testing.T) {
+	m := testMapper(t)
 	tests := []struct {
 		name    string
 		spec    mapSpec
@@ -127,16 +229,18 @@ func TestDrawMapEdgeCases(t *testing.T) {
 		apart   bool // markers must not hide each other
 	}{
 		{name: "nothing to draw", spec: mapSpec{}, empty: true},
-		{name: "one unlinked marker is an image", spec: mapSpec{Title: "Where", Markers: []mapMarker{{N: 1, Lat: 53.4, Lon: -3}}}, markers: 1, role: "img"},
-		{name: "two markers on one spot", spec: mapSpec{Markers: []mapMarker{{N: 1, Lat: 53.4, Lon: -3, Href: "#a"}, {N: 2, Lat: 53.4, Lon: -3, Href: "#b"}}}, markers: 2, apart: true},
-		{name: "centre only", spec: mapSpec{Center: &orb.Point{-3, 53.4}}, markers: 0, role: "img"},
+		{name: "one unlinked marker is an image", spec: mapSpec{Title: "Where", Markers: []mapMarker{{Lat: 53.4, Lon: -2.9}}}, markers: 1, role: "img"},
+		{name: "two markers on one spot", spec: mapSpec{Markers: []mapMarker{{N: 1, Lat: 53.4, Lon: -2.95, Href: "#a"}, {N: 2, Lat: 53.4, Lon: -2.95, Href: "#b"}}}, markers: 2, apart: true},
+		{name: "you only", spec: mapSpec{You: &bootle}, markers: 0, role: "img"},
+		{name: "far outside the basemap", spec: mapSpec{Markers: []mapMarker{{N: 1, Lat: 51.5, Lon: -0.12}}}, markers: 1, role: "img"},
+		{name: "a whole region", spec: mapSpec{Markers: []mapMarker{{N: 1, Lat: 53.646, Lon: -3.006}, {N: 2, Lat: 53.342, Lon: -2.729}}}, markers: 2, role: "img"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			svg := drawMap(tt.spec)
+			svg := m.draw(tt.spec)
 			if tt.empty {
 				if svg != "" {
-					t.Errorf("drawMap = %q, want nothing", svg)
+					t.Errorf("draw = %q, want nothing", svg)
 				}
 				return
 			}
@@ -157,6 +261,50 @@ func TestDrawMapEdgeCases(t *testing.T) {
 			if strings.Contains(string(svg), "NaN") || strings.Contains(string(svg), "Inf") {
 				t.Errorf("degenerate coordinates: %s", svg)
 			}
+			assertLabelsClear(t, doc, 400, 300)
 		})
+	}
+}
+
+// Towns are named at every zoom; neighbourhoods only close in.
+func TestMapNamesByZoom(t *testing.T) {
+	m := testMapper(t)
+	count := func(spec mapSpec) (towns, hoods int) {
+		doc := parseSVG(t, string(m.draw(spec)))
+		return doc.Find(".map-town text").Length(), doc.Find(".map-hood text").Length()
+	}
+	towns, hoods := count(mapSpec{Markers: []mapMarker{{N: 1, Lat: 53.646, Lon: -3.006}, {N: 2, Lat: 53.342, Lon: -2.729}}})
+	if towns < 3 || hoods != 0 {
+		t.Errorf("Southport to Runcorn: %d towns and %d neighbourhoods named, want 3 or more towns and no neighbourhoods", towns, hoods)
+	}
+	towns, hoods = count(mapSpec{Markers: []mapMarker{{Lat: 53.4084, Lon: -2.9916}}, MinSpanM: 5000})
+	if towns < 1 || hoods < 2 {
+		t.Errorf("Liverpool close up: %d towns and %d neighbourhoods named, want both", towns, hoods)
+	}
+}
+
+// A map for paper uses no colour: every fill and stroke is a grey.
+func TestDrawMapMono(t *testing.T) {
+	m := testMapper(t)
+	svg := string(m.draw(mapSpec{ID: "p", You: &bootle, Markers: bootleMarkers, Mono: true}))
+	for _, c := range regexp.MustCompile(`(?:fill|stroke)="(#[0-9a-f]{3,6})"`).FindAllStringSubmatch(svg, -1) {
+		hex := strings.TrimPrefix(c[1], "#")
+		if len(hex) == 3 {
+			hex = string([]byte{hex[0], hex[0], hex[1], hex[1], hex[2], hex[2]})
+		}
+		if hex[0:2] != hex[2:4] || hex[2:4] != hex[4:6] {
+			t.Errorf("colour %s on a black-and-white map", c[1])
+		}
+	}
+	if !strings.Contains(svg, `class="map map-mono"`) {
+		t.Error("a print map is not marked mono")
+	}
+}
+
+func TestMilesText(t *testing.T) {
+	for miles, want := range map[float64]string{0.1: "0.1 mile", 0.25: "¼ mile", 0.5: "½ mile", 1: "1 mile", 2: "2 miles", 10: "10 miles"} {
+		if got := milesText(miles); got != want {
+			t.Errorf("milesText(%g) = %q, want %q", miles, got, want)
+		}
 	}
 }

@@ -40,6 +40,7 @@ type publicHandlers struct {
 	finder   Finder
 	listings Listings
 	places   Places
+	maps     *mapper
 	md       *markdown
 	now      func() time.Time
 	// corrections slows anyone sending corrections in bulk.
@@ -53,7 +54,7 @@ const (
 	correctionWindow     = 10 * time.Minute
 )
 
-func newPublicHandlers(pages *renderer, finder Finder, listings Listings, places Places, md *markdown, now func() time.Time) *publicHandlers {
-	return &publicHandlers{renderer: pages, finder: finder, listings: listings, places: places, md: md, now: now,
+func newPublicHandlers(pages *renderer, finder Finder, listings Listings, places Places, maps *mapper, md *markdown, now func() time.Time) *publicHandlers {
+	return &publicHandlers{renderer: pages, finder: finder, listings: listings, places: places, maps: maps, md: md, now: now,
 		corrections: newThrottle(correctionsPerWindow, correctionWindow, now)}
 }

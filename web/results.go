@@ -2,8 +2,8 @@ package web
 
 import (
 	"fmt"
-	"html/template"
 	"math"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -23,6 +23,9 @@ type resultView struct {
 	Org      string
 	Summary  string
 	Distance string
+	// Across warns that the straight line crosses an estuary: "Across the
+	// Mersey — check your route".
+	Across   string
 	Days     string
 	Cost     string
 	Capacity string
@@ -58,6 +61,10 @@ func (h *publicHandlers) resultViews(items []engine.Result, offset int, from *di
 			Capacity: svc.Capacity.Label(),
 			Modes:    modesLine(svc),
 		}
+		if from != nil {
+			// The activity page offers directions from the same place.
+			v.Href += "?near=" + url.QueryEscape(from.Name)
+		}
 		v.CapacityWarn = svc.Capacity == directory.CapacityFull || svc.Capacity == directory.CapacityPaused
 		if svc.Organization != nil {
 			v.Org = svc.Organization.Name
@@ -66,6 +73,9 @@ func (h *publicHandlers) resultViews(items []engine.Result, offset int, from *di
 			v.Distance = distanceText(*it.DistanceM)
 		}
 		for _, r := range it.Reasons {
+			if r.Kind == engine.ReasonAcrossWater {
+				v.Across = r.Text
+			}
 			if whyKinds[r.Kind] {
 				v.Reasons = append(v.Reasons, r.Text)
 			}
@@ -192,28 +202,6 @@ func modesLine(svc *directory.Service) string {
 		labels = append(labels, m.Label())
 	}
 	return strings.Join(labels, ", ")
-}
-
-// resultsMap draws the page's results around the searched place.
-func resultsMap(results []resultView, place *directory.Place, radiusM float64, what string) template.HTML {
-	spec := mapSpec{ID: "results", Width: 640, Height: 280}
-	if place != nil {
-		spec.Center = &orb.Point{place.Lon, place.Lat}
-		spec.RadiusM = radiusM
-	}
-	for _, r := range results {
-		if r.marker != nil {
-			spec.Markers = append(spec.Markers, mapMarker{N: r.N, Lat: r.marker.Lat(), Lon: r.marker.Lon(), Label: r.Name, Href: fmt.Sprintf("#result-%d", r.N)})
-		}
-	}
-	if len(spec.Markers) == 0 {
-		return ""
-	}
-	spec.Title = fmt.Sprintf("Map of the %d %s on this page with a place to visit", len(spec.Markers), what)
-	if place != nil {
-		spec.Title += ", around " + place.Name
-	}
-	return drawMap(spec)
 }
 
 // pagination links a long list's pages.

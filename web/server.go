@@ -18,6 +18,8 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+
+	"signpost/directory"
 )
 
 // Config holds the Server's dependencies. Every store and service is
@@ -57,6 +59,13 @@ type Config struct {
 	// CSRFKey signs CSRF tokens: 32 bytes, kept secret. Nil makes a random
 	// key at start-up, so forms opened before a restart must be reloaded.
 	CSRFKey []byte
+
+	// Basemap, when set, is the land and water every map draws, with the
+	// names of the waters and the attribution its licence asks for.
+	Basemap *directory.Basemap
+	// MapPlaces are the places maps name: towns, and neighbourhoods when a
+	// map is zoomed in. Usually the gazetteer's places.
+	MapPlaces []directory.Place
 }
 
 // Server is the whole site. It is an http.Handler and safe for concurrent
@@ -110,7 +119,7 @@ func New(cfg Config) (*Server, error) {
 	site := origin{https: cfg.HTTPS}
 	s := &Server{
 		pages:    pages,
-		public:   newPublicHandlers(pages, cfg.Engine, cfg.Store, cfg.Gazetteer, md, now),
+		public:   newPublicHandlers(pages, cfg.Engine, cfg.Store, cfg.Gazetteer, newMapper(cfg.Basemap, cfg.MapPlaces), md, now),
 		provider: &providerHandlers{renderer: pages, store: cfg.Provider, places: cfg.Gazetteer, md: md, now: now},
 		admin:    &adminHandlers{renderer: pages, store: cfg.Admin, md: md, now: now},
 		lists:    newShortlistHandlers(pages, cfg.Shortlists, cfg.Store, site, md, now),

@@ -54,7 +54,18 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer closeControl()
-	eng, err := engine.Open(indexDir(opts.dataDir), st, engine.WithLogger(logger), engine.WithProgress(e.stderr))
+	gaz, err := directory.LoadGazetteer(data.Gazetteer())
+	if err != nil {
+		return err
+	}
+	// A deployment's own basemap.geojson and water-names.csv (<data
+	// dir>/custom/, see "Files a deployment replaces") take the embedded
+	// defaults' place here, through the same mechanism as the gazetteer.
+	basemap, err := directory.LoadBasemap(data.Basemap(), data.WaterNames())
+	if err != nil {
+		return err
+	}
+	eng, err := engine.Open(indexDir(opts.dataDir), st, engine.WithLogger(logger), engine.WithProgress(e.stderr), engine.WithWaters(basemap))
 	if err != nil {
 		return err
 	}
@@ -64,7 +75,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			logger.Error("index update failed; the next start will rebuild", "generation", ch.Generation, "err", err)
 		}
 	})
-	handler, err := newSite(ctx, st, eng, logger, opts)
+	handler, err := newSite(ctx, siteParts{st: st, eng: eng, gaz: gaz, basemap: basemap}, logger, opts)
 	if err != nil {
 		return err
 	}
@@ -87,12 +98,17 @@ func parseServeFlags(e *env, args []string) (serveOptions, error) {
 	return serveOptions{addr: *addr, dataDir: *dataDir, noSample: *noSample, tlsCert: *tlsCert, tlsKey: *tlsKey}, nil
 }
 
+// siteParts are what the site and the API are wired over.
+type siteParts struct {
+	st      *directory.Store
+	eng     *engine.Engine
+	gaz     *directory.Gazetteer
+	basemap *directory.Basemap
+}
+
 // newSite wires the site and the API over the store and the engine.
-func newSite(ctx context.Context, st *directory.Store, eng *engine.Engine, logger *slog.Logger, opts serveOptions) (http.Handler, error) {
-	gaz, err := directory.LoadGazetteer(data.Gazetteer())
-	if err != nil {
-		return nil, err
-	}
+func newSite(ctx context.Context, p siteParts, logger *slog.Logger, opts serveOptions) (http.Handler, error) {
+	st, eng, gaz := p.st, p.eng, p.gaz
 	apiHandler, err := api.New(api.Config{Engine: eng, Store: st, Gazetteer: gaz, Logger: logger})
 	if err != nil {
 		return nil, err
@@ -105,6 +121,7 @@ func newSite(ctx context.Context, st *directory.Store, eng *engine.Engine, logge
 		Engine: eng, Store: st, Gazetteer: gaz, API: apiHandler, Logger: logger,
 		Accounts: st, Provider: st, Admin: st, Shortlists: st,
 		CSRFKey: csrfKey, HTTPS: opts.tlsCert != "",
+		Basemap: p.basemap, MapPlaces: gaz.Places(),
 	})
 }
 
