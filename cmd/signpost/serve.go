@@ -18,13 +18,18 @@ import (
 )
 
 func runServe(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "serve", "serve [--addr 127.0.0.1:8080] [--data ./var] [--no-sample] [--tls-cert FILE --tls-key FILE]")
+	fs := newFlags(e, "serve", "serve [--addr 127.0.0.1:8080] [--data ./var] [--no-sample] [--tls-cert FILE --tls-key FILE]\n"+
+		"             [--base-url URL] [--smtp smtp://user:password@host:port --mail-from ADDRESS] [--remind-after 6mo]")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	dataDir := dataFlag(fs, e)
 	noSample := fs.Bool("no-sample", false, "do not load the sample directory into an empty store")
 	tlsCert := fs.String("tls-cert", "", "serve HTTPS with this certificate (PEM); needs --tls-key")
 	tlsKey := fs.String("tls-key", "", "private key (PEM) for --tls-cert")
+	mf := addMailFlags(fs, e)
 	if err := parseNoArgs(fs, args); err != nil {
+		return err
+	}
+	if err := mf.check(); err != nil {
 		return err
 	}
 	if (*tlsCert == "") != (*tlsKey == "") {
@@ -53,6 +58,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer closeControl()
+	stopMail, err := startMail(ctx, st, mf, logger)
+	if err != nil {
+		return err
+	}
+	defer stopMail()
 	gaz, err := directory.LoadGazetteer(data.Gazetteer())
 	if err != nil {
 		return err
