@@ -113,6 +113,7 @@ type orgRow struct {
 }
 
 type staleRow struct {
+	ServiceID string
 	Name      string
 	Href      string
 	Org       string
@@ -149,11 +150,12 @@ func (s *Server) newAdminPage(r *http.Request, section, title string) *adminPage
 }
 
 var adminDone = map[string]string{
-	"approved": "The changes are published and searchable now.",
-	"rejected": "The changes were turned down. The provider sees your reason on their listings page.",
-	"added":    "The account is added. Give its owner the password by a safe route.",
-	"disabled": "The account is disabled and its sessions have ended.",
-	"enabled":  "The account can sign in again.",
+	"approved":   "The changes are published and searchable now.",
+	"rejected":   "The changes were turned down. The provider sees your reason on their listings page.",
+	"added":      "The account is added. Give its owner the password by a safe route.",
+	"disabled":   "The account is disabled and its sessions have ended.",
+	"enabled":    "The account can sign in again.",
+	"reset-sent": "A link to choose a new password is on its way to the account's owner. It works once, for an hour.",
 
 	"correction-done":      "The correction is marked as done.",
 	"correction-dismissed": "The correction is dismissed.",
@@ -422,7 +424,7 @@ func (s *Server) adminStale(w http.ResponseWriter, r *http.Request) error {
 	}
 	p.StaleMore = total - len(stale)
 	for _, l := range stale {
-		row := staleRow{Name: l.Name, Href: "/activities/" + url.PathEscape(l.ServiceID), Org: l.OrganizationName,
+		row := staleRow{ServiceID: l.ServiceID, Name: l.Name, Href: "/activities/" + url.PathEscape(l.ServiceID), Org: l.OrganizationName,
 			Contact: l.Contact, Providers: l.Providers, Checked: "Never"}
 		if !l.Assured.IsZero() {
 			row.Checked = dateText(l.Assured)

@@ -16,6 +16,7 @@ import (
 
 	"signpost/directory"
 	"signpost/directory/hsds"
+	"signpost/web/mail"
 )
 
 // Editorial is what sign-in, the provider area and the admin area need of
@@ -197,6 +198,8 @@ func maxBodyFor(path string) int64 {
 		return maxImportUpload
 	case path == "/login":
 		return maxLoginBody
+	case path == "/account/password" || path == mail.ResetPath:
+		return maxPasswordBody
 	case strings.HasPrefix(path, "/activities/") && strings.HasSuffix(path, "/corrections"):
 		return maxCorrectionBody
 	case strings.HasPrefix(path, "/provider/listings/"):
@@ -251,6 +254,7 @@ func (s *Server) authRoutes(r *mux.Router) {
 	r.Handle("/logout", s.handle(s.logout)).Methods(http.MethodPost)
 	s.providerRoutes(r)
 	s.adminRoutes(r)
+	s.mailRoutes(r)
 }
 
 // loginPage is /login.

@@ -63,7 +63,7 @@ func newEditorialSite(t testing.TB) *editorialSite {
 	base := newSampleSite(t)
 	clock := &settableClock{t: time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)}
 	base.store.SetClock(clock.Now)
-	srv, err := New(Config{Engine: base.engine, Store: base.store, Gazetteer: base.places, Now: clock.Now, Editorial: base.store})
+	srv, err := New(Config{Engine: base.engine, Store: base.store, Gazetteer: base.places, Now: clock.Now, Editorial: base.store, Mail: base.store})
 	if err != nil {
 		t.Fatal(err)
 	}

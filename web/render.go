@@ -77,7 +77,8 @@ const maxPooledBuffer = 256 << 10
 // pageNames are the files in templates/pages, without .html.
 var pageNames = []string{"home", "search", "search-print", "match", "activity", "activity-print", "error",
 	"login", "provider-home", "provider-edit", "provider-history", "admin",
-	"shortlist_index", "shortlist_list", "shortlist_print", "shortlist_shared", "shortlist_add"}
+	"shortlist_index", "shortlist_list", "shortlist_print", "shortlist_shared", "shortlist_add",
+	"account-password", "password-reset", "still-running", "admin-reset", "admin-outbox"}
 
 func parseTemplates() (*templates, error) {
 	funcs := template.FuncMap{

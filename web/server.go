@@ -68,6 +68,17 @@ type Config struct {
 	// CSRFKey signs CSRF tokens: 32 bytes, kept secret. Nil makes a random
 	// key at start-up, so forms opened before a restart must be reloaded.
 	CSRFKey []byte
+
+	// Mail, when set with Editorial, serves the password pages, the
+	// reminder link's page and the admin's outbox (mailpages.go).
+	// *directory.Store satisfies it.
+	Mail MailStore
+	// MailRelay says e-mail is really sent (serve --smtp). Without it an
+	// admin's password reset shows the link instead of mailing it.
+	MailRelay bool
+	// BaseURL is the address people reach the site at (serve --base-url),
+	// for the absolute links the site shows.
+	BaseURL string
 }
 
 // Server is the public site. It is an http.Handler and safe for concurrent
@@ -84,6 +95,7 @@ type Server struct {
 	md          *markdown
 	corrections *throttle
 	auth        *authState
+	mail        *mailPages
 
 	handler http.Handler
 }
@@ -128,6 +140,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if err := s.initAuth(cfg); err != nil {
 		return nil, err
+	}
+	if cfg.Mail != nil && cfg.Editorial != nil {
+		s.mail = &mailPages{s: s, store: cfg.Mail, relay: cfg.MailRelay, baseURL: cfg.BaseURL}
 	}
 	s.handler = s.middleware(s.routes())
 	return s, nil

@@ -89,6 +89,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	handler, err := web.New(web.Config{
 		Engine: eng, Store: st, Editorial: st, Gazetteer: gaz, API: apiHandler, Logger: logger,
 		CSRFKey: csrfKey, HTTPS: *tlsCert != "",
+		Mail: st, MailRelay: *mf.smtp != "", BaseURL: *mf.baseURL,
 	})
 	if err != nil {
 		return err
