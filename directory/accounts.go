@@ -347,7 +347,7 @@ func (s *Store) ChangePassword(ctx context.Context, pc PasswordChange) error {
 	case pc.Current == "":
 		problems = append(problems, Problem{Path: "current_password", Message: "type your current password, so no one else can change it at an unattended screen"})
 	case len(pc.Current) > MaxPasswordLen || !CheckPassword(a.PasswordHash, pc.Current):
-		problems = append(problems, Problem{Path: "current_password", Message: "is not your current password"})
+		problems = append(problems, Problem{Path: "current_password", Message: "is not right"})
 	}
 	switch why := PasswordProblem(pc.New, email); {
 	case why != "":

@@ -355,7 +355,7 @@ var messageAbout = map[directory.MessageKind]string{
 	directory.MessageDraftRejected: "Changes turned down",
 	directory.MessageCorrection:    "A correction from the public",
 	directory.MessagePasswordReset: "Password reset link",
-	directory.MessageReminder:      "Is it still running?",
+	directory.MessageReminder:      "Reminder to confirm a listing",
 }
 
 func (h *mailPages) adminOutbox(w http.ResponseWriter, r *http.Request) error {

@@ -31,7 +31,7 @@ func TestChangeOwnPassword(t *testing.T) {
 		wantField     string
 		wantMessage   string
 	}{
-		{"wrong current password", "not my password", "a brand new password", "current_password", "Your current password is not your current password"},
+		{"wrong current password", "not my password", "a brand new password", "current_password", "Your current password is not right"},
 		{"repeated letter", testPassword, "aaaaaaaaaaaa", "new_password", `The new password is too easy to guess: it repeats "a"`},
 		{"common password", testPassword, "password1234", "new_password", "one of the most common passwords"},
 		{"too short", testPassword, "short one", "new_password", "at least 12 characters"},
