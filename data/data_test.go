@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"go/parser"
 	"go/token"
 	"io"
@@ -13,6 +14,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -34,10 +36,19 @@ var (
 	ukPostcode = regexp.MustCompile(`^[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}$`)
 )
 
-// loadSample decodes every line of the sample, refusing fields that
-// directory.Service does not know, so a typo in the data cannot hide.
+// loadSample returns the sample's services, decoded once for the whole
+// package (every line, refusing fields that directory.Service does not
+// know, so a typo in the data cannot hide). Tests must not change them.
 func loadSample(t *testing.T) []directory.Service {
 	t.Helper()
+	services, err := decodeSample()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return services
+}
+
+var decodeSample = sync.OnceValues(func() ([]directory.Service, error) {
 	var services []directory.Service
 	sc := bufio.NewScanner(data.SampleServices())
 	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
@@ -46,15 +57,15 @@ func loadSample(t *testing.T) []directory.Service {
 		dec.DisallowUnknownFields()
 		var s directory.Service
 		if err := dec.Decode(&s); err != nil {
-			t.Fatalf("sample line %d: %v", line, err)
+			return nil, fmt.Errorf("sample line %d: %w", line, err)
 		}
 		services = append(services, s)
 	}
 	if err := sc.Err(); err != nil {
-		t.Fatalf("reading sample: %v", err)
+		return nil, fmt.Errorf("reading sample: %w", err)
 	}
-	return services
-}
+	return services, nil
+})
 
 func loadGazetteer(t *testing.T) *directory.Gazetteer {
 	t.Helper()

@@ -195,22 +195,35 @@ func (s *Store) Accounts(ctx context.Context) ([]Account, error) {
 	return out, err
 }
 
-// SetAccountDisabled disables or re-enables an account. Disabling also ends
-// every session the account has, so it takes effect at once.
-func (s *Store) SetAccountDisabled(ctx context.Context, email string, disabled bool) error {
+// DisableAccount stops an account signing in. It also ends every session
+// the account has, so it takes effect at once.
+func (s *Store) DisableAccount(ctx context.Context, email string) error {
+	return s.changeAccount(ctx, email, func(tx *bbolt.Tx, a *Account) error {
+		a.Disabled = true
+		return deleteSessionsOf(tx, a.Email)
+	})
+}
+
+// EnableAccount lets a disabled account sign in again.
+func (s *Store) EnableAccount(ctx context.Context, email string) error {
+	return s.changeAccount(ctx, email, func(_ *bbolt.Tx, a *Account) error {
+		a.Disabled = false
+		return nil
+	})
+}
+
+// changeAccount reads an account, lets change edit it and writes it back,
+// in one transaction.
+func (s *Store) changeAccount(ctx context.Context, email string, change func(*bbolt.Tx, *Account) error) error {
 	return s.update(ctx, func(tx *bbolt.Tx) ([]string, error) {
 		a, err := getAccount(tx, email)
 		if err != nil {
 			return nil, err
 		}
-		a.Disabled = disabled
-		if err := putAccount(tx, a); err != nil {
+		if err := change(tx, a); err != nil {
 			return nil, err
 		}
-		if disabled {
-			return nil, deleteSessionsOf(tx, a.Email)
-		}
-		return nil, nil
+		return nil, putAccount(tx, a)
 	})
 }
 

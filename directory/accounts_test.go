@@ -100,7 +100,7 @@ func TestAuthenticate(t *testing.T) {
 	if _, err := s.AddAccount(ctx, directory.Account{Email: "gone@example.org", Role: directory.RoleLinkWorker}, "correct horse battery"); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SetAccountDisabled(ctx, "gone@example.org", true); err != nil {
+	if err := s.DisableAccount(ctx, "gone@example.org"); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -134,7 +134,10 @@ func TestCheckPassword(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	other, _ := directory.HashPassword("s3cret-enough")
+	other, err := directory.HashPassword("s3cret-enough")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if hash == other {
 		t.Error("two hashes of one password are equal: the salt is not random")
 	}

@@ -58,8 +58,8 @@ func TestCompactGivesSpaceBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	gen, _ := s.Generation(ctx)
-	s.Close()
+	gen := generation(t, s)
+	must(t, s.Close())
 	if before.FreeShare() < 0.5 {
 		t.Fatalf("after an aborted import the file is %d bytes with %.0f%% free; the test needs more free space", before.FileBytes, 100*before.FreeShare())
 	}
@@ -81,10 +81,10 @@ func TestCompactGivesSpaceBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if n, _ := s.CountServices(ctx); n != 40 {
+	if n := countServices(t, s); n != 40 {
 		t.Errorf("the compacted store holds %d services, want 40", n)
 	}
-	if g, _ := s.Generation(ctx); g != gen {
+	if g := generation(t, s); g != gen {
 		t.Errorf("generation %d after compaction, want %d (the index must stay in step)", g, gen)
 	}
 	after, err := s.Space(ctx)
@@ -130,7 +130,7 @@ func TestOpenFollowsAFileReplacedWhileWaiting(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	o.Close()
+	must(t, o.Close())
 
 	holder, err := directory.Open(path)
 	if err != nil {
@@ -151,13 +151,13 @@ func TestOpenFollowsAFileReplacedWhileWaiting(t *testing.T) {
 	if err := os.Rename(other, path); err != nil {
 		t.Fatal(err)
 	}
-	holder.Close()
+	must(t, holder.Close())
 	s := <-opened
 	if s == nil {
 		return
 	}
 	defer s.Close()
-	if n, _ := s.CountServices(ctx); n != 3 {
+	if n := countServices(t, s); n != 3 {
 		t.Fatalf("opened a store with %d services, want the 3 of the file now at the path", n)
 	}
 }

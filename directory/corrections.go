@@ -22,23 +22,40 @@ type Correction struct {
 	ServiceID string `json:"service_id"`
 	// Field is what the person says is wrong, one of CorrectionFields; empty
 	// means they did not say.
-	Field   string    `json:"field,omitempty"`
-	Message string    `json:"message"`
-	At      time.Time `json:"at"`
-	Status  string    `json:"status"`
+	Field   string           `json:"field,omitempty"`
+	Message string           `json:"message"`
+	At      time.Time        `json:"at"`
+	Status  CorrectionStatus `json:"status"`
 	// StatusBy and StatusAt say who closed the correction (done or
 	// dismissed) and when; they are empty while it is open.
 	StatusBy string     `json:"status_by,omitempty"`
 	StatusAt *time.Time `json:"status_at,omitempty"`
 }
 
+// CorrectionStatus is what became of a correction.
+type CorrectionStatus string
+
 // Correction statuses: a new correction is open until a provider or an
 // admin acts on it or sets it aside.
 const (
-	CorrectionOpen      = "open"
-	CorrectionDone      = "done"
-	CorrectionDismissed = "dismissed"
+	CorrectionOpen      CorrectionStatus = "open"
+	CorrectionDone      CorrectionStatus = "done"
+	CorrectionDismissed CorrectionStatus = "dismissed"
 )
+
+// Valid reports whether cs is one of the three statuses.
+func (cs CorrectionStatus) Valid() bool {
+	return cs == CorrectionOpen || cs == CorrectionDone || cs == CorrectionDismissed
+}
+
+// CorrectionUpdate is a change of one correction's status, by Actor.
+type CorrectionUpdate struct {
+	ServiceID string
+	// ID is the correction's own id.
+	ID     string
+	Status CorrectionStatus
+	Actor  string
+}
 
 // MaxCorrectionLen caps a correction's message: a few paragraphs is plenty,
 // and the form is open to anyone.
@@ -152,16 +169,15 @@ func (s *Store) Corrections(ctx context.Context, serviceID string) ([]Correction
 	return out, nil
 }
 
-// SetCorrectionStatus records what became of one of serviceID's
-// corrections: done (acted on), dismissed (set aside) or open again, by
-// actor. It returns the stored correction, an error wrapping ErrNotFound
-// when the service has no correction id, or a *ValidationError for a
-// status that is not one of the three. Like AddCorrection it changes no
-// listing, so watchers are not told.
-func (s *Store) SetCorrectionStatus(ctx context.Context, serviceID, id, status, actor string) (Correction, error) {
-	switch status {
-	case CorrectionOpen, CorrectionDone, CorrectionDismissed:
-	default:
+// SetCorrectionStatus records what became of one of a service's
+// corrections: done (acted on), dismissed (set aside) or open again. It
+// returns the stored correction, an error wrapping ErrNotFound when the
+// service has no correction u.ID, or a *ValidationError for a status that
+// is not one of the three. Like AddCorrection it changes no listing, so
+// watchers are not told.
+func (s *Store) SetCorrectionStatus(ctx context.Context, u CorrectionUpdate) (Correction, error) {
+	serviceID, id, status := u.ServiceID, u.ID, u.Status
+	if !status.Valid() {
 		return Correction{}, &ValidationError{ID: id, Problems: Problems{{Path: "status",
 			Message: fmt.Sprintf("a correction is %s, %s or %s, not %q", CorrectionOpen, CorrectionDone, CorrectionDismissed, status)}}}
 	}
@@ -186,7 +202,7 @@ func (s *Store) SetCorrectionStatus(ctx context.Context, serviceID, id, status, 
 			corr.Status, corr.StatusBy, corr.StatusAt = status, "", nil
 			if status != CorrectionOpen {
 				at := s.now().UTC()
-				corr.StatusBy, corr.StatusAt = actor, &at
+				corr.StatusBy, corr.StatusAt = u.Actor, &at
 			}
 			raw, err := json.Marshal(corr)
 			if err != nil {

@@ -18,7 +18,7 @@ func TestAddCorrection(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	gen, _ := s.Generation(ctx)
+	gen := generation(t, s)
 	var heard int
 	s.Watch(func(directory.Change) { heard++ })
 
@@ -36,7 +36,7 @@ func TestAddCorrection(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	if after, _ := s.Generation(ctx); after != gen || heard != 0 {
+	if after := generation(t, s); after != gen || heard != 0 {
 		t.Errorf("a correction moved the generation (%d → %d) or told %d watchers; it changes no listing", gen, after, heard)
 	}
 
@@ -104,7 +104,7 @@ func TestAddCorrectionRefuses(t *testing.T) {
 			}
 		})
 	}
-	if got, _ := s.Corrections(ctx, ""); len(got) != 0 {
+	if got, err := s.Corrections(ctx, ""); err != nil || len(got) != 0 {
 		t.Errorf("refused corrections were stored: %+v", got)
 	}
 }
@@ -127,7 +127,7 @@ func TestSetCorrectionStatus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	gen, _ := s.Generation(ctx)
+	gen := generation(t, s)
 	var heard int
 	s.Watch(func(directory.Change) { heard++ })
 
@@ -149,7 +149,7 @@ func TestSetCorrectionStatus(t *testing.T) {
 	}
 
 	t.Run("done, by whom and when", func(t *testing.T) {
-		got, err := s.SetCorrectionStatus(ctx, moved.ServiceID, moved.ID, directory.CorrectionDone, "admin@example.org")
+		got, err := s.SetCorrectionStatus(ctx, directory.CorrectionUpdate{ServiceID: moved.ServiceID, ID: moved.ID, Status: directory.CorrectionDone, Actor: "admin@example.org"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -167,7 +167,7 @@ func TestSetCorrectionStatus(t *testing.T) {
 		}
 	})
 	t.Run("dismissed", func(t *testing.T) {
-		if _, err := s.SetCorrectionStatus(ctx, other.ServiceID, other.ID, directory.CorrectionDismissed, "admin@example.org"); err != nil {
+		if _, err := s.SetCorrectionStatus(ctx, directory.CorrectionUpdate{ServiceID: other.ServiceID, ID: other.ID, Status: directory.CorrectionDismissed, Actor: "admin@example.org"}); err != nil {
 			t.Fatal(err)
 		}
 		if c := stored(t, other.ServiceID, other.ID); c.Status != directory.CorrectionDismissed || c.StatusBy != "admin@example.org" {
@@ -175,7 +175,7 @@ func TestSetCorrectionStatus(t *testing.T) {
 		}
 	})
 	t.Run("open again forgets who closed it", func(t *testing.T) {
-		if _, err := s.SetCorrectionStatus(ctx, moved.ServiceID, moved.ID, directory.CorrectionOpen, "admin@example.org"); err != nil {
+		if _, err := s.SetCorrectionStatus(ctx, directory.CorrectionUpdate{ServiceID: moved.ServiceID, ID: moved.ID, Status: directory.CorrectionOpen, Actor: "admin@example.org"}); err != nil {
 			t.Fatal(err)
 		}
 		if c := stored(t, moved.ServiceID, moved.ID); c.Status != directory.CorrectionOpen || c.StatusBy != "" || c.StatusAt != nil {
@@ -184,9 +184,10 @@ func TestSetCorrectionStatus(t *testing.T) {
 	})
 
 	refusals := []struct {
-		name, serviceID, id, status string
-		wantNotFound                bool
-		wantMsg                     string
+		name, serviceID, id string
+		status              directory.CorrectionStatus
+		wantNotFound        bool
+		wantMsg             string
 	}{
 		{"unknown status", moved.ServiceID, moved.ID, "deleted", false, `not "deleted"`},
 		{"unknown id", moved.ServiceID, "no-such-id", directory.CorrectionDone, true, "no-such-id"},
@@ -195,7 +196,7 @@ func TestSetCorrectionStatus(t *testing.T) {
 	}
 	for _, tt := range refusals {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := s.SetCorrectionStatus(ctx, tt.serviceID, tt.id, tt.status, "admin@example.org")
+			_, err := s.SetCorrectionStatus(ctx, directory.CorrectionUpdate{ServiceID: tt.serviceID, ID: tt.id, Status: tt.status, Actor: "admin@example.org"})
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -209,7 +210,7 @@ func TestSetCorrectionStatus(t *testing.T) {
 		})
 	}
 
-	if after, _ := s.Generation(ctx); after != gen || heard != 0 {
+	if after := generation(t, s); after != gen || heard != 0 {
 		t.Errorf("a status change moved the generation (%d → %d) or told %d watchers; it changes no listing", gen, after, heard)
 	}
 }

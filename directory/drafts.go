@@ -146,13 +146,23 @@ func (s *Store) Drafts(ctx context.Context, status DraftStatus) ([]Draft, error)
 	return out, err
 }
 
+// Review is an admin's decision on the pending draft of one service.
+type Review struct {
+	ServiceID string
+	Actor     string
+	// Note goes into the listing's history. Approving, it is optional;
+	// rejecting, it is the reason the provider reads, and required.
+	Note string
+}
+
 // ApproveDraft publishes a pending draft and deletes it, in one transaction,
 // so the approval is searchable as soon as watchers hear of it. Two fields
 // providers set without moderation keep their published values, because
 // they may have moved on since the draft was written: capacity, and the
 // assured date, which moves to the day of submission if that is later (a
 // provider who rewrote the listing has checked it).
-func (s *Store) ApproveDraft(ctx context.Context, serviceID, actor, note string) error {
+func (s *Store) ApproveDraft(ctx context.Context, rv Review) error {
+	serviceID, actor, note := rv.ServiceID, rv.Actor, rv.Note
 	return s.update(ctx, func(tx *bbolt.Tx) ([]string, error) {
 		d, err := getDraft(tx, serviceID)
 		if err != nil {
@@ -215,11 +225,11 @@ func laterDate(a, b string) bool {
 	return !ok || ta.After(tb)
 }
 
-// RejectDraft turns a pending draft down with a reason the provider sees.
-// The draft is kept, so the provider can correct it and submit again, and
-// the rejection is recorded in the listing's history.
-func (s *Store) RejectDraft(ctx context.Context, serviceID, actor, reason string) error {
-	reason = strings.TrimSpace(reason)
+// RejectDraft turns a pending draft down with a reason (the review's note)
+// the provider sees. The draft is kept, so the provider can correct it and
+// submit again, and the rejection is recorded in the listing's history.
+func (s *Store) RejectDraft(ctx context.Context, rv Review) error {
+	serviceID, actor, reason := rv.ServiceID, rv.Actor, strings.TrimSpace(rv.Note)
 	var ch checker
 	switch {
 	case reason == "":

@@ -30,7 +30,7 @@ func TestModerationApprove(t *testing.T) {
 	if d.Status != directory.DraftPending || d.SubmittedBy != "prov@example.org" {
 		t.Fatalf("draft = %+v", d)
 	}
-	if got, _ := s.Service(ctx, published.ID); got.Description != published.Description {
+	if got := service(t, s, published.ID); got.Description != published.Description {
 		t.Fatalf("a submitted draft changed the published listing: %q", got.Description)
 	}
 	if len(heard) != 0 {
@@ -46,7 +46,7 @@ func TestModerationApprove(t *testing.T) {
 		t.Fatalf("SetCapacity = %v, %v", changed, err)
 	}
 	clk.advance(24 * time.Hour)
-	if err := s.ApproveDraft(ctx, published.ID, "admin@example.org", ""); err != nil {
+	if err := s.ApproveDraft(ctx, directory.Review{ServiceID: published.ID, Actor: "admin@example.org", Note: ""}); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.Service(ctx, published.ID)
@@ -73,11 +73,11 @@ func TestModerationApprove(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var actions []string
+	var actions []directory.RevisionAction
 	for _, r := range revs {
 		actions = append(actions, r.Action)
 	}
-	if want := []string{directory.ActionApprove, directory.ActionCapacity, directory.ActionEdit, directory.ActionImport}; !slices.Equal(actions, want) {
+	if want := []directory.RevisionAction{directory.ActionApprove, directory.ActionCapacity, directory.ActionEdit, directory.ActionImport}; !slices.Equal(actions, want) {
 		t.Fatalf("history = %v, want %v", actions, want)
 	}
 	approval := revs[0]
@@ -95,7 +95,7 @@ func TestModerationApprove(t *testing.T) {
 		t.Errorf("submission diff = %v", submission.Changes)
 	}
 
-	if err := s.ApproveDraft(ctx, published.ID, "admin@example.org", ""); !errors.Is(err, directory.ErrNotFound) {
+	if err := s.ApproveDraft(ctx, directory.Review{ServiceID: published.ID, Actor: "admin@example.org", Note: ""}); !errors.Is(err, directory.ErrNotFound) {
 		t.Errorf("second approval: %v, want ErrNotFound", err)
 	}
 }
@@ -119,10 +119,10 @@ func TestModerationReject(t *testing.T) {
 	}
 
 	var verr *directory.ValidationError
-	if err := s.RejectDraft(ctx, published.ID, "admin@example.org", "  "); !errors.As(err, &verr) || !strings.Contains(err.Error(), "reason: say why") {
+	if err := s.RejectDraft(ctx, directory.Review{ServiceID: published.ID, Actor: "admin@example.org", Note: "  "}); !errors.As(err, &verr) || !strings.Contains(err.Error(), "reason: say why") {
 		t.Fatalf("reject without a reason: %v", err)
 	}
-	if err := s.RejectDraft(ctx, published.ID, "admin@example.org", "Please keep the name plain."); err != nil {
+	if err := s.RejectDraft(ctx, directory.Review{ServiceID: published.ID, Actor: "admin@example.org", Note: "Please keep the name plain."}); err != nil {
 		t.Fatal(err)
 	}
 	d, err := s.Draft(ctx, published.ID)
@@ -132,14 +132,14 @@ func TestModerationReject(t *testing.T) {
 	if d.Status != directory.DraftRejected || d.Reason != "Please keep the name plain." || d.ReviewedBy != "admin@example.org" {
 		t.Errorf("rejected draft = %+v", d)
 	}
-	if got, _ := s.Service(ctx, published.ID); got.Name != published.Name {
+	if got := service(t, s, published.ID); got.Name != published.Name {
 		t.Errorf("rejection published the draft: %q", got.Name)
 	}
-	revs, _ := s.Revisions(ctx, published.ID)
+	revs := revisions(t, s, published.ID)
 	if revs[0].Action != directory.ActionReject || revs[0].Note != "Please keep the name plain." || len(revs[0].Changes) != 1 || revs[0].Changes[0].Path != "name" {
 		t.Errorf("rejection revision = %+v", revs[0])
 	}
-	if err := s.ApproveDraft(ctx, published.ID, "admin@example.org", ""); !errors.Is(err, directory.ErrConflict) {
+	if err := s.ApproveDraft(ctx, directory.Review{ServiceID: published.ID, Actor: "admin@example.org", Note: ""}); !errors.Is(err, directory.ErrConflict) {
 		t.Errorf("approving a rejected draft: %v, want ErrConflict", err)
 	}
 
@@ -148,7 +148,7 @@ func TestModerationReject(t *testing.T) {
 	if _, err := s.SubmitDraft(ctx, &edit, "prov@example.org"); err != nil {
 		t.Fatal(err)
 	}
-	if d, _ := s.Draft(ctx, published.ID); d.Status != directory.DraftPending || d.Reason != "" {
+	if d, err := s.Draft(ctx, published.ID); err != nil || d.Status != directory.DraftPending || d.Reason != "" {
 		t.Errorf("resubmitted draft = %+v", d)
 	}
 }
@@ -200,10 +200,10 @@ func TestNewListingWaitsForApproval(t *testing.T) {
 	if err != nil || len(mine) != 1 || mine[0].ServiceID != fresh.ID {
 		t.Fatalf("DraftsOf = %+v, %v", mine, err)
 	}
-	if other, _ := s.DraftsOf(ctx, "bbbbbbbb-0000-4000-8000-000000000002"); len(other) != 0 {
+	if other, err := s.DraftsOf(ctx, "bbbbbbbb-0000-4000-8000-000000000002"); err != nil || len(other) != 0 {
 		t.Errorf("another organisation sees %d drafts", len(other))
 	}
-	if err := s.ApproveDraft(ctx, fresh.ID, "admin@example.org", "welcome"); err != nil {
+	if err := s.ApproveDraft(ctx, directory.Review{ServiceID: fresh.ID, Actor: "admin@example.org", Note: "welcome"}); err != nil {
 		t.Fatal(err)
 	}
 	listed, err := s.ServicesOf(ctx, acctOrgA)
@@ -224,7 +224,7 @@ func TestCapacityAndConfirm(t *testing.T) {
 		wantChanged bool
 		wantErr     string
 		check       func(t *testing.T, svc *directory.Service)
-		wantAction  string
+		wantAction  directory.RevisionAction
 	}{
 		{
 			name: "set full", do: func() (bool, error) {
@@ -277,7 +277,7 @@ func TestCapacityAndConfirm(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			before, _ := s.Revisions(ctx, published.ID)
+			before := revisions(t, s, published.ID)
 			changed, err := tt.do()
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
@@ -288,7 +288,7 @@ func TestCapacityAndConfirm(t *testing.T) {
 			if err != nil || changed != tt.wantChanged {
 				t.Fatalf("changed=%v err=%v, want changed=%v", changed, err, tt.wantChanged)
 			}
-			after, _ := s.Revisions(ctx, published.ID)
+			after := revisions(t, s, published.ID)
 			if !tt.wantChanged {
 				if len(after) != len(before) {
 					t.Errorf("a no-op wrote a revision")
@@ -298,7 +298,7 @@ func TestCapacityAndConfirm(t *testing.T) {
 			if len(after) != len(before)+1 || after[0].Action != tt.wantAction || after[0].Actor != "prov@example.org" {
 				t.Errorf("latest revision = %+v, want %s", after[0], tt.wantAction)
 			}
-			svc, _ := s.Service(ctx, published.ID)
+			svc := service(t, s, published.ID)
 			tt.check(t, svc)
 		})
 	}
@@ -313,19 +313,19 @@ func TestRestoreAfterApproval(t *testing.T) {
 	if _, err := s.SubmitDraft(ctx, &edit, "prov@example.org"); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.ApproveDraft(ctx, published.ID, "admin@example.org", ""); err != nil {
+	if err := s.ApproveDraft(ctx, directory.Review{ServiceID: published.ID, Actor: "admin@example.org", Note: ""}); err != nil {
 		t.Fatal(err)
 	}
-	revs, _ := s.Revisions(ctx, published.ID)
+	revs := revisions(t, s, published.ID)
 	original := revs[len(revs)-1]
 	if err := s.RestoreRevision(ctx, published.ID, original.Seq, "admin@example.org"); err != nil {
 		t.Fatal(err)
 	}
-	got, _ := s.Service(ctx, published.ID)
+	got := service(t, s, published.ID)
 	if got.Description != published.Description {
 		t.Errorf("after restore description = %q", got.Description)
 	}
-	revs, _ = s.Revisions(ctx, published.ID)
+	revs = revisions(t, s, published.ID)
 	if revs[0].Action != directory.ActionRestore || len(revs[0].Changes) == 0 {
 		t.Errorf("restore revision = %+v", revs[0])
 	}
@@ -360,8 +360,8 @@ func TestStaleServices(t *testing.T) {
 	if err != nil || total != 3 {
 		t.Fatalf("stale report: %d listings, %v", total, err)
 	}
-	firstTwo, total, _ := s.StaleServices(ctx, now.Add(-directory.ChaseAfter), 2)
-	if len(firstTwo) != 2 || total != 3 || firstTwo[1].Name != "Activity 4" {
+	firstTwo, total, err := s.StaleServices(ctx, now.Add(-directory.ChaseAfter), 2)
+	if err != nil || len(firstTwo) != 2 || total != 3 || firstTwo[1].Name != "Activity 4" {
 		t.Fatalf("limited stale report: %d shown of %d", len(firstTwo), total)
 	}
 	var names []string

@@ -16,7 +16,7 @@ type Service struct {
 	Description            string              `json:"description,omitempty"`
 	URL                    string              `json:"url,omitempty"`
 	Email                  string              `json:"email,omitempty"`
-	Status                 string              `json:"status"`
+	Status                 ServiceStatus       `json:"status"`
 	InterpretationServices string              `json:"interpretation_services,omitempty"`
 	ApplicationProcess     string              `json:"application_process,omitempty"`
 	FeesDescription        string              `json:"fees_description,omitempty"`

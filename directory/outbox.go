@@ -32,7 +32,7 @@ var (
 	bucketReminded = []byte("reminded")
 )
 
-// createOutbox makes the outbox's buckets (migration 5).
+// createOutbox makes the outbox's buckets (migration 6).
 func createOutbox(tx *bbolt.Tx) error {
 	for _, b := range [][]byte{bucketOutbox, bucketOutboxDone, bucketReminded} {
 		if _, err := tx.CreateBucketIfNotExists(b); err != nil {

@@ -57,13 +57,13 @@ func TestModerationQueuesNoticesToTheSubmitter(t *testing.T) {
 	default:
 	}
 
-	if err := s.ApproveDraft(ctx, one.ID, "admin@example.org", ""); err != nil {
+	if err := s.ApproveDraft(ctx, directory.Review{ServiceID: one.ID, Actor: "admin@example.org"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.RejectDraft(ctx, two.ID, "admin@example.org", "Say which days."); err != nil {
+	if err := s.RejectDraft(ctx, directory.Review{ServiceID: two.ID, Actor: "admin@example.org", Note: "Say which days."}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.ApproveDraft(ctx, three.ID, "admin@example.org", ""); err != nil {
+	if err := s.ApproveDraft(ctx, directory.Review{ServiceID: three.ID, Actor: "admin@example.org"}); err != nil {
 		t.Fatal(err)
 	}
 	select {
@@ -96,7 +96,7 @@ func TestACorrectionIsQueuedToTheOrganisationsProviders(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := s.SetAccountDisabled(ctx, "gone@example.org", true); err != nil {
+	if err := s.DisableAccount(ctx, "gone@example.org"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.AddCorrection(ctx, directory.Correction{ServiceID: svc.ID, Field: "times", Message: "It moved to Thursdays."}); err != nil {
@@ -254,7 +254,7 @@ func TestPasswordResetLink(t *testing.T) {
 		t.Errorf("after an hour: %v, want ErrLinkExpired", err)
 	}
 
-	if err := s.SetAccountDisabled(ctx, email, true); err != nil {
+	if err := s.DisableAccount(ctx, email); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.PasswordResetLink(ctx, email); !errors.Is(err, directory.ErrConflict) {

@@ -42,6 +42,9 @@ func writeService(tx *bbolt.Tx, id string, prev, next *Service, raw []byte) erro
 	if err := moveKey(tx.Bucket(bucketActiveByAssured), activeAssuredKey(prev), activeAssuredKey(next)); err != nil {
 		return err
 	}
+	if err := addServiceCount(tx, presence(next)-presence(prev)); err != nil {
+		return err
+	}
 	if next == nil {
 		return tx.Bucket(bucketServices).Delete([]byte(id))
 	}
@@ -49,6 +52,34 @@ func writeService(tx *bbolt.Tx, id string, prev, next *Service, raw []byte) erro
 		return err
 	}
 	return tx.Bucket(bucketServices).Put([]byte(id), raw)
+}
+
+// presence is 1 for a service and 0 for none.
+func presence(svc *Service) int {
+	if svc == nil {
+		return 0
+	}
+	return 1
+}
+
+// addServiceCount moves the count of published services by delta.
+func addServiceCount(tx *bbolt.Tx, delta int) error {
+	if delta == 0 {
+		return nil
+	}
+	meta := tx.Bucket(bucketMeta)
+	n := int64(u64(meta.Get(keyServiceCount))) + int64(delta)
+	if n < 0 {
+		return fmt.Errorf("service count would fall below zero (%d)", n)
+	}
+	return meta.Put(keyServiceCount, be(uint64(n)))
+}
+
+// countServices sets the count from the services bucket (migration 5), the
+// one time it walks every page.
+func countServices(tx *bbolt.Tx) error {
+	n := tx.Bucket(bucketServices).Stats().KeyN
+	return tx.Bucket(bucketMeta).Put(keyServiceCount, be(uint64(n)))
 }
 
 // indexKey is svc's key in an index, or nil when there is no service.

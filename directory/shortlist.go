@@ -82,11 +82,9 @@ const (
 	MyListReference = "My list"
 )
 
-// Examples shown in refusals, so a person sees what to write instead.
-const (
-	referenceExample = "Mrs K, Tuesday"
-	noteExample      = "ask for Jo on Tuesday"
-)
+// referenceExample is shown when a reference is missing, so a person sees
+// what to write.
+const referenceExample = "Mrs K, Tuesday"
 
 // ValidateReference reports what is wrong with a shortlist reference, with
 // the plain reason a form shows under the "reference" field.
@@ -99,9 +97,7 @@ func ValidateReference(ref string) Problems {
 	case utf8.RuneCountInString(ref) > MaxReferenceLen:
 		ch.errorf("reference", "Keep the reference under %d characters.", MaxReferenceLen)
 	default:
-		if kind, found := FindIdentifier(ref); found {
-			ch.errorf("reference", "%s", identifierReason(kind, referenceExample))
-		}
+		ch.problems = append(ch.problems, IdentifierProblems("reference", ref, ReferenceText)...)
 	}
 	return ch.problems
 }
@@ -115,9 +111,7 @@ func ValidateNote(note string) Problems {
 	case utf8.RuneCountInString(note) > MaxNoteLen:
 		ch.errorf("note", "Keep the note under %d characters.", MaxNoteLen)
 	default:
-		if kind, found := FindIdentifier(note); found {
-			ch.errorf("note", "%s", identifierReason(kind, noteExample))
-		}
+		ch.problems = append(ch.problems, IdentifierProblems("note", note, NoteText)...)
 	}
 	return ch.problems
 }
@@ -380,9 +374,26 @@ func (s *Store) AddItem(ctx context.Context, owner Owner, id, serviceID string) 
 	})
 }
 
-// SetItemNote sets the note on an item and whether it is shared.
-func (s *Store) SetItemNote(ctx context.Context, owner Owner, id, serviceID, note string, shared bool) (*Shortlist, error) {
-	note = strings.TrimSpace(note)
+// NoteVisibility says who reads an item's note.
+type NoteVisibility int
+
+// The note visibilities.
+const (
+	// NotePrivate is for the list's owner only.
+	NotePrivate NoteVisibility = iota
+	// NoteShared shows on the share link, print and text views too.
+	NoteShared
+)
+
+// ItemNote is what the owner writes on one item of a list.
+type ItemNote struct {
+	Text       string
+	Visibility NoteVisibility
+}
+
+// SetItemNote sets the note on the item for serviceID and who reads it.
+func (s *Store) SetItemNote(ctx context.Context, owner Owner, id, serviceID string, n ItemNote) (*Shortlist, error) {
+	note := strings.TrimSpace(n.Text)
 	if errs := ValidateNote(note); len(errs) > 0 {
 		return nil, &ValidationError{ID: serviceID, Problems: errs}
 	}
@@ -392,7 +403,7 @@ func (s *Store) SetItemNote(ctx context.Context, owner Owner, id, serviceID, not
 			return fmt.Errorf("item %s: %w", serviceID, ErrNotFound)
 		}
 		sl.Items[i].Note = note
-		sl.Items[i].NoteShared = shared
+		sl.Items[i].NoteShared = n.Visibility == NoteShared
 		return nil
 	})
 }

@@ -1,191 +1,225 @@
 package directory
 
 import (
-	"regexp"
 	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Signpost keeps no personal data about the people a shortlist is for. A
-// link worker's reference and notes are free text, so they are checked for
-// the identifiers people most often type by habit: an NHS number, an e-mail
-// address, a full postcode and a phone number. Names and street addresses
-// cannot be told from ordinary words reliably; the forms warn about those in
-// words instead.
+// link worker's reference and notes are free text, so every place that
+// stores free text about a person's list runs it through one filter,
+// IdentifierProblems, which refuses what identifies a person: an NHS
+// number, an e-mail address, a full postcode, a phone number, a date of
+// birth, a title with a full name and, in a reference, any full date.
+//
+// The filter reads a normalised copy of the text (NormalizeText), so the
+// tricks that make a number look different to a program but not to a
+// person — full-width or Arabic-Indic digits, zero-width spaces, soft
+// hyphens, thin spaces, odd separators, a letter O for a zero — change
+// nothing. A false alarm costs a retype; a miss costs someone's privacy,
+// so where the two pull apart the filter leans towards refusing.
 
 // IdentifierKind names a kind of personal identifier.
 type IdentifierKind string
 
-// The identifiers that shortlist text refuses.
+// The identifiers that shortlist text refuses, in the order a refusal
+// names them.
 const (
-	IdentifierNHSNumber IdentifierKind = "nhs-number"
-	IdentifierEmail     IdentifierKind = "email"
-	IdentifierPostcode  IdentifierKind = "postcode"
-	IdentifierPhone     IdentifierKind = "phone"
+	IdentifierName        IdentifierKind = "name"
+	IdentifierDateOfBirth IdentifierKind = "date-of-birth"
+	IdentifierNHSNumber   IdentifierKind = "nhs-number"
+	IdentifierPhone       IdentifierKind = "phone"
+	IdentifierEmail       IdentifierKind = "email"
+	IdentifierPostcode    IdentifierKind = "postcode"
+	// IdentifierDate is any full date (day, month and year). It is refused
+	// in a reference only: a note may say when an activity starts.
+	IdentifierDate IdentifierKind = "date"
 )
 
-// describe is how a reason names the kind to a person.
+var identifierOrder = []IdentifierKind{
+	IdentifierName, IdentifierDateOfBirth, IdentifierNHSNumber, IdentifierPhone,
+	IdentifierEmail, IdentifierPostcode, IdentifierDate,
+}
+
+// describe is how a refusal names the kind to a person.
 func (k IdentifierKind) describe() string {
 	switch k {
+	case IdentifierName:
+		return "a person’s full name"
+	case IdentifierDateOfBirth:
+		return "a date of birth"
 	case IdentifierNHSNumber:
 		return "an NHS number"
+	case IdentifierPhone:
+		return "a phone number"
 	case IdentifierEmail:
 		return "an e-mail address"
 	case IdentifierPostcode:
 		return "a full postcode"
-	case IdentifierPhone:
-		return "a phone number"
+	case IdentifierDate:
+		return "a full date"
 	}
 	return "personal information"
 }
 
-// FindIdentifier reports the first kind of personal identifier text seems
-// to hold, and false when it holds none.
-func FindIdentifier(text string) (IdentifierKind, bool) {
-	// NHS numbers and phone numbers are both runs of digits; the NHS check
-	// comes first so that a valid NHS number is named as one.
-	for _, digits := range digitCandidates(text) {
-		if isNHSNumber(digits) {
-			return IdentifierNHSNumber, true
-		}
+// allowed is what a person may write instead, for the kinds where part of
+// the thing is fine.
+func (k IdentifierKind) allowed() string {
+	switch k {
+	case IdentifierName:
+		return "A title and an initial, like ‘Mrs K’, is fine."
+	case IdentifierPostcode:
+		return "A postcode district alone, like ‘L20’, is fine."
+	case IdentifierDate:
+		return "A day of the week, like ‘Tuesday’, is fine."
 	}
-	if emailPattern.MatchString(text) {
-		return IdentifierEmail, true
-	}
-	if postcodePattern.MatchString(text) {
-		return IdentifierPostcode, true
-	}
-	for _, digits := range digitCandidates(text) {
-		if isUKPhone(digits) {
-			return IdentifierPhone, true
-		}
-	}
-	return "", false
+	return ""
 }
 
-// identifierReason is the plain sentence a form shows when field (a
-// shortlist's reference or an item's note) holds an identifier of kind k.
-func identifierReason(k IdentifierKind, example string) string {
-	return "This looks like " + k.describe() + ". Please use something that doesn't identify the person, like '" + example + "'."
-}
+// TextUse says what a piece of free text about a person's list is for.
+type TextUse int
 
-var (
-	// emailPattern is deliberately loose: anything@anything.tld is refused,
-	// since a false alarm costs a retype and a miss costs privacy.
-	emailPattern = regexp.MustCompile(`[^\s@<>()]+@[^\s@<>()]+\.[A-Za-z]{2,}`)
-
-	// postcodePattern matches a full UK postcode (outward and inward code,
-	// the space optional), including the special GIR 0AA. An outward code
-	// alone ("SW1A") names a district, not a home, and is allowed.
-	postcodePattern = regexp.MustCompile(`(?i)(^|[^A-Za-z0-9])([A-Z]{1,2}[0-9][A-Z0-9]?\s?[0-9][ABD-HJLNP-UW-Z]{2}|GIR\s?0AA)($|[^A-Za-z0-9])`)
+const (
+	// NoteText is a note on an item, or any other free text kept with a
+	// list (a follow-up answer, say).
+	NoteText TextUse = iota
+	// ReferenceText is a list's reference: it names the list wherever the
+	// list is shown, so it refuses any full date as well.
+	ReferenceText
 )
 
-// digitCandidates returns the numbers text might hold, as bare digit strings
-// with a leading "+" kept. People write numbers in groups ("943 476 5919",
-// "07700-900 123", "+44 (0)20 7946 0000"), so every run of consecutive
-// digit groups separated only by spaces, hyphens, dots, slashes or brackets
-// is a candidate, starting at every group: a longer run may hold two numbers
-// side by side. Digits inside a longer group are never split, so "ref
-// 12345678901234" is not mistaken for anything.
-func digitCandidates(text string) []string {
-	type group struct {
-		digits string
-		plus   bool // the group was written with a leading "+"
+// IdentifierProblems is the filter every place that stores free text about
+// a person's list runs: it reports one problem at path naming, in plain
+// words, each identifier text holds and asking for it to be removed, or
+// nothing when there is none.
+func IdentifierProblems(path, text string, use TextUse) Problems {
+	kinds := FindIdentifiers(text, use)
+	if len(kinds) == 0 {
+		return nil
 	}
-	var runs [][]group
-	var run []group
-	flush := func() {
-		if len(run) > 0 {
-			runs = append(runs, run)
-			run = nil
-		}
-	}
-	rs := []rune(text)
-	for i := 0; i < len(rs); {
-		r := rs[i]
-		switch {
-		case r >= '0' && r <= '9':
-			j := i
-			for j < len(rs) && rs[j] >= '0' && rs[j] <= '9' {
-				j++
-			}
-			// A group glued to letters ("B12") is part of a word, not a
-			// number: it breaks the run.
-			if (i > 0 && isLetter(rs[i-1])) || (j < len(rs) && isLetter(rs[j])) {
-				flush()
-			} else {
-				run = append(run, group{digits: string(rs[i:j]), plus: i > 0 && rs[i-1] == '+'})
-			}
-			i = j
-		case strings.ContainsRune(" \t-./()+\u00a0", r):
-			i++
-		default:
-			flush()
-			i++
-		}
-	}
-	flush()
+	return Problems{{Path: path, Message: IdentifierMessage(kinds)}}
+}
 
-	var out []string
-	for _, run := range runs {
-		for start := range run {
-			var b strings.Builder
-			if run[start].plus {
-				b.WriteByte('+')
-			}
-			for end := start; end < len(run) && b.Len() <= 16; end++ {
-				b.WriteString(run[end].digits)
-				out = append(out, b.String())
-			}
+// IdentifierMessage is the sentence a form shows beside a field holding
+// identifiers of kinds: "This looks like an NHS number. Remove it — a
+// shortlist must not identify the person."
+func IdentifierMessage(kinds []IdentifierKind) string {
+	var names []string
+	var allowed []string
+	for _, k := range kinds {
+		names = append(names, k.describe())
+		if a := k.allowed(); a != "" {
+			allowed = append(allowed, a)
+		}
+	}
+	var b strings.Builder
+	b.WriteString("This looks like ")
+	for i, n := range names {
+		switch {
+		case i == 0:
+		case i == len(names)-1:
+			b.WriteString(" and ")
+		default:
+			b.WriteString(", ")
+		}
+		b.WriteString(n)
+	}
+	if len(kinds) == 1 {
+		b.WriteString(". Remove it")
+	} else {
+		b.WriteString(". Remove them")
+	}
+	b.WriteString(" — a shortlist must not identify the person.")
+	for _, a := range allowed {
+		b.WriteString(" ")
+		b.WriteString(a)
+	}
+	return b.String()
+}
+
+// FindIdentifiers reports the kinds of personal identifier text seems to
+// hold, in a fixed order, and nothing when it holds none.
+func FindIdentifiers(text string, use TextUse) []IdentifierKind {
+	sc := newTextScan(NormalizeText(text))
+	found := map[IdentifierKind]bool{
+		IdentifierName:        sc.hasTitledName(),
+		IdentifierDateOfBirth: sc.hasDateOfBirth(),
+		IdentifierEmail:       sc.hasEmail(),
+		IdentifierPostcode:    sc.hasPostcode(),
+	}
+	found[IdentifierNHSNumber], found[IdentifierPhone] = sc.numbers()
+	// A date of birth is a full date too; naming it twice would read oddly.
+	found[IdentifierDate] = use == ReferenceText && !found[IdentifierDateOfBirth] && sc.hasFullDate()
+	var out []IdentifierKind
+	for _, k := range identifierOrder {
+		if found[k] {
+			out = append(out, k)
 		}
 	}
 	return out
 }
 
-func isLetter(r rune) bool {
-	return (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z')
+// NormalizeText is free text as the identifier filter reads it: invalid
+// UTF-8 replaced, format characters (zero-width spaces and joiners, soft
+// hyphens, direction marks) removed, Unicode NFKC applied (full-width
+// letters and digits, ligatures, the full-width ＠), every decimal digit of
+// any script written 0–9, and every run of spaces, line breaks and control
+// characters made one space, with none at either end. Punctuation stays:
+// the filter treats any run of it as one separator, and needs to tell '@'
+// and '.' apart. Normalising twice gives the same text as normalising once.
+func NormalizeText(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	// Format characters go before NFKC so that what they separated can
+	// compose, as it will when the text is normalised again.
+	s = strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Cf, r) {
+			return -1
+		}
+		return r
+	}, s)
+	s = norm.NFKC.String(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		if unicode.IsSpace(r) || unicode.IsControl(r) || unicode.In(r, unicode.Zs, unicode.Zl, unicode.Zp) {
+			space = true
+			continue
+		}
+		if d, ok := digitValue(r); ok {
+			r = '0' + rune(d)
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
-// isNHSNumber reports whether digits is ten digits whose last is the
-// modulus 11 check digit of the first nine (weights 10 down to 2). Ten
-// digits that fail the check are not an NHS number and are allowed.
-func isNHSNumber(digits string) bool {
-	if len(digits) != 10 || strings.HasPrefix(digits, "+") {
-		return false
+// digitValue is the value of a decimal digit of any script. Unicode encodes
+// every script's decimal digits as a run of ten from 0 to 9, and the tables
+// hold whole runs, so a digit's value is its distance from the start of
+// its range, modulo ten.
+func digitValue(r rune) (int, bool) {
+	if r >= '0' && r <= '9' {
+		return int(r - '0'), true
 	}
-	sum := 0
-	for i := 0; i < 9; i++ {
-		sum += int(digits[i]-'0') * (10 - i)
+	if r < 0x80 || !unicode.IsDigit(r) {
+		return 0, false
 	}
-	check := 11 - sum%11
-	switch check {
-	case 11:
-		check = 0
-	case 10:
-		return false // no NHS number is issued with this remainder
+	for _, rg := range unicode.Digit.R16 {
+		if r >= rune(rg.Lo) && r <= rune(rg.Hi) {
+			return int(r-rune(rg.Lo)) % 10, true
+		}
 	}
-	return int(digits[9]-'0') == check
-}
-
-// isUKPhone reports whether digits is a UK phone number: national format
-// (0 then ten digits, the second not 0) or international (+44 or 0044, an
-// optional 0 written in brackets, then nine or ten digits). Ten-digit
-// national numbers are rare and mostly freephone lines of services, and
-// treating them as phones would refuse ordinary ten-digit references, so
-// they pass.
-func isUKPhone(digits string) bool {
-	var rest string
-	switch {
-	case strings.HasPrefix(digits, "+44"):
-		rest = digits[3:]
-	case strings.HasPrefix(digits, "0044"):
-		rest = digits[4:]
-	case strings.HasPrefix(digits, "+"):
-		return false
-	default:
-		return len(digits) == 11 && digits[0] == '0' && digits[1] != '0'
+	for _, rg := range unicode.Digit.R32 {
+		if r >= rune(rg.Lo) && r <= rune(rg.Hi) {
+			return int(r-rune(rg.Lo)) % 10, true
+		}
 	}
-	if len(rest) == 11 && rest[0] == '0' {
-		rest = rest[1:] // "+44 (0)20 …"
-	}
-	return (len(rest) == 9 || len(rest) == 10) && rest[0] != '0'
+	return 0, false
 }

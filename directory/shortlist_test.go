@@ -42,7 +42,7 @@ func TestShortlistLifecycle(t *testing.T) {
 	f := newShortlistFixture(t)
 	s := f.store
 	alice := directory.AccountOwner("alice@example.org")
-	gen, _ := s.Generation(ctx)
+	gen := generation(t, s)
 
 	sl, err := s.CreateShortlist(ctx, alice, "  Mrs K, Tuesday  ")
 	if err != nil {
@@ -92,15 +92,15 @@ func TestShortlistLifecycle(t *testing.T) {
 		}
 	})
 	t.Run("notes", func(t *testing.T) {
-		got, err := s.SetItemNote(ctx, alice, sl.ID, serviceN(3).ID, " Ask for Jo on Tuesday ", true)
+		got, err := s.SetItemNote(ctx, alice, sl.ID, serviceN(3).ID, directory.ItemNote{Text: " Ask for Jo on Tuesday ", Visibility: directory.NoteShared})
 		if err != nil {
 			t.Fatal(err)
 		}
-		it, _ := got.Item(serviceN(3).ID)
-		if it.Note != "Ask for Jo on Tuesday" || !it.NoteShared {
+		it, ok := got.Item(serviceN(3).ID)
+		if !ok || it.Note != "Ask for Jo on Tuesday" || !it.NoteShared {
 			t.Errorf("item = %+v, want the trimmed shared note", it)
 		}
-		_, err = s.SetItemNote(ctx, alice, sl.ID, serviceN(3).ID, "her number is 07700 900123", false)
+		_, err = s.SetItemNote(ctx, alice, sl.ID, serviceN(3).ID, directory.ItemNote{Text: "her number is 07700 900123"})
 		var verr *directory.ValidationError
 		if !errors.As(err, &verr) || !strings.Contains(verr.Error(), "phone number") {
 			t.Errorf("note with a phone number: err = %v, want a validation error naming a phone number", err)
@@ -139,11 +139,11 @@ func TestShortlistLifecycle(t *testing.T) {
 		if _, err := s.Shortlist(ctx, alice, sl.ID); !errors.Is(err, directory.ErrNotFound) {
 			t.Errorf("after delete: err = %v, want not found", err)
 		}
-		if lists, _ := s.Shortlists(ctx, alice); len(lists) != 1 {
+		if lists, err := s.Shortlists(ctx, alice); err != nil || len(lists) != 1 {
 			t.Errorf("after delete alice has %d lists, want 1", len(lists))
 		}
 	})
-	if after, _ := s.Generation(ctx); after != gen {
+	if after := generation(t, s); after != gen {
 		t.Errorf("shortlist writes moved the generation %d → %d; they change no listing", gen, after)
 	}
 }
@@ -197,9 +197,12 @@ func TestShortlistPrivacy(t *testing.T) {
 	for name, other := range others {
 		t.Run(name, func(t *testing.T) {
 			ops := map[string]func() error{
-				"read":   func() error { _, err := s.Shortlist(ctx, other, sl.ID); return err },
-				"add":    func() error { _, err := s.AddItem(ctx, other, sl.ID, serviceN(2).ID); return err },
-				"note":   func() error { _, err := s.SetItemNote(ctx, other, sl.ID, serviceN(1).ID, "x", true); return err },
+				"read": func() error { _, err := s.Shortlist(ctx, other, sl.ID); return err },
+				"add":  func() error { _, err := s.AddItem(ctx, other, sl.ID, serviceN(2).ID); return err },
+				"note": func() error {
+					_, err := s.SetItemNote(ctx, other, sl.ID, serviceN(1).ID, directory.ItemNote{Text: "x", Visibility: directory.NoteShared})
+					return err
+				},
 				"move":   func() error { _, err := s.MoveItem(ctx, other, sl.ID, serviceN(1).ID, 1); return err },
 				"remove": func() error { _, err := s.RemoveItem(ctx, other, sl.ID, serviceN(1).ID); return err },
 				"rename": func() error { _, err := s.RenameShortlist(ctx, other, sl.ID, "Mine now"); return err },
@@ -222,7 +225,7 @@ func TestShortlistPrivacy(t *testing.T) {
 	if got, err := s.Shortlist(ctx, alice, sl.ID); err != nil || itemIDs(got) != "1" || got.Reference != "Mrs K" {
 		t.Errorf("alice's list after the attempts: %+v, %v; want it untouched", got, err)
 	}
-	if lists, _ := s.Shortlists(ctx, directory.AccountOwner("bob@example.org")); len(lists) != 0 {
+	if lists, err := s.Shortlists(ctx, directory.AccountOwner("bob@example.org")); err != nil || len(lists) != 0 {
 		t.Errorf("bob sees %d lists, want none", len(lists))
 	}
 }
@@ -258,7 +261,7 @@ func TestMyList(t *testing.T) {
 	if _, err := s.RenameShortlist(ctx, me, first.ID, "Something"); !errors.Is(err, directory.ErrForbidden) {
 		t.Errorf("rename my list: err = %v, want forbidden", err)
 	}
-	if lists, _ := s.Shortlists(ctx, me); len(lists) != 0 {
+	if lists, err := s.Shortlists(ctx, me); err != nil || len(lists) != 0 {
 		t.Errorf("Shortlists of a token owner = %d lists, want none (my list is found by token)", len(lists))
 	}
 	if err := s.DeleteShortlist(ctx, me, first.ID); err != nil {
@@ -493,7 +496,9 @@ func TestShortlistItemsCurrentState(t *testing.T) {
 	if err := s.DeleteService(ctx, serviceN(3).ID, directory.Save{Actor: "admin"}); err != nil {
 		t.Fatal(err)
 	}
-	sl, _ = s.Shortlist(ctx, alice, sl.ID)
+	if sl, err = s.Shortlist(ctx, alice, sl.ID); err != nil {
+		t.Fatal(err)
+	}
 	views, err := s.ShortlistItems(ctx, sl)
 	if err != nil {
 		t.Fatal(err)

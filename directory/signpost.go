@@ -78,13 +78,19 @@ func (d Delivery) Label() string {
 	}
 }
 
-// Service statuses of HSDS.
+// ServiceStatus is an HSDS service's status: whether it is running.
+type ServiceStatus string
+
+// Service statuses of HSDS. Only an active service is offered to people.
 const (
-	StatusActive            = "active"
-	StatusInactive          = "inactive"
-	StatusDefunct           = "defunct"
-	StatusTemporarilyClosed = "temporarily closed"
+	StatusActive            ServiceStatus = "active"
+	StatusInactive          ServiceStatus = "inactive"
+	StatusDefunct           ServiceStatus = "defunct"
+	StatusTemporarilyClosed ServiceStatus = "temporarily closed"
 )
+
+// ServiceStatuses lists the statuses HSDS allows.
+var ServiceStatuses = []ServiceStatus{StatusActive, StatusInactive, StatusDefunct, StatusTemporarilyClosed}
 
 // Weekdays are the iCalendar day codes schedules use in byday, Monday first.
 var Weekdays = []string{"MO", "TU", "WE", "TH", "FR", "SA", "SU"}

@@ -37,6 +37,10 @@ var (
 	keySchema        = []byte("schema")
 	keyGeneration    = []byte("generation")
 	keyImportPending = []byte("import_pending")
+	// keyServiceCount holds how many services are published, kept by
+	// writeService in the transaction of every write, so counting does not
+	// walk the services bucket's pages.
+	keyServiceCount = []byte("service_count")
 )
 
 // migrations bring a store up to the current schema, one version each, in
@@ -64,7 +68,9 @@ var migrations = []func(tx *bbolt.Tx) error{
 	indexServices,
 	// 4: the terms of other taxonomies that listings brought with them.
 	indexImportedTerms,
-	// 5: the e-mail outbox and when each listing was last reminded.
+	// 5: the count of published services.
+	countServices,
+	// 6: the e-mail outbox and when each listing was last reminded.
 	createOutbox,
 }
 
@@ -283,7 +289,7 @@ func (s *Store) EachService(ctx context.Context, fn func(*Service) error) error 
 func (s *Store) CountServices(ctx context.Context) (int, error) {
 	var n int
 	err := s.view(ctx, func(tx *bbolt.Tx) error {
-		n = tx.Bucket(bucketServices).Stats().KeyN
+		n = int(u64(tx.Bucket(bucketMeta).Get(keyServiceCount)))
 		return nil
 	})
 	return n, err
@@ -323,28 +329,33 @@ func (s *Store) EachOrganization(ctx context.Context, fn func(*Organization) err
 
 // Revision is one entry of the append-only history of a service.
 type Revision struct {
-	Seq       uint64        `json:"seq"`
-	ServiceID string        `json:"service_id"`
-	Actor     string        `json:"actor"`
-	At        time.Time     `json:"at"`
-	Action    string        `json:"action"`
-	Note      string        `json:"note,omitempty"`
-	Changes   []FieldChange `json:"changes"`
+	Seq       uint64         `json:"seq"`
+	ServiceID string         `json:"service_id"`
+	Actor     string         `json:"actor"`
+	At        time.Time      `json:"at"`
+	Action    RevisionAction `json:"action"`
+	Note      string         `json:"note,omitempty"`
+	Changes   []FieldChange  `json:"changes"`
 	// Snapshot is the whole service after the change, so any revision can
 	// be restored exactly.
 	Snapshot json.RawMessage `json:"snapshot,omitempty"`
 }
 
+// RevisionAction is what a revision did to a service.
+type RevisionAction string
+
 // Revision actions.
 const (
-	ActionImport   = "import"
-	ActionCreate   = "create"
-	ActionEdit     = "edit"
-	ActionApprove  = "approve"
-	ActionReject   = "reject"
-	ActionCapacity = "capacity"
-	ActionConfirm  = "confirm"
-	ActionRestore  = "restore"
+	ActionImport   RevisionAction = "import"
+	ActionCreate   RevisionAction = "create"
+	ActionEdit     RevisionAction = "edit"
+	ActionApprove  RevisionAction = "approve"
+	ActionReject   RevisionAction = "reject"
+	ActionCapacity RevisionAction = "capacity"
+	ActionConfirm  RevisionAction = "confirm"
+	ActionRestore  RevisionAction = "restore"
+	// ActionDelete removed the service; its revision has no snapshot.
+	ActionDelete RevisionAction = "delete"
 )
 
 // Revisions returns a service's history, newest first.
@@ -382,7 +393,7 @@ func revisionsOf(tx *bbolt.Tx, serviceID string) ([]Revision, error) {
 // Save is what a write records about itself in the revision log.
 type Save struct {
 	Actor  string
-	Action string
+	Action RevisionAction
 	Note   string
 }
 
@@ -551,7 +562,7 @@ func (s *Store) DeleteService(ctx context.Context, id string, save Save) error {
 			return nil, err
 		}
 		return []string{id}, s.appendRevision(tx, Revision{
-			ServiceID: id, Actor: save.Actor, Action: "delete", Note: save.Note, Changes: Diff(prev, nil),
+			ServiceID: id, Actor: save.Actor, Action: ActionDelete, Note: save.Note, Changes: Diff(prev, nil),
 		})
 	})
 }

@@ -26,6 +26,66 @@ func MustOpen(tb testing.TB) *directory.Store {
 	return s
 }
 
+// The helpers below run a setup step or a read that a check depends on,
+// failing the test at once on an error: a dropped error would let a test
+// pass with nothing written.
+
+func must(tb testing.TB, err error) {
+	tb.Helper()
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
+
+func mustPut(tb testing.TB, s *directory.Store, svc *directory.Service, save directory.Save) {
+	tb.Helper()
+	if _, err := s.PutService(context.Background(), svc, save); err != nil {
+		tb.Fatalf("put %s: %v", svc.ID, err)
+	}
+}
+
+func generation(tb testing.TB, s *directory.Store) uint64 {
+	tb.Helper()
+	gen, err := s.Generation(context.Background())
+	must(tb, err)
+	return gen
+}
+
+func countServices(tb testing.TB, s *directory.Store) int {
+	tb.Helper()
+	n, err := s.CountServices(context.Background())
+	must(tb, err)
+	return n
+}
+
+func revisions(tb testing.TB, s *directory.Store, serviceID string) []directory.Revision {
+	tb.Helper()
+	revs, err := s.Revisions(context.Background(), serviceID)
+	must(tb, err)
+	return revs
+}
+
+func service(tb testing.TB, s *directory.Store, id string) *directory.Service {
+	tb.Helper()
+	svc, err := s.Service(context.Background(), id)
+	must(tb, err)
+	return svc
+}
+
+func beginImport(tb testing.TB, s *directory.Store, source string) *directory.Import {
+	tb.Helper()
+	imp, err := s.BeginImport(context.Background(), source, directory.Save{})
+	must(tb, err)
+	return imp
+}
+
+func openAt(tb testing.TB, path string) *directory.Store {
+	tb.Helper()
+	s, err := directory.Open(path)
+	must(tb, err)
+	return s
+}
+
 func serviceN(i int) *directory.Service {
 	return &directory.Service{
 		ID:          fmt.Sprintf("00000000-0000-4000-8000-%012d", i),
@@ -46,13 +106,13 @@ func TestPutServiceIsIdempotentAndRevisioned(t *testing.T) {
 	if err != nil || !changed {
 		t.Fatalf("first put: changed=%v err=%v", changed, err)
 	}
-	gen1, _ := s.Generation(ctx)
+	gen1 := generation(t, s)
 
 	changed, err = s.PutService(ctx, serviceN(1), directory.Save{Actor: "admin@example.org"})
 	if err != nil || changed {
 		t.Fatalf("same put again: changed=%v err=%v, want unchanged", changed, err)
 	}
-	if gen, _ := s.Generation(ctx); gen != gen1 {
+	if gen := generation(t, s); gen != gen1 {
 		t.Fatalf("generation moved on a no-op write: %d → %d", gen1, gen)
 	}
 
@@ -100,20 +160,20 @@ func TestRestoreRevision(t *testing.T) {
 	ctx := context.Background()
 	s := MustOpen(t)
 	v1 := serviceN(1)
-	s.PutService(ctx, v1, directory.Save{Action: directory.ActionCreate})
+	mustPut(t, s, v1, directory.Save{Action: directory.ActionCreate})
 	v2 := serviceN(1)
 	v2.Name = "Renamed"
-	s.PutService(ctx, v2, directory.Save{})
-	revs, _ := s.Revisions(ctx, v1.ID)
+	mustPut(t, s, v2, directory.Save{})
+	revs := revisions(t, s, v1.ID)
 	first := revs[len(revs)-1]
 	if err := s.RestoreRevision(ctx, v1.ID, first.Seq, "admin"); err != nil {
 		t.Fatal(err)
 	}
-	got, _ := s.Service(ctx, v1.ID)
+	got := service(t, s, v1.ID)
 	if got.Name != v1.Name {
 		t.Fatalf("restored name = %q, want %q", got.Name, v1.Name)
 	}
-	revs, _ = s.Revisions(ctx, v1.ID)
+	revs = revisions(t, s, v1.ID)
 	if len(revs) != 3 || revs[0].Action != directory.ActionRestore {
 		t.Fatalf("restore should be a new revision, got %d revisions, latest %q", len(revs), revs[0].Action)
 	}
@@ -129,9 +189,9 @@ func TestReopenKeepsData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.PutService(ctx, serviceN(7), directory.Save{})
-	gen, _ := s.Generation(ctx)
-	s.Close()
+	mustPut(t, s, serviceN(7), directory.Save{})
+	gen := generation(t, s)
+	must(t, s.Close())
 
 	s, err = directory.Open(path)
 	if err != nil {
@@ -142,7 +202,7 @@ func TestReopenKeepsData(t *testing.T) {
 	if err != nil || got.Name != "Activity 7" {
 		t.Fatalf("after reopen: %v, %v", got, err)
 	}
-	if g, _ := s.Generation(ctx); g != gen {
+	if g := generation(t, s); g != gen {
 		t.Fatalf("generation after reopen = %d, want %d", g, gen)
 	}
 }
@@ -153,15 +213,15 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.Close()
+	must(t, s.Close())
 	db, err := bbolt.Open(path, 0o600, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	db.Update(func(tx *bbolt.Tx) error {
+	must(t, db.Update(func(tx *bbolt.Tx) error {
 		return tx.Bucket([]byte("meta")).Put([]byte("schema"), []byte{0, 0, 0, 0, 0, 0, 0, 99})
-	})
-	db.Close()
+	}))
+	must(t, db.Close())
 
 	_, err = directory.Open(path)
 	if !errors.Is(err, directory.ErrNewerSchema) || !strings.Contains(err.Error(), "schema version 99") {
@@ -173,7 +233,7 @@ func TestImportAbortWritesNothing(t *testing.T) {
 	ctx := context.Background()
 	s := MustOpen(t)
 	existing := serviceN(1)
-	s.PutService(ctx, existing, directory.Save{})
+	mustPut(t, s, existing, directory.Save{})
 
 	imp, err := s.BeginImport(ctx, "big.ndjson", directory.Save{Actor: "cli"})
 	if err != nil {
@@ -181,7 +241,7 @@ func TestImportAbortWritesNothing(t *testing.T) {
 	}
 	changed := serviceN(1)
 	changed.Name = "Overwritten"
-	imp.Put(ctx, changed)
+	must(t, imp.Put(ctx, changed))
 	for i := 2; i < 1200; i++ { // several batches
 		if err := imp.Put(ctx, serviceN(i)); err != nil {
 			t.Fatal(err)
@@ -201,16 +261,16 @@ func TestInterruptedImportIsUndoneOnOpen(t *testing.T) {
 		t.Fatal(err)
 	}
 	existing := serviceN(1)
-	s.PutService(ctx, existing, directory.Save{})
-	imp, _ := s.BeginImport(ctx, "big.ndjson", directory.Save{})
+	mustPut(t, s, existing, directory.Save{})
+	imp := beginImport(t, s, "big.ndjson")
 	for i := 1; i < 1200; i++ {
 		svc := serviceN(i)
 		svc.Name += " (imported)"
-		imp.Put(ctx, svc)
+		must(t, imp.Put(ctx, svc))
 	}
 	// Simulate a crash: the process dies with batches committed but the
 	// import never finished.
-	s.Close()
+	must(t, s.Close())
 
 	s, err = directory.Open(path)
 	if err != nil {
@@ -223,7 +283,7 @@ func TestInterruptedImportIsUndoneOnOpen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	imp.Put(ctx, serviceN(2))
+	must(t, imp.Put(ctx, serviceN(2)))
 	stats, err := imp.Commit(ctx)
 	if err != nil || stats.Written != 1 {
 		t.Fatalf("commit: %+v %v", stats, err)
@@ -239,7 +299,7 @@ func TestImportCommitAndReimport(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i := 1; i <= 600; i++ {
-			imp.Put(ctx, serviceN(i))
+			must(t, imp.Put(ctx, serviceN(i)))
 		}
 		stats, err := imp.Commit(ctx)
 		if err != nil {
@@ -250,18 +310,18 @@ func TestImportCommitAndReimport(t *testing.T) {
 	if st := run(); st.Written != 600 || st.Unchanged != 0 {
 		t.Fatalf("first import: %+v", st)
 	}
-	gen, _ := s.Generation(ctx)
-	revs, _ := s.Revisions(ctx, serviceN(1).ID)
+	gen := generation(t, s)
+	revs := revisions(t, s, serviceN(1).ID)
 	if st := run(); st.Written != 0 || st.Unchanged != 600 {
 		t.Fatalf("re-import: %+v", st)
 	}
-	if g, _ := s.Generation(ctx); g != gen {
+	if g := generation(t, s); g != gen {
 		t.Errorf("re-import moved the generation %d → %d", gen, g)
 	}
-	if again, _ := s.Revisions(ctx, serviceN(1).ID); len(again) != len(revs) {
+	if again := revisions(t, s, serviceN(1).ID); len(again) != len(revs) {
 		t.Errorf("re-import added revisions: %d → %d", len(revs), len(again))
 	}
-	if n, _ := s.CountServices(ctx); n != 600 {
+	if n := countServices(t, s); n != 600 {
 		t.Fatalf("count = %d", n)
 	}
 }
@@ -269,7 +329,7 @@ func TestImportCommitAndReimport(t *testing.T) {
 func assertOnly(t *testing.T, s *directory.Store, want *directory.Service) {
 	t.Helper()
 	ctx := context.Background()
-	n, _ := s.CountServices(ctx)
+	n := countServices(t, s)
 	if n != 1 {
 		t.Fatalf("want only the service from before the import, have %d services", n)
 	}
@@ -277,11 +337,11 @@ func assertOnly(t *testing.T, s *directory.Store, want *directory.Service) {
 	if err != nil || got.Name != want.Name {
 		t.Fatalf("service before the import: got %v, %v", got, err)
 	}
-	revs, _ := s.Revisions(ctx, want.ID)
+	revs := revisions(t, s, want.ID)
 	if len(revs) != 1 {
 		t.Fatalf("import revisions were not undone: %d revisions", len(revs))
 	}
-	if revs2, _ := s.Revisions(ctx, serviceN(2).ID); len(revs2) != 0 {
+	if revs2 := revisions(t, s, serviceN(2).ID); len(revs2) != 0 {
 		t.Fatalf("revisions of aborted rows remain: %d", len(revs2))
 	}
 }
@@ -290,7 +350,7 @@ func TestBackupIsAConsistentStore(t *testing.T) {
 	ctx := context.Background()
 	s := MustOpen(t)
 	for i := 1; i <= 50; i++ {
-		s.PutService(ctx, serviceN(i), directory.Save{})
+		mustPut(t, s, serviceN(i), directory.Save{})
 	}
 	path := filepath.Join(t.TempDir(), "backup.db")
 	if _, err := s.BackupFile(ctx, path); err != nil {
@@ -304,7 +364,7 @@ func TestBackupIsAConsistentStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	if n, _ := b.CountServices(ctx); n != 50 {
+	if n := countServices(t, b); n != 50 {
 		t.Fatalf("backup holds %d services, want 50", n)
 	}
 }
@@ -312,19 +372,21 @@ func TestBackupIsAConsistentStore(t *testing.T) {
 func TestSecretIsCreatedOnceAndKept(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "signpost.db")
-	s, _ := directory.Open(path)
+	s := openAt(t, path)
 	a, err := s.Secret(ctx, "csrf")
 	if err != nil || len(a) != 32 {
 		t.Fatalf("secret: %x, %v", a, err)
 	}
-	other, _ := s.Secret(ctx, "other")
+	other, err := s.Secret(ctx, "other")
+	must(t, err)
 	if string(other) == string(a) {
 		t.Fatal("two secrets are the same")
 	}
-	s.Close()
-	s, _ = directory.Open(path)
+	must(t, s.Close())
+	s = openAt(t, path)
 	defer s.Close()
-	b, _ := s.Secret(ctx, "csrf")
+	b, err := s.Secret(ctx, "csrf")
+	must(t, err)
 	if string(a) != string(b) {
 		t.Fatal("the secret changed across a restart")
 	}
@@ -352,48 +414,47 @@ func TestServiceIndexesFollowEveryWrite(t *testing.T) {
 		return len(svcs), stale
 	}
 	path := filepath.Join(t.TempDir(), "signpost.db")
-	s, _ := directory.Open(path)
-	s.PutService(ctx, withOrg(1, "2025-01-01"), directory.Save{})
-	s.PutService(ctx, withOrg(2, "2026-06-01"), directory.Save{})
+	s := openAt(t, path)
+	mustPut(t, s, withOrg(1, "2025-01-01"), directory.Save{})
+	mustPut(t, s, withOrg(2, "2026-06-01"), directory.Save{})
 	if n, stale := counts(s); n != 2 || stale != 1 {
 		t.Fatalf("after puts: %d services, %d stale", n, stale)
 	}
 	// Confirming moves a listing out of the stale report.
-	s.PutService(ctx, withOrg(1, "2026-02-01"), directory.Save{})
+	mustPut(t, s, withOrg(1, "2026-02-01"), directory.Save{})
 	if _, stale := counts(s); stale != 0 {
 		t.Fatalf("after confirming: %d stale", stale)
 	}
 	// An aborted import leaves the indexes as they were.
-	imp, _ := s.BeginImport(ctx, "f", directory.Save{})
+	imp := beginImport(t, s, "f")
 	for i := 3; i < 700; i++ {
-		imp.Put(ctx, withOrg(i, ""))
+		must(t, imp.Put(ctx, withOrg(i, "")))
 	}
-	imp.Abort(ctx)
+	must(t, imp.Abort(ctx))
 	if n, stale := counts(s); n != 2 || stale != 0 {
 		t.Fatalf("after an aborted import: %d services, %d stale", n, stale)
 	}
-	s.DeleteService(ctx, serviceN(2).ID, directory.Save{})
+	must(t, s.DeleteService(ctx, serviceN(2).ID, directory.Save{}))
 	if n, _ := counts(s); n != 1 {
 		t.Fatalf("after delete: %d services", n)
 	}
-	s.PutService(ctx, serviceN(50), directory.Save{}) // no organisation
+	mustPut(t, s, serviceN(50), directory.Save{}) // no organisation
 	if byOrg, err := s.ServiceCountsByOrg(ctx); err != nil || byOrg[org] != 1 || byOrg[""] != 1 || len(byOrg) != 2 {
 		t.Fatalf("counts by organisation = %v, %v", byOrg, err)
 	}
-	s.Close()
+	must(t, s.Close())
 
 	// A store from before the indexes existed gets them on open.
-	db, _ := bbolt.Open(path, 0o600, nil)
-	db.Update(func(tx *bbolt.Tx) error {
-		tx.DeleteBucket([]byte("services_by_org"))
-		tx.DeleteBucket([]byte("active_by_assured"))
-		return tx.Bucket([]byte("meta")).Put([]byte("schema"), []byte{0, 0, 0, 0, 0, 0, 0, 2})
-	})
-	db.Close()
-	s, err := directory.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, err := bbolt.Open(path, 0o600, nil)
+	must(t, err)
+	must(t, db.Update(func(tx *bbolt.Tx) error {
+		return errors.Join(
+			tx.DeleteBucket([]byte("services_by_org")),
+			tx.DeleteBucket([]byte("active_by_assured")),
+			tx.Bucket([]byte("meta")).Put([]byte("schema"), []byte{0, 0, 0, 0, 0, 0, 0, 2}))
+	}))
+	must(t, db.Close())
+	s = openAt(t, path)
 	defer s.Close()
 	if n, _ := counts(s); n != 1 {
 		t.Fatalf("after migrating: %d services", n)
@@ -412,20 +473,21 @@ func TestImportedTermsAreKeptAndAbortedImportsTakeThemBack(t *testing.T) {
 	}
 	terms := func(s *directory.Store) []string {
 		var names []string
-		s.EachImportedTerm(ctx, func(t directory.TaxonomyTerm) error {
+		err := s.EachImportedTerm(ctx, func(t directory.TaxonomyTerm) error {
 			names = append(names, t.Name)
 			return nil
 		})
+		must(t, err)
 		return names
 	}
 	s := MustOpen(t)
-	s.PutService(ctx, withTerm(1, "20000000-0000-4000-8000-000000000001", "Lunch clubs"), directory.Save{})
+	mustPut(t, s, withTerm(1, "20000000-0000-4000-8000-000000000001", "Lunch clubs"), directory.Save{})
 	if got := terms(s); len(got) != 1 || got[0] != "Lunch clubs" {
 		t.Fatalf("imported terms = %v (Signpost's own must not be listed)", got)
 	}
-	imp, _ := s.BeginImport(ctx, "f", directory.Save{})
+	imp := beginImport(t, s, "f")
 	for i := 2; i < 600; i++ { // more than one batch, so some are written before the abort
-		imp.Put(ctx, withTerm(i, "20000000-0000-4000-8000-000000000002", "Tea dances"))
+		must(t, imp.Put(ctx, withTerm(i, "20000000-0000-4000-8000-000000000002", "Tea dances")))
 	}
 	if got := terms(s); len(got) != 2 {
 		t.Fatalf("during the import: terms %v", got)
@@ -457,18 +519,85 @@ func TestServiceIndexesFollowOrganisationAndStatus(t *testing.T) {
 			t.Fatalf("%s: %d in A, %d in B, %d stale; want %d, %d, %d", step, len(a), len(b), n, inA, inB, stale)
 		}
 	}
-	s.PutService(ctx, svc, directory.Save{})
+	mustPut(t, s, svc, directory.Save{})
 	check("put", 1, 0, 1)
 	svc.Description += " Now on Thursdays."
-	s.PutService(ctx, svc, directory.Save{})
+	mustPut(t, s, svc, directory.Save{})
 	check("edit keeping organisation and date", 1, 0, 1)
 	svc.OrganizationID = orgB
-	s.PutService(ctx, svc, directory.Save{})
+	mustPut(t, s, svc, directory.Save{})
 	check("move to another organisation", 0, 1, 1)
 	svc.Status = directory.StatusInactive
-	s.PutService(ctx, svc, directory.Save{})
+	mustPut(t, s, svc, directory.Save{})
 	check("inactive", 0, 1, 0)
 	svc.Status = directory.StatusActive
-	s.PutService(ctx, svc, directory.Save{})
+	mustPut(t, s, svc, directory.Save{})
 	check("active again", 0, 1, 1)
+}
+
+// TestServiceCountFollowsEveryWrite checks the kept count against the
+// services themselves after each kind of write, including the playback
+// of an import's undo journal, and that a store from before the count
+// gets it on open.
+func TestServiceCountFollowsEveryWrite(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "signpost.db")
+	s := openAt(t, path)
+	check := func(step string, want int) {
+		t.Helper()
+		walked := 0
+		must(t, s.EachService(ctx, func(*directory.Service) error { walked++; return nil }))
+		if n := countServices(t, s); n != want || walked != want {
+			t.Fatalf("%s: count %d, services %d; want %d", step, n, walked, want)
+		}
+	}
+	check("empty", 0)
+	for i := 1; i <= 3; i++ {
+		mustPut(t, s, serviceN(i), directory.Save{})
+	}
+	check("three puts", 3)
+	mustPut(t, s, serviceN(2), directory.Save{})
+	edited := serviceN(3)
+	edited.Name = "Renamed"
+	mustPut(t, s, edited, directory.Save{})
+	check("an unchanged put and an edit", 3)
+	must(t, s.DeleteService(ctx, serviceN(1).ID, directory.Save{}))
+	check("a delete", 2)
+
+	imp := beginImport(t, s, "more.ndjson")
+	for i := 2; i <= 600; i++ { // two existing, the rest new, over two batches
+		must(t, imp.Put(ctx, serviceN(i)))
+	}
+	if _, err := imp.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	check("a committed import", 599)
+
+	imp = beginImport(t, s, "aborted.ndjson")
+	for i := 601; i <= 1200; i++ {
+		must(t, imp.Put(ctx, serviceN(i)))
+	}
+	must(t, imp.Abort(ctx))
+	check("an aborted import", 599)
+
+	imp = beginImport(t, s, "interrupted.ndjson")
+	for i := 1201; i <= 1800; i++ {
+		must(t, imp.Put(ctx, serviceN(i)))
+	}
+	must(t, s.Close()) // a crash part-way: the journal is played back on open
+	s = openAt(t, path)
+	check("an interrupted import undone on open", 599)
+	must(t, s.Close())
+
+	// A store from before the count (schema 4) has it computed on open.
+	db, err := bbolt.Open(path, 0o600, nil)
+	must(t, err)
+	must(t, db.Update(func(tx *bbolt.Tx) error {
+		meta := tx.Bucket([]byte("meta"))
+		return errors.Join(meta.Delete([]byte("service_count")), meta.Put([]byte("schema"), []byte{0, 0, 0, 0, 0, 0, 0, 4}))
+	}))
+	must(t, db.Close())
+	s = openAt(t, path)
+	defer s.Close()
+	check("after migrating", 599)
 }

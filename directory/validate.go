@@ -5,6 +5,7 @@ import (
 	"net/mail"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -48,11 +49,18 @@ func (c *checker) required(path, v string) {
 	}
 }
 
-func (c *checker) id(path, v string, required bool) {
+// requiredID checks that v is a UUID.
+func (c *checker) requiredID(path, v string) {
 	if v == "" {
-		if required {
-			c.errorf(path, "is required")
-		}
+		c.errorf(path, "is required")
+		return
+	}
+	c.optionalID(path, v)
+}
+
+// optionalID checks that v, when given, is a UUID.
+func (c *checker) optionalID(path, v string) {
+	if v == "" {
 		return
 	}
 	if _, err := uuid.Parse(v); err != nil || len(v) != 36 {
@@ -90,16 +98,18 @@ func (c *checker) email(path, v string) {
 	}
 }
 
-func (c *checker) oneOf(path, v string, allowed ...string) {
-	if v == "" {
+// oneOf checks that v, when given, is one of allowed. It is a function
+// rather than a method so that typed values (a ServiceStatus) need no
+// conversion.
+func oneOf[T ~string](c *checker, path string, v T, allowed ...T) {
+	if v == "" || slices.Contains(allowed, v) {
 		return
 	}
-	for _, a := range allowed {
-		if v == a {
-			return
-		}
+	names := make([]string, len(allowed))
+	for i, a := range allowed {
+		names[i] = string(a)
 	}
-	c.errorf(path, "%q is not one of %s", clip(v), strings.Join(allowed, ", "))
+	c.errorf(path, "%q is not one of %s", clip(string(v)), strings.Join(names, ", "))
 }
 
 func (c *checker) date(path, v string) {
@@ -140,9 +150,19 @@ func clip(v string) string {
 // used for distance.
 func (s *Service) Validate() Problems {
 	c := &checker{}
-	c.id("id", s.ID, true)
-	c.id("organization_id", s.OrganizationID, false)
-	c.id("program_id", s.ProgramID, false)
+	c.serviceFields(s)
+	c.serviceParts(s)
+	c.serviceRelations(s)
+	c.attributes("", s.Attributes)
+	c.metadata("", s.Metadata)
+	return c.problems
+}
+
+// serviceFields checks the service's own values.
+func (c *checker) serviceFields(s *Service) {
+	c.requiredID("id", s.ID)
+	c.optionalID("organization_id", s.OrganizationID)
+	c.optionalID("program_id", s.ProgramID)
 	c.required("name", s.Name)
 	c.text("name", s.Name, MaxNameLen)
 	c.text("alternate_name", s.AlternateName, MaxNameLen)
@@ -160,7 +180,7 @@ func (s *Service) Validate() Problems {
 	if s.Status == "" {
 		c.errorf("status", "is required")
 	}
-	c.oneOf("status", s.Status, StatusActive, StatusInactive, StatusDefunct, StatusTemporarilyClosed)
+	oneOf(c, "status", s.Status, ServiceStatuses...)
 	c.nonNegative("minimum_age", s.MinimumAge)
 	c.nonNegative("maximum_age", s.MaximumAge)
 	if s.MinimumAge != nil && s.MaximumAge != nil && *s.MinimumAge > *s.MaximumAge {
@@ -176,6 +196,11 @@ func (s *Service) Validate() Problems {
 			c.errorf(index("delivery", i), "%q is not one of in-person, online, phone", clip(string(d)))
 		}
 	}
+}
+
+// serviceParts checks the lists that belong to the service alone: how to
+// call, when and where it runs, in which languages.
+func (c *checker) serviceParts(s *Service) {
 	for i := range s.Phones {
 		c.phone(index("phones", i), &s.Phones[i])
 	}
@@ -184,7 +209,7 @@ func (s *Service) Validate() Problems {
 	}
 	for i, a := range s.ServiceAreas {
 		p := index("service_areas", i)
-		c.id(join(p, "id"), a.ID, true)
+		c.requiredID(join(p, "id"), a.ID)
 		c.text(join(p, "extent"), a.Extent, MaxTextLen)
 		c.attributes(p, a.Attributes)
 	}
@@ -194,6 +219,11 @@ func (s *Service) Validate() Problems {
 	for i := range s.Languages {
 		c.language(index("languages", i), &s.Languages[i])
 	}
+}
+
+// serviceRelations checks who runs and pays for the service, what it costs
+// and whom to contact.
+func (c *checker) serviceRelations(s *Service) {
 	if s.Organization != nil {
 		c.organization("organization", s.Organization)
 		if s.OrganizationID != "" && s.Organization.ID != "" && s.OrganizationID != s.Organization.ID {
@@ -201,30 +231,27 @@ func (s *Service) Validate() Problems {
 		}
 	}
 	for i, f := range s.Funding {
-		c.id(join(index("funding", i), "id"), f.ID, true)
+		c.requiredID(join(index("funding", i), "id"), f.ID)
 		c.attributes(index("funding", i), f.Attributes)
 	}
 	for i, o := range s.CostOptions {
 		p := index("cost_options", i)
-		c.id(join(p, "id"), o.ID, true)
+		c.requiredID(join(p, "id"), o.ID)
 		c.nonNegative(join(p, "amount"), o.Amount)
 		c.attributes(p, o.Attributes)
 	}
 	if s.Program != nil {
-		c.id("program.id", s.Program.ID, true)
+		c.requiredID("program.id", s.Program.ID)
 		c.required("program.name", s.Program.Name)
 	}
 	for i, d := range s.RequiredDocuments {
 		p := index("required_documents", i)
-		c.id(join(p, "id"), d.ID, true)
+		c.requiredID(join(p, "id"), d.ID)
 		c.url(join(p, "uri"), d.URI)
 	}
 	for i := range s.Contacts {
 		c.contact(index("contacts", i), &s.Contacts[i])
 	}
-	c.attributes("", s.Attributes)
-	c.metadata("", s.Metadata)
-	return c.problems
 }
 
 // Validate checks an organization on its own (as in an organizations list).
@@ -235,7 +262,7 @@ func (o *Organization) Validate() Problems {
 }
 
 func (c *checker) organization(p string, o *Organization) {
-	c.id(join(p, "id"), o.ID, true)
+	c.requiredID(join(p, "id"), o.ID)
 	c.required(join(p, "name"), o.Name)
 	c.text(join(p, "name"), o.Name, MaxNameLen)
 	c.required(join(p, "description"), o.Description)
@@ -243,7 +270,7 @@ func (c *checker) organization(p string, o *Organization) {
 	c.email(join(p, "email"), o.Email)
 	c.url(join(p, "website"), o.Website)
 	c.url(join(p, "uri"), o.URI)
-	c.id(join(p, "parent_organization_id"), o.ParentOrganizationID, false)
+	c.optionalID(join(p, "parent_organization_id"), o.ParentOrganizationID)
 	for i := range o.Phones {
 		c.phone(index(join(p, "phones"), i), &o.Phones[i])
 	}
@@ -255,7 +282,7 @@ func (c *checker) organization(p string, o *Organization) {
 	}
 	for i, id := range o.OrganizationIdentifiers {
 		q := index(join(p, "organization_identifiers"), i)
-		c.id(join(q, "id"), id.ID, true)
+		c.requiredID(join(q, "id"), id.ID)
 		c.required(join(q, "identifier_type"), id.IdentifierType)
 		c.required(join(q, "identifier"), id.Identifier)
 	}
@@ -264,8 +291,8 @@ func (c *checker) organization(p string, o *Organization) {
 }
 
 func (c *checker) serviceAtLocation(p string, sal *ServiceAtLocation) {
-	c.id(join(p, "id"), sal.ID, true)
-	c.id(join(p, "location_id"), sal.LocationID, false)
+	c.requiredID(join(p, "id"), sal.ID)
+	c.optionalID(join(p, "location_id"), sal.LocationID)
 	for i := range sal.Phones {
 		c.phone(index(join(p, "phones"), i), &sal.Phones[i])
 	}
@@ -282,11 +309,11 @@ func (c *checker) serviceAtLocation(p string, sal *ServiceAtLocation) {
 }
 
 func (c *checker) location(p string, l *Location) {
-	c.id(join(p, "id"), l.ID, true)
+	c.requiredID(join(p, "id"), l.ID)
 	if l.LocationType == "" {
 		c.errorf(join(p, "location_type"), "is required")
 	}
-	c.oneOf(join(p, "location_type"), l.LocationType, LocationPhysical, LocationPostal, LocationVirtual)
+	oneOf(c, join(p, "location_type"), l.LocationType, LocationPhysical, LocationPostal, LocationVirtual)
 	c.url(join(p, "url"), l.URL)
 	c.text(join(p, "description"), l.Description, MaxTextLen)
 	c.text(join(p, "transportation"), l.Transportation, MaxTextLen)
@@ -301,13 +328,13 @@ func (c *checker) location(p string, l *Location) {
 	}
 	for i, a := range l.Addresses {
 		q := index(join(p, "addresses"), i)
-		c.id(join(q, "id"), a.ID, true)
-		c.oneOf(join(q, "address_type"), a.AddressType, LocationPhysical, LocationPostal, LocationVirtual)
+		c.requiredID(join(q, "id"), a.ID)
+		oneOf(c, join(q, "address_type"), a.AddressType, LocationPhysical, LocationPostal, LocationVirtual)
 		c.attributes(q, a.Attributes)
 	}
 	for i, a := range l.Accessibility {
 		q := index(join(p, "accessibility"), i)
-		c.id(join(q, "id"), a.ID, true)
+		c.requiredID(join(q, "id"), a.ID)
 		c.text(join(q, "description"), a.Description, MaxTextLen)
 		c.url(join(q, "url"), a.URL)
 	}
@@ -328,7 +355,7 @@ func (c *checker) location(p string, l *Location) {
 }
 
 func (c *checker) phone(p string, ph *Phone) {
-	c.id(join(p, "id"), ph.ID, true)
+	c.requiredID(join(p, "id"), ph.ID)
 	c.required(join(p, "number"), ph.Number)
 	c.text(join(p, "number"), ph.Number, 100)
 	for i := range ph.Languages {
@@ -337,7 +364,7 @@ func (c *checker) phone(p string, ph *Phone) {
 }
 
 func (c *checker) contact(p string, ct *Contact) {
-	c.id(join(p, "id"), ct.ID, true)
+	c.requiredID(join(p, "id"), ct.ID)
 	c.email(join(p, "email"), ct.Email)
 	for i := range ct.Phones {
 		c.phone(index(join(p, "phones"), i), &ct.Phones[i])
@@ -345,13 +372,13 @@ func (c *checker) contact(p string, ct *Contact) {
 }
 
 func (c *checker) language(p string, l *Language) {
-	c.id(join(p, "id"), l.ID, true)
+	c.requiredID(join(p, "id"), l.ID)
 }
 
 func (c *checker) schedule(p string, s *Schedule) {
-	c.id(join(p, "id"), s.ID, true)
-	c.oneOf(join(p, "freq"), s.Freq, "WEEKLY", "MONTHLY")
-	c.oneOf(join(p, "wkst"), s.WKST, Weekdays...)
+	c.requiredID(join(p, "id"), s.ID)
+	oneOf(c, join(p, "freq"), s.Freq, "WEEKLY", "MONTHLY")
+	oneOf(c, join(p, "wkst"), s.WKST, Weekdays...)
 	if s.ByDay != "" {
 		for _, part := range strings.Split(s.ByDay, ",") {
 			part = strings.TrimSpace(part)
@@ -377,17 +404,17 @@ func validByDay(part string) bool { return byDayPart.MatchString(part) }
 func (c *checker) attributes(p string, attrs []Attribute) {
 	for i, a := range attrs {
 		q := index(join(p, "attributes"), i)
-		c.id(join(q, "id"), a.ID, true)
-		c.id(join(q, "taxonomy_term_id"), a.TaxonomyTermID, false)
+		c.requiredID(join(q, "id"), a.ID)
+		c.optionalID(join(q, "taxonomy_term_id"), a.TaxonomyTermID)
 		c.text(join(q, "value"), a.Value, MaxTextLen)
 		if a.TaxonomyTerm != nil {
-			c.id(join(q, "taxonomy_term.id"), a.TaxonomyTerm.ID, false)
+			c.optionalID(join(q, "taxonomy_term.id"), a.TaxonomyTerm.ID)
 		}
 	}
 }
 
 func (c *checker) metadata(p string, md []Metadata) {
 	for i, m := range md {
-		c.id(join(index(join(p, "metadata"), i), "id"), m.ID, true)
+		c.requiredID(join(index(join(p, "metadata"), i), "id"), m.ID)
 	}
 }

@@ -56,6 +56,10 @@ type config struct {
 	// Bigger batches make fewer segments to merge: 10,000 rebuilt 100k
 	// services in 60% of the time 2,000 took, with no higher peak memory.
 	batch int
+	// rename and openIndex are the file operations of a rebuild's swap;
+	// tests replace them to make the swap fail part-way.
+	rename    func(oldpath, newpath string) error
+	openIndex func(path string) (bleve.Index, error)
 }
 
 // Option changes how Open behaves.
@@ -83,6 +87,9 @@ func Open(dir string, src Source, opts ...Option) (*Engine, error) {
 		progress: io.Discard,
 		now:      time.Now,
 		batch:    10000,
+
+		rename:    os.Rename,
+		openIndex: bleve.Open,
 	}
 	for _, o := range opts {
 		o(&cfg)
@@ -232,28 +239,11 @@ func (e *Engine) Rebuild(ctx context.Context) error {
 		return fmt.Errorf("rebuild: %w", err)
 	}
 
-	// Swap: close the old index, move the new folder into place, reopen.
 	e.stateMu.Lock()
 	defer e.stateMu.Unlock()
-	if e.text != nil {
-		if err := e.text.idx.Close(); err != nil {
-			return fmt.Errorf("rebuild: close old index: %w", err)
-		}
-		e.text = nil
-	}
-	if err := os.RemoveAll(e.dir); err != nil {
-		return fmt.Errorf("rebuild: remove old index %s: %w", e.dir, err)
-	}
-	if err := os.Rename(tmp, e.dir); err != nil {
-		return fmt.Errorf("rebuild: move new index into %s: %w", e.dir, err)
-	}
-	reopened, err := bleve.Open(e.dir)
+	ti, err := e.swapIn(tmp)
 	if err != nil {
-		return fmt.Errorf("rebuild: reopen %s: %w", e.dir, err)
-	}
-	ti, err := newTextIndex(reopened)
-	if err != nil {
-		reopened.Close()
+		os.RemoveAll(tmp)
 		return fmt.Errorf("rebuild: %w", err)
 	}
 	e.text, e.tab = ti, tab
@@ -268,6 +258,86 @@ func (e *Engine) Rebuild(ctx context.Context) error {
 	rate := float64(count) / took.Seconds()
 	fmt.Fprintf(e.cfg.progress, "search index: %d services in %s (%.0f/s)\n", count, took.Round(time.Millisecond), rate)
 	e.cfg.logger.Info("search index rebuilt", "services", count, "took", took, "generation", gen)
+	return nil
+}
+
+// swapIn replaces the index in dir with the complete one in fresh and
+// opens it. The open index is moved aside rather than deleted until the
+// new one is open: if moving or opening fails, the old one is put back and
+// reopened, so the engine keeps answering as it did. The caller holds
+// stateMu for writing.
+func (e *Engine) swapIn(fresh string) (*textIndex, error) {
+	aside := e.dir + ".old"
+	if err := os.RemoveAll(aside); err != nil {
+		return nil, fmt.Errorf("clear %s: %w", aside, err)
+	}
+	if e.text == nil {
+		// Nothing is open (the first build at Open): nothing to keep.
+		if err := os.RemoveAll(e.dir); err != nil {
+			return nil, fmt.Errorf("remove old index %s: %w", e.dir, err)
+		}
+		return e.openMoved(fresh)
+	}
+	old := e.text
+	e.text = nil
+	if err := old.idx.Close(); err != nil {
+		return nil, errors.Join(fmt.Errorf("close old index: %w", err), e.reopen())
+	}
+	if err := e.cfg.rename(e.dir, aside); err != nil {
+		return nil, errors.Join(fmt.Errorf("move old index aside: %w", err), e.reopen())
+	}
+	ti, err := e.openMoved(fresh)
+	if err != nil {
+		return nil, errors.Join(err, e.putBack(aside))
+	}
+	if err := os.RemoveAll(aside); err != nil {
+		// Only disk space is lost; the next rebuild clears it.
+		e.cfg.logger.Warn("could not remove the old index", "dir", aside, "err", err)
+	}
+	return ti, nil
+}
+
+// openMoved moves the index in fresh into dir and opens it.
+func (e *Engine) openMoved(fresh string) (*textIndex, error) {
+	if err := e.cfg.rename(fresh, e.dir); err != nil {
+		return nil, fmt.Errorf("move new index into %s: %w", e.dir, err)
+	}
+	idx, err := e.cfg.openIndex(e.dir)
+	if err != nil {
+		return nil, fmt.Errorf("open new index %s: %w", e.dir, err)
+	}
+	ti, err := newTextIndex(idx)
+	if err != nil {
+		idx.Close()
+		return nil, err
+	}
+	return ti, nil
+}
+
+// putBack restores the index moved aside after a failed swap and reopens
+// it.
+func (e *Engine) putBack(aside string) error {
+	if err := os.RemoveAll(e.dir); err != nil {
+		return fmt.Errorf("restore old index: %w", err)
+	}
+	if err := os.Rename(aside, e.dir); err != nil {
+		return fmt.Errorf("restore old index: %w", err)
+	}
+	return e.reopen()
+}
+
+// reopen opens the index in dir again as the engine's text index.
+func (e *Engine) reopen() error {
+	idx, err := bleve.Open(e.dir)
+	if err != nil {
+		return fmt.Errorf("reopen old index: %w", err)
+	}
+	ti, err := newTextIndex(idx)
+	if err != nil {
+		idx.Close()
+		return fmt.Errorf("reopen old index: %w", err)
+	}
+	e.text = ti
 	return nil
 }
 
@@ -411,7 +481,7 @@ func (e *Engine) Apply(ctx context.Context, ch directory.Change) error {
 		default:
 			doc := textDoc(s)
 			r := makeRow(s, doc)
-			if !e.tab.sameText(id, r.info.text) {
+			if !e.tab.sameText(id, r.info.Text) {
 				if err := batch.Index(id, doc); err != nil {
 					return fmt.Errorf("apply change %d: index service %s: %w", ch.Generation, id, err)
 				}

@@ -9,10 +9,13 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/blevesearch/bleve/v2"
 
 	"signpost/directory"
 )
@@ -38,7 +41,9 @@ func TestOpenRebuildsWhenIndexMissingOrStale(t *testing.T) {
 	if !strings.Contains(progress.String(), "rebuilding (no index") {
 		t.Errorf("first open progress = %q, want a rebuild because there is no index", progress.String())
 	}
-	e.Close()
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
 
 	t.Run("current index is reused", func(t *testing.T) {
 		progress.Reset()
@@ -106,8 +111,8 @@ func TestOpenRebuildsWhenIndexMissingOrStale(t *testing.T) {
 			t.Fatalf("Open over a broken index: %v", err)
 		}
 		defer e.Close()
-		if rep, _ := e.Check(ctx); !rep.OK() {
-			t.Errorf("check = %v", rep)
+		if rep, err := e.Check(ctx); err != nil || !rep.OK() {
+			t.Errorf("check = %v, %v", rep, err)
 		}
 	})
 }
@@ -150,11 +155,15 @@ func TestApplyMakesWritesSearchableAtOnce(t *testing.T) {
 	if err := e.Apply(ctx, ch); err != nil {
 		t.Fatalf("Apply update: %v", err)
 	}
-	res, _ = e.Search(ctx, Query{Text: "quilting", Needs: []string{"lonely"}})
+	if res, err = e.Search(ctx, Query{Text: "quilting", Needs: []string{"lonely"}}); err != nil {
+		t.Fatal(err)
+	}
 	if res.Total != 0 {
 		t.Errorf("after update, quilting+lonely total = %d, want 0", res.Total)
 	}
-	res, _ = e.Search(ctx, Query{Text: "quilting", Needs: []string{"money"}})
+	if res, err = e.Search(ctx, Query{Text: "quilting", Needs: []string{"money"}}); err != nil {
+		t.Fatal(err)
+	}
 	if res.Total != 1 {
 		t.Fatalf("after update, quilting+money total = %d, want 1", res.Total)
 	}
@@ -169,7 +178,9 @@ func TestApplyMakesWritesSearchableAtOnce(t *testing.T) {
 	}
 	// (Other listings may still match "quilting" as a misspelling, now
 	// that no listing holds the word.)
-	res, _ = e.Search(ctx, Query{Text: "quilting", Size: MaxSize})
+	if res, err = e.Search(ctx, Query{Text: "quilting", Size: MaxSize}); err != nil {
+		t.Fatal(err)
+	}
 	if slices.Contains(ids(res), "quilt") {
 		t.Errorf("after delete, quilting = %v, still has quilt", ids(res))
 	}
@@ -210,8 +221,8 @@ func TestCheckReportsDrift(t *testing.T) {
 	if err := e.Rebuild(ctx); err != nil {
 		t.Fatalf("Rebuild: %v", err)
 	}
-	if rep, _ := e.Check(ctx); !rep.OK() {
-		t.Errorf("after Rebuild, check = %v", rep)
+	if rep, err := e.Check(ctx); err != nil || !rep.OK() {
+		t.Errorf("after Rebuild, check = %v, %v", rep, err)
 	}
 }
 
@@ -275,7 +286,9 @@ func TestStaleSnapshotIsIgnored(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.Close()
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
 	// A snapshot for another generation (as after a crash) is not used.
 	tab, err := readSnapshot(dir, 99)
 	if !errors.Is(err, errStaleSnapshot) || tab != nil {
@@ -390,7 +403,7 @@ func TestWithinAgreesWithTheExactDistance(t *testing.T) {
 		if i%10 == 0 { // anywhere on Earth
 			lat, lon = r.Float64()*180-90, r.Float64()*360-180
 		}
-		rows = append(rows, row{flags: flagLive | flagPhysical, point: newGeoPoint(lat, lon), info: rowInfo{id: fmt.Sprint(i)}})
+		rows = append(rows, row{flags: flagLive | flagPhysical, point: newGeoPoint(lat, lon), info: rowInfo{ID: fmt.Sprint(i)}})
 	}
 	tab.apply(rows, nil)
 	q := newGeoPoint(53.41, -2.95)
@@ -402,6 +415,137 @@ func TestWithinAgreesWithTheExactDistance(t *testing.T) {
 		for _, limit := range []float64{d, math.Nextafter(d, 0), math.Nextafter(d, math.Inf(1)), d * (1 - 1e-12), d * 1.001, d * 0.999, 10000} {
 			if in, _ := tab.withinM(slot, q, newRadiusTest(limit)); in != (d <= limit) {
 				t.Fatalf("slot %d at %v m: withinM(%v) = %v, exact %v", slot, d, limit, in, d <= limit)
+			}
+		}
+	}
+}
+
+// TestFailedSwapKeepsTheOldIndex makes each step of a rebuild's swap fail
+// in turn: the engine must go on answering from the index it had, and a
+// later rebuild must succeed.
+func TestFailedSwapKeepsTheOldIndex(t *testing.T) {
+	ctx := context.Background()
+	errInjected := errors.New("injected failure")
+	tests := []struct {
+		name   string
+		inject func(e *Engine, dir string)
+	}{
+		{"moving the old index aside", func(e *Engine, dir string) {
+			e.cfg.rename = func(from, to string) error {
+				if from == dir {
+					return errInjected
+				}
+				return os.Rename(from, to)
+			}
+		}},
+		{"moving the new index into place", func(e *Engine, dir string) {
+			e.cfg.rename = func(from, to string) error {
+				if to == dir {
+					return errInjected
+				}
+				return os.Rename(from, to)
+			}
+		}},
+		{"opening the new index", func(e *Engine, dir string) {
+			e.cfg.openIndex = func(string) (bleve.Index, error) { return nil, errInjected }
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := newMemSource(genServices(20, 5)...)
+			e, dir := mustOpen(t, src)
+			src.put(mk("late", "Late Night Chess Club", "Chess for night owls"))
+
+			tt.inject(e, dir)
+			if err := e.Rebuild(ctx); !errors.Is(err, errInjected) {
+				t.Fatalf("Rebuild = %v, want the injected failure", err)
+			}
+			res, err := e.Search(ctx, Query{Size: MaxSize})
+			if err != nil {
+				t.Fatalf("search after the failed swap: %v", err)
+			}
+			if res.Total != 20 || slices.Contains(ids(res), "late") {
+				t.Errorf("after the failed swap: %d results %v, want the 20 of the old index", res.Total, ids(res))
+			}
+			for _, left := range []string{dir + ".old", dir + ".rebuild"} {
+				if _, err := os.Stat(left); !errors.Is(err, os.ErrNotExist) {
+					t.Errorf("%s left behind: %v", left, err)
+				}
+			}
+
+			e.cfg.rename, e.cfg.openIndex = os.Rename, bleve.Open
+			if err := e.Rebuild(ctx); err != nil {
+				t.Fatalf("Rebuild after the failure: %v", err)
+			}
+			if rep, err := e.Check(ctx); err != nil || !rep.OK() || rep.IndexCount != 21 {
+				t.Errorf("check after a good rebuild = %v, %v; want 21 services in step", rep, err)
+			}
+		})
+	}
+}
+
+// TestSnapshotKeepsEveryColumn writes a table with a deleted row and reads
+// it back: every column of the table (found by reflection, so a column
+// added to the struct but not to table.columns fails here) must hold the
+// live rows' values, in slot order.
+func TestSnapshotKeepsEveryColumn(t *testing.T) {
+	for _, n := range []int{0, 40} {
+		t.Run(fmt.Sprint(n, " services"), func(t *testing.T) {
+			svcs := genServices(n, 8)
+			tab := newTable()
+			var rows []row
+			for _, s := range svcs {
+				rows = append(rows, makeRow(s, textDoc(s)))
+			}
+			tab.apply(rows, nil)
+			if n > 0 {
+				tab.apply(nil, []string{svcs[3].ID}) // a free slot, left out of the snapshot
+			}
+			dir := t.TempDir()
+			if err := writeSnapshot(dir, tab, 7); err != nil {
+				t.Fatal(err)
+			}
+			got, err := readSnapshot(dir, 7)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.count() != tab.count() {
+				t.Fatalf("read back %d rows, want %d", got.count(), tab.count())
+			}
+			want, have := reflect.ValueOf(tab).Elem(), reflect.ValueOf(got).Elem()
+			for i := range want.NumField() {
+				f := want.Type().Field(i)
+				if f.Type.Kind() != reflect.Slice || f.Name == "freeSlots" || f.Name == "cols" {
+					continue
+				}
+				// (fmt prints the values of unexported fields, which
+				// reflect will not hand out.)
+				var live, read []string
+				for slot, fl := range tab.flags {
+					if fl&flagLive != 0 {
+						live = append(live, fmt.Sprintf("%+v", want.Field(i).Index(slot)))
+					}
+				}
+				for j := range have.Field(i).Len() {
+					read = append(read, fmt.Sprintf("%+v", have.Field(i).Index(j)))
+				}
+				if !slices.Equal(live, read) {
+					t.Errorf("column %s: read back %v, want %v", f.Name, read, live)
+				}
+			}
+			for id, slot := range got.slotOf {
+				if got.rows[slot].ID != id {
+					t.Errorf("slotOf[%s] = %d, which holds %s", id, slot, got.rows[slot].ID)
+				}
+			}
+		})
+	}
+	// gob skips unexported fields without a word, so a row's values must
+	// all be exported to survive a restart.
+	for _, typ := range []reflect.Type{reflect.TypeFor[rowInfo](), reflect.TypeFor[geoPoint]()} {
+		for f := range typ.Fields() {
+			if !f.IsExported() {
+				t.Errorf("%s.%s is unexported: the snapshot would drop it", typ.Name(), f.Name)
 			}
 		}
 	}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
@@ -92,11 +94,12 @@ func (m *memSource) delete(ids ...string) directory.Change {
 }
 
 func (m *memSource) all() []*directory.Service {
-	var out []*directory.Service
-	m.EachService(context.Background(), func(s *directory.Service) error {
-		out = append(out, s)
-		return nil
-	})
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make([]*directory.Service, 0, len(m.services))
+	for _, id := range slices.Sorted(maps.Keys(m.services)) {
+		out = append(out, m.services[id])
+	}
 	return out
 }
 
@@ -185,9 +188,9 @@ func needs(codes ...string) svcOpt      { return terms(directory.TaxonomyNeeds, 
 func interests(codes ...string) svcOpt  { return terms(directory.TaxonomyInterests, codes...) }
 func activities(codes ...string) svcOpt { return terms(directory.TaxonomyActivities, codes...) }
 
-func capacity(c directory.Capacity) svcOpt { return func(s *directory.Service) { s.Capacity = c } }
-func status(st string) svcOpt              { return func(s *directory.Service) { s.Status = st } }
-func assured(date string) svcOpt           { return func(s *directory.Service) { s.AssuredDate = date } }
+func capacity(c directory.Capacity) svcOpt     { return func(s *directory.Service) { s.Capacity = c } }
+func status(st directory.ServiceStatus) svcOpt { return func(s *directory.Service) { s.Status = st } }
+func assured(date string) svcOpt               { return func(s *directory.Service) { s.AssuredDate = date } }
 
 func cost(amount float64) svcOpt {
 	return func(s *directory.Service) {
@@ -219,4 +222,43 @@ func language(code, name string) svcOpt {
 	return func(s *directory.Service) {
 		s.Languages = append(s.Languages, directory.Language{ID: s.ID + "-lang-" + code, Code: code, Name: name})
 	}
+}
+
+// TestMain removes the shared fixtures' folder once every test has run.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if shared.dir != "" {
+		if shared.ranking != nil {
+			shared.ranking.Close()
+		}
+		os.RemoveAll(shared.dir)
+	}
+	os.Exit(code)
+}
+
+// shared holds fixtures built once per test binary: building a Bleve index
+// is most of a small test's time, and several tests only read the same
+// one.
+var shared struct {
+	once    sync.Once
+	dir     string
+	ranking *Engine
+	err     error
+}
+
+// rankingEngine is one engine over rankingFixture for the tests that only
+// search it. A test that writes must open its own with mustOpen.
+func rankingEngine(tb testing.TB) *Engine {
+	tb.Helper()
+	shared.once.Do(func() {
+		if shared.dir, shared.err = os.MkdirTemp("", "signpost-engine-test-"); shared.err != nil {
+			return
+		}
+		shared.ranking, shared.err = Open(filepath.Join(shared.dir, "index"), newMemSource(rankingFixture()...),
+			WithClock(func() time.Time { return testNow }))
+	})
+	if shared.err != nil {
+		tb.Fatalf("shared ranking engine: %v", shared.err)
+	}
+	return shared.ranking
 }

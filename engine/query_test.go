@@ -79,8 +79,11 @@ func TestParseQueryErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.raw, func(t *testing.T) {
-			v, _ := url.ParseQuery(tt.raw)
-			_, err := ParseQuery(v)
+			v, err := url.ParseQuery(tt.raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = ParseQuery(v)
 			var fe *FieldError
 			if !errors.As(err, &fe) {
 				t.Fatalf("ParseQuery(%q) error = %v, want a *FieldError", tt.raw, err)
@@ -95,7 +98,7 @@ func TestParseQueryErrors(t *testing.T) {
 // TestSearchValidatesQueriesBuiltInCode: callers that fill a Query directly
 // get the same typed errors as ParseQuery's.
 func TestSearchValidatesQueriesBuiltInCode(t *testing.T) {
-	e, _ := mustOpen(t, newMemSource(rankingFixture()...))
+	e := rankingEngine(t)
 	bad := -3
 	tests := []struct {
 		name  string

@@ -69,7 +69,7 @@ func TestDistanceAgreesWithOrb(t *testing.T) {
 }
 
 func TestResultsCarryComponentsAndDistance(t *testing.T) {
-	e, _ := mustOpen(t, newMemSource(rankingFixture()...))
+	e := rankingEngine(t)
 	res, err := e.Match(context.Background(), Query{Needs: []string{"worry"}, HasPoint: true, Lat: centreLat, Lon: centreLon})
 	if err != nil {
 		t.Fatal(err)

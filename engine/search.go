@@ -111,6 +111,7 @@ type plan struct {
 	nearOnlineEquivalent float64
 	staleBefore          int64 // unix seconds; assured earlier than this is stale
 	hasText              bool
+	order                rankOrder
 	capPenalty           [4]float64
 	// needScore[k] is what meeting k of the asked needs adds, worked out
 	// once per query with the same arithmetic as it would be per row;
@@ -207,6 +208,9 @@ func (e *Engine) compile(q Query, m mode) *plan {
 		p.radius = newRadiusTest(q.RadiusM)
 		p.nearOnlineEquivalent = WeightNear * math.Exp(-OnlineEquivalentM/NearScaleM)
 	}
+	if q.Sort == SortNearest && q.HasPoint {
+		p.order = nearestFirst
+	}
 	p.staleBefore = e.cfg.now().Add(-AssuredFor).Unix()
 	p.capPenalty = [4]float64{0, PenaltyWaitingList, PenaltyFull, PenaltyFull}
 	for k := range p.needScore {
@@ -224,6 +228,14 @@ func (e *Engine) compile(q Query, m mode) *plan {
 	}
 	return p
 }
+
+// rankOrder is what results are ranked by first; the other breaks ties.
+type rankOrder int
+
+const (
+	bestFirst    rankOrder = iota // by score
+	nearestFirst                  // by distance (SortNearest from a point)
+)
 
 // cand is a service that passed every filter, with what ranking needs.
 type cand struct {
@@ -255,20 +267,24 @@ func (e *Engine) run(ctx context.Context, q Query, m mode) (*Results, error) {
 	}
 	p.soft = m == modeMatch && (p.nNeeds+p.nInt+p.nAct > 0 || p.hasText)
 
-	t.mu.RLock()
-	unlocked := false
-	defer func() {
-		if !unlocked {
-			t.mu.RUnlock()
-		}
-	}()
+	res, pageIDs, err := p.rank(ctx, t, text)
+	if err != nil {
+		return nil, err
+	}
+	return res, e.attachServices(ctx, res, pageIDs)
+}
 
-	keep := q.Page * q.Size
-	top := newTopK(keep, p.less(t))
-	byScore := !(q.Sort == SortNearest && q.HasPoint)
+// rank makes one pass over the table under its read lock: it filters and
+// scores every candidate, counts the facets and keeps the requested page,
+// whose services' ids it returns for the caller to fetch outside the lock.
+func (p *plan) rank(ctx context.Context, t *table, text *textEntry) (*Results, []string, error) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	q := p.q
+	top := newTopK(q.Page*q.Size, p.less(t))
 	var f facetCounter
-	visit := func(slot uint32, text float64) {
-		c, pass, ranked := p.eval(t, slot, text, top.bar(byScore))
+	p.candidates(t, text, func(slot uint32, text float64) {
+		c, pass, ranked := p.eval(t, slot, text, top.bar(p.order))
 		if !pass {
 			return
 		}
@@ -276,9 +292,26 @@ func (e *Engine) run(ctx context.Context, q Query, m mode) (*Results, error) {
 		if ranked {
 			top.push(c)
 		}
+	})
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
 	}
+	res := &Results{Total: f.total, Page: q.Page, Size: q.Size, Facets: f.facets()}
+	ranked := top.sorted()
+	from := min((q.Page-1)*q.Size, len(ranked))
+	var pageIDs []string
+	for _, c := range ranked[from:] {
+		res.Items = append(res.Items, p.result(t, c))
+		pageIDs = append(pageIDs, t.rows[c.slot].ID)
+	}
+	return res, pageIDs, nil
+}
+
+// candidates calls visit with every slot that can match, and its text
+// relevance (0 without one).
+func (p *plan) candidates(t *table, text *textEntry, visit func(slot uint32, text float64)) {
 	switch {
-	case p.hasText && m == modeSearch:
+	case p.hasText && p.mode == modeSearch:
 		// Only text hits can match: visit them and nothing else.
 		for _, h := range text.hits {
 			visit(h.slot, h.score)
@@ -300,21 +333,6 @@ func (e *Engine) run(ctx context.Context, q Query, m mode) (*Results, error) {
 			visit(uint32(slot), 0)
 		}
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-
-	res := &Results{Total: f.total, Page: q.Page, Size: q.Size, Facets: f.facets()}
-	ranked := top.sorted()
-	from := min((q.Page-1)*q.Size, len(ranked))
-	var pageIDs []string
-	for _, c := range ranked[from:] {
-		res.Items = append(res.Items, p.result(t, c))
-		pageIDs = append(pageIDs, t.rows[c.slot].id)
-	}
-	t.mu.RUnlock()
-	unlocked = true
-	return res, e.attachServices(ctx, res, pageIDs)
 }
 
 // attachServices fetches the page's services. One deleted between the
@@ -429,8 +447,8 @@ func (p *plan) eval(t *table, slot uint32, text float64, bar bar) (c cand, pass,
 		ri := &t.rows[slot]
 		if (p.lang != "" && !ri.speaks(p.lang)) ||
 			(len(p.access) > 0 && !ri.hasAccess(p.access)) ||
-			(p.q.OrganizationID != "" && ri.orgID != p.q.OrganizationID) ||
-			(!p.q.ModifiedAfter.IsZero() && !ri.modified.After(p.q.ModifiedAfter)) ||
+			(p.q.OrganizationID != "" && ri.OrgID != p.q.OrganizationID) ||
+			(!p.q.ModifiedAfter.IsZero() && !ri.Modified.After(p.q.ModifiedAfter)) ||
 			(len(p.q.TaxonomyTermIDs) > 0 && !ri.hasTermIDs(p.q.TaxonomyTermIDs)) {
 			return cand{}, false, false
 		}
@@ -538,7 +556,7 @@ func (p *plan) less(t *table) func(a, b cand) bool {
 	}
 	byScore := func(a, b cand) int { return cmp.Compare(b.score, a.score) }
 	primary, secondary := byScore, byDist
-	if p.q.Sort == SortNearest && p.q.HasPoint {
+	if p.order == nearestFirst {
 		primary, secondary = byDist, byScore
 	}
 	return func(a, b cand) bool {
@@ -549,10 +567,10 @@ func (p *plan) less(t *table) func(a, b cand) bool {
 			return c < 0
 		}
 		ra, rb := &t.rows[a.slot], &t.rows[b.slot]
-		if c := strings.Compare(ra.sortName, rb.sortName); c != 0 {
+		if c := strings.Compare(ra.SortName, rb.SortName); c != 0 {
 			return c < 0
 		}
-		return ra.id < rb.id
+		return ra.ID < rb.ID
 	}
 }
 
@@ -590,14 +608,14 @@ type bar struct {
 	dist  float64 // +Inf: any distance
 }
 
-func (t *topK) bar(byScore bool) bar {
+func (t *topK) bar(order rankOrder) bar {
 	b := bar{score: math.Inf(-1), dist: math.Inf(1)}
 	if len(t.h) < t.k || t.k == 0 {
 		return b
 	}
 	// (A kept candidate with no distance ranks after every one with a
 	// distance, so it sets no bar on distance.)
-	if worst := t.h[0]; byScore {
+	if worst := t.h[0]; order == bestFirst {
 		b.score = worst.score
 	} else if !math.IsNaN(worst.dist) {
 		b.dist = worst.dist

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"time"
 )
 
 // The table snapshot lets a restart skip decoding every service from the
@@ -17,54 +16,26 @@ import (
 // differs and the table is read from the store as before.
 const (
 	snapshotFile = "signpost-table.gob"
-	// tableSchema is recorded in the snapshot; change it whenever makeRow
-	// or the row encoding changes, and the next start reads the store.
-	tableSchema = 1
+	// tableSchema is recorded in the snapshot; change it whenever makeRow,
+	// the columns or their encoding change, and the next start reads the
+	// store.
+	tableSchema = 2
 )
 
-type tableSnapshot struct {
+// snapshotHeader opens a snapshot. The table's columns follow, in the
+// order table.columns lists them, each one gob value holding the values
+// of the live rows in slot order.
+type snapshotHeader struct {
 	Schema     int
 	Generation uint64
-	Rows       []snapRow
-}
-
-// snapRow is one row with exported fields for gob.
-type snapRow struct {
-	ID, SortName               string
-	Flags, Days, Delivery, Cap uint8
-	Needs, Interests           uint32
-	Activities                 uint16
-	MinAge, MaxAge             float64
-	Assured                    int64
-	Points                     []float64 // lat, lon, cos(lat) in radians, per location
-	Modified                   time.Time
-	OrgID, Access              string
-	Langs, TermIDs             []string
-	// Text is the digest of the service's text document; absent (zero) in
-	// snapshots from before it was kept, which only costs the first write
-	// to each such service a re-index.
-	Text textDigest
+	// Count is how many rows each column holds. (A schema 1 file has a
+	// Rows field here instead; it decodes with Count 0 and is refused by
+	// its schema.)
+	Count int
 }
 
 // writeSnapshot saves the table atomically (write, sync, rename).
 func writeSnapshot(dir string, t *table, gen uint64) error {
-	snap := tableSnapshot{Schema: tableSchema, Generation: gen}
-	t.mu.RLock()
-	for _, slot := range t.slotOf {
-		ri := &t.rows[slot]
-		pts := []float64{t.point[slot].lat, t.point[slot].lon, t.point[slot].cosLat}
-		for _, p := range ri.morePts {
-			pts = append(pts, p.lat, p.lon, p.cosLat)
-		}
-		snap.Rows = append(snap.Rows, snapRow{
-			ID: ri.id, SortName: ri.sortName, Flags: t.flags[slot], Days: t.days[slot], Delivery: t.delivery[slot],
-			Cap: t.capacity[slot], Needs: t.needs[slot], Interests: t.interests[slot], Activities: t.activities[slot],
-			MinAge: t.minAge[slot], MaxAge: t.maxAge[slot], Assured: t.assured[slot], Points: pts,
-			Modified: ri.modified, OrgID: ri.orgID, Access: ri.access, Langs: ri.langs, TermIDs: ri.termIDs, Text: ri.text,
-		})
-	}
-	t.mu.RUnlock()
-
 	path := filepath.Join(dir, snapshotFile)
 	tmp := path + ".tmp"
 	f, err := os.Create(tmp)
@@ -72,7 +43,7 @@ func writeSnapshot(dir string, t *table, gen uint64) error {
 		return fmt.Errorf("write table snapshot: %w", err)
 	}
 	w := bufio.NewWriterSize(f, 1<<20)
-	err = gob.NewEncoder(w).Encode(&snap)
+	err = t.encode(gob.NewEncoder(w), gen)
 	if err == nil {
 		err = w.Flush()
 	}
@@ -92,6 +63,29 @@ func writeSnapshot(dir string, t *table, gen uint64) error {
 	return nil
 }
 
+// encode writes the header and every column of the live rows. It holds
+// the table's read lock throughout; its callers (Close, Rebuild) hold the
+// engine's write lock, so no Apply waits on it.
+func (t *table) encode(enc *gob.Encoder, gen uint64) error {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	live := make([]uint32, 0, len(t.slotOf))
+	for slot, fl := range t.flags {
+		if fl&flagLive != 0 {
+			live = append(live, uint32(slot))
+		}
+	}
+	if err := enc.Encode(snapshotHeader{Schema: tableSchema, Generation: gen, Count: len(live)}); err != nil {
+		return err
+	}
+	for _, c := range t.cols {
+		if err := c.save(enc, live); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // errStaleSnapshot says the snapshot is missing or not for this store.
 var errStaleSnapshot = errors.New("no current table snapshot")
 
@@ -105,15 +99,28 @@ func readSnapshot(dir string, gen uint64) (*table, error) {
 		return nil, fmt.Errorf("read table snapshot: %w", err)
 	}
 	defer f.Close()
-	var snap tableSnapshot
-	if err := gob.NewDecoder(bufio.NewReaderSize(f, 1<<20)).Decode(&snap); err != nil {
+	dec := gob.NewDecoder(bufio.NewReaderSize(f, 1<<20))
+	var h snapshotHeader
+	if err := dec.Decode(&h); err != nil {
 		return nil, fmt.Errorf("read table snapshot: %w", err)
 	}
-	if snap.Schema != tableSchema || snap.Generation != gen {
+	if h.Schema != tableSchema || h.Generation != gen {
 		return nil, errStaleSnapshot
 	}
-	// Decoding gives every row its own copy of shared strings; intern
-	// them again.
+	t := newTable()
+	for _, c := range t.cols {
+		if err := c.load(dec, h.Count); err != nil {
+			return nil, fmt.Errorf("read table snapshot: %w", err)
+		}
+	}
+	t.reindex()
+	return t, nil
+}
+
+// reindex rebuilds the id index of a table whose columns were loaded
+// whole. Decoding also gives every row its own copy of shared strings, so
+// they are interned again.
+func (t *table) reindex() {
 	intern := map[string]string{}
 	for _, id := range signpostTermIDs {
 		intern[id] = id
@@ -125,32 +132,15 @@ func readSnapshot(dir string, gen uint64) (*table, error) {
 		intern[s] = s
 		return s
 	}
-	t := newTable()
-	rows := make([]row, len(snap.Rows))
-	for i, sr := range snap.Rows {
-		if len(sr.Points)%3 != 0 || len(sr.Points) == 0 {
-			return nil, fmt.Errorf("read table snapshot: row %s has %d point values", sr.ID, len(sr.Points))
+	for slot := range t.rows {
+		ri := &t.rows[slot]
+		t.slotOf[ri.ID] = uint32(slot)
+		ri.OrgID, ri.Access = one(ri.OrgID), one(ri.Access)
+		for j, l := range ri.Langs {
+			ri.Langs[j] = one(l)
 		}
-		r := row{
-			flags: sr.Flags, needs: sr.Needs, interests: sr.Interests, activities: sr.Activities,
-			days: sr.Days, delivery: sr.Delivery, minAge: sr.MinAge, maxAge: sr.MaxAge,
-			capacity: sr.Cap, assured: sr.Assured,
-			point: geoPoint{sr.Points[0], sr.Points[1], sr.Points[2]},
-			info: rowInfo{id: sr.ID, sortName: sr.SortName, modified: sr.Modified, orgID: one(sr.OrgID),
-				access: one(sr.Access), langs: sr.Langs, termIDs: sr.TermIDs, text: sr.Text},
+		for j, id := range ri.TermIDs {
+			ri.TermIDs[j] = one(id)
 		}
-		for j := 3; j < len(sr.Points); j += 3 {
-			r.info.morePts = append(r.info.morePts, geoPoint{sr.Points[j], sr.Points[j+1], sr.Points[j+2]})
-			r.flags |= flagMorePts
-		}
-		for j, l := range r.info.langs {
-			r.info.langs[j] = one(l)
-		}
-		for j, id := range r.info.termIDs {
-			r.info.termIDs[j] = one(id)
-		}
-		rows[i] = r
 	}
-	t.apply(rows, nil)
-	return t, nil
 }

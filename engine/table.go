@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"encoding/gob"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -49,6 +51,9 @@ type table struct {
 	assured    []int64    // unix seconds of assured_date; neverAssured when none
 	point      []geoPoint // first physical location; valid when flagPhysical
 	rows       []rowInfo  // the colder per-service values
+
+	// cols lists the columns above (see columns).
+	cols []column
 }
 
 // neverAssured marks a listing nobody has confirmed: older than any date.
@@ -74,21 +79,24 @@ const (
 	flagActive                     // status is active
 	flagFree                       // no cost option above zero
 	flagPhysical                   // at least one physical location with coordinates
-	flagMorePts                    // more than one physical location (see rowInfo.morePts)
+	flagMorePts                    // more than one physical location (see rowInfo.MorePts)
 )
 
 // rowInfo holds what is read only for rows that passed the hot filters, or
-// for the page being returned.
+// for the page being returned. Its fields are exported only so that the
+// snapshot (gob) can save them; the type stays inside the package.
 type rowInfo struct {
-	id       string
-	sortName string     // case-folded name, for the stable tie-break
-	morePts  []geoPoint // physical locations after the first
-	modified time.Time  // zero: unknown
-	orgID    string
-	langs    []string // lower-case codes and names; empty means English
-	access   string   // lower-case accessibility notes of all locations
-	termIDs  []string // every attached taxonomy term id, sorted
-	text     textDigest
+	ID       string
+	SortName string     // case-folded name, for the stable tie-break
+	MorePts  []geoPoint // physical locations after the first
+	Modified time.Time  // zero: unknown
+	OrgID    string
+	Langs    []string // lower-case codes and names; empty means English
+	Access   string   // lower-case accessibility notes of all locations
+	TermIDs  []string // every attached taxonomy term id, sorted
+	// Text is the digest of the service's text document; zero when not
+	// known, which only costs the next write to the service a re-index.
+	Text textDigest
 }
 
 // row is one service's values for every column, built outside the lock.
@@ -108,7 +116,78 @@ type row struct {
 }
 
 func newTable() *table {
-	return &table{slotOf: map[string]uint32{}}
+	t := &table{slotOf: map[string]uint32{}}
+	t.cols = t.columns()
+	return t
+}
+
+// columns is the one description of the table's columns: each ties a
+// column of the table to the field of row it holds. put, grow and the
+// snapshot work through it, so a new column is declared in table and row,
+// computed in makeRow and listed here, and nowhere else.
+func (t *table) columns() []column {
+	return []column{
+		newColumn(&t.flags, func(r *row) *uint8 { return &r.flags }),
+		newColumn(&t.needs, func(r *row) *uint32 { return &r.needs }),
+		newColumn(&t.interests, func(r *row) *uint32 { return &r.interests }),
+		newColumn(&t.activities, func(r *row) *uint16 { return &r.activities }),
+		newColumn(&t.days, func(r *row) *uint8 { return &r.days }),
+		newColumn(&t.delivery, func(r *row) *uint8 { return &r.delivery }),
+		newColumn(&t.minAge, func(r *row) *float64 { return &r.minAge }),
+		newColumn(&t.maxAge, func(r *row) *float64 { return &r.maxAge }),
+		newColumn(&t.capacity, func(r *row) *uint8 { return &r.capacity }),
+		newColumn(&t.assured, func(r *row) *int64 { return &r.assured }),
+		newColumn(&t.point, func(r *row) *geoPoint { return &r.point }),
+		newColumn(&t.rows, func(r *row) *rowInfo { return &r.info }),
+	}
+}
+
+// column is one column of the table, seen whole.
+type column interface {
+	// grow adds a slot holding the zero value.
+	grow()
+	// set stores r's value of the column in slot.
+	set(slot uint32, r *row)
+	// save encodes the values of the given slots, in that order.
+	save(enc *gob.Encoder, slots []uint32) error
+	// load replaces the column with n values that save encoded.
+	load(dec *gob.Decoder, n int) error
+}
+
+type typedColumn[T any] struct {
+	vals  *[]T
+	field func(*row) *T
+}
+
+func newColumn[T any](vals *[]T, field func(*row) *T) column {
+	return typedColumn[T]{vals: vals, field: field}
+}
+
+func (c typedColumn[T]) grow() {
+	var zero T
+	*c.vals = append(*c.vals, zero)
+}
+
+func (c typedColumn[T]) set(slot uint32, r *row) { (*c.vals)[slot] = *c.field(r) }
+
+func (c typedColumn[T]) save(enc *gob.Encoder, slots []uint32) error {
+	out := make([]T, len(slots))
+	for i, slot := range slots {
+		out[i] = (*c.vals)[slot]
+	}
+	return enc.Encode(out)
+}
+
+func (c typedColumn[T]) load(dec *gob.Decoder, n int) error {
+	var vals []T
+	if err := dec.Decode(&vals); err != nil {
+		return err
+	}
+	if len(vals) != n {
+		return fmt.Errorf("%d values of %T, want %d", len(vals), vals, n)
+	}
+	*c.vals = vals
+	return nil
 }
 
 func deliveryBit(d directory.Delivery) uint8 {
@@ -174,25 +253,25 @@ func makeRow(s *directory.Service, doc map[string]any) row {
 		r.flags |= flagPhysical
 		r.point = newGeoPoint(pts[0].Lat, pts[0].Lon)
 		for _, p := range pts[1:] {
-			r.info.morePts = append(r.info.morePts, newGeoPoint(p.Lat, p.Lon))
+			r.info.MorePts = append(r.info.MorePts, newGeoPoint(p.Lat, p.Lon))
 			r.flags |= flagMorePts
 		}
 	}
-	r.info.id = s.ID
-	r.info.text = digestTextDoc(doc)
-	r.info.sortName = strings.ToLower(s.Name)
+	r.info.ID = s.ID
+	r.info.Text = digestTextDoc(doc)
+	r.info.SortName = strings.ToLower(s.Name)
 	r.capacity = capacityIndex(s.Capacity)
 	r.assured = neverAssured
 	if at, ok := s.Assured(); ok {
 		r.assured = at.Unix()
 	}
-	r.info.modified, _ = parseTime(s.LastModified)
-	r.info.orgID = s.OrganizationID
-	if r.info.orgID == "" && s.Organization != nil {
-		r.info.orgID = s.Organization.ID
+	r.info.Modified, _ = parseTime(s.LastModified)
+	r.info.OrgID = s.OrganizationID
+	if r.info.OrgID == "" && s.Organization != nil {
+		r.info.OrgID = s.Organization.ID
 	}
-	r.info.langs = serviceLanguages(s)
-	r.info.access = accessibilityText(s)
+	r.info.Langs = serviceLanguages(s)
+	r.info.Access = accessibilityText(s)
 	for _, a := range s.Attributes {
 		id := a.TaxonomyTermID
 		if id == "" && a.TaxonomyTerm != nil {
@@ -201,11 +280,11 @@ func makeRow(s *directory.Service, doc map[string]any) row {
 		if t, ok := directory.TermByID(id); ok {
 			id = signpostTermIDs[t.Taxonomy+":"+t.Code] // one shared copy
 		}
-		if id != "" && !slices.Contains(r.info.termIDs, id) {
-			r.info.termIDs = append(r.info.termIDs, id)
+		if id != "" && !slices.Contains(r.info.TermIDs, id) {
+			r.info.TermIDs = append(r.info.TermIDs, id)
 		}
 	}
-	slices.Sort(r.info.termIDs)
+	slices.Sort(r.info.TermIDs)
 	return r
 }
 
@@ -265,17 +344,17 @@ func accessibilityText(s *directory.Service) string {
 // speaks reports whether a row works in the language named by want (lower
 // case). A service that names no language is taken to work in English.
 func (ri *rowInfo) speaks(want string) bool {
-	if len(ri.langs) == 0 {
+	if len(ri.Langs) == 0 {
 		return want == "en" || want == "eng" || want == "english"
 	}
-	return slices.Contains(ri.langs, want)
+	return slices.Contains(ri.Langs, want)
 }
 
 // hasAccess reports whether every word of want appears in the row's
 // accessibility notes.
 func (ri *rowInfo) hasAccess(words []string) bool {
 	for _, w := range words {
-		if !strings.Contains(ri.access, w) {
+		if !strings.Contains(ri.Access, w) {
 			return false
 		}
 	}
@@ -284,7 +363,7 @@ func (ri *rowInfo) hasAccess(words []string) bool {
 
 func (ri *rowInfo) hasTermIDs(ids []string) bool {
 	for _, id := range ids {
-		if _, ok := slices.BinarySearch(ri.termIDs, id); !ok {
+		if _, ok := slices.BinarySearch(ri.TermIDs, id); !ok {
 			return false
 		}
 	}
@@ -305,7 +384,7 @@ func (t *table) apply(upserts []row, deletes []string) {
 }
 
 func (t *table) put(r *row) {
-	slot, ok := t.slotOf[r.info.id]
+	slot, ok := t.slotOf[r.info.ID]
 	if !ok {
 		if n := len(t.freeSlots); n > 0 {
 			slot = t.freeSlots[n-1]
@@ -314,35 +393,17 @@ func (t *table) put(r *row) {
 			slot = uint32(len(t.flags))
 			t.grow()
 		}
-		t.slotOf[r.info.id] = slot
+		t.slotOf[r.info.ID] = slot
 	}
-	t.flags[slot] = r.flags
-	t.needs[slot] = r.needs
-	t.interests[slot] = r.interests
-	t.activities[slot] = r.activities
-	t.days[slot] = r.days
-	t.delivery[slot] = r.delivery
-	t.minAge[slot] = r.minAge
-	t.maxAge[slot] = r.maxAge
-	t.capacity[slot] = r.capacity
-	t.assured[slot] = r.assured
-	t.point[slot] = r.point
-	t.rows[slot] = r.info
+	for _, c := range t.cols {
+		c.set(slot, r)
+	}
 }
 
 func (t *table) grow() {
-	t.flags = append(t.flags, 0)
-	t.needs = append(t.needs, 0)
-	t.interests = append(t.interests, 0)
-	t.activities = append(t.activities, 0)
-	t.days = append(t.days, 0)
-	t.delivery = append(t.delivery, 0)
-	t.minAge = append(t.minAge, 0)
-	t.maxAge = append(t.maxAge, 0)
-	t.capacity = append(t.capacity, 0)
-	t.assured = append(t.assured, 0)
-	t.point = append(t.point, geoPoint{})
-	t.rows = append(t.rows, rowInfo{})
+	for _, c := range t.cols {
+		c.grow()
+	}
 }
 
 func (t *table) remove(id string) {
@@ -362,7 +423,7 @@ func (t *table) sameText(id string, d textDigest) bool {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	slot, ok := t.slotOf[id]
-	return ok && d != textDigest{} && t.rows[slot].text == d
+	return ok && d != textDigest{} && t.rows[slot].Text == d
 }
 
 // count returns how many services the table holds.
@@ -374,7 +435,8 @@ func (t *table) count() int {
 
 // geoPoint is a position in radians with its latitude's cosine computed
 // once, so that a distance costs two sines, a square root and an arcsine.
-type geoPoint struct{ lat, lon, cosLat float64 }
+// (Fields exported for the snapshot's gob, as in rowInfo.)
+type geoPoint struct{ Lat, Lon, CosLat float64 }
 
 // earthRadiusM is the mean Earth radius (IUGG), as orb's geo package uses
 // for haversine distances.
@@ -382,14 +444,14 @@ const earthRadiusM = 6371008.8
 
 func newGeoPoint(latDeg, lonDeg float64) geoPoint {
 	lat := latDeg * math.Pi / 180
-	return geoPoint{lat: lat, lon: lonDeg * math.Pi / 180, cosLat: math.Cos(lat)}
+	return geoPoint{Lat: lat, Lon: lonDeg * math.Pi / 180, CosLat: math.Cos(lat)}
 }
 
 // distanceM is the haversine great-circle distance in metres.
 func (p geoPoint) distanceM(q geoPoint) float64 {
-	sLat := math.Sin((q.lat - p.lat) / 2)
-	sLon := math.Sin((q.lon - p.lon) / 2)
-	a := sLat*sLat + p.cosLat*q.cosLat*sLon*sLon
+	sLat := math.Sin((q.Lat - p.Lat) / 2)
+	sLon := math.Sin((q.Lon - p.Lon) / 2)
+	a := sLat*sLat + p.CosLat*q.CosLat*sLon*sLon
 	if a > 1 {
 		a = 1
 	}
@@ -403,10 +465,10 @@ func (p geoPoint) distanceM(q geoPoint) float64 {
 // Near a 10 km radius the bounds differ by about one part in ten million,
 // so a radius test almost never needs the exact distance.
 func (p geoPoint) haversineBounds(q geoPoint) (lo, hi float64) {
-	x1 := math.Abs(q.lat-p.lat) / 2
-	dLon := math.Abs(q.lon - p.lon)
+	x1 := math.Abs(q.Lat-p.Lat) / 2
+	dLon := math.Abs(q.Lon - p.Lon)
 	x2 := math.Min(dLon, 2*math.Pi-dLon) / 2 // the short way round
-	c := p.cosLat * q.cosLat
+	c := p.CosLat * q.CosLat
 	s1, s2 := x1-x1*x1*x1*(1.0/6), x2-x2*x2*x2*(1.0/6)
 	return s1*s1 + c*s2*s2, x1*x1 + c*x2*x2
 }
@@ -473,7 +535,7 @@ func (t *table) nearestM(slot uint32, q geoPoint) float64 {
 	}
 	d := t.point[slot].distanceM(q)
 	if fl&flagMorePts != 0 {
-		for _, m := range t.rows[slot].morePts {
+		for _, m := range t.rows[slot].MorePts {
 			d = math.Min(d, m.distanceM(q))
 		}
 	}

@@ -10,7 +10,7 @@ import (
 
 func TestTypos(t *testing.T) {
 	ctx := context.Background()
-	e, _ := mustOpen(t, newMemSource(rankingFixture()...))
+	e := rankingEngine(t)
 	tests := []struct {
 		typed string
 		want  []string
@@ -115,7 +115,7 @@ func TestEverydayWordsNameRealTerms(t *testing.T) {
 }
 
 func TestStopWordsOnlyMatchesEverything(t *testing.T) {
-	e, _ := mustOpen(t, newMemSource(rankingFixture()...))
+	e := rankingEngine(t)
 	all, err := e.Search(context.Background(), Query{})
 	if err != nil {
 		t.Fatal(err)

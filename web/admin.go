@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"html/template"
@@ -9,6 +10,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/gorilla/mux"
 
@@ -16,65 +18,139 @@ import (
 	"signpost/directory/hsds"
 )
 
-// adminRoutes registers /admin: moderation, organisations and accounts,
-// the stale report, the corrections inbox, import and export.
-func (s *Server) adminRoutes(r *mux.Router) {
-	get := []string{http.MethodGet, http.MethodHead}
-	post := http.MethodPost
-	r.Handle("/admin", s.guard(permModerate, anything, s.adminHome)).Methods(get...)
-	r.Handle("/admin/queue", s.guard(permModerate, anything, s.adminQueue)).Methods(get...)
-	r.Handle("/admin/queue/{id}", s.guard(permModerate, s.listingOrg, s.adminReview)).Methods(get...)
-	r.Handle("/admin/queue/{id}/approve", s.guard(permModerate, s.listingOrg, s.adminApprove)).Methods(post)
-	r.Handle("/admin/queue/{id}/reject", s.guard(permModerate, s.listingOrg, s.adminReject)).Methods(post)
-	r.Handle("/admin/organizations", s.guard(permModerate, anything, s.adminOrganizations)).Methods(get...)
-	r.Handle("/admin/accounts", s.guard(permManageAccounts, anything, s.adminAccounts)).Methods(get...)
-	r.Handle("/admin/accounts", s.guard(permManageAccounts, anything, s.adminAddAccount)).Methods(post)
-	r.Handle("/admin/accounts/disable", s.guard(permManageAccounts, anything, s.adminSetDisabled(true))).Methods(post)
-	r.Handle("/admin/accounts/enable", s.guard(permManageAccounts, anything, s.adminSetDisabled(false))).Methods(post)
-	r.Handle("/admin/stale", s.guard(permModerate, anything, s.adminStale)).Methods(get...)
-	r.Handle("/admin/corrections", s.guard(permModerate, anything, s.adminCorrections)).Methods(get...)
-	r.Handle("/admin/corrections/{service}/{id}", s.guard(permModerate, anything, s.adminSetCorrectionStatus)).Methods(post)
-	r.Handle("/admin/import", s.guard(permImportExport, anything, s.adminImportForm)).Methods(get...)
-	r.Handle("/admin/import", s.guard(permImportExport, anything, s.adminImport)).Methods(post)
-	r.Handle("/admin/export", s.guard(permImportExport, anything, s.adminExport)).Methods(get...)
+// AdminStore is what the admin area needs of the store.
+// *directory.Store satisfies it.
+type AdminStore interface {
+	// Moderation.
+	listingDrafts
+	Drafts(ctx context.Context, status directory.DraftStatus) ([]directory.Draft, error)
+	ApproveDraft(ctx context.Context, rv directory.Review) error
+	RejectDraft(ctx context.Context, rv directory.Review) error
+
+	// Organisations and accounts.
+	EachOrganization(ctx context.Context, fn func(*directory.Organization) error) error
+	ServiceCountsByOrg(ctx context.Context) (map[string]int, error)
+	Accounts(ctx context.Context) ([]directory.Account, error)
+	AddAccount(ctx context.Context, a directory.Account, password string) (directory.Account, error)
+	DisableAccount(ctx context.Context, email string) error
+	EnableAccount(ctx context.Context, email string) error
+
+	// The stale report and the corrections inbox.
+	StaleServices(ctx context.Context, cutoff time.Time, limit int) ([]directory.StaleListing, int, error)
+	Corrections(ctx context.Context, serviceID string) ([]directory.Correction, error)
+	SetCorrectionStatus(ctx context.Context, u directory.CorrectionUpdate) (directory.Correction, error)
+
+	// Import and export.
+	hsds.Store
+	EachService(ctx context.Context, fn func(*directory.Service) error) error
 }
 
-// adminPage is every admin page: one struct, a section per page, so the
-// admin area shares its header and navigation.
-type adminPage struct {
+// adminHandlers serve /admin: moderation, organisations and accounts, the
+// stale report, the corrections inbox, import and export. Every route is
+// behind the guard of authz.go.
+type adminHandlers struct {
+	*renderer
+	store AdminStore
+	md    *markdown
+	now   func() time.Time
+}
+
+// adminBase is what every admin page shares: the admin navigation, with
+// the page's own entry marked. Each admin page is its own struct embedding
+// it, with its own template (templates/pages/admin-*.html) that starts
+// with the "admin-top" partial.
+type adminBase struct {
 	BasePage
-	Section string
-	Done    string
+	// current is the href of the navigation entry this page belongs to.
+	current string
+}
 
-	// /admin
+func newAdminBase(title, current string) adminBase {
+	return adminBase{BasePage: BasePage{Title: title, Nav: "admin"}, current: current}
+}
+
+// adminNavEntry is one link of the admin navigation.
+type adminNavEntry struct {
+	Href, Text string
+	Current    bool
+}
+
+// adminSections are the admin navigation's entries, in order.
+var adminSections = []link{
+	{Href: "/admin", Text: "Overview"},
+	{Href: "/admin/queue", Text: "Waiting for review"},
+	{Href: "/admin/stale", Text: "Not confirmed"},
+	{Href: "/admin/corrections", Text: "Corrections"},
+	{Href: "/admin/organizations", Text: "Organisations"},
+	{Href: "/admin/accounts", Text: "Accounts"},
+	{Href: "/admin/import", Text: "Import and export"},
+	{Href: "/admin/outbox", Text: "Outbox"},
+}
+
+// AdminNav is the admin navigation of the page.
+func (b adminBase) AdminNav() []adminNavEntry {
+	out := make([]adminNavEntry, 0, len(adminSections))
+	for _, l := range adminSections {
+		out = append(out, adminNavEntry{Href: l.Href, Text: l.Text, Current: l.Href == b.current})
+	}
+	return out
+}
+
+// adminHomePage is /admin: what is waiting, in numbers.
+type adminHomePage struct {
+	adminBase
 	Pending, Stale, OpenCorrections int
+}
 
-	// /admin/queue
+// adminQueuePage is /admin/queue: the drafts waiting for review.
+type adminQueuePage struct {
+	adminBase
 	Queue []queueRow
+}
 
-	// /admin/queue/{id}
-	Review *reviewView
+// adminReviewPage is /admin/queue/{id}: one draft against the published
+// listing.
+type adminReviewPage struct {
+	adminBase
+	reviewView
+}
 
-	// /admin/organizations
+// adminOrganizationsPage is /admin/organizations.
+type adminOrganizationsPage struct {
+	adminBase
 	Organizations []orgRow
+}
 
-	// /admin/accounts
+// adminAccountsPage is /admin/accounts: every account and the form to add
+// one.
+type adminAccountsPage struct {
+	adminBase
 	Accounts    []directory.Account
 	NewAccount  accountForm
 	RoleOpts    []option
 	OrgOpts     []option
 	Problems    problemList
 	CurrentUser string
+}
 
-	// /admin/stale
-	StaleRows []staleRow
-	// StaleMore counts stale listings past the ones shown.
-	StaleMore int
+// adminStalePage is /admin/stale: listings nobody has confirmed lately.
+type adminStalePage struct {
+	adminBase
+	Rows []staleRow
+	// More counts stale listings past the ones shown.
+	More int
+}
 
-	// /admin/corrections
+// adminCorrectionsPage is /admin/corrections: the inbox.
+type adminCorrectionsPage struct {
+	adminBase
 	Corrections []correctionRow
+}
 
-	// /admin/import
+// adminImportPage is /admin/import: the upload form and, after an upload,
+// its report.
+type adminImportPage struct {
+	adminBase
 	Report *hsds.ImportReport
 	Failed string
 }
@@ -142,37 +218,17 @@ type accountForm struct {
 	Org   string
 }
 
-func (s *Server) newAdminPage(r *http.Request, section, title string) *adminPage {
-	return &adminPage{
-		BasePage: BasePage{Title: title, Nav: "admin"}, Section: section,
-		Done: adminDone[r.URL.Query().Get("done")],
-	}
-}
-
-var adminDone = map[string]string{
-	"approved":   "The changes are published and searchable now.",
-	"rejected":   "The changes were turned down. The provider sees your reason on their listings page.",
-	"added":      "The account is added. Give its owner the password by a safe route.",
-	"disabled":   "The account is disabled and its sessions have ended.",
-	"enabled":    "The account can sign in again.",
-	"reset-sent": "A link to choose a new password is on its way to the account's owner. It works once, for an hour.",
-
-	"correction-done":      "The correction is marked as done.",
-	"correction-dismissed": "The correction is dismissed.",
-	"correction-open":      "The correction is open again.",
-}
-
-func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) error {
-	p := s.newAdminPage(r, "home", "Admin")
-	drafts, err := s.auth.store.Drafts(r.Context(), directory.DraftPending)
+func (h *adminHandlers) adminHome(w http.ResponseWriter, r *http.Request) error {
+	p := &adminHomePage{adminBase: newAdminBase("Admin", "/admin")}
+	drafts, err := h.store.Drafts(r.Context(), directory.DraftPending)
 	if err != nil {
 		return fmt.Errorf("moderation queue: %w", err)
 	}
-	_, staleCount, err := s.auth.store.StaleServices(r.Context(), s.now().Add(-directory.ChaseAfter), 1)
+	_, staleCount, err := h.store.StaleServices(r.Context(), h.now().Add(-directory.ChaseAfter), 1)
 	if err != nil {
 		return fmt.Errorf("stale report: %w", err)
 	}
-	corrections, err := s.auth.store.Corrections(r.Context(), "")
+	corrections, err := h.store.Corrections(r.Context(), "")
 	if err != nil {
 		return fmt.Errorf("corrections: %w", err)
 	}
@@ -182,13 +238,13 @@ func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) error {
 			p.OpenCorrections++
 		}
 	}
-	s.render(w, r, http.StatusOK, "admin", p)
+	h.render(w, r, http.StatusOK, "admin-home", p)
 	return nil
 }
 
-func (s *Server) adminQueue(w http.ResponseWriter, r *http.Request) error {
-	p := s.newAdminPage(r, "queue", "Changes waiting for review")
-	drafts, err := s.auth.store.Drafts(r.Context(), directory.DraftPending)
+func (h *adminHandlers) adminQueue(w http.ResponseWriter, r *http.Request) error {
+	p := &adminQueuePage{adminBase: newAdminBase("Changes waiting for review", "/admin/queue")}
+	drafts, err := h.store.Drafts(r.Context(), directory.DraftPending)
 	if err != nil {
 		return fmt.Errorf("moderation queue: %w", err)
 	}
@@ -200,7 +256,7 @@ func (s *Server) adminQueue(w http.ResponseWriter, r *http.Request) error {
 		if d.Service.Organization != nil {
 			row.Org = d.Service.Organization.Name
 		}
-		prev, err := s.auth.store.Service(r.Context(), d.ServiceID)
+		prev, err := h.store.Service(r.Context(), d.ServiceID)
 		switch {
 		case errors.Is(err, directory.ErrNotFound):
 			row.New = true
@@ -210,15 +266,15 @@ func (s *Server) adminQueue(w http.ResponseWriter, r *http.Request) error {
 		row.Changes = len(directory.Diff(prev, &d.Service))
 		p.Queue = append(p.Queue, row)
 	}
-	s.render(w, r, http.StatusOK, "admin", p)
+	h.render(w, r, http.StatusOK, "admin-queue", p)
 	return nil
 }
 
 // adminReview shows one draft against the published listing, field by
 // field, with the description as it would appear.
-func (s *Server) adminReview(w http.ResponseWriter, r *http.Request) error {
+func (h *adminHandlers) adminReview(w http.ResponseWriter, r *http.Request) error {
 	id := mux.Vars(r)["id"]
-	d, err := s.auth.store.Draft(r.Context(), id)
+	d, err := h.store.Draft(r.Context(), id)
 	if err != nil {
 		return fmt.Errorf("draft of %s: %w", id, err)
 	}
@@ -226,66 +282,64 @@ func (s *Server) adminReview(w http.ResponseWriter, r *http.Request) error {
 		return &httpError{status: http.StatusNotFound, heading: "Nothing to review",
 			message: "These changes have already been turned down. The provider can send them again."}
 	}
-	prev, err := s.auth.store.Service(r.Context(), id)
+	prev, err := h.store.Service(r.Context(), id)
 	if err != nil && !errors.Is(err, directory.ErrNotFound) {
 		return fmt.Errorf("listing %s: %w", id, err)
 	}
-	preview, err := s.md.Render(d.Service.Description)
+	preview, err := h.md.Render(d.Service.Description)
 	if err != nil {
 		return err
 	}
-	p := s.newAdminPage(r, "review", "Review changes to "+d.Service.Name)
-	p.Review = &reviewView{
+	p := &adminReviewPage{adminBase: newAdminBase("Review changes to "+d.Service.Name, "/admin/queue")}
+	p.reviewView = reviewView{
 		ServiceID: id, Name: d.Service.Name, By: d.SubmittedBy, Submitted: dateTimeText(d.SubmittedAt),
 		New: prev == nil, Changes: changeViews(directory.Diff(prev, &d.Service)), Preview: preview,
 		PublicHref: "/activities/" + url.PathEscape(id), Action: "/admin/queue/" + url.PathEscape(id),
 	}
 	if d.Service.Organization != nil {
-		p.Review.Org = d.Service.Organization.Name
+		p.Org = d.Service.Organization.Name
 	}
-	s.render(w, r, http.StatusOK, "admin", p)
+	h.render(w, r, http.StatusOK, "admin-review", p)
 	return nil
 }
 
-func (s *Server) adminApprove(w http.ResponseWriter, r *http.Request) error {
+func (h *adminHandlers) adminApprove(w http.ResponseWriter, r *http.Request) error {
 	if err := readForm(r); err != nil {
 		return err
 	}
 	id := mux.Vars(r)["id"]
-	err := s.auth.store.ApproveDraft(r.Context(), id, currentAccount(r).Email, clean(r.PostForm.Get("note"), 500))
+	err := h.store.ApproveDraft(r.Context(), directory.Review{ServiceID: id, Actor: currentAccount(r).Email, Note: clean(r.PostForm.Get("note"), 500)})
 	if errors.Is(err, directory.ErrConflict) {
 		return &httpError{status: http.StatusConflict, heading: "These changes are no longer waiting", message: "Someone has already dealt with them.", err: err}
 	}
 	if err != nil {
 		return fmt.Errorf("approve %s: %w", id, err)
 	}
-	http.Redirect(w, r, "/admin/queue?done=approved", http.StatusSeeOther)
-	return nil
+	return redirect(w, r, withFlash("/admin/queue", "approved"))
 }
 
-func (s *Server) adminReject(w http.ResponseWriter, r *http.Request) error {
+func (h *adminHandlers) adminReject(w http.ResponseWriter, r *http.Request) error {
 	if err := readForm(r); err != nil {
 		return err
 	}
 	id := mux.Vars(r)["id"]
-	err := s.auth.store.RejectDraft(r.Context(), id, currentAccount(r).Email, r.PostForm.Get("reason"))
+	err := h.store.RejectDraft(r.Context(), directory.Review{ServiceID: id, Actor: currentAccount(r).Email, Note: r.PostForm.Get("reason")})
 	if errors.Is(err, directory.ErrConflict) {
 		return &httpError{status: http.StatusConflict, heading: "These changes are no longer waiting", message: "Someone has already dealt with them.", err: err}
 	}
 	if err != nil {
 		return fmt.Errorf("reject %s: %w", id, err)
 	}
-	http.Redirect(w, r, "/admin/queue?done=rejected", http.StatusSeeOther)
-	return nil
+	return redirect(w, r, withFlash("/admin/queue", "rejected"))
 }
 
-func (s *Server) adminOrganizations(w http.ResponseWriter, r *http.Request) error {
-	p := s.newAdminPage(r, "organizations", "Organisations")
-	accts, err := s.auth.store.Accounts(r.Context())
+func (h *adminHandlers) adminOrganizations(w http.ResponseWriter, r *http.Request) error {
+	p := &adminOrganizationsPage{adminBase: newAdminBase("Organisations", "/admin/organizations")}
+	accts, err := h.store.Accounts(r.Context())
 	if err != nil {
 		return fmt.Errorf("accounts: %w", err)
 	}
-	counts, err := s.auth.store.ServiceCountsByOrg(r.Context())
+	counts, err := h.store.ServiceCountsByOrg(r.Context())
 	if err != nil {
 		return fmt.Errorf("count listings: %w", err)
 	}
@@ -303,7 +357,7 @@ func (s *Server) adminOrganizations(w http.ResponseWriter, r *http.Request) erro
 			}
 		}
 	}
-	err = s.auth.store.EachOrganization(r.Context(), func(o *directory.Organization) error {
+	err = h.store.EachOrganization(r.Context(), func(o *directory.Organization) error {
 		p.Organizations = append(p.Organizations, orgRow{ID: o.ID, Name: o.Name, Email: o.Email, Listings: counts[o.ID],
 			Providers: members[o.ID], Href: "/provider?org=" + url.QueryEscape(o.ID)})
 		return nil
@@ -312,22 +366,22 @@ func (s *Server) adminOrganizations(w http.ResponseWriter, r *http.Request) erro
 		return fmt.Errorf("organisations: %w", err)
 	}
 	slices.SortFunc(p.Organizations, func(a, b orgRow) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
-	s.render(w, r, http.StatusOK, "admin", p)
+	h.render(w, r, http.StatusOK, "admin-organizations", p)
 	return nil
 }
 
-func (s *Server) accountsPage(r *http.Request, form accountForm) (*adminPage, error) {
-	p := s.newAdminPage(r, "accounts", "Accounts")
+func (h *adminHandlers) accountsPage(r *http.Request, form accountForm) (*adminAccountsPage, error) {
+	p := &adminAccountsPage{adminBase: newAdminBase("Accounts", "/admin/accounts")}
 	p.NewAccount = form
 	p.CurrentUser = currentAccount(r).Email
 	var err error
-	if p.Accounts, err = s.auth.store.Accounts(r.Context()); err != nil {
+	if p.Accounts, err = h.store.Accounts(r.Context()); err != nil {
 		return nil, fmt.Errorf("accounts: %w", err)
 	}
 	for _, role := range directory.Roles {
 		p.RoleOpts = append(p.RoleOpts, option{Value: string(role), Label: role.Label(), Selected: string(role) == form.Role})
 	}
-	err = s.auth.store.EachOrganization(r.Context(), func(o *directory.Organization) error {
+	err = h.store.EachOrganization(r.Context(), func(o *directory.Organization) error {
 		p.OrgOpts = append(p.OrgOpts, option{Value: o.ID, Label: o.Name, Selected: o.ID == form.Org})
 		return nil
 	})
@@ -338,18 +392,18 @@ func (s *Server) accountsPage(r *http.Request, form accountForm) (*adminPage, er
 	return p, nil
 }
 
-func (s *Server) adminAccounts(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.accountsPage(r, accountForm{Role: string(directory.RoleProvider)})
+func (h *adminHandlers) adminAccounts(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.accountsPage(r, accountForm{Role: string(directory.RoleProvider)})
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "admin", p)
+	h.render(w, r, http.StatusOK, "admin-accounts", p)
 	return nil
 }
 
 // adminAddAccount adds an account with the password the admin typed; the
 // admin passes it on by a safe route and the owner changes it.
-func (s *Server) adminAddAccount(w http.ResponseWriter, r *http.Request) error {
+func (h *adminHandlers) adminAddAccount(w http.ResponseWriter, r *http.Request) error {
 	if err := readForm(r); err != nil {
 		return err
 	}
@@ -358,7 +412,7 @@ func (s *Server) adminAddAccount(w http.ResponseWriter, r *http.Request) error {
 	if form.Org != "" && acct.Role == directory.RoleProvider {
 		acct.Orgs = []string{form.Org}
 	}
-	_, err := s.auth.store.AddAccount(r.Context(), acct, r.PostForm.Get("password"))
+	_, err := h.store.AddAccount(r.Context(), acct, r.PostForm.Get("password"))
 	var ve *directory.ValidationError
 	var problems problemList
 	switch {
@@ -378,66 +432,79 @@ func (s *Server) adminAddAccount(w http.ResponseWriter, r *http.Request) error {
 		return fmt.Errorf("add account: %w", err)
 	}
 	if len(problems) > 0 {
-		p, err := s.accountsPage(r, form)
+		p, err := h.accountsPage(r, form)
 		if err != nil {
 			return err
 		}
 		p.Problems, p.Title = problems, "Error: "+p.Title
-		s.render(w, r, http.StatusBadRequest, "admin", p)
+		h.render(w, r, http.StatusBadRequest, "admin-accounts", p)
 		return nil
 	}
-	http.Redirect(w, r, "/admin/accounts?done=added", http.StatusSeeOther)
-	return nil
+	return redirect(w, r, withFlash("/admin/accounts", "account-added"))
 }
 
-func (s *Server) adminSetDisabled(disabled bool) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		if err := readForm(r); err != nil {
-			return err
-		}
-		email := directory.NormalizeEmail(clean(r.PostForm.Get("email"), 254))
-		if disabled && email == currentAccount(r).Email {
-			return &httpError{status: http.StatusBadRequest, heading: "You cannot disable your own account",
-				message: "Ask another admin, so the directory is never left without one."}
-		}
-		if err := s.auth.store.SetAccountDisabled(r.Context(), email, disabled); err != nil {
-			return fmt.Errorf("account %s: %w", email, err)
-		}
-		done := "enabled"
-		if disabled {
-			done = "disabled"
-		}
-		http.Redirect(w, r, "/admin/accounts?done="+done, http.StatusSeeOther)
-		return nil
+// adminDisable stops an account signing in and ends its sessions.
+func (h *adminHandlers) adminDisable(w http.ResponseWriter, r *http.Request) error {
+	email, err := accountFormEmail(r)
+	if err != nil {
+		return err
 	}
+	if email == currentAccount(r).Email {
+		return &httpError{status: http.StatusBadRequest, heading: "You cannot disable your own account",
+			message: "Ask another admin, so the directory is never left without one."}
+	}
+	if err := h.store.DisableAccount(r.Context(), email); err != nil {
+		return fmt.Errorf("account %s: %w", email, err)
+	}
+	return redirect(w, r, withFlash("/admin/accounts", "disabled"))
+}
+
+// adminEnable lets a disabled account sign in again.
+func (h *adminHandlers) adminEnable(w http.ResponseWriter, r *http.Request) error {
+	email, err := accountFormEmail(r)
+	if err != nil {
+		return err
+	}
+	if err := h.store.EnableAccount(r.Context(), email); err != nil {
+		return fmt.Errorf("account %s: %w", email, err)
+	}
+	return redirect(w, r, withFlash("/admin/accounts", "enabled"))
+}
+
+// accountFormEmail is the account a disable or enable button is about.
+func accountFormEmail(r *http.Request) (string, error) {
+	if err := readForm(r); err != nil {
+		return "", err
+	}
+	return directory.NormalizeEmail(clean(r.PostForm.Get("email"), 254)), nil
 }
 
 // staleReportRows is how many stale listings one page shows, oldest first:
 // enough for a morning's calls.
 const staleReportRows = 200
 
-func (s *Server) adminStale(w http.ResponseWriter, r *http.Request) error {
-	p := s.newAdminPage(r, "stale", "Listings nobody has confirmed for six months")
-	stale, total, err := s.auth.store.StaleServices(r.Context(), s.now().Add(-directory.ChaseAfter), staleReportRows)
+func (h *adminHandlers) adminStale(w http.ResponseWriter, r *http.Request) error {
+	p := &adminStalePage{adminBase: newAdminBase("Listings nobody has confirmed for six months", "/admin/stale")}
+	stale, total, err := h.store.StaleServices(r.Context(), h.now().Add(-directory.ChaseAfter), staleReportRows)
 	if err != nil {
 		return fmt.Errorf("stale report: %w", err)
 	}
-	p.StaleMore = total - len(stale)
+	p.More = total - len(stale)
 	for _, l := range stale {
 		row := staleRow{ServiceID: l.ServiceID, Name: l.Name, Href: "/activities/" + url.PathEscape(l.ServiceID), Org: l.OrganizationName,
 			Contact: l.Contact, Providers: l.Providers, Checked: "Never"}
 		if !l.Assured.IsZero() {
 			row.Checked = dateText(l.Assured)
 		}
-		p.StaleRows = append(p.StaleRows, row)
+		p.Rows = append(p.Rows, row)
 	}
-	s.render(w, r, http.StatusOK, "admin", p)
+	h.render(w, r, http.StatusOK, "admin-stale", p)
 	return nil
 }
 
-func (s *Server) adminCorrections(w http.ResponseWriter, r *http.Request) error {
-	p := s.newAdminPage(r, "corrections", "Corrections from the public")
-	cs, err := s.auth.store.Corrections(r.Context(), "")
+func (h *adminHandlers) adminCorrections(w http.ResponseWriter, r *http.Request) error {
+	p := &adminCorrectionsPage{adminBase: newAdminBase("Corrections from the public", "/admin/corrections")}
+	cs, err := h.store.Corrections(r.Context(), "")
 	if err != nil {
 		return fmt.Errorf("corrections: %w", err)
 	}
@@ -452,7 +519,7 @@ func (s *Server) adminCorrections(w http.ResponseWriter, r *http.Request) error 
 		if n, ok := names[id]; ok {
 			return n, nil
 		}
-		svc, err := s.auth.store.Service(r.Context(), id)
+		svc, err := h.store.Service(r.Context(), id)
 		switch {
 		case errors.Is(err, directory.ErrNotFound):
 			names[id] = id
@@ -475,7 +542,7 @@ func (s *Server) adminCorrections(w http.ResponseWriter, r *http.Request) error 
 			Status: correctionStatusText(c), Open: c.Status == directory.CorrectionOpen,
 			Action: "/admin/corrections/" + url.PathEscape(c.ServiceID) + "/" + url.PathEscape(c.ID)})
 	}
-	s.render(w, r, http.StatusOK, "admin", p)
+	h.render(w, r, http.StatusOK, "admin-corrections", p)
 	return nil
 }
 
@@ -490,7 +557,7 @@ func correctionStatusText(c directory.Correction) string {
 	case directory.CorrectionDismissed:
 		text = "Dismissed"
 	default:
-		return c.Status
+		return string(c.Status)
 	}
 	if c.StatusBy != "" {
 		text += " by " + c.StatusBy
@@ -503,20 +570,25 @@ func correctionStatusText(c directory.Correction) string {
 
 // adminSetCorrectionStatus marks a correction done or dismissed, or opens
 // it again, and goes back to it in the inbox.
-func (s *Server) adminSetCorrectionStatus(w http.ResponseWriter, r *http.Request) error {
+func (h *adminHandlers) adminSetCorrectionStatus(w http.ResponseWriter, r *http.Request) error {
 	vars := mux.Vars(r)
-	status := r.PostFormValue("status")
-	c, err := s.auth.store.SetCorrectionStatus(r.Context(), vars["service"], vars["id"], status, currentAccount(r).Email)
+	c, err := h.store.SetCorrectionStatus(r.Context(), directory.CorrectionUpdate{
+		ServiceID: vars["service"], ID: vars["id"],
+		Status: directory.CorrectionStatus(r.PostFormValue("status")), Actor: currentAccount(r).Email,
+	})
 	if err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/admin/corrections?done=correction-"+url.QueryEscape(c.Status)+"#correction-"+url.PathEscape(c.ID), http.StatusSeeOther)
+	return redirect(w, r, withFlash("/admin/corrections#correction-"+url.PathEscape(c.ID), "correction-"+string(c.Status)))
+}
+
+func (h *adminHandlers) adminImportForm(w http.ResponseWriter, r *http.Request) error {
+	h.render(w, r, http.StatusOK, "admin-import", newAdminImportPage())
 	return nil
 }
 
-func (s *Server) adminImportForm(w http.ResponseWriter, r *http.Request) error {
-	s.render(w, r, http.StatusOK, "admin", s.newAdminPage(r, "import", "Import and export"))
-	return nil
+func newAdminImportPage() *adminImportPage {
+	return &adminImportPage{adminBase: newAdminBase("Import and export", "/admin/import")}
 }
 
 // maxImportUpload bounds an uploaded HSDS file. Larger directories are
@@ -526,7 +598,7 @@ const maxImportUpload = 64 << 20
 // adminImport imports an uploaded HSDS JSON or NDJSON file. The upload is
 // kept in memory (or multipart's temporary file) and read twice, as
 // hsds.Import validates everything before it writes anything.
-func (s *Server) adminImport(w http.ResponseWriter, r *http.Request) error {
+func (h *adminHandlers) adminImport(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseMultipartForm(8 << 20); err != nil {
 		return &httpError{status: http.StatusBadRequest, heading: "The file could not be read",
 			message: fmt.Sprintf("Choose an HSDS JSON or NDJSON file of at most %d MB.", maxImportUpload>>20), err: err}
@@ -537,8 +609,8 @@ func (s *Server) adminImport(w http.ResponseWriter, r *http.Request) error {
 		return &httpError{status: http.StatusBadRequest, heading: "Choose a file to import", message: "Go back and choose an HSDS JSON or NDJSON file.", err: err}
 	}
 	defer file.Close()
-	p := s.newAdminPage(r, "import", "Import and export")
-	rep, err := hsds.Import(r.Context(), s.auth.store, "upload "+header.Filename, func() (*hsds.Reader, error) {
+	p := newAdminImportPage()
+	rep, err := hsds.Import(r.Context(), h.store, "upload "+header.Filename, func() (*hsds.Reader, error) {
 		if _, err := file.Seek(0, io.SeekStart); err != nil {
 			return nil, err
 		}
@@ -552,16 +624,16 @@ func (s *Server) adminImport(w http.ResponseWriter, r *http.Request) error {
 		if !errors.Is(err, hsds.ErrRefused) {
 			var se *hsds.SyntaxError
 			if !errors.As(err, &se) {
-				s.log.ErrorContext(r.Context(), "import failed", "request_id", RequestID(r.Context()), "err", err)
+				h.log.ErrorContext(r.Context(), "import failed", "err", err)
 			}
 		}
 	}
-	s.render(w, r, status, "admin", p)
+	h.render(w, r, status, "admin-import", p)
 	return nil
 }
 
 // adminExport downloads every published listing as HSDS JSON or NDJSON.
-func (s *Server) adminExport(w http.ResponseWriter, r *http.Request) error {
+func (h *adminHandlers) adminExport(w http.ResponseWriter, r *http.Request) error {
 	format := r.URL.Query().Get("format")
 	if format == "" {
 		format = "json"
@@ -578,12 +650,12 @@ func (s *Server) adminExport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	err = s.auth.store.EachService(r.Context(), out.Write)
+	err = h.store.EachService(r.Context(), out.Write)
 	if cerr := out.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
-		s.log.ErrorContext(r.Context(), "export cut short", "request_id", RequestID(r.Context()), "err", err)
+		h.log.ErrorContext(r.Context(), "export cut short", "err", err)
 	}
 	return nil
 }

@@ -12,51 +12,24 @@ import (
 	"time"
 
 	"github.com/gorilla/csrf"
-	"github.com/gorilla/mux"
 
 	"signpost/directory"
-	"signpost/directory/hsds"
 	"signpost/web/mail"
 )
 
-// Editorial is what sign-in, the provider area and the admin area need of
-// the store. *directory.Store satisfies it. The public pages never use it,
-// which keeps drafts and accounts out of their reach by construction.
-type Editorial interface {
-	// Accounts and sessions.
+// AccountStore is what sign-in and sessions need of the store.
+// *directory.Store satisfies it.
+type AccountStore interface {
+	sessionStore
 	Authenticate(ctx context.Context, email, password string) (*directory.Account, error)
 	CreateSession(ctx context.Context, email string) (string, error)
-	SessionAccount(ctx context.Context, token string) (*directory.Account, error)
 	DeleteSession(ctx context.Context, token string) error
-	AddAccount(ctx context.Context, a directory.Account, password string) (directory.Account, error)
-	Accounts(ctx context.Context) ([]directory.Account, error)
-	SetAccountDisabled(ctx context.Context, email string, disabled bool) error
+}
 
-	// Listings, drafts and their history.
-	Service(ctx context.Context, id string) (*directory.Service, error)
-	ServicesOf(ctx context.Context, orgID string) ([]directory.Service, error)
-	Organization(ctx context.Context, id string) (*directory.Organization, error)
-	EachOrganization(ctx context.Context, fn func(*directory.Organization) error) error
-	EachService(ctx context.Context, fn func(*directory.Service) error) error
-	ServiceCountsByOrg(ctx context.Context) (map[string]int, error)
-	PutService(ctx context.Context, svc *directory.Service, save directory.Save) (bool, error)
-	Draft(ctx context.Context, serviceID string) (*directory.Draft, error)
-	Drafts(ctx context.Context, status directory.DraftStatus) ([]directory.Draft, error)
-	DraftsOf(ctx context.Context, orgID string) ([]directory.Draft, error)
-	SubmitDraft(ctx context.Context, svc *directory.Service, actor string) (directory.Draft, error)
-	ApproveDraft(ctx context.Context, serviceID, actor, note string) error
-	RejectDraft(ctx context.Context, serviceID, actor, reason string) error
-	DeleteDraft(ctx context.Context, serviceID string) error
-	SetCapacity(ctx context.Context, serviceID string, c directory.Capacity, actor string) (bool, error)
-	ConfirmService(ctx context.Context, serviceID, actor string) (bool, error)
-	Revisions(ctx context.Context, serviceID string) ([]directory.Revision, error)
-	RestoreRevision(ctx context.Context, serviceID string, seq uint64, actor string) error
-	StaleServices(ctx context.Context, cutoff time.Time, limit int) ([]directory.StaleListing, int, error)
-	Corrections(ctx context.Context, serviceID string) ([]directory.Correction, error)
-	SetCorrectionStatus(ctx context.Context, serviceID, id, status, actor string) (directory.Correction, error)
-
-	// Import and export.
-	hsds.Store
+// sessionStore is what the sessions middleware needs: the account a
+// session token belongs to.
+type sessionStore interface {
+	SessionAccount(ctx context.Context, token string) (*directory.Account, error)
 }
 
 // sessionCookie names the cookie that carries a session token. The
@@ -80,12 +53,14 @@ const (
 // maxLoginBody bounds a sign-in post: an address and a password.
 const maxLoginBody = 8 << 10
 
-// authState is the Server's sign-in machinery.
-type authState struct {
-	store Editorial
-	// https says the site is served over HTTPS even when requests reach
-	// this process in plain HTTP (behind a TLS-terminating proxy).
-	https     bool
+// accountHandlers serve sign-in and sign-out, and sign every request in
+// from its session cookie (sessions).
+type accountHandlers struct {
+	*renderer
+	store AccountStore
+	site  origin
+	// csrfTLS and csrfPlain are the CSRF protection for requests over
+	// HTTPS and plain HTTP.
 	csrfTLS   func(http.Handler) http.Handler
 	csrfPlain func(http.Handler) http.Handler
 	failures  *eventWindow
@@ -93,23 +68,22 @@ type authState struct {
 	perAccount, perAddress int
 }
 
-// initAuth sets up sessions and CSRF protection. CSRF protection is on for
-// every state-changing request, signed in or not; the account areas are
-// served only when cfg.Editorial is set.
-func (s *Server) initAuth(cfg Config) error {
-	key := cfg.CSRFKey
+// newAccountHandlers sets up sessions and CSRF protection, which is on for
+// every state-changing request, signed in or not.
+func newAccountHandlers(pages *renderer, store AccountStore, site origin, csrfKey []byte, now func() time.Time) (*accountHandlers, error) {
+	key := csrfKey
 	if key == nil {
 		// A key made at start-up: forms left open across a restart fail
 		// once, with a page that says to reload them.
 		key = make([]byte, 32)
 		if _, err := rand.Read(key); err != nil {
-			return fmt.Errorf("web: CSRF key: %w", err)
+			return nil, fmt.Errorf("web: CSRF key: %w", err)
 		}
 	}
 	if len(key) != 32 {
-		return fmt.Errorf("web: Config.CSRFKey must be 32 bytes, not %d", len(key))
+		return nil, fmt.Errorf("web: Config.CSRFKey must be 32 bytes, not %d", len(key))
 	}
-	failed := s.handle(func(w http.ResponseWriter, r *http.Request) error {
+	failed := pages.handle(func(w http.ResponseWriter, r *http.Request) error {
 		return &httpError{status: http.StatusForbidden, heading: "This form has expired",
 			message: "For your security, forms stop working after a while or when opened from another site. Go back, reload the page and try again.",
 			err:     csrf.FailureReason(r)}
@@ -121,19 +95,16 @@ func (s *Server) initAuth(cfg Config) error {
 			csrf.ErrorHandler(failed),
 		}
 	}
-	s.auth = &authState{
-		store:      cfg.Editorial,
-		https:      cfg.HTTPS,
+	return &accountHandlers{
+		renderer:   pages,
+		store:      store,
+		site:       site,
 		csrfTLS:    csrf.Protect(key, opts(true)...),
 		csrfPlain:  csrf.Protect(key, opts(false)...),
-		failures:   newEventWindow(loginFailureWindow, s.now),
+		failures:   newEventWindow(loginFailureWindow, now),
 		perAccount: loginFailuresPerAccount, perAddress: loginFailuresPerAddress,
-	}
-	return nil
+	}, nil
 }
-
-// secure reports whether the request reached the site over HTTPS.
-func (a *authState) secure(r *http.Request) bool { return a.https || r.TLS != nil }
 
 type accountKey struct{}
 
@@ -150,20 +121,18 @@ func currentAccount(r *http.Request) *directory.Account {
 // Static files, the API and the health check set no CSRF cookie on GET:
 // they have no forms, and a public, open-data API should not hand out
 // cookies.
-func (s *Server) sessions(next http.Handler) http.Handler {
+func (h *accountHandlers) sessions(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.auth.store != nil {
-			if c, err := r.Cookie(s.auth.cookieName(r)); err == nil && c.Value != "" {
-				a, err := s.auth.store.SessionAccount(r.Context(), c.Value)
-				switch {
-				case err == nil:
-					r = r.WithContext(context.WithValue(r.Context(), accountKey{}, a))
-				case errors.Is(err, directory.ErrNoSession):
-					http.SetCookie(w, s.auth.sessionCookie(r, "", -1))
-				default:
-					s.renderError(w, r, fmt.Errorf("read session: %w", err))
-					return
-				}
+		if c, err := r.Cookie(h.cookieName(r)); err == nil && c.Value != "" {
+			a, err := h.store.SessionAccount(r.Context(), c.Value)
+			switch {
+			case err == nil:
+				r = r.WithContext(context.WithValue(r.Context(), accountKey{}, a))
+			case errors.Is(err, directory.ErrNoSession):
+				http.SetCookie(w, h.sessionCookie(r, "", -1))
+			default:
+				h.renderError(w, r, fmt.Errorf("read session: %w", err))
+				return
 			}
 		}
 		safe := r.Method == http.MethodGet || r.Method == http.MethodHead || r.Method == http.MethodOptions
@@ -176,13 +145,13 @@ func (s *Server) sessions(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		if s.auth.secure(r) {
-			s.auth.csrfTLS(next).ServeHTTP(w, r)
+		if h.site.secure(r) {
+			h.csrfTLS(next).ServeHTTP(w, r)
 			return
 		}
 		// gorilla/csrf assumes HTTPS and demands a same-origin Referer
 		// unless told the request is plain HTTP.
-		s.auth.csrfPlain(next).ServeHTTP(w, csrf.PlaintextHTTPRequest(r))
+		h.csrfPlain(next).ServeHTTP(w, csrf.PlaintextHTTPRequest(r))
 	})
 }
 
@@ -208,18 +177,18 @@ func maxBodyFor(path string) int64 {
 	return maxPostBody
 }
 
-func (a *authState) cookieName(r *http.Request) string {
-	if a.secure(r) {
+func (h *accountHandlers) cookieName(r *http.Request) string {
+	if h.site.secure(r) {
 		return sessionCookieSecure
 	}
 	return sessionCookie
 }
 
 // sessionCookie is the cookie carrying token; maxAge -1 deletes it.
-func (a *authState) sessionCookie(r *http.Request, token string, maxAge int) *http.Cookie {
+func (h *accountHandlers) sessionCookie(r *http.Request, token string, maxAge int) *http.Cookie {
 	return &http.Cookie{
-		Name: a.cookieName(r), Value: token, Path: "/", MaxAge: maxAge,
-		HttpOnly: true, Secure: a.secure(r), SameSite: http.SameSiteLaxMode,
+		Name: h.cookieName(r), Value: token, Path: "/", MaxAge: maxAge,
+		HttpOnly: true, Secure: h.site.secure(r), SameSite: http.SameSiteLaxMode,
 	}
 }
 
@@ -243,41 +212,24 @@ func sessionViewOf(r *http.Request) sessionView {
 	return sessionView{CSRFField: csrf.TemplateField(r), Account: currentAccount(r)}
 }
 
-// authRoutes registers sign-in, the provider area and the admin area.
-func (s *Server) authRoutes(r *mux.Router) {
-	if s.auth == nil || s.auth.store == nil {
-		return
-	}
-	get := []string{http.MethodGet, http.MethodHead}
-	r.Handle("/login", s.handle(s.loginForm)).Methods(get...)
-	r.Handle("/login", s.handle(s.login)).Methods(http.MethodPost)
-	r.Handle("/logout", s.handle(s.logout)).Methods(http.MethodPost)
-	s.providerRoutes(r)
-	s.adminRoutes(r)
-	s.mailRoutes(r)
-}
-
 // loginPage is /login.
 type loginPage struct {
 	BasePage
 	Email    string
 	Next     string
 	Problems problemList
-	// SignedOut confirms a sign-out.
-	SignedOut bool
 }
 
-func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
-	p := &loginPage{BasePage: BasePage{Title: "Sign in"}, Next: safeNext(r.URL.Query().Get("next")),
-		SignedOut: r.URL.Query().Get("signed-out") == "1"}
-	s.render(w, r, http.StatusOK, "login", p)
+func (h *accountHandlers) loginForm(w http.ResponseWriter, r *http.Request) error {
+	p := &loginPage{BasePage: BasePage{Title: "Sign in"}, Next: safeNext(r.URL.Query().Get("next"))}
+	h.render(w, r, http.StatusOK, "login", p)
 	return nil
 }
 
 // login checks the e-mail address and password. Failures are counted per
 // account and per address; past the limit the form refuses to check at all
 // until the window passes, with a 429.
-func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
+func (h *accountHandlers) login(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return &httpError{status: http.StatusBadRequest, heading: "The form could not be read", message: "Go back and try again.", err: err}
 	}
@@ -285,44 +237,43 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	password := r.PostForm.Get("password")
 	p := &loginPage{BasePage: BasePage{Title: "Error: Sign in"}, Email: email, Next: safeNext(r.PostForm.Get("next"))}
 	accountKey, addressKey := "account:"+email, "address:"+clientKey(r)
-	if s.auth.failures.Count(accountKey) >= s.auth.perAccount || s.auth.failures.Count(addressKey) >= s.auth.perAddress {
+	if h.failures.Count(accountKey) >= h.perAccount || h.failures.Count(addressKey) >= h.perAddress {
 		p.Problems = problemList{{Field: "email", Message: "Too many failed attempts. Wait 15 minutes and try again, or ask an admin to reset your password."}}
-		s.render(w, r, http.StatusTooManyRequests, "login", p)
+		h.render(w, r, http.StatusTooManyRequests, "login", p)
 		return nil
 	}
 	if email == "" || password == "" {
 		p.Problems = problemList{{Field: "email", Message: "Enter your e-mail address and your password"}}
-		s.render(w, r, http.StatusBadRequest, "login", p)
+		h.render(w, r, http.StatusBadRequest, "login", p)
 		return nil
 	}
-	acct, err := s.auth.store.Authenticate(r.Context(), email, password)
+	acct, err := h.store.Authenticate(r.Context(), email, password)
 	if errors.Is(err, directory.ErrBadCredentials) {
-		s.auth.failures.Add(accountKey)
-		s.auth.failures.Add(addressKey)
+		h.failures.Add(accountKey)
+		h.failures.Add(addressKey)
 		// The address is logged, never the password.
-		s.log.InfoContext(r.Context(), "sign-in failed", "request_id", RequestID(r.Context()), "email", email)
+		h.log.InfoContext(r.Context(), "sign-in failed", "email", email)
 		p.Problems = problemList{{Field: "email", Message: "The e-mail address or password is not right"}}
-		s.render(w, r, http.StatusUnauthorized, "login", p)
+		h.render(w, r, http.StatusUnauthorized, "login", p)
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("sign in: %w", err)
 	}
-	s.auth.failures.Reset(accountKey)
+	h.failures.Reset(accountKey)
 	// A fresh token at every sign-in, so a token planted before sign-in
 	// (session fixation) never becomes a signed-in one.
-	token, err := s.auth.store.CreateSession(r.Context(), acct.Email)
+	token, err := h.store.CreateSession(r.Context(), acct.Email)
 	if err != nil {
 		return fmt.Errorf("sign in: %w", err)
 	}
-	http.SetCookie(w, s.auth.sessionCookie(r, token, int(directory.SessionAbsolute/time.Second)))
-	s.log.InfoContext(r.Context(), "signed in", "request_id", RequestID(r.Context()), "email", acct.Email, "role", string(acct.Role))
+	http.SetCookie(w, h.sessionCookie(r, token, int(directory.SessionAbsolute/time.Second)))
+	h.log.InfoContext(r.Context(), "signed in", "email", acct.Email, "role", string(acct.Role))
 	next := p.Next
 	if next == "" {
 		next = homeOf(acct)
 	}
-	http.Redirect(w, r, next, http.StatusSeeOther)
-	return nil
+	return redirect(w, r, next)
 }
 
 // homeOf is where an account lands after signing in.
@@ -336,15 +287,14 @@ func homeOf(a *directory.Account) string {
 	return "/"
 }
 
-func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
-	if c, err := r.Cookie(s.auth.cookieName(r)); err == nil && c.Value != "" {
-		if err := s.auth.store.DeleteSession(r.Context(), c.Value); err != nil {
+func (h *accountHandlers) logout(w http.ResponseWriter, r *http.Request) error {
+	if c, err := r.Cookie(h.cookieName(r)); err == nil && c.Value != "" {
+		if err := h.store.DeleteSession(r.Context(), c.Value); err != nil {
 			return fmt.Errorf("sign out: %w", err)
 		}
 	}
-	http.SetCookie(w, s.auth.sessionCookie(r, "", -1))
-	http.Redirect(w, r, "/login?signed-out=1", http.StatusSeeOther)
-	return nil
+	http.SetCookie(w, h.sessionCookie(r, "", -1))
+	return redirect(w, r, withFlash("/login", "signed-out"))
 }
 
 // safeNext keeps a post-sign-in destination only when it is a path on this

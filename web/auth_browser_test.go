@@ -10,33 +10,14 @@ import (
 	"signpost/directory"
 )
 
-// newEditorialBrowser is a headless Chromium tab on an editorial site (the
-// sample directory with accounts). It reuses browser's helpers; it skips
-// as newBrowser does when there is no Chromium or in -short mode.
+// newEditorialBrowser is a tab of the shared Chromium on an editorial site
+// (the sample directory with accounts).
 func newEditorialBrowser(t *testing.T) (*browser, *editorialSite) {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("browser tests skipped in -short mode")
-	}
-	path := findChromium()
-	if path == "" {
-		t.Skip("browser tests skipped: no chromium found (apt-get install -y chromium, or set SIGNPOST_CHROMIUM)")
-	}
+	b := newTab(t, "")
 	es := newEditorialSite(t)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	t.Cleanup(cancelAlloc)
-	ctx, cancel := chromedp.NewContext(allocCtx)
-	t.Cleanup(cancel)
-	if err := chromedp.Do(ctx); err != nil {
-		t.Skipf("browser tests skipped: chromium at %s would not start: %v", path, err)
-	}
-	return &browser{ctx: ctx, base: es.ts.URL}, es
+	b.base = es.ts.URL
+	return b, es
 }
 
 // signIn signs in through the form, as a person would.

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -12,8 +11,6 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
-
-	"signpost/directory"
 )
 
 // Test accounts of the editorial site; every one has testPassword.
@@ -43,9 +40,10 @@ func (c *settableClock) Advance(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-// editorialSite is the real stack with sign-in: the sample directory in a
-// store, the engine kept in step by Watch, accounts for every role, and a
-// real server on a free port.
+// editorialSite is the real stack with sign-in: a copy of the sample
+// directory's store with an account for every role (the fixture's
+// "editorial" files), the engine kept in step by Watch, and a real server
+// on a free port.
 type editorialSite struct {
 	*sampleSite
 	site  *Server
@@ -59,46 +57,18 @@ type editorialSite struct {
 
 func newEditorialSite(t testing.TB) *editorialSite {
 	t.Helper()
-	ctx := context.Background()
-	base := newSampleSite(t)
-	clock := &settableClock{t: time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)}
-	base.store.SetClock(clock.Now)
-	srv, err := New(Config{Engine: base.engine, Store: base.store, Gazetteer: base.places, Now: clock.Now, Editorial: base.store, Mail: base.store})
+	f := sampleFiles(t)
+	store, eng := f.open(t, "editorial")
+	base := &sampleSite{store: store, engine: eng, places: f.places}
+	clock := &settableClock{t: editorialNow}
+	store.SetClock(clock.Now)
+	srv, err := New(base.config(clock.Now))
 	if err != nil {
 		t.Fatal(err)
 	}
-	es := &editorialSite{sampleSite: base, site: srv, clock: clock}
-	// The two organisations with the most listings.
-	counts := map[string]int{}
-	first := map[string]string{}
-	base.store.EachService(ctx, func(svc *directory.Service) error {
-		org := svc.OrgID()
-		counts[org]++
-		// Hidden from search (closed, say) would confuse the flow tests.
-		if first[org] == "" && svc.Status == directory.StatusActive {
-			first[org] = svc.ID
-		}
-		return nil
-	})
-	for org, n := range counts {
-		switch {
-		case es.OrgA == "" || n > counts[es.OrgA] || (n == counts[es.OrgA] && org < es.OrgA):
-			es.OrgB, es.OrgA = es.OrgA, org
-		case es.OrgB == "" || n > counts[es.OrgB] || (n == counts[es.OrgB] && org < es.OrgB):
-			es.OrgB = org
-		}
-	}
-	es.ListingA, es.ListingB = first[es.OrgA], first[es.OrgB]
-	for _, a := range []directory.Account{
-		{Email: emailAdmin, Role: directory.RoleAdmin},
-		{Email: emailProvA, Role: directory.RoleProvider, Orgs: []string{es.OrgA}},
-		{Email: emailProvB, Role: directory.RoleProvider, Orgs: []string{es.OrgB}},
-		{Email: emailLW, Role: directory.RoleLinkWorker},
-	} {
-		if _, err := base.store.AddAccount(ctx, a, testPassword); err != nil {
-			t.Fatal(err)
-		}
-	}
+	base.srv = srv
+	es := &editorialSite{sampleSite: base, site: srv, clock: clock,
+		OrgA: f.orgA, OrgB: f.orgB, ListingA: f.listingA, ListingB: f.listingB}
 	es.ts = httptest.NewServer(srv)
 	t.Cleanup(es.ts.Close)
 	return es

@@ -85,12 +85,18 @@ func TestSessionCookie(t *testing.T) {
 		t.Errorf("provider's header links: %s", got)
 	}
 	resp, _ = c.post("/logout", nil)
-	if resp.StatusCode != 303 || resp.Header.Get("Location") != "/login?signed-out=1" {
+	if resp.StatusCode != 303 || resp.Header.Get("Location") != "/login?done=signed-out" {
 		t.Fatalf("sign out: %d to %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if _, doc := c.get(resp.Header.Get("Location")); textOf(doc.Find("#done[role=status]")) != "You have signed out." {
+		t.Errorf("after signing out, the sign-in page says %q", textOf(doc.Find("#done")))
 	}
 	// The old token no longer signs anyone in, even if replayed.
 	replay := es.client(t)
-	u, _ := url.Parse(es.ts.URL)
+	u, err := url.Parse(es.ts.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
 	replay.hc.Jar.SetCookies(u, []*http.Cookie{{Name: sessionCookie, Value: session.Value}})
 	if resp, _ := replay.get("/provider"); resp.StatusCode != 303 {
 		t.Errorf("replayed token after sign-out: status %d, want 303 to sign in", resp.StatusCode)
@@ -205,14 +211,14 @@ func TestLoginThrottle(t *testing.T) {
 	t.Run("per account", func(t *testing.T) {
 		es := newEditorialSite(t)
 		c := es.client(t)
-		for i := 0; i < es.site.auth.perAccount; i++ {
+		for i := 0; i < es.site.accounts.perAccount; i++ {
 			if resp, _ := c.post("/login", url.Values{"email": {emailProvA}, "password": {"guess " + string(rune('a'+i))}}); resp.StatusCode != 401 {
 				t.Fatalf("failure %d: status %d", i+1, resp.StatusCode)
 			}
 		}
 		resp, doc := c.post("/login", url.Values{"email": {emailProvA}, "password": {testPassword}})
 		if resp.StatusCode != http.StatusTooManyRequests || !strings.Contains(textOf(doc.Find(".error-summary")), "Too many failed attempts") {
-			t.Fatalf("right password after %d failures: status %d", es.site.auth.perAccount, resp.StatusCode)
+			t.Fatalf("right password after %d failures: status %d", es.site.accounts.perAccount, resp.StatusCode)
 		}
 		// Other accounts from elsewhere are unaffected…
 		if resp, _ := es.client(t).post("/login", url.Values{"email": {emailProvB}, "password": {testPassword}}); resp.StatusCode != 303 {
@@ -227,9 +233,9 @@ func TestLoginThrottle(t *testing.T) {
 	t.Run("per address", func(t *testing.T) {
 		es := newEditorialSite(t)
 		// The mechanism, not the number: a low limit keeps the test fast.
-		es.site.auth.perAddress = 4
+		es.site.accounts.perAddress = 4
 		c := es.client(t)
-		for i := 0; i < es.site.auth.perAddress; i++ {
+		for i := 0; i < es.site.accounts.perAddress; i++ {
 			email := "nobody" + string(rune('a'+i)) + "@example.org"
 			if resp, _ := c.post("/login", url.Values{"email": {email}, "password": {"guess"}}); resp.StatusCode != 401 {
 				t.Fatalf("failure %d: status %d", i+1, resp.StatusCode)
@@ -248,8 +254,9 @@ func TestNoSecretsInLogs(t *testing.T) {
 		t.Fatal(err)
 	}
 	var logs bytes.Buffer
-	srv, err := New(Config{Engine: base.engine, Store: base.store, Gazetteer: base.places, Editorial: base.store,
-		Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	cfg := base.config(nil)
+	cfg.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	srv, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -282,13 +289,16 @@ func TestTLSCookiesAndReferer(t *testing.T) {
 	if _, err := base.store.AddAccount(context.Background(), directory.Account{Email: emailAdmin, Role: directory.RoleAdmin}, testPassword); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(Config{Engine: base.engine, Store: base.store, Gazetteer: base.places, Editorial: base.store})
+	srv, err := New(base.config(nil))
 	if err != nil {
 		t.Fatal(err)
 	}
 	ts := httptest.NewTLSServer(srv)
 	defer ts.Close()
-	jar, _ := cookiejar.New(nil)
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	hc := ts.Client()
 	hc.Jar = jar
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
@@ -296,7 +306,10 @@ func TestTLSCookiesAndReferer(t *testing.T) {
 	tok := c.token()
 	signIn := func(referer string) *http.Response {
 		form := url.Values{"email": {emailAdmin}, "password": {testPassword}, "csrf_token": {tok}}
-		req, _ := http.NewRequest("POST", ts.URL+"/login", strings.NewReader(form.Encode()))
+		req, err := http.NewRequest("POST", ts.URL+"/login", strings.NewReader(form.Encode()))
+		if err != nil {
+			t.Fatal(err)
+		}
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		if referer != "" {
 			req.Header.Set("Referer", referer)

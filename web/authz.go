@@ -14,8 +14,9 @@ import (
 
 // Authorization lives here and only here: a table of what each role may
 // do, and one guard that every account route is wrapped in. Handlers do not
-// check roles; a route that forgets its guard is caught by the route ×
-// role table test.
+// check roles. routes.go registers every route, and TestRouteAccess walks
+// the router: a route missing from its table of who may reach what fails
+// the test.
 
 // permission is something a signed-in person may be allowed to do.
 type permission string
@@ -125,22 +126,35 @@ type resolver func(r *http.Request) (orgID string, err error)
 // anything is the resolver of routes not about one organisation.
 func anything(*http.Request) (string, error) { return "", nil }
 
+// listingDrafts finds a listing, published or waiting for review.
+// *directory.Store satisfies it.
+type listingDrafts interface {
+	// Service returns a published listing, or an error wrapping
+	// directory.ErrNotFound.
+	Service(ctx context.Context, id string) (*directory.Service, error)
+	// Draft returns the draft of a listing, or an error wrapping
+	// directory.ErrNotFound.
+	Draft(ctx context.Context, serviceID string) (*directory.Draft, error)
+}
+
 // listingOrg resolves the {id} of a route to its organisation: the
 // published listing's, or for a listing not yet published, its draft's.
-func (s *Server) listingOrg(r *http.Request) (string, error) {
-	id := mux.Vars(r)["id"]
-	svc, err := s.auth.store.Service(r.Context(), id)
-	if err == nil {
-		return svc.OrgID(), nil
+func listingOrg(store listingDrafts) resolver {
+	return func(r *http.Request) (string, error) {
+		id := mux.Vars(r)["id"]
+		svc, err := store.Service(r.Context(), id)
+		if err == nil {
+			return svc.OrgID(), nil
+		}
+		if !errors.Is(err, directory.ErrNotFound) {
+			return "", err
+		}
+		d, err := store.Draft(r.Context(), id)
+		if err != nil {
+			return "", fmt.Errorf("listing %s: %w", id, err)
+		}
+		return d.OrganizationID(), nil
 	}
-	if !errors.Is(err, directory.ErrNotFound) {
-		return "", err
-	}
-	d, err := s.auth.store.Draft(r.Context(), id)
-	if err != nil {
-		return "", fmt.Errorf("listing %s: %w", id, err)
-	}
-	return d.OrganizationID(), nil
 }
 
 // formOrg resolves the organisation named by a query or form field, for
@@ -176,16 +190,15 @@ func refusal(p permission) *httpError {
 // guard wraps h so that it runs only for a signed-in account that may do p
 // to the organisation resolve finds. Anonymous requests are sent to sign
 // in (and back afterwards); anyone else without permission gets 403.
-func (s *Server) guard(p permission, resolve resolver, h handlerFunc) http.Handler {
-	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
+func guard(p permission, resolve resolver, h handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		a := currentAccount(r)
 		if a == nil {
 			next := r.URL.Path
 			if r.Method == http.MethodGet && r.URL.RawQuery != "" {
 				next += "?" + r.URL.RawQuery
 			}
-			http.Redirect(w, r, "/login?next="+url.QueryEscape(next), http.StatusSeeOther)
-			return nil
+			return redirect(w, r, "/login?next="+url.QueryEscape(next))
 		}
 		// A role with no reach at all is refused before the resource is
 		// looked up, so it learns nothing of which listings exist.
@@ -200,7 +213,7 @@ func (s *Server) guard(p permission, resolve resolver, h handlerFunc) http.Handl
 			return refusal(p)
 		}
 		return h(w, r.WithContext(context.WithValue(r.Context(), resourceOrgKey{}, orgID)))
-	})
+	}
 }
 
 type resourceOrgKey struct{}

@@ -2,10 +2,14 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/gorilla/mux"
 
 	"signpost/directory"
 )
@@ -17,10 +21,11 @@ var visitorEmail = map[string]string{
 	"anonymous": "", "provider A": emailProvA, "provider B": emailProvB, "link worker": emailLW, "admin": emailAdmin,
 }
 
-// TestRouteAccess runs every route of the account areas, and the public
-// routes beside them, as each kind of visitor and checks the status. 303
-// for an anonymous visitor is the redirect to sign in; 403 is a signed-in
-// visitor without permission.
+// TestRouteAccess runs every route of the site as each kind of visitor
+// and checks the status. 303 for an anonymous visitor is the redirect to
+// sign in; 403 is a signed-in visitor without permission. It walks the
+// router too: a route that no row of the table reaches fails the test, so
+// a new route cannot be added without saying who may use it.
 func TestRouteAccess(t *testing.T) {
 	t.Parallel()
 	es := newEditorialSite(t)
@@ -41,9 +46,20 @@ func TestRouteAccess(t *testing.T) {
 	}{
 		// Public pages stay open to everyone.
 		{"GET", "/", nil, want{200, 200, 200, 200, 200}},
+		{"GET", "/search?q=gardening", nil, want{200, 200, 200, 200, 200}},
+		{"GET", "/search/print?q=gardening", nil, want{200, 200, 200, 200, 200}},
+		{"GET", "/match", nil, want{200, 200, 200, 200, 200}},
+		{"GET", "/match/print?need=lonely", nil, want{200, 200, 200, 200, 200}},
 		{"GET", "/activities/" + a, nil, want{200, 200, 200, 200, 200}},
+		{"GET", "/activities/" + a + "/print", nil, want{200, 200, 200, 200, 200}},
 		{"POST", "/activities/" + a + "/corrections", url.Values{"message": {"It moved to Thursdays."}}, want{303, 303, 303, 303, 303}},
+		{"GET", "/healthz", nil, want{200, 200, 200, 200, 200}},
+		{"GET", "/static/site.css", nil, want{200, 200, 200, 200, 200}},
+
+		// Sign-in is open to everyone; a form without a password is
+		// refused before any password is checked.
 		{"GET", "/login", nil, want{200, 200, 200, 200, 200}},
+		{"POST", "/login", url.Values{"email": {"nobody@example.org"}}, want{400, 400, 400, 400, 400}},
 
 		// The provider area.
 		{"GET", "/provider", nil, want{303, 200, 200, 403, 200}},
@@ -161,6 +177,39 @@ func TestRouteAccess(t *testing.T) {
 		// Signing out always lands on the sign-in page; it goes last.
 		{"POST", "/logout", nil, want{303, 303, 303, 303, 303}},
 	}
+	t.Run("every route of the router is in the table", func(t *testing.T) {
+		err := es.site.routes().Walk(func(route *mux.Route, _ *mux.Router, _ []*mux.Route) error {
+			path, err := route.GetPathTemplate()
+			if err != nil {
+				return err
+			}
+			methods, err := route.GetMethods()
+			if err != nil {
+				return fmt.Errorf("%s: %w", path, err)
+			}
+			for _, m := range methods {
+				if m == http.MethodHead {
+					continue // served by the GET handler, and checked with it
+				}
+				reached := false
+				for _, rt := range routes {
+					var match mux.RouteMatch
+					if rt.method == m && route.Match(httptest.NewRequest(m, rt.path, nil), &match) {
+						reached = true
+						break
+					}
+				}
+				if !reached {
+					t.Errorf("%s %s is not in TestRouteAccess's table: add a row saying who may use it (and its guard in routes.go)", m, path)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+
 	clients := map[string]*client{}
 	for _, v := range visitors {
 		clients[v] = es.signedIn(t, visitorEmail[v])

@@ -2,12 +2,15 @@ package web
 
 // Browser tests: a person's journeys through the site in headless Chromium,
 // axe-core's WCAG 2.2 A/AA checks on every kind of page, and screenshots at
-// desktop and phone widths for a person to look at
-// (web/testdata/screenshots, or $SIGNPOST_SCREENSHOTS).
+// desktop and phone widths for a person to look at (kept in
+// $SIGNPOST_SCREENSHOTS when it names a folder).
 //
-// They need Debian's chromium (or $SIGNPOST_CHROMIUM) and skip without it;
-// the accessibility checks need axe-core at $SIGNPOST_AXE (.ci/run installs
-// it) and skip without it. `go test -short` skips them all.
+// Every browser test of the package opens tabs of one shared Chromium
+// (newTab); keep it that way when adding journeys. They need Debian's
+// chromium (or $SIGNPOST_CHROMIUM) and the accessibility checks axe-core at
+// $SIGNPOST_AXE (.ci/run installs both): without them they skip with a
+// message, or fail when SIGNPOST_REQUIRE_TOOLS is set, as in CI.
+// `go test -short` skips them all.
 
 import (
 	"context"
@@ -40,8 +43,9 @@ func findChromium() string {
 	return ""
 }
 
-// browser is one headless Chromium tab on a test server of the sample
-// directory, with the page's console errors collected.
+// browser is one tab of the package's shared Chromium, in a browser
+// context of its own (its own cookies and storage, like a separate
+// person's browser), with the page's console errors collected.
 type browser struct {
 	ctx  context.Context
 	base string
@@ -50,20 +54,26 @@ type browser struct {
 	problems []string
 }
 
-func newBrowser(t *testing.T) (*browser, *sampleSite) {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("browser tests skipped in -short mode")
-	}
-	path := findChromium()
-	if path == "" {
-		t.Skip("browser tests skipped: no chromium found (apt-get install -y chromium, or set SIGNPOST_CHROMIUM)")
-	}
-	site := newSampleSite(t)
-	ts := httptest.NewServer(site.srv)
-	t.Cleanup(ts.Close)
+// chromium is the package's one headless Chromium: started by the first
+// browser test, shared by every test after it, closed by TestMain.
+// Starting Chromium takes a second or two of a busy machine; a browser per
+// test would spend most of the budget on it.
+var chromium struct {
+	once    sync.Once
+	ctx     context.Context
+	cancel  func()
+	dataDir string
+	err     error
+}
 
-	opts := []chromedp.ExecAllocatorOption{
+func startChromium(path string) {
+	dir, err := os.MkdirTemp("", "signpost-chromium-")
+	if err != nil {
+		chromium.err = err
+		return
+	}
+	chromium.dataDir = dir
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(path),
 		chromedp.Headless,
 		chromedp.NoSandbox,
@@ -72,16 +82,51 @@ func newBrowser(t *testing.T) (*browser, *sampleSite) {
 		chromedp.NoDefaultBrowserCheck,
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-	}
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancelAlloc)
+		chromedp.UserDataDir(dir),
+	)
 	ctx, cancel := chromedp.NewContext(allocCtx)
-	t.Cleanup(cancel)
-	if err := chromedp.Do(ctx); err != nil {
-		t.Skipf("browser tests skipped: chromium at %s would not start: %v", path, err)
+	chromium.ctx = ctx
+	chromium.cancel = func() { cancel(); cancelAlloc() }
+	// Start the browser on its own context: a tab first opened under a
+	// test's context would close the browser with it.
+	chromium.err = chromedp.Do(ctx)
+}
+
+// closeSharedBrowser stops the package's Chromium, if a test started it.
+func closeSharedBrowser() {
+	if chromium.cancel != nil {
+		chromium.cancel()
 	}
-	b := &browser{ctx: ctx, base: ts.URL}
+	if chromium.dataDir != "" {
+		os.RemoveAll(chromium.dataDir)
+	}
+}
+
+// newTab opens a tab of the shared Chromium on the site at base, in a
+// fresh browser context. Without Chromium the test is skipped with what to
+// install, or fails under SIGNPOST_REQUIRE_TOOLS; `go test -short` skips
+// it.
+func newTab(t *testing.T, base string) *browser {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("browser tests skipped in -short mode")
+	}
+	path := findChromium()
+	if path == "" {
+		missingTool(t, "browser tests skipped: no chromium found (apt-get install -y chromium, or set SIGNPOST_CHROMIUM)")
+	}
+	chromium.once.Do(func() { startChromium(path) })
+	if chromium.err != nil {
+		missingTool(t, "browser tests skipped: chromium at %s would not start: %v", path, chromium.err)
+	}
+	ctx, cancel := chromedp.NewContext(chromium.ctx, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	// Open the tab on ctx itself: a tab first opened under a step's
+	// timeout would close when the step ends.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("open a tab: %v", err)
+	}
+	b := &browser{ctx: ctx, base: base}
 	messages := chromedp.Console(ctx)
 	go func() {
 		for m, err := range messages {
@@ -109,7 +154,29 @@ func newBrowser(t *testing.T) (*browser, *sampleSite) {
 			t.Errorf("browser console error: %s", p)
 		}
 	})
+	return b
+}
+
+// newBrowser is a tab on a test server of the sample directory.
+func newBrowser(t *testing.T) (*browser, *sampleSite) {
+	t.Helper()
+	b := newTab(t, "")
+	site := newSampleSite(t)
+	ts := httptest.NewServer(site.srv)
+	t.Cleanup(ts.Close)
+	b.base = ts.URL
 	return b, site
+}
+
+// missingTool skips a test whose tool (Chromium, axe-core) is missing,
+// saying what to install. Under SIGNPOST_REQUIRE_TOOLS, which .ci/run
+// sets, it fails instead: CI must not pass without running the test.
+func missingTool(t testing.TB, format string, args ...any) {
+	t.Helper()
+	if os.Getenv("SIGNPOST_REQUIRE_TOOLS") != "" {
+		t.Fatalf(format+" (SIGNPOST_REQUIRE_TOOLS is set, so this fails)", args...)
+	}
+	t.Skipf(format, args...)
 }
 
 // step runs actions with a time limit, failing the test on error.
@@ -214,7 +281,7 @@ func TestBrowser(t *testing.T) {
 		}
 		b.step(t, "write a correction", chromedp.SendKeys(chromedp.ID("correction-message"), "The group now meets on Fridays."))
 		b.follow(t, "send the correction", chromedp.Click(chromedp.CSS(".correction button[type=submit]")))
-		if got := run(t, b, "thanks", chromedp.Text(chromedp.ID("correction-sent"))); !strings.Contains(got, "Thank you") {
+		if got := run(t, b, "thanks", chromedp.Text(chromedp.ID("done"))); !strings.Contains(got, "Thank you") {
 			t.Errorf("after sending a correction: %q", got)
 		}
 		b.follow(t, "print view", chromedp.Click(chromedp.CSS(".key-facts .tools a")))
@@ -308,9 +375,12 @@ func TestBrowser(t *testing.T) {
 	})
 
 	t.Run("screenshots", func(t *testing.T) {
+		// Tests never write into the working tree: the screenshots go to
+		// the folder named by SIGNPOST_SCREENSHOTS, to keep, or else to
+		// the test's own temporary folder.
 		dir := os.Getenv("SIGNPOST_SCREENSHOTS")
 		if dir == "" {
-			dir = filepath.Join("testdata", "screenshots")
+			dir = t.TempDir()
 		}
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			t.Fatal(err)
@@ -339,12 +409,12 @@ func TestBrowser(t *testing.T) {
 }
 
 // loadAxe reads axe-core from where .ci/run installs it, or $SIGNPOST_AXE,
-// and skips the test without it.
+// and skips the test without it (see missingTool).
 func loadAxe(t *testing.T) []byte {
 	t.Helper()
 	axe, err := os.ReadFile(axePath())
 	if err != nil {
-		t.Skipf("accessibility checks skipped: no axe-core at %s (cd .ci && npm install axe-core@4, or set SIGNPOST_AXE)", axePath())
+		missingTool(t, "accessibility checks skipped: no axe-core at %s (cd .ci && npm install axe-core@4, or set SIGNPOST_AXE)", axePath())
 	}
 	return axe
 }
@@ -384,12 +454,15 @@ func (b *browser) assertAccessible(t *testing.T, axe []byte, path string) {
 func firstActivityID(t *testing.T, site *sampleSite) string {
 	t.Helper()
 	var id string
-	site.store.EachService(context.Background(), func(svc *directory.Service) error {
+	err := site.store.EachService(context.Background(), func(svc *directory.Service) error {
 		if id == "" && len(svc.PhysicalPoints()) > 0 && len(svc.Days()) > 0 && svc.Description != "" && len(svc.Phones) > 0 {
 			id = svc.ID
 		}
 		return nil
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if id == "" {
 		t.Fatal("no sample activity has a place, a schedule and a phone")
 	}

@@ -14,7 +14,7 @@ import (
 func TestSiteIgnoresIfModifiedSince(t *testing.T) {
 	site := newFakeSite(t)
 	future := time.Now().Add(365 * 24 * time.Hour).UTC().Format(http.TimeFormat)
-	for _, path := range []string{"/", "/search?q=walk", site.srv.tmpl.assets.CSS, "/static/site.css"} {
+	for _, path := range []string{"/", "/search?q=walk", site.srv.pages.tmpl.assets.CSS, "/static/site.css"} {
 		t.Run(path, func(t *testing.T) {
 			req := httptest.NewRequest(http.MethodGet, path, nil)
 			req.Header.Set("If-Modified-Since", future)

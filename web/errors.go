@@ -10,7 +10,7 @@ import (
 )
 
 // handlerFunc is a page handler that returns an error instead of writing
-// one; Server.handle turns the error into a page.
+// one; renderer.handle turns the error into a page.
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
 // httpError is an error with the status and the words to show a person.
@@ -39,10 +39,10 @@ var errPageNotFound = &httpError{
 // handle adapts a handlerFunc: a returned error becomes an error page with
 // the right status, and only server faults (5xx) are logged, because the
 // others are a person's mistyped address or query, not something to fix.
-func (s *Server) handle(h handlerFunc) http.Handler {
+func (rd *renderer) handle(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := h(w, r); err != nil {
-			s.renderError(w, r, err)
+			rd.renderError(w, r, err)
 		}
 	})
 }
@@ -57,7 +57,7 @@ type errorPage struct {
 	RequestID string
 }
 
-func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
+func (rd *renderer) renderError(w http.ResponseWriter, r *http.Request, err error) {
 	p := errorPage{}
 	var he *httpError
 	var fe *engine.FieldError
@@ -87,19 +87,18 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		return
 	}
 	if status >= 500 {
-		s.log.ErrorContext(r.Context(), "request failed",
-			"request_id", RequestID(r.Context()), "method", r.Method, "path", logPath(r.URL.Path), "err", err)
+		rd.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", logPath(r.URL.Path), "err", err)
 		p.Heading = "Sorry, there is a problem with the service"
 		p.Message = "Try again later. If it keeps happening, tell us the reference below."
 		p.RequestID = RequestID(r.Context())
 	}
 	p.Title = p.Heading
-	s.render(w, r, status, "error", &p)
+	rd.render(w, r, status, "error", &p)
 }
 
 // panicPage is what recoverPanics shows.
-func (s *Server) panicPage(w http.ResponseWriter, r *http.Request) {
-	s.renderError(w, r, errors.New("panic (logged above)"))
+func (rd *renderer) panicPage(w http.ResponseWriter, r *http.Request) {
+	rd.renderError(w, r, errors.New("panic (logged above)"))
 }
 
 // problemList is a form's error summary.

@@ -8,7 +8,6 @@ import (
 	"sync"
 	"testing"
 
-	"signpost/data"
 	"signpost/directory"
 	"signpost/engine"
 )
@@ -118,20 +117,51 @@ func gardenClub() *directory.Service {
 	return svc
 }
 
+// unusedStores stands in for the stores of the account areas on a site
+// whose tests never reach them: any call is a nil-interface panic, which
+// the site turns into a 500 a test would see.
+type unusedStores struct {
+	AccountStore
+	ProviderStore
+	AdminStore
+	ShortlistStore
+	MailStore
+}
+
+// Service is ambiguous between the embedded interfaces; it is unused too.
+func (unusedStores) Service(context.Context, string) (*directory.Service, error) {
+	panic("unusedStores.Service")
+}
+
+// Draft is ambiguous between the embedded interfaces; it is unused too.
+func (unusedStores) Draft(context.Context, string) (*directory.Draft, error) {
+	panic("unusedStores.Draft")
+}
+
+// EachOrganization is ambiguous between the embedded interfaces.
+func (unusedStores) EachOrganization(context.Context, func(*directory.Organization) error) error {
+	panic("unusedStores.EachOrganization")
+}
+
 // fakeSite is a Server over fakes, with its log captured.
 type fakeSite struct {
 	srv      *Server
 	finder   *fakeFinder
 	listings *fakeListings
+	places   *directory.Gazetteer
 	logs     *bytes.Buffer
+}
+
+// config is the Config of a site over the fakes.
+func (fs *fakeSite) config() Config {
+	var none unusedStores
+	return Config{Engine: fs.finder, Store: fs.listings, Gazetteer: fs.places,
+		Accounts: none, Provider: none, Admin: none, Shortlists: none, Mail: none}
 }
 
 func newFakeSite(t *testing.T) *fakeSite {
 	t.Helper()
-	places, err := directory.LoadGazetteer(data.Gazetteer())
-	if err != nil {
-		t.Fatal(err)
-	}
+	places := testPlaces(t)
 	club := gardenClub()
 	fs := &fakeSite{
 		finder: &fakeFinder{results: &engine.Results{
@@ -141,10 +171,13 @@ func newFakeSite(t *testing.T) *fakeSite {
 			Facets: engine.Facets{Free: 1, Interests: []engine.FacetCount{{Code: "gardening", Label: "Gardening", Count: 1}}},
 		}},
 		listings: &fakeListings{services: map[string]*directory.Service{club.ID: club}},
+		places:   places,
 		logs:     &bytes.Buffer{},
 	}
-	fs.srv, err = New(Config{Engine: fs.finder, Store: fs.listings, Gazetteer: places, Now: testNow,
-		Logger: slog.New(slog.NewTextHandler(fs.logs, nil))})
+	cfg := fs.config()
+	cfg.Now, cfg.Logger = testNow, slog.New(slog.NewTextHandler(fs.logs, nil))
+	var err error
+	fs.srv, err = New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

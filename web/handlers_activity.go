@@ -49,7 +49,6 @@ type activityPage struct {
 	CorrectionFields []option
 	Correction       correctionForm
 	Problems         problemList
-	CorrectionSent   bool
 }
 
 type scheduleLine struct {
@@ -77,35 +76,34 @@ type correctionForm struct {
 	Message string
 }
 
-func (s *Server) activity(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.activityPage(r)
+func (h *publicHandlers) activity(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.activityPage(r)
 	if err != nil {
 		return err
 	}
-	p.CorrectionSent = r.URL.Query().Get("correction") == "sent"
-	s.render(w, r, http.StatusOK, "activity", p)
+	h.render(w, r, http.StatusOK, "activity", p)
 	return nil
 }
 
-func (s *Server) activityPrint(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.activityPage(r)
+func (h *publicHandlers) activityPrint(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.activityPage(r)
 	if err != nil {
 		return err
 	}
 	p.Print = true
 	p.Title = "Printable page: " + p.Name
-	p.Printed = dateText(s.now())
-	s.render(w, r, http.StatusOK, "activity-print", p)
+	p.Printed = dateText(h.now())
+	h.render(w, r, http.StatusOK, "activity-print", p)
 	return nil
 }
 
-func (s *Server) activityPage(r *http.Request) (*activityPage, error) {
+func (h *publicHandlers) activityPage(r *http.Request) (*activityPage, error) {
 	id := mux.Vars(r)["id"]
-	svc, err := s.listings.Service(r.Context(), id)
+	svc, err := h.listings.Service(r.Context(), id)
 	if err != nil {
 		return nil, fmt.Errorf("activity %s: %w", id, err)
 	}
-	desc, err := s.md.Render(svc.Description)
+	desc, err := h.md.Render(svc.Description)
 	if err != nil {
 		return nil, fmt.Errorf("activity %s: %w", id, err)
 	}
@@ -131,7 +129,7 @@ func (s *Server) activityPage(r *http.Request) (*activityPage, error) {
 		p.Title = svc.Name + " – " + svc.Organization.Name
 	}
 	if svc.Status != "" && svc.Status != directory.StatusActive {
-		p.NotRunning = "This activity is marked as " + svc.Status + ". Check with the organisers before you go."
+		p.NotRunning = "This activity is marked as " + string(svc.Status) + ". Check with the organisers before you go."
 	}
 	for _, tax := range []string{directory.TaxonomyNeeds, directory.TaxonomyInterests, directory.TaxonomyActivities} {
 		for _, c := range svc.TermCodes(tax) {
@@ -318,13 +316,13 @@ const maxCorrectionBody = 32 << 10
 // problem the page is shown again with what was typed and an error
 // summary; on success the person is redirected (so a refresh does not send
 // it twice) to a thank-you message.
-func (s *Server) addCorrection(w http.ResponseWriter, r *http.Request) error {
+func (h *publicHandlers) addCorrection(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return &httpError{status: http.StatusBadRequest, heading: "The form could not be read",
 			message: "Go back, shorten your message and try again.", err: err}
 	}
 	form := correctionForm{Field: clean(r.PostForm.Get("field"), 20), Message: r.PostForm.Get("message")}
-	p, err := s.activityPage(r)
+	p, err := h.activityPage(r)
 	if err != nil {
 		return err
 	}
@@ -332,13 +330,13 @@ func (s *Server) addCorrection(w http.ResponseWriter, r *http.Request) error {
 	for i := range p.CorrectionFields {
 		p.CorrectionFields[i].Selected = p.CorrectionFields[i].Value == form.Field
 	}
-	if !s.corrections.Allow(clientKey(r)) {
+	if !h.corrections.Allow(clientKey(r)) {
 		p.Title = "Error: " + p.Title
 		p.Problems = []problem{{Field: "correction-message", Message: "You have sent several corrections in a short time. Please wait a few minutes and try again."}}
-		s.render(w, r, http.StatusTooManyRequests, "activity", p)
+		h.render(w, r, http.StatusTooManyRequests, "activity", p)
 		return nil
 	}
-	_, err = s.listings.AddCorrection(r.Context(), directory.Correction{ServiceID: p.ID, Field: form.Field, Message: form.Message})
+	_, err = h.listings.AddCorrection(r.Context(), directory.Correction{ServiceID: p.ID, Field: form.Field, Message: form.Message})
 	var ve *directory.ValidationError
 	if errors.As(err, &ve) {
 		p.Title = "Error: " + p.Title
@@ -349,14 +347,13 @@ func (s *Server) addCorrection(w http.ResponseWriter, r *http.Request) error {
 			}
 			p.Problems = append(p.Problems, problem{Field: field, Message: correctionMessage(pr)})
 		}
-		s.render(w, r, http.StatusBadRequest, "activity", p)
+		h.render(w, r, http.StatusBadRequest, "activity", p)
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("store correction of %s: %w", p.ID, err)
 	}
-	http.Redirect(w, r, "/activities/"+url.PathEscape(p.ID)+"?correction=sent#correction-sent", http.StatusSeeOther)
-	return nil
+	return redirect(w, r, withFlash("/activities/"+url.PathEscape(p.ID)+"#done", "correction-sent"))
 }
 
 func correctionMessage(pr directory.Problem) string {

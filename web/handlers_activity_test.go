@@ -119,7 +119,7 @@ func TestCorrections(t *testing.T) {
 	t.Run("a correction is stored and thanked for", func(t *testing.T) {
 		site := newFakeSite(t)
 		rec, _ := post(t, site.srv, target, url.Values{"field": {"times"}, "message": {"It is on Wednesdays now."}}, "192.0.2.1:1234", "/activities/"+club.ID)
-		if rec.Code != 303 || rec.Header().Get("Location") != "/activities/"+club.ID+"?correction=sent#correction-sent" {
+		if rec.Code != 303 || rec.Header().Get("Location") != "/activities/"+club.ID+"?done=correction-sent#done" {
 			t.Fatalf("got %d to %q, want a 303 to the thank-you", rec.Code, rec.Header().Get("Location"))
 		}
 		if len(site.listings.corrections) != 1 || site.listings.corrections[0].Field != "times" || site.listings.corrections[0].ServiceID != club.ID {
@@ -128,7 +128,7 @@ func TestCorrections(t *testing.T) {
 		// A browser does not send the fragment.
 		next, _, _ := strings.Cut(rec.Header().Get("Location"), "#")
 		_, doc := get(t, site.srv, next)
-		if !strings.Contains(textOf(doc.Find("#correction-sent[role=status]")), "Thank you") {
+		if !strings.Contains(textOf(doc.Find("#done[role=status]")), "Thank you") {
 			t.Error("no thank-you after the redirect")
 		}
 	})

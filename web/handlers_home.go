@@ -15,7 +15,7 @@ type homePage struct {
 	Interests     []link
 }
 
-func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
+func (h *publicHandlers) home(w http.ResponseWriter, r *http.Request) error {
 	p := &homePage{
 		BasePage:      BasePage{Title: "Find activities and support near you", Nav: "home"},
 		RadiusOptions: radiusOptions(defaultRadius),
@@ -26,6 +26,6 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	for _, t := range directory.Interests {
 		p.Interests = append(p.Interests, link{Href: "/search?interest=" + t.Code, Text: t.Label})
 	}
-	s.render(w, r, http.StatusOK, "home", p)
+	h.render(w, r, http.StatusOK, "home", p)
 	return nil
 }

@@ -88,25 +88,25 @@ func stepHref(f finderForm, key string) string {
 	return "/match?" + v.Encode()
 }
 
-func (s *Server) match(w http.ResponseWriter, r *http.Request) error {
+func (h *publicHandlers) match(w http.ResponseWriter, r *http.Request) error {
 	f := readFinderForm(r.URL.Query())
 	step := r.URL.Query().Get("step")
 	if step == "" {
 		step = matchSteps[0].Key
 	}
 	if step == matchResultsStep {
-		return s.matchResults(w, r, f)
+		return h.matchResults(w, r, f)
 	}
 	i := stepIndex(step)
 	if i < 0 {
 		return &httpError{status: http.StatusBadRequest, heading: "That step does not exist",
 			message: "Start the questions again from the beginning."}
 	}
-	s.render(w, r, http.StatusOK, "match", s.matchStepPage(f, i))
+	h.render(w, r, http.StatusOK, "match", h.matchStepPage(f, i))
 	return nil
 }
 
-func (s *Server) matchStepPage(f finderForm, i int) *matchPage {
+func (h *publicHandlers) matchStepPage(f finderForm, i int) *matchPage {
 	st := matchSteps[i]
 	p := &matchPage{
 		BasePage:  BasePage{Title: fmt.Sprintf("%s (step %d of %d) – Find what suits you", st.Heading, i+1, len(matchSteps)), Nav: "match"},
@@ -162,8 +162,8 @@ func sortedKeys[M ~map[string]V, V any](m M) []string {
 	return keys
 }
 
-func (s *Server) matchResults(w http.ResponseWriter, r *http.Request, f finderForm) error {
-	a, err := s.find(r, f, true)
+func (h *publicHandlers) matchResults(w http.ResponseWriter, r *http.Request, f finderForm) error {
+	a, err := h.find(r, f, matching)
 	if err != nil {
 		return err
 	}
@@ -174,7 +174,7 @@ func (s *Server) matchResults(w http.ResponseWriter, r *http.Request, f finderFo
 		if a.problems[0].Field == "near" || a.problems[0].Field == "radius" {
 			i = stepIndex("place")
 		}
-		p := s.matchStepPage(f, i)
+		p := h.matchStepPage(f, i)
 		p.Title = "Error: " + p.Title
 		p.Problems = a.problems
 		for _, sug := range a.didYou {
@@ -182,7 +182,7 @@ func (s *Server) matchResults(w http.ResponseWriter, r *http.Request, f finderFo
 			g.Near = sug.Name
 			p.DidYouMean = append(p.DidYouMean, link{Href: stepHref(g, matchResultsStep), Text: sug.Name})
 		}
-		s.render(w, r, http.StatusBadRequest, "match", p)
+		h.render(w, r, http.StatusBadRequest, "match", p)
 		return nil
 	}
 	p := &matchPage{
@@ -198,7 +198,7 @@ func (s *Server) matchResults(w http.ResponseWriter, r *http.Request, f finderFo
 	if a.res.Page > 1 {
 		p.Title = fmt.Sprintf("Suggestions for you, page %d – Find what suits you", a.res.Page)
 	}
-	p.Results = s.resultViews(a.res.Items, (a.res.Page-1)*a.res.Size, a.place)
+	p.Results = h.resultViews(a.res.Items, (a.res.Page-1)*a.res.Size, a.place)
 	p.ResultHead = fmt.Sprintf("%d %s, best first", a.res.Total, pluralWord(a.res.Total, "suggestion", "suggestions"))
 	p.Map = resultsMap(p.Results, a.place, a.radiusM, "suggestions")
 	g := f
@@ -217,7 +217,7 @@ func (s *Server) matchResults(w http.ResponseWriter, r *http.Request, f finderFo
 			p.Advice = append(p.Advice, l)
 		}
 	}
-	s.render(w, r, http.StatusOK, "match", p)
+	h.render(w, r, http.StatusOK, "match", p)
 	return nil
 }
 

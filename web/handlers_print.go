@@ -18,36 +18,35 @@ type printListPage struct {
 	BackHref string
 }
 
-func (s *Server) searchPrint(w http.ResponseWriter, r *http.Request) error {
-	return s.printList(w, r, false)
+func (h *publicHandlers) searchPrint(w http.ResponseWriter, r *http.Request) error {
+	return h.printList(w, r, searching)
 }
 
-func (s *Server) matchPrint(w http.ResponseWriter, r *http.Request) error {
-	return s.printList(w, r, true)
+func (h *publicHandlers) matchPrint(w http.ResponseWriter, r *http.Request) error {
+	return h.printList(w, r, matching)
 }
 
-func (s *Server) printList(w http.ResponseWriter, r *http.Request, match bool) error {
+func (h *publicHandlers) printList(w http.ResponseWriter, r *http.Request, mode finderMode) error {
 	f := readFinderForm(r.URL.Query())
-	a, err := s.find(r, f, match)
+	a, err := h.find(r, f, mode)
 	if err != nil {
 		return err
 	}
 	if len(a.problems) > 0 {
 		// The print link is made from a search that worked; a hand-edited
 		// one gets the search page, which explains the problem.
-		http.Redirect(w, r, f.href("/search"), http.StatusSeeOther)
-		return nil
+		return redirect(w, r, f.href("/search"))
 	}
 	p := &printListPage{
 		BasePage: BasePage{Title: "Printable list: " + searchTitle(f, a.place, a.res), Print: true},
 		Heading:  resultsHeading(a.res.Total, f, a.place),
 		Criteria: matchAnswers(f, a.place),
-		Results:  s.resultViews(a.res.Items, (a.res.Page-1)*a.res.Size, a.place),
+		Results:  h.resultViews(a.res.Items, (a.res.Page-1)*a.res.Size, a.place),
 		Total:    a.res.Total,
-		Printed:  dateText(s.now()),
+		Printed:  dateText(h.now()),
 		BackHref: f.href("/search"),
 	}
-	if match {
+	if mode == matching {
 		p.Title = "Printable list: suggestions for you"
 		p.Heading = "Suggestions for you"
 		p.BackHref = withParam(f.href("/match"), "step", matchResultsStep)
@@ -56,7 +55,7 @@ func (s *Server) printList(w http.ResponseWriter, r *http.Request, match bool) e
 		p.Criteria = append([]answer{{Question: "You searched for", Answer: f.Q}}, p.Criteria...)
 	}
 	p.Shown = len(p.Results)
-	s.render(w, r, http.StatusOK, "search-print", p)
+	h.render(w, r, http.StatusOK, "search-print", p)
 	return nil
 }
 

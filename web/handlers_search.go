@@ -64,16 +64,27 @@ type finderAnswer struct {
 	didYou   []directory.Place
 }
 
+// finderMode says how the needs, interests and activities of a finder
+// form count.
+type finderMode int
+
+const (
+	// searching treats them as filters: /search.
+	searching finderMode = iota
+	// matching scores them: /match.
+	matching
+)
+
 // find resolves the place, runs the search or match, and turns a bad value
 // into problems for the form rather than an error page.
-func (s *Server) find(r *http.Request, f finderForm, match bool) (finderAnswer, error) {
+func (h *publicHandlers) find(r *http.Request, f finderForm, mode finderMode) (finderAnswer, error) {
 	var a finderAnswer
 	if f.Near != "" {
-		if p, ok := s.places.Lookup(f.Near); ok {
+		if p, ok := h.places.Lookup(f.Near); ok {
 			a.place = &p
 		} else {
 			a.unknown = f.Near
-			a.didYou = s.places.Suggest(f.Near, 3)
+			a.didYou = h.places.Suggest(f.Near, 3)
 			a.problems = append(a.problems, problem{Field: "near", Message: unknownPlaceMessage(f.Near, a.didYou)})
 		}
 	}
@@ -91,10 +102,11 @@ func (s *Server) find(r *http.Request, f finderForm, match bool) (finderAnswer, 
 	}
 	q, err := engine.ParseQuery(f.engineValues(a.place, resultsPerPage))
 	if err == nil {
-		if match {
-			a.res, err = s.finder.Match(r.Context(), q)
-		} else {
-			a.res, err = s.finder.Search(r.Context(), q)
+		switch mode {
+		case matching:
+			a.res, err = h.finder.Match(r.Context(), q)
+		default:
+			a.res, err = h.finder.Search(r.Context(), q)
 		}
 	}
 	var fe *engine.FieldError
@@ -142,7 +154,7 @@ func controlFor(engineField string) string {
 	return engineField
 }
 
-func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
+func (h *publicHandlers) search(w http.ResponseWriter, r *http.Request) error {
 	f := readFinderForm(r.URL.Query())
 	p := &searchPage{
 		BasePage:      BasePage{Title: "Search activities and support", Nav: "search"},
@@ -151,7 +163,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 		SortOptions:   sortOptions(f.Sort),
 		DayOptions:    dayOptions(f.Day),
 	}
-	a, err := s.find(r, f, false)
+	a, err := h.find(r, f, searching)
 	if err != nil {
 		return err
 	}
@@ -166,12 +178,12 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 			p.DidYouMean = append(p.DidYouMean, link{Href: g.href("/search"), Text: sug.Name})
 		}
 		p.Facets = facetsFor(f, nil)
-		s.render(w, r, status, "search", p)
+		h.render(w, r, status, "search", p)
 		return nil
 	}
 	p.Searched = true
 	p.Total = a.res.Total
-	p.Results = s.resultViews(a.res.Items, (a.res.Page-1)*a.res.Size, a.place)
+	p.Results = h.resultViews(a.res.Items, (a.res.Page-1)*a.res.Size, a.place)
 	p.Heading = resultsHeading(a.res.Total, f, a.place)
 	p.Title = searchTitle(f, a.place, a.res)
 	p.Map = resultsMap(p.Results, a.place, a.radiusM, "results")
@@ -183,7 +195,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 	if a.res.Total == 0 {
 		p.Advice = noResultsAdvice(f, "/search")
 	}
-	s.render(w, r, status, "search", p)
+	h.render(w, r, status, "search", p)
 	return nil
 }
 

@@ -9,8 +9,6 @@ import (
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
-
-	"signpost/engine"
 )
 
 // TestQualityBar checks what every page must have: a unique title, one h1,
@@ -113,7 +111,7 @@ func TestPageWeight(t *testing.T) {
 
 func TestStaticFiles(t *testing.T) {
 	site := newFakeSite(t)
-	assets := site.srv.tmpl.assets
+	assets := site.srv.pages.tmpl.assets
 	tests := []struct {
 		name      string
 		path      string
@@ -206,14 +204,16 @@ func TestHealthzAndErrors(t *testing.T) {
 }
 
 func TestAPIIsMountedInsideTheMiddleware(t *testing.T) {
-	places := newFakeSite(t).srv.places
+	site := newFakeSite(t)
 	var gotID string
 	api := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		gotID = RequestID(r.Context())
 		w.Header().Set("Content-Type", "application/json")
 		io.WriteString(w, `{"path":"`+r.URL.Path+`"}`)
 	})
-	srv, err := New(Config{Engine: &fakeFinder{results: &engine.Results{}}, Store: &fakeListings{}, Gazetteer: places, API: api})
+	cfg := site.config()
+	cfg.API = api
+	srv, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,20 +234,28 @@ func TestAPIIsMountedInsideTheMiddleware(t *testing.T) {
 }
 
 func TestNewRequiresItsDependencies(t *testing.T) {
-	places := newFakeSite(t).srv.places
-	finder, listings := &fakeFinder{}, &fakeListings{}
+	full := newFakeSite(t).config()
 	tests := []struct {
 		name string
-		cfg  Config
+		drop func(*Config)
 		want string
 	}{
-		{"no engine", Config{Store: listings, Gazetteer: places}, "Config.Engine is required"},
-		{"no store", Config{Engine: finder, Gazetteer: places}, "Config.Store is required"},
-		{"no gazetteer", Config{Engine: finder, Store: listings}, "Config.Gazetteer is required"},
+		{"no engine", func(c *Config) { c.Engine = nil }, "Config.Engine is required"},
+		{"no store", func(c *Config) { c.Store = nil }, "Config.Store is required"},
+		{"no gazetteer", func(c *Config) { c.Gazetteer = nil }, "Config.Gazetteer is required"},
+		{"no accounts", func(c *Config) { c.Accounts = nil }, "Config.Accounts is required"},
+		{"no provider area", func(c *Config) { c.Provider = nil }, "Config.Provider is required"},
+		{"no admin area", func(c *Config) { c.Admin = nil }, "Config.Admin is required"},
+		{"no shortlists", func(c *Config) { c.Shortlists = nil }, "Config.Shortlists is required"},
+	}
+	if _, err := New(full); err != nil {
+		t.Fatalf("New with every dependency: %v", err)
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := New(tt.cfg); err == nil || !strings.Contains(err.Error(), tt.want) {
+			cfg := full
+			tt.drop(&cfg)
+			if _, err := New(cfg); err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("New: %v, want %q", err, tt.want)
 			}
 		})

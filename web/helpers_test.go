@@ -1,27 +1,19 @@
 package web
 
 import (
-	"bufio"
-	"context"
-	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
-	"signpost/data"
 	"signpost/directory"
 	"signpost/engine"
 )
-
-// testClock pins dates shown on pages.
-var testNow = func() time.Time { return time.Date(2025, 6, 2, 12, 0, 0, 0, time.UTC) }
 
 // sampleSite is the real stack over the embedded sample directory: a store
 // in a temporary folder, the engine and the gazetteer.
@@ -32,48 +24,24 @@ type sampleSite struct {
 	srv    *Server
 }
 
+// newSampleSite opens a copy of the package's sample fixture.
 func newSampleSite(tb testing.TB) *sampleSite {
 	tb.Helper()
-	ctx := context.Background()
-	dir := tb.TempDir()
-	store, err := directory.Open(filepath.Join(dir, "signpost.db"))
-	if err != nil {
+	f := sampleFiles(tb)
+	store, eng := f.open(tb, "sample")
+	site := &sampleSite{store: store, engine: eng, places: f.places}
+	var err error
+	if site.srv, err = New(site.config(testNow)); err != nil {
 		tb.Fatal(err)
 	}
-	tb.Cleanup(func() { store.Close() })
-	im, err := store.BeginImport(ctx, "sample", directory.Save{Actor: "test"})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	sc := bufio.NewScanner(data.SampleServices())
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		var svc directory.Service
-		if err := json.Unmarshal(sc.Bytes(), &svc); err != nil {
-			tb.Fatal(err)
-		}
-		if err := im.Put(ctx, &svc); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	if _, err := im.Commit(ctx); err != nil {
-		tb.Fatal(err)
-	}
-	eng, err := engine.Open(filepath.Join(dir, "index"), store, engine.WithClock(testNow))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { eng.Close() })
-	store.Watch(func(ch directory.Change) { eng.Apply(context.Background(), ch) })
-	places, err := directory.LoadGazetteer(data.Gazetteer())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	srv, err := New(Config{Engine: eng, Store: store, Gazetteer: places, Now: testNow})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return &sampleSite{store: store, engine: eng, places: places, srv: srv}
+	return site
+}
+
+// config is the site's Config over the real stack: the store serves every
+// area.
+func (s *sampleSite) config(now func() time.Time) Config {
+	return Config{Engine: s.engine, Store: s.store, Gazetteer: s.places, Now: now,
+		Accounts: s.store, Provider: s.store, Admin: s.store, Shortlists: s.store, Mail: s.store}
 }
 
 // get serves one request and parses the page.

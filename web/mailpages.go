@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gorilla/mux"
-
 	"signpost/directory"
 	"signpost/web/mail"
 )
@@ -38,38 +36,23 @@ type MailStore interface {
 
 // mailPages holds the handlers of these pages.
 type mailPages struct {
-	s     *Server
+	*renderer
 	store MailStore
+	site  origin
+	// cookieName names the session cookie of a request, so a password
+	// change keeps the session it was made from.
+	cookieName func(*http.Request) string
 	// relay says e-mail is really sent. Without one an admin's reset shows
 	// the link once instead of mailing it.
 	relay bool
 	// baseURL starts the reset link shown to an admin; empty means the
 	// address the admin's own request came to.
 	baseURL string
+	now     func() time.Time
 }
 
 // maxPasswordBody bounds the password forms: two passwords and a token.
 const maxPasswordBody = 8 << 10
-
-// mailRoutes registers the pages. The two link pages are open to anyone
-// holding a link: the signed token is the permission.
-func (s *Server) mailRoutes(r *mux.Router) {
-	if s.mail == nil {
-		return
-	}
-	h := s.mail
-	get := []string{http.MethodGet, http.MethodHead}
-	post := http.MethodPost
-	r.Handle("/account/password", s.guard(permOwnAccount, anything, h.passwordForm)).Methods(get...)
-	r.Handle("/account/password", s.guard(permOwnAccount, anything, h.changePassword)).Methods(post)
-	r.Handle(mail.ResetPath, s.handle(h.resetForm)).Methods(get...)
-	r.Handle(mail.ResetPath, s.handle(h.reset)).Methods(post)
-	r.Handle(mail.StillRunningPath, s.handle(h.stillRunningForm)).Methods(get...)
-	r.Handle(mail.StillRunningPath, s.handle(h.stillRunning)).Methods(post)
-	r.Handle("/admin/accounts/reset", s.guard(permManageAccounts, anything, h.adminReset)).Methods(post)
-	r.Handle("/admin/stale/remind", s.guard(permModerate, anything, h.adminRemind)).Methods(post)
-	r.Handle("/admin/outbox", s.guard(permManageAccounts, anything, h.adminOutbox)).Methods(get...)
-}
 
 // passwordPage is /account/password and the reset link's page.
 type passwordPage struct {
@@ -87,9 +70,8 @@ type passwordPage struct {
 }
 
 func (h *mailPages) passwordForm(w http.ResponseWriter, r *http.Request) error {
-	p := &passwordPage{BasePage: BasePage{Title: "Change your password"}, Email: currentAccount(r).Email,
-		Done: r.URL.Query().Get("done") == "1", MinLen: directory.MinPasswordLen}
-	h.s.render(w, r, http.StatusOK, "account-password", p)
+	p := &passwordPage{BasePage: BasePage{Title: "Change your password"}, Email: currentAccount(r).Email, MinLen: directory.MinPasswordLen}
+	h.render(w, r, http.StatusOK, "account-password", p)
 	return nil
 }
 
@@ -102,7 +84,7 @@ func (h *mailPages) changePassword(w http.ResponseWriter, r *http.Request) error
 	}
 	a := currentAccount(r)
 	keep := ""
-	if c, err := r.Cookie(h.s.auth.cookieName(r)); err == nil {
+	if c, err := r.Cookie(h.cookieName(r)); err == nil {
 		keep = c.Value
 	}
 	err := h.store.ChangePassword(r.Context(), directory.PasswordChange{
@@ -113,14 +95,13 @@ func (h *mailPages) changePassword(w http.ResponseWriter, r *http.Request) error
 	case errors.As(err, &ve):
 		p := &passwordPage{BasePage: BasePage{Title: "Error: Change your password"}, Email: a.Email,
 			Problems: passwordProblems(ve), MinLen: directory.MinPasswordLen}
-		h.s.render(w, r, http.StatusBadRequest, "account-password", p)
+		h.render(w, r, http.StatusBadRequest, "account-password", p)
 		return nil
 	case err != nil:
 		return fmt.Errorf("change password of %s: %w", a.Email, err)
 	}
-	h.s.log.InfoContext(r.Context(), "password changed", "request_id", RequestID(r.Context()), "email", a.Email)
-	http.Redirect(w, r, "/account/password?done=1", http.StatusSeeOther)
-	return nil
+	h.log.InfoContext(r.Context(), "password changed", "email", a.Email)
+	return redirect(w, r, withFlash("/account/password", "password-changed"))
 }
 
 // passwordProblems turns the store's problems into the form's, each
@@ -168,11 +149,11 @@ func (h *mailPages) reset(w http.ResponseWriter, r *http.Request) error {
 	case err != nil:
 		return h.resetPage(w, r, token, nil)
 	}
-	h.s.log.InfoContext(r.Context(), "password reset through a link", "request_id", RequestID(r.Context()), "email", email)
+	h.log.InfoContext(r.Context(), "password reset through a link", "email", email)
 	// The reset ended every session of the account, this browser's too if
 	// it was signed in as it.
 	p := &passwordPage{BasePage: BasePage{Title: "Your new password is set"}, Email: email, Done: true}
-	h.s.render(w, r, http.StatusOK, "password-reset", p)
+	h.render(w, r, http.StatusOK, "password-reset", p)
 	return nil
 }
 
@@ -184,7 +165,7 @@ func (h *mailPages) resetPage(w http.ResponseWriter, r *http.Request, token stri
 		"This link has expired: a reset link works for one hour. Ask an admin to send a new one.",
 		"This link has been used already, or the password was changed since it was sent. Sign in with the new password, or ask an admin for a new link."); ok {
 		p.Title, p.Refused, p.Token = "This link cannot be used", why, ""
-		h.s.render(w, r, status, "password-reset", p)
+		h.render(w, r, status, "password-reset", p)
 		return nil
 	}
 	if err != nil {
@@ -194,7 +175,7 @@ func (h *mailPages) resetPage(w http.ResponseWriter, r *http.Request, token stri
 	if len(problems) > 0 {
 		status, p.Title = http.StatusBadRequest, "Error: "+p.Title
 	}
-	h.s.render(w, r, status, "password-reset", p)
+	h.render(w, r, status, "password-reset", p)
 	return nil
 }
 
@@ -222,7 +203,7 @@ func (h *mailPages) stillRunning(w http.ResponseWriter, r *http.Request) error {
 	token := r.PostForm.Get("token")
 	svc, err := h.store.ConfirmByReminder(r.Context(), token)
 	if err == nil {
-		h.s.log.InfoContext(r.Context(), "listing confirmed from a reminder", "request_id", RequestID(r.Context()), "service", svc.ID)
+		h.log.InfoContext(r.Context(), "listing confirmed from a reminder", "service", svc.ID)
 	}
 	return h.stillRunningPage(w, r, token, svc, err, err == nil)
 }
@@ -239,7 +220,7 @@ func (h *mailPages) stillRunningPage(w http.ResponseWriter, r *http.Request, tok
 		if errors.Is(err, directory.ErrLinkUsed) {
 			p.Title = "Already confirmed"
 		}
-		h.s.render(w, r, status, "still-running", p)
+		h.render(w, r, status, "still-running", p)
 		return nil
 	}
 	if err != nil {
@@ -248,14 +229,14 @@ func (h *mailPages) stillRunningPage(w http.ResponseWriter, r *http.Request, tok
 	if done {
 		p.Title = "Thank you"
 	}
-	h.s.render(w, r, http.StatusOK, "still-running", p)
+	h.render(w, r, http.StatusOK, "still-running", p)
 	return nil
 }
 
 // adminResetPage shows a reset link once, to the admin who made it, when
 // no relay can mail it.
 type adminResetPage struct {
-	BasePage
+	adminBase
 	Email string
 	Link  string
 	Until string
@@ -273,8 +254,7 @@ func (h *mailPages) adminReset(w http.ResponseWriter, r *http.Request) error {
 		if err := h.store.MailPasswordReset(r.Context(), email); err != nil {
 			return resetRefusal(email, err)
 		}
-		http.Redirect(w, r, "/admin/accounts?done=reset-sent", http.StatusSeeOther)
-		return nil
+		return redirect(w, r, withFlash("/admin/accounts", "reset-sent"))
 	}
 	token, err := h.store.PasswordResetLink(r.Context(), email)
 	if err != nil {
@@ -283,16 +263,16 @@ func (h *mailPages) adminReset(w http.ResponseWriter, r *http.Request) error {
 	base := strings.TrimRight(h.baseURL, "/")
 	if base == "" {
 		scheme := "http"
-		if h.s.auth.secure(r) {
+		if h.site.secure(r) {
 			scheme = "https"
 		}
 		base = scheme + "://" + r.Host
 	}
-	p := &adminResetPage{BasePage: BasePage{Title: "A password reset link for " + email, Nav: "admin"}, Email: email,
+	p := &adminResetPage{adminBase: newAdminBase("A password reset link for "+email, "/admin/accounts"), Email: email,
 		Link:  base + mail.ResetPath + "?token=" + url.QueryEscape(token),
-		Until: h.s.now().Add(directory.ResetLinkValid).Format("15:04")}
-	h.s.log.InfoContext(r.Context(), "password reset link made", "request_id", RequestID(r.Context()), "email", email, "by", currentAccount(r).Email)
-	h.s.render(w, r, http.StatusOK, "admin-reset", p)
+		Until: h.now().Add(directory.ResetLinkValid).Format("15:04")}
+	h.log.InfoContext(r.Context(), "password reset link made", "email", email, "by", currentAccount(r).Email)
+	h.render(w, r, http.StatusOK, "admin-reset", p)
 	return nil
 }
 
@@ -327,16 +307,18 @@ func (h *mailPages) adminRemind(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return fmt.Errorf("send reminders: %w", err)
 	}
-	q := url.Values{"done": {"reminded"}, "listings": {fmt.Sprint(rep.Listings)}, "recent": {fmt.Sprint(rep.Recent)}, "unreachable": {fmt.Sprint(rep.Unreachable)}}
-	http.Redirect(w, r, "/admin/outbox?"+q.Encode(), http.StatusSeeOther)
-	return nil
+	// The counts travel as numbers, read back as numbers: no text from the
+	// address reaches the page.
+	q := url.Values{"listings": {fmt.Sprint(rep.Listings)}, "recent": {fmt.Sprint(rep.Recent)}, "unreachable": {fmt.Sprint(rep.Unreachable)}}
+	return redirect(w, r, withFlash("/admin/outbox?"+q.Encode(), "reminded"))
 }
 
 // outboxPage is /admin/outbox.
 type outboxPage struct {
-	BasePage
-	Relay   bool
-	Done    string
+	adminBase
+	Relay bool
+	// Counts says what the last "send reminders" did.
+	Counts  string
 	Pending []outboxRow
 	Sent    []outboxRow
 }
@@ -359,15 +341,15 @@ var messageAbout = map[directory.MessageKind]string{
 }
 
 func (h *mailPages) adminOutbox(w http.ResponseWriter, r *http.Request) error {
-	p := &outboxPage{BasePage: BasePage{Title: "Outbox", Nav: "admin"}, Relay: h.relay}
+	p := &outboxPage{adminBase: newAdminBase("Outbox", "/admin/outbox"), Relay: h.relay}
 	if q := r.URL.Query(); q.Get("done") == "reminded" {
 		n := atoiOr(q.Get("listings"))
-		p.Done = fmt.Sprintf("Reminders are queued for %d %s.", n, pluralWord(n, "listing", "listings"))
+		p.Counts = fmt.Sprintf("%d %s reminded.", n, pluralWord(n, "listing", "listings"))
 		if n := atoiOr(q.Get("recent")); n > 0 {
-			p.Done += fmt.Sprintf(" %d had a reminder in the last day and were skipped.", n)
+			p.Counts += fmt.Sprintf(" %d had a reminder in the last day and were skipped.", n)
 		}
 		if n := atoiOr(q.Get("unreachable")); n > 0 {
-			p.Done += fmt.Sprintf(" %d have no provider account and no e-mail address, so nobody could be asked.", n)
+			p.Counts += fmt.Sprintf(" %d have no provider account and no e-mail address, so nobody could be asked.", n)
 		}
 	}
 	pending, err := h.store.PendingMessages(r.Context())
@@ -405,7 +387,7 @@ func (h *mailPages) adminOutbox(w http.ResponseWriter, r *http.Request) error {
 	for _, m := range done {
 		p.Sent = append(p.Sent, row(m))
 	}
-	h.s.render(w, r, http.StatusOK, "admin-outbox", p)
+	h.render(w, r, http.StatusOK, "admin-outbox", p)
 	return nil
 }
 

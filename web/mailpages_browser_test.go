@@ -36,7 +36,7 @@ func TestBrowserChangePassword(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("current_password"), testPassword),
 		chromedp.SendKeys(chromedp.ID("new_password"), newPassword))
 	b.follow(t, "change it", chromedp.Click(chromedp.CSS(`form[action="/account/password"] button[type=submit]`)))
-	if u := b.location(t); u.Path != "/account/password" || u.Query().Get("done") != "1" {
+	if u := b.location(t); u.Path != "/account/password" || u.Query().Get("done") != "password-changed" {
 		t.Fatalf("after changing, at %s", u)
 	}
 	if got := run(t, b, "notice", chromedp.Text(chromedp.CSS(".notice.success"))); !strings.Contains(got, "Your password is changed") {

@@ -58,10 +58,10 @@ func TestChangeOwnPassword(t *testing.T) {
 	here.t = t
 
 	resp, _ = here.post("/account/password", url.Values{"current_password": {testPassword}, "new_password": {"a brand new password"}})
-	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != "/account/password?done=1" {
+	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != "/account/password?done=password-changed" {
 		t.Fatalf("change: status %d to %q", resp.StatusCode, loc)
 	}
-	if resp, doc := here.get("/account/password?done=1"); resp.StatusCode != 200 || doc.Find(".notice.success").Length() != 1 {
+	if resp, doc := here.get("/account/password?done=password-changed"); resp.StatusCode != 200 || doc.Find(".notice.success").Length() != 1 {
 		t.Errorf("this browser after the change: status %d", resp.StatusCode)
 	}
 	if resp, _ := elsewhere.get("/shortlists"); resp.StatusCode != http.StatusSeeOther {
@@ -142,8 +142,9 @@ func TestAdminResetWithoutARelayShowsTheLinkOnce(t *testing.T) {
 func TestAdminResetWithARelayMailsTheLink(t *testing.T) {
 	t.Parallel()
 	es := newEditorialSite(t)
-	srv, err := New(Config{Engine: es.engine, Store: es.store, Gazetteer: es.places, Now: es.clock.Now,
-		Editorial: es.store, Mail: es.store, MailRelay: true, BaseURL: "https://signpost.example"})
+	cfg := es.config(es.clock.Now)
+	cfg.MailRelay, cfg.BaseURL = true, "https://signpost.example"
+	srv, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +188,7 @@ func TestStaleReportRemindersAndTheStillRunningPage(t *testing.T) {
 		t.Fatalf("status %d to %q", resp.StatusCode, loc)
 	}
 	_, doc = admin.get(loc)
-	if done := doc.Find("#done").Text(); !strings.Contains(done, "Reminders are queued for") {
+	if done := doc.Find("#done").Text(); !strings.Contains(done, "Reminders are queued") {
 		t.Errorf("outbox notice %q", done)
 	}
 	if doc.Find(".notice.warn").Length() != 1 {

@@ -26,7 +26,6 @@ func accessLog(log *slog.Logger) func(http.Handler) http.Handler {
 				status = http.StatusOK // a handler that wrote nothing sent 200
 			}
 			log.LogAttrs(r.Context(), slog.LevelInfo, "request",
-				slog.String("request_id", RequestID(r.Context())),
 				slog.String("method", r.Method),
 				slog.String("path", logPath(r.URL.Path)),
 				slog.String("query_keys", queryKeys(r)),

@@ -49,7 +49,7 @@ func TestAccessLog(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			log := slog.New(slog.NewJSONHandler(&buf, nil))
+			log := slog.New(LogHandler(slog.NewJSONHandler(&buf, nil)))
 			h := requestID(accessLog(log)(tt.handler))
 			h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", tt.target, nil))
 

@@ -25,7 +25,6 @@ func recoverPanics(log *slog.Logger, fail func(w http.ResponseWriter, r *http.Re
 					panic(v) // a deliberate abort, not a fault
 				}
 				log.ErrorContext(r.Context(), "panic serving request",
-					"request_id", RequestID(r.Context()),
 					"method", r.Method,
 					"path", logPath(r.URL.Path),
 					"panic", fmt.Sprint(v),

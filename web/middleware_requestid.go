@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"log/slog"
 	"net/http"
 )
 
@@ -34,4 +35,36 @@ func newRequestID() string {
 	// crypto/rand.Read never fails on supported platforms (Go 1.24+).
 	rand.Read(b[:])
 	return hex.EncodeToString(b[:])
+}
+
+// LogHandler wraps h so that every record logged with a request's context
+// carries the request's id as request_id. Handlers log with
+// ErrorContext(r.Context(), ...) and never add the id themselves; wrap the
+// logger of anything mounted inside the site (the API) with it too, and its
+// lines get the id from the same context. Wrapping twice adds it once.
+func LogHandler(h slog.Handler) slog.Handler {
+	if _, ok := h.(requestIDHandler); ok {
+		return h
+	}
+	return requestIDHandler{h}
+}
+
+type requestIDHandler struct{ slog.Handler }
+
+func (h requestIDHandler) Handle(ctx context.Context, rec slog.Record) error {
+	if id := RequestID(ctx); id != "" {
+		// The record may share its attributes with the caller's; a copy
+		// keeps the caller's untouched.
+		rec = rec.Clone()
+		rec.AddAttrs(slog.String("request_id", id))
+	}
+	return h.Handler.Handle(ctx, rec)
+}
+
+func (h requestIDHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return requestIDHandler{h.Handler.WithAttrs(attrs)}
+}
+
+func (h requestIDHandler) WithGroup(name string) slog.Handler {
+	return requestIDHandler{h.Handler.WithGroup(name)}
 }

@@ -41,7 +41,7 @@ func myListToken(r *http.Request) string {
 func (h *shortlistHandlers) setMyListCookie(w http.ResponseWriter, r *http.Request, token string, maxAge int) {
 	http.SetCookie(w, &http.Cookie{
 		Name: myListCookie, Value: token, Path: "/", MaxAge: maxAge,
-		HttpOnly: true, Secure: h.auth.secure(r), SameSite: http.SameSiteLaxMode,
+		HttpOnly: true, Secure: h.site.secure(r), SameSite: http.SameSiteLaxMode,
 	})
 }
 
@@ -54,12 +54,12 @@ func (h *shortlistHandlers) forgetMyList(w http.ResponseWriter, r *http.Request)
 // exist yet makes one, with a new cookie; any other request without one is
 // answered here: the list's page shows an empty list, a form post goes
 // back to it.
-func (h *shortlistHandlers) myList(w http.ResponseWriter, r *http.Request, create bool) (listRef, error) {
+func (h *shortlistHandlers) myList(w http.ResponseWriter, r *http.Request, mode listMode) (listRef, error) {
 	token := myListToken(r)
 	var sl *directory.Shortlist
 	var err error
 	switch {
-	case create:
+	case mode == newOrExistingList:
 		if token == "" {
 			if !h.newMyLists.Allow(clientKey(r)) {
 				return listRef{}, errTooManyMyLists
@@ -88,12 +88,11 @@ func (h *shortlistHandlers) myList(w http.ResponseWriter, r *http.Request, creat
 func (h *shortlistHandlers) noMyList(w http.ResponseWriter, r *http.Request) error {
 	switch {
 	case r.URL.Path == "/my-list" && (r.Method == http.MethodGet || r.Method == http.MethodHead):
-		p := &shortlistListPage{BasePage: BasePage{Title: "My list", Nav: "my-list"}, Base: "/my-list", Mine: true,
-			Flash: flashes[r.URL.Query().Get("done")]}
+		p := &shortlistListPage{BasePage: BasePage{Title: "My list", Nav: "my-list"}, Base: "/my-list", Mine: true}
 		h.render(w, r, http.StatusOK, "shortlist_list", p)
 		return nil
 	case r.Method == http.MethodPost:
-		return redirectTo(w, r, "/my-list")
+		return redirect(w, r, "/my-list")
 	}
 	return errPageNotFound
 }

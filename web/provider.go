@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,22 +19,34 @@ import (
 	"signpost/directory"
 )
 
-// providerRoutes registers /provider: an organisation's listings with
-// their freshness, editing (moderated), capacity and confirmation (not),
-// and each listing's history. Every route is behind guard.
-func (s *Server) providerRoutes(r *mux.Router) {
-	get := []string{http.MethodGet, http.MethodHead}
-	post := http.MethodPost
-	r.Handle("/provider", s.guard(permProviderArea, formOrg("org"), s.providerHome)).Methods(get...)
-	r.Handle("/provider/listings/new", s.guard(permCreateListing, s.newListingOrg, s.newListing)).Methods(get...)
-	r.Handle("/provider/listings/new", s.guard(permCreateListing, s.newListingOrg, s.saveNewListing)).Methods(post)
-	r.Handle("/provider/listings/{id}/edit", s.guard(permViewListing, s.listingOrg, s.editListing)).Methods(get...)
-	r.Handle("/provider/listings/{id}/edit", s.guard(permEditListing, s.listingOrg, s.saveListing)).Methods(post)
-	r.Handle("/provider/listings/{id}/capacity", s.guard(permEditListing, s.listingOrg, s.setCapacity)).Methods(post)
-	r.Handle("/provider/listings/{id}/confirm", s.guard(permEditListing, s.listingOrg, s.confirmListing)).Methods(post)
-	r.Handle("/provider/listings/{id}/withdraw", s.guard(permEditListing, s.listingOrg, s.withdrawDraft)).Methods(post)
-	r.Handle("/provider/listings/{id}/history", s.guard(permViewListing, s.listingOrg, s.listingHistory)).Methods(get...)
-	r.Handle("/provider/listings/{id}/restore", s.guard(permRestore, s.listingOrg, s.restoreRevision)).Methods(post)
+// ProviderStore is what the provider area needs of the store: an
+// organisation's listings, drafts sent for review, and each listing's
+// history. *directory.Store satisfies it.
+type ProviderStore interface {
+	listingDrafts
+	ServicesOf(ctx context.Context, orgID string) ([]directory.Service, error)
+	Organization(ctx context.Context, id string) (*directory.Organization, error)
+	EachOrganization(ctx context.Context, fn func(*directory.Organization) error) error
+	PutService(ctx context.Context, svc *directory.Service, save directory.Save) (bool, error)
+	DraftsOf(ctx context.Context, orgID string) ([]directory.Draft, error)
+	SubmitDraft(ctx context.Context, svc *directory.Service, actor string) (directory.Draft, error)
+	DeleteDraft(ctx context.Context, serviceID string) error
+	SetCapacity(ctx context.Context, serviceID string, c directory.Capacity, actor string) (bool, error)
+	ConfirmService(ctx context.Context, serviceID, actor string) (bool, error)
+	Revisions(ctx context.Context, serviceID string) ([]directory.Revision, error)
+	RestoreRevision(ctx context.Context, serviceID string, seq uint64, actor string) error
+}
+
+// providerHandlers serve /provider: an organisation's listings with their
+// freshness, editing (moderated), capacity and confirmation (not), and
+// each listing's history. Every route is behind the guard of authz.go.
+type providerHandlers struct {
+	*renderer
+	store ProviderStore
+	// places resolves the postcode of a listing's venue.
+	places Places
+	md     *markdown
+	now    func() time.Time
 }
 
 // providerHomePage is /provider.
@@ -42,7 +55,6 @@ type providerHomePage struct {
 	Orgs []orgListings
 	// Choose lists every organisation, for an admin who has not picked one.
 	Choose []link
-	Done   string
 }
 
 type orgListings struct {
@@ -77,48 +89,38 @@ type draftView struct {
 	EditHref  string
 }
 
-// done messages, shown once after a redirect.
-var doneMessages = map[string]string{
-	"submitted": "Thank you. Your changes have been sent for review; the public listing stays as it was until an admin approves them.",
-	"published": "Your changes are published.",
-	"confirmed": "Thank you for confirming the listing is still right. It now shows today's date.",
-	"capacity":  "The listing now shows whether it can take new people. This is live at once.",
-	"withdrawn": "Your changes waiting for review have been withdrawn.",
-	"restored":  "The earlier version is published again.",
-}
-
-func (s *Server) providerHome(w http.ResponseWriter, r *http.Request) error {
+func (h *providerHandlers) providerHome(w http.ResponseWriter, r *http.Request) error {
 	a := currentAccount(r)
-	p := &providerHomePage{BasePage: BasePage{Title: "Your listings", Nav: "provider"}, Done: doneMessages[r.URL.Query().Get("done")]}
+	p := &providerHomePage{BasePage: BasePage{Title: "Your listings", Nav: "provider"}}
 	orgIDs, all := orgsFor(a, permProviderArea)
 	if org := resourceOrg(r); org != "" {
 		orgIDs, all = []string{org}, false
 	}
 	if all {
 		p.Title = "Listings by organisation"
-		err := s.auth.store.EachOrganization(r.Context(), func(o *directory.Organization) error {
+		err := h.store.EachOrganization(r.Context(), func(o *directory.Organization) error {
 			p.Choose = append(p.Choose, link{Href: "/provider?org=" + url.QueryEscape(o.ID), Text: o.Name})
 			return nil
 		})
 		if err != nil {
 			return fmt.Errorf("list organisations: %w", err)
 		}
-		s.render(w, r, http.StatusOK, "provider-home", p)
+		h.render(w, r, http.StatusOK, "provider-home", p)
 		return nil
 	}
-	now := s.now()
+	now := h.now()
 	for _, orgID := range orgIDs {
 		ol := orgListings{ID: orgID, Name: orgID, NewHref: "/provider/listings/new?org=" + url.QueryEscape(orgID)}
-		if org, err := s.auth.store.Organization(r.Context(), orgID); err == nil {
+		if org, err := h.store.Organization(r.Context(), orgID); err == nil {
 			ol.Name = org.Name
 		} else if !errors.Is(err, directory.ErrNotFound) {
 			return fmt.Errorf("organisation %s: %w", orgID, err)
 		}
-		svcs, err := s.auth.store.ServicesOf(r.Context(), orgID)
+		svcs, err := h.store.ServicesOf(r.Context(), orgID)
 		if err != nil {
 			return fmt.Errorf("listings of %s: %w", orgID, err)
 		}
-		drafts, err := s.auth.store.DraftsOf(r.Context(), orgID)
+		drafts, err := h.store.DraftsOf(r.Context(), orgID)
 		if err != nil {
 			return fmt.Errorf("drafts of %s: %w", orgID, err)
 		}
@@ -152,7 +154,7 @@ func (s *Server) providerHome(w http.ResponseWriter, r *http.Request) error {
 		}
 		p.Orgs = append(p.Orgs, ol)
 	}
-	s.render(w, r, http.StatusOK, "provider-home", p)
+	h.render(w, r, http.StatusOK, "provider-home", p)
 	return nil
 }
 
@@ -174,16 +176,16 @@ func freshness(svc *directory.Service, now time.Time) (string, bool) {
 	return "Confirmed " + dateText(t), now.Sub(t) >= directory.ChaseAfter
 }
 
-func statusLabel(status string) string {
+func statusLabel(status directory.ServiceStatus) string {
 	for _, o := range statuses {
-		if o.Value == status {
+		if o.Value == string(status) {
 			return o.Label
 		}
 	}
 	if status == directory.StatusDefunct {
 		return "Closed for good"
 	}
-	return status
+	return string(status)
 }
 
 // editPage is the create and edit form of a listing.
@@ -218,7 +220,7 @@ type editPage struct {
 	FrequencyOpts []option
 }
 
-func (s *Server) newEditPage(r *http.Request, f listingForm) *editPage {
+func (h *providerHandlers) newEditPage(r *http.Request, f listingForm) *editPage {
 	p := &editPage{BasePage: BasePage{Nav: "provider"}, Form: f}
 	p.StatusOpts = markSelected(slices.Clone(statuses), f.Status)
 	p.FrequencyOpts = markSelected(slices.Clone(frequencies), f.Frequency)
@@ -245,8 +247,8 @@ func (s *Server) newEditPage(r *http.Request, f listingForm) *editPage {
 // editBase is the version of a listing an edit starts from: the draft
 // waiting for review when there is one (so a provider keeps working on
 // what they sent), else the published listing.
-func (s *Server) editBase(r *http.Request, id string) (*directory.Service, *directory.Draft, error) {
-	d, err := s.auth.store.Draft(r.Context(), id)
+func (h *providerHandlers) editBase(r *http.Request, id string) (*directory.Service, *directory.Draft, error) {
+	d, err := h.store.Draft(r.Context(), id)
 	if err != nil && !errors.Is(err, directory.ErrNotFound) {
 		return nil, nil, fmt.Errorf("draft of %s: %w", id, err)
 	}
@@ -254,26 +256,26 @@ func (s *Server) editBase(r *http.Request, id string) (*directory.Service, *dire
 		svc := d.Service
 		return &svc, d, nil
 	}
-	svc, err := s.auth.store.Service(r.Context(), id)
+	svc, err := h.store.Service(r.Context(), id)
 	if err != nil {
 		return nil, nil, fmt.Errorf("listing %s: %w", id, err)
 	}
 	return svc, nil, nil
 }
 
-func (s *Server) editListing(w http.ResponseWriter, r *http.Request) error {
+func (h *providerHandlers) editListing(w http.ResponseWriter, r *http.Request) error {
 	id := mux.Vars(r)["id"]
-	base, d, err := s.editBase(r, id)
+	base, d, err := h.editBase(r, id)
 	if err != nil {
 		return err
 	}
-	p := s.newEditPage(r, listingFormOf(base))
-	s.describeEdit(p, id, base, d)
-	s.render(w, r, http.StatusOK, "provider-edit", p)
+	p := h.newEditPage(r, listingFormOf(base))
+	h.describeEdit(p, id, base, d)
+	h.render(w, r, http.StatusOK, "provider-edit", p)
 	return nil
 }
 
-func (s *Server) describeEdit(p *editPage, id string, base *directory.Service, d *directory.Draft) {
+func (h *providerHandlers) describeEdit(p *editPage, id string, base *directory.Service, d *directory.Draft) {
 	p.ID = id
 	p.Title = "Edit " + base.Name
 	p.Action = "/provider/listings/" + url.PathEscape(id) + "/edit"
@@ -290,12 +292,12 @@ func (s *Server) describeEdit(p *editPage, id string, base *directory.Service, d
 	}
 }
 
-func (s *Server) saveListing(w http.ResponseWriter, r *http.Request) error {
+func (h *providerHandlers) saveListing(w http.ResponseWriter, r *http.Request) error {
 	if err := readForm(r); err != nil {
 		return err
 	}
 	id := mux.Vars(r)["id"]
-	base, d, err := s.editBase(r, id)
+	base, d, err := h.editBase(r, id)
 	if err != nil {
 		return err
 	}
@@ -304,22 +306,22 @@ func (s *Server) saveListing(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f := readListingForm(r.PostForm)
-	p := s.newEditPage(r, f)
-	s.describeEdit(p, id, base, d)
-	return s.submitListing(w, r, p, edited)
+	p := h.newEditPage(r, f)
+	h.describeEdit(p, id, base, d)
+	return h.submitListing(w, r, p, edited)
 }
 
 // submitListing applies the form to svc and, unless the person asked for
 // a preview or something is wrong, sends it for review (or, for those who
 // may publish, publishes it). Otherwise the form is shown again.
-func (s *Server) submitListing(w http.ResponseWriter, r *http.Request, p *editPage, svc *directory.Service) error {
+func (h *providerHandlers) submitListing(w http.ResponseWriter, r *http.Request, p *editPage, svc *directory.Service) error {
 	a := currentAccount(r)
-	p.Problems = append(p.Problems, p.Form.apply(svc, s.places)...)
+	p.Problems = append(p.Problems, p.Form.apply(svc, h.places)...)
 	for _, pr := range svc.Validate().Errors() {
 		p.Problems = append(p.Problems, problem{Field: formField(pr.Path), Message: pr.String()})
 	}
 	if r.PostForm.Get("action") == "preview" || len(p.Problems) > 0 {
-		desc, err := s.md.Render(p.Form.Description)
+		desc, err := h.md.Render(p.Form.Description)
 		if err != nil {
 			return err
 		}
@@ -329,34 +331,33 @@ func (s *Server) submitListing(w http.ResponseWriter, r *http.Request, p *editPa
 			p.Title = "Error: " + p.Title
 			status = http.StatusBadRequest
 		}
-		s.render(w, r, status, "provider-edit", p)
+		h.render(w, r, status, "provider-edit", p)
 		return nil
 	}
 	done := "submitted"
 	var err error
 	if can(a, permPublish, svc.OrgID()) {
 		done = "published"
-		_, err = s.auth.store.PutService(r.Context(), svc, directory.Save{Actor: a.Email, Action: directory.ActionEdit})
+		_, err = h.store.PutService(r.Context(), svc, directory.Save{Actor: a.Email, Action: directory.ActionEdit})
 		if err == nil {
 			// What an admin publishes directly supersedes anything waiting.
-			if derr := s.auth.store.DeleteDraft(r.Context(), svc.ID); derr != nil && !errors.Is(derr, directory.ErrNotFound) {
+			if derr := h.store.DeleteDraft(r.Context(), svc.ID); derr != nil && !errors.Is(derr, directory.ErrNotFound) {
 				err = derr
 			}
 		}
 	} else {
-		_, err = s.auth.store.SubmitDraft(r.Context(), svc, a.Email)
+		_, err = h.store.SubmitDraft(r.Context(), svc, a.Email)
 	}
 	if errors.Is(err, directory.ErrConflict) {
 		p.Problems = problemList{{Field: "name", Message: "Nothing has changed yet. Edit a field, then send the changes."}}
 		p.Title = "Error: " + p.Title
-		s.render(w, r, http.StatusBadRequest, "provider-edit", p)
+		h.render(w, r, http.StatusBadRequest, "provider-edit", p)
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("save listing %s: %w", svc.ID, err)
 	}
-	http.Redirect(w, r, "/provider?org="+url.QueryEscape(svc.OrgID())+"&done="+done+"#listing-"+svc.ID, http.StatusSeeOther)
-	return nil
+	return redirect(w, r, listingsURL(svc.OrgID(), svc.ID, done))
 }
 
 // cloneService deep-copies a listing, so a form can be applied to it
@@ -375,9 +376,9 @@ func cloneService(svc *directory.Service) (*directory.Service, error) {
 
 // newListingOrg resolves the organisation a new listing is for: the org
 // field, or the only organisation of a provider who has one.
-func (s *Server) newListingOrg(r *http.Request) (string, error) {
+func (h *providerHandlers) newListingOrg(r *http.Request) (string, error) {
 	if org := clean(r.FormValue("org"), 100); org != "" {
-		if _, err := s.auth.store.Organization(r.Context(), org); err != nil {
+		if _, err := h.store.Organization(r.Context(), org); err != nil {
 			return "", fmt.Errorf("organisation %s: %w", org, err)
 		}
 		return org, nil
@@ -388,8 +389,8 @@ func (s *Server) newListingOrg(r *http.Request) (string, error) {
 	return "", nil
 }
 
-func (s *Server) newListingPage(r *http.Request, f listingForm) (*editPage, error) {
-	p := s.newEditPage(r, f)
+func (h *providerHandlers) newListingPage(r *http.Request, f listingForm) (*editPage, error) {
+	p := h.newEditPage(r, f)
 	p.New, p.Title, p.Action = true, "Add a listing", "/provider/listings/new"
 	org := resourceOrg(r)
 	choose := func(id, name string) {
@@ -400,7 +401,7 @@ func (s *Server) newListingPage(r *http.Request, f listingForm) (*editPage, erro
 	}
 	orgIDs, all := orgsFor(currentAccount(r), permCreateListing)
 	if all {
-		err := s.auth.store.EachOrganization(r.Context(), func(o *directory.Organization) error {
+		err := h.store.EachOrganization(r.Context(), func(o *directory.Organization) error {
 			choose(o.ID, o.Name)
 			return nil
 		})
@@ -413,7 +414,7 @@ func (s *Server) newListingPage(r *http.Request, f listingForm) (*editPage, erro
 		// An account's organisation missing from the store is offered by
 		// its id.
 		name := id
-		o, err := s.auth.store.Organization(r.Context(), id)
+		o, err := h.store.Organization(r.Context(), id)
 		switch {
 		case err == nil:
 			name = o.Name
@@ -425,20 +426,20 @@ func (s *Server) newListingPage(r *http.Request, f listingForm) (*editPage, erro
 	return p, nil
 }
 
-func (s *Server) newListing(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.newListingPage(r, listingForm{Status: directory.StatusActive, Frequency: "weekly"})
+func (h *providerHandlers) newListing(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.newListingPage(r, listingForm{Status: string(directory.StatusActive), Frequency: "weekly"})
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "provider-edit", p)
+	h.render(w, r, http.StatusOK, "provider-edit", p)
 	return nil
 }
 
-func (s *Server) saveNewListing(w http.ResponseWriter, r *http.Request) error {
+func (h *providerHandlers) saveNewListing(w http.ResponseWriter, r *http.Request) error {
 	if err := readForm(r); err != nil {
 		return err
 	}
-	p, err := s.newListingPage(r, readListingForm(r.PostForm))
+	p, err := h.newListingPage(r, readListingForm(r.PostForm))
 	if err != nil {
 		return err
 	}
@@ -447,50 +448,48 @@ func (s *Server) saveNewListing(w http.ResponseWriter, r *http.Request) error {
 	if orgID == "" {
 		p.Problems = append(p.Problems, problem{Field: "org", Message: "Choose the organisation that runs it"})
 	} else {
-		org, err := s.auth.store.Organization(r.Context(), orgID)
+		org, err := h.store.Organization(r.Context(), orgID)
 		if err != nil {
 			return fmt.Errorf("organisation %s: %w", orgID, err)
 		}
 		org.Services = nil
 		svc.Organization = org
 	}
-	return s.submitListing(w, r, p, svc)
+	return h.submitListing(w, r, p, svc)
 }
 
-// backToListings redirects to the organisation's listings with a message.
-func backToListings(w http.ResponseWriter, r *http.Request, id, done string) {
-	http.Redirect(w, r, "/provider?org="+url.QueryEscape(resourceOrg(r))+"&done="+done+"#listing-"+id, http.StatusSeeOther)
+// listingsURL is an organisation's listings, at listing id, with the flash
+// message done.
+func listingsURL(orgID, id, done string) string {
+	return withFlash("/provider?org="+url.QueryEscape(orgID)+"#listing-"+id, done)
 }
 
-func (s *Server) setCapacity(w http.ResponseWriter, r *http.Request) error {
+func (h *providerHandlers) setCapacity(w http.ResponseWriter, r *http.Request) error {
 	if err := readForm(r); err != nil {
 		return err
 	}
 	id := mux.Vars(r)["id"]
 	c := directory.Capacity(clean(r.PostForm.Get("capacity"), 20))
-	if _, err := s.auth.store.SetCapacity(r.Context(), id, c, currentAccount(r).Email); err != nil {
+	if _, err := h.store.SetCapacity(r.Context(), id, c, currentAccount(r).Email); err != nil {
 		return fmt.Errorf("capacity of %s: %w", id, err)
 	}
-	backToListings(w, r, id, "capacity")
-	return nil
+	return redirect(w, r, listingsURL(resourceOrg(r), id, "capacity"))
 }
 
-func (s *Server) confirmListing(w http.ResponseWriter, r *http.Request) error {
+func (h *providerHandlers) confirmListing(w http.ResponseWriter, r *http.Request) error {
 	id := mux.Vars(r)["id"]
-	if _, err := s.auth.store.ConfirmService(r.Context(), id, currentAccount(r).Email); err != nil {
+	if _, err := h.store.ConfirmService(r.Context(), id, currentAccount(r).Email); err != nil {
 		return fmt.Errorf("confirm %s: %w", id, err)
 	}
-	backToListings(w, r, id, "confirmed")
-	return nil
+	return redirect(w, r, listingsURL(resourceOrg(r), id, "confirmed"))
 }
 
-func (s *Server) withdrawDraft(w http.ResponseWriter, r *http.Request) error {
+func (h *providerHandlers) withdrawDraft(w http.ResponseWriter, r *http.Request) error {
 	id := mux.Vars(r)["id"]
-	if err := s.auth.store.DeleteDraft(r.Context(), id); err != nil {
+	if err := h.store.DeleteDraft(r.Context(), id); err != nil {
 		return fmt.Errorf("withdraw draft of %s: %w", id, err)
 	}
-	backToListings(w, r, id, "withdrawn")
-	return nil
+	return redirect(w, r, listingsURL(resourceOrg(r), id, "withdrawn"))
 }
 
 // historyPage is a listing's revisions, newest first.
@@ -501,7 +500,6 @@ type historyPage struct {
 	PublicHref string
 	Revisions  []revisionView
 	CanRestore bool
-	Done       string
 }
 
 type revisionView struct {
@@ -524,7 +522,7 @@ type changeView struct {
 	New   string
 }
 
-var actionLabels = map[string]string{
+var actionLabels = map[directory.RevisionAction]string{
 	directory.ActionImport:   "Imported",
 	directory.ActionCreate:   "Created",
 	directory.ActionEdit:     "Edited",
@@ -533,30 +531,29 @@ var actionLabels = map[string]string{
 	directory.ActionCapacity: "Capacity changed",
 	directory.ActionConfirm:  "Confirmed still running",
 	directory.ActionRestore:  "Earlier version restored",
-	"delete":                 "Removed",
+	directory.ActionDelete:   "Removed",
 }
 
-func (s *Server) listingHistory(w http.ResponseWriter, r *http.Request) error {
+func (h *providerHandlers) listingHistory(w http.ResponseWriter, r *http.Request) error {
 	id := mux.Vars(r)["id"]
-	revs, err := s.auth.store.Revisions(r.Context(), id)
+	revs, err := h.store.Revisions(r.Context(), id)
 	if err != nil {
 		return fmt.Errorf("history of %s: %w", id, err)
 	}
 	name := id
-	if svc, _, err := s.editBase(r, id); err == nil {
+	if svc, _, err := h.editBase(r, id); err == nil {
 		name = svc.Name
 	}
 	p := &historyPage{
 		BasePage: BasePage{Title: "History of " + name, Nav: "provider"},
 		ID:       id, Name: name, PublicHref: "/activities/" + url.PathEscape(id),
 		CanRestore: can(currentAccount(r), permRestore, resourceOrg(r)),
-		Done:       doneMessages[r.URL.Query().Get("done")],
 	}
 	created := creations(revs)
 	for i, rev := range revs {
 		label := actionLabels[rev.Action]
 		if label == "" {
-			label = rev.Action
+			label = string(rev.Action)
 		}
 		if rev.Action == directory.ActionEdit && len(rev.Snapshot) == 0 {
 			label = "Changes sent for review"
@@ -576,7 +573,7 @@ func (s *Server) listingHistory(w http.ResponseWriter, r *http.Request) error {
 			Restorable: len(rev.Snapshot) > 0 && !isLatestSnapshot(revs, i),
 		})
 	}
-	s.render(w, r, http.StatusOK, "provider-history", p)
+	h.render(w, r, http.StatusOK, "provider-history", p)
 	return nil
 }
 
@@ -590,7 +587,7 @@ func creations(revs []directory.Revision) map[int]bool {
 	exists := false
 	for i := len(revs) - 1; i >= 0; i-- {
 		switch rev := revs[i]; {
-		case rev.Action == "delete":
+		case rev.Action == directory.ActionDelete:
 			exists = false
 		case len(rev.Snapshot) > 0:
 			if !exists && len(rev.Changes) == 0 {
@@ -676,7 +673,7 @@ func fieldName(path string) string {
 	return strings.Join(words, ": ")
 }
 
-func (s *Server) restoreRevision(w http.ResponseWriter, r *http.Request) error {
+func (h *providerHandlers) restoreRevision(w http.ResponseWriter, r *http.Request) error {
 	if err := readForm(r); err != nil {
 		return err
 	}
@@ -685,9 +682,8 @@ func (s *Server) restoreRevision(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return &httpError{status: http.StatusBadRequest, heading: "Choose a version to restore", message: "Go back to the history and use a Restore button."}
 	}
-	if err := s.auth.store.RestoreRevision(r.Context(), id, seq, currentAccount(r).Email); err != nil {
+	if err := h.store.RestoreRevision(r.Context(), id, seq, currentAccount(r).Email); err != nil {
 		return fmt.Errorf("restore %s revision %d: %w", id, seq, err)
 	}
-	http.Redirect(w, r, "/provider/listings/"+url.PathEscape(id)+"/history?done=restored", http.StatusSeeOther)
-	return nil
+	return redirect(w, r, withFlash("/provider/listings/"+url.PathEscape(id)+"/history", "restored"))
 }

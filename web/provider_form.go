@@ -75,9 +75,9 @@ var frequencies = []option{
 // statuses a provider may set: a listing that has ended is "inactive",
 // one on a break "temporarily closed".
 var statuses = []option{
-	{Value: directory.StatusActive, Label: "Running"},
-	{Value: directory.StatusTemporarilyClosed, Label: "On a break (temporarily closed)"},
-	{Value: directory.StatusInactive, Label: "Stopped running"},
+	{Value: string(directory.StatusActive), Label: "Running"},
+	{Value: string(directory.StatusTemporarilyClosed), Label: "On a break (temporarily closed)"},
+	{Value: string(directory.StatusInactive), Label: "Stopped running"},
 }
 
 // maxListingBody bounds an edit post: a long description and the rest.
@@ -114,7 +114,7 @@ func dayCodes(vals []string) []string {
 // listingFormOf fills the form from a listing.
 func listingFormOf(svc *directory.Service) listingForm {
 	f := listingForm{
-		Name: svc.Name, Description: svc.Description, Status: svc.Status,
+		Name: svc.Name, Description: svc.Description, Status: string(svc.Status),
 		Activities: svc.TermCodes(directory.TaxonomyActivities),
 		Needs:      svc.TermCodes(directory.TaxonomyNeeds),
 		Interests:  svc.TermCodes(directory.TaxonomyInterests),
@@ -123,7 +123,7 @@ func listingFormOf(svc *directory.Service) listingForm {
 		Frequency: "weekly",
 	}
 	if f.Status == "" {
-		f.Status = directory.StatusActive
+		f.Status = string(directory.StatusActive)
 	}
 	for _, d := range svc.Delivery {
 		f.Delivery = append(f.Delivery, string(d))
@@ -204,7 +204,7 @@ func firstLocation(svc *directory.Service, kind string) *directory.ServiceAtLoca
 // checked afterwards by Service.Validate.
 func (f listingForm) apply(svc *directory.Service, places Places) problemList {
 	var problems problemList
-	svc.Name, svc.Description, svc.Status = f.Name, f.Description, f.Status
+	svc.Name, svc.Description, svc.Status = f.Name, f.Description, directory.ServiceStatus(f.Status)
 	svc.Email, svc.URL = f.Email, f.Website
 	svc.ApplicationProcess, svc.EligibilityDescription, svc.FeesDescription = f.HowToJoin, f.Eligibility, f.CostDetails
 	if !slices.ContainsFunc(statuses, func(o option) bool { return o.Value == f.Status }) {

@@ -59,7 +59,7 @@ func TestHistoryCreationRevisions(t *testing.T) {
 				if _, err := es.store.SubmitDraft(ctx, svc, emailProvA); err != nil {
 					t.Fatal(err)
 				}
-				if err := es.store.ApproveDraft(ctx, svc.ID, emailAdmin, ""); err != nil {
+				if err := es.store.ApproveDraft(ctx, directory.Review{ServiceID: svc.ID, Actor: emailAdmin}); err != nil {
 					t.Fatal(err)
 				}
 				return svc.ID

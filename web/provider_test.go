@@ -165,7 +165,7 @@ func TestModerationFlow(t *testing.T) {
 	if v, _ := doc.Find("#name").Attr("value"); v != "ACT UP!!! BEST DRAMA EVER" {
 		t.Errorf("edit form starts from %q, want the turned-down draft to correct", v)
 	}
-	if svc, _ := es.store.Service(ctx, es.ListingA); svc.Name != before.Name {
+	if svc := mustService(t, es, es.ListingA); svc.Name != before.Name {
 		t.Errorf("a rejected name was published: %q", svc.Name)
 	}
 
@@ -187,7 +187,7 @@ func TestModerationFlow(t *testing.T) {
 	if resp, _ := admin.post("/provider/listings/"+es.ListingA+"/restore", url.Values{"seq": {seq}}); resp.StatusCode != 303 {
 		t.Fatalf("restore: status %d", resp.StatusCode)
 	}
-	if svc, _ := es.store.Service(ctx, es.ListingA); svc.Description != before.Description {
+	if svc := mustService(t, es, es.ListingA); svc.Description != before.Description {
 		t.Errorf("after restore description = %q", svc.Description)
 	}
 	if hits := searchHits(t, public, "zanzibarish"); len(hits) != 0 {
@@ -224,7 +224,7 @@ func TestCapacityAndConfirmWithoutModeration(t *testing.T) {
 	if resp.StatusCode != 303 {
 		t.Fatalf("confirm: status %d", resp.StatusCode)
 	}
-	svc, _ := es.store.Service(ctx, es.ListingA)
+	svc := mustService(t, es, es.ListingA)
 	if svc.AssuredDate != "2026-03-02" {
 		t.Errorf("assured_date = %q, want today", svc.AssuredDate)
 	}
@@ -233,7 +233,10 @@ func TestCapacityAndConfirmWithoutModeration(t *testing.T) {
 	if got := facts(row.Find("dl"))["Checked"]; got != "Confirmed 2 March 2026" {
 		t.Errorf("freshness %q", got)
 	}
-	revs, _ := es.store.Revisions(ctx, es.ListingA)
+	revs, err := es.store.Revisions(ctx, es.ListingA)
+	if err != nil || len(revs) < 2 {
+		t.Fatalf("history: %d revisions, %v", len(revs), err)
+	}
 	if revs[0].Action != directory.ActionConfirm || revs[1].Action != directory.ActionCapacity || revs[0].Actor != emailProvA {
 		t.Errorf("history %s by %s, then %s", revs[0].Action, revs[0].Actor, revs[1].Action)
 	}
@@ -414,11 +417,23 @@ func TestAdminImport(t *testing.T) {
 	upload := func(t *testing.T, name string, body []byte, token string) (*http.Response, *goquery.Document) {
 		var buf bytes.Buffer
 		mw := multipart.NewWriter(&buf)
-		mw.WriteField("csrf_token", token)
-		fw, _ := mw.CreateFormFile("file", name)
-		fw.Write(body)
-		mw.Close()
-		req, _ := http.NewRequest("POST", es.ts.URL+"/admin/import", &buf)
+		if err := mw.WriteField("csrf_token", token); err != nil {
+			t.Fatal(err)
+		}
+		fw, err := mw.CreateFormFile("file", name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := fw.Write(body); err != nil {
+			t.Fatal(err)
+		}
+		if err := mw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		req, err := http.NewRequest("POST", es.ts.URL+"/admin/import", &buf)
+		if err != nil {
+			t.Fatal(err)
+		}
 		req.Header.Set("Content-Type", mw.FormDataContentType())
 		admin.t = t
 		return admin.do(req)
@@ -439,7 +454,7 @@ func TestAdminImport(t *testing.T) {
 		if resp.StatusCode != 200 || !strings.Contains(textOf(doc.Find("#report-title + p")), "1 written") {
 			t.Fatalf("status %d: %s", resp.StatusCode, textOf(doc.Find("main")))
 		}
-		if got, _ := es.store.Service(ctx, es.ListingB); got.Description != "Zebrafied walking, every week." {
+		if got := mustService(t, es, es.ListingB); got.Description != "Zebrafied walking, every week." {
 			t.Errorf("after import description = %q", got.Description)
 		}
 		if hits := searchHits(t, es.client(t), "zebrafied"); !slices.Contains(hits, "/activities/"+es.ListingB) {
@@ -458,7 +473,7 @@ func TestAdminOrganizationsProviders(t *testing.T) {
 	if _, err := es.store.AddAccount(ctx, both, testPassword); err != nil {
 		t.Fatal(err)
 	}
-	if err := es.store.SetAccountDisabled(ctx, emailProvB, true); err != nil {
+	if err := es.store.DisableAccount(ctx, emailProvB); err != nil {
 		t.Fatal(err)
 	}
 	_, doc := es.signedIn(t, emailAdmin).get("/admin/organizations")
@@ -518,4 +533,14 @@ func TestNewListingOrgChoices(t *testing.T) {
 			}
 		})
 	}
+}
+
+// mustService reads a published listing of the site's store.
+func mustService(t *testing.T, es *editorialSite, id string) *directory.Service {
+	t.Helper()
+	svc, err := es.store.Service(context.Background(), id)
+	if err != nil {
+		t.Fatalf("listing %s: %v", id, err)
+	}
+	return svc
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"path"
 	"strings"
@@ -34,6 +35,11 @@ type BasePage struct {
 	Nav string
 
 	// Set by render.
+
+	// Flash is the confirmation the address asks for (?done=), shown by
+	// the "flash" partial.
+	Flash flash
+	// Assets are the versioned URLs of the CSS and script.
 	Assets assets
 	// Session is the signed-in account, if any, and the CSRF field every
 	// form that posts must carry ({{.Session.CSRFField}}).
@@ -76,7 +82,9 @@ const maxPooledBuffer = 256 << 10
 
 // pageNames are the files in templates/pages, without .html.
 var pageNames = []string{"home", "search", "search-print", "match", "activity", "activity-print", "error",
-	"login", "provider-home", "provider-edit", "provider-history", "admin",
+	"login", "provider-home", "provider-edit", "provider-history",
+	"admin-home", "admin-queue", "admin-review", "admin-organizations", "admin-accounts", "admin-stale",
+	"admin-corrections", "admin-import",
 	"shortlist_index", "shortlist_list", "shortlist_print", "shortlist_shared", "shortlist_add",
 	"account-password", "password-reset", "still-running", "admin-reset", "admin-outbox"}
 
@@ -121,21 +129,29 @@ func versioned(static fs.FS, name string) (string, error) {
 	return "/static/" + name + "?v=" + hex.EncodeToString(sum[:6]), nil
 }
 
+// renderer draws pages and error pages. Every area's handlers share one:
+// it holds the templates and the log, and nothing of the stores.
+type renderer struct {
+	tmpl *templates
+	log  *slog.Logger
+}
+
 // render executes a page into a buffer first, so that a template fault
 // becomes a clean 500 page rather than half a page with a 200 status.
-func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
+func (rd *renderer) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
 	b := p.base()
-	b.Assets = s.tmpl.assets
+	b.Assets = rd.tmpl.assets
 	b.Session = sessionViewOf(r)
-	tmpl, ok := s.tmpl.pages[name]
-	buf, _ := s.tmpl.buffers.Get().(*bytes.Buffer)
+	b.Flash = flashOf(r)
+	tmpl, ok := rd.tmpl.pages[name]
+	buf, _ := rd.tmpl.buffers.Get().(*bytes.Buffer)
 	if buf == nil {
 		buf = new(bytes.Buffer)
 	}
 	defer func() {
 		if buf.Cap() <= maxPooledBuffer {
 			buf.Reset()
-			s.tmpl.buffers.Put(buf)
+			rd.tmpl.buffers.Put(buf)
 		}
 	}()
 	err := fmt.Errorf("no page template %q", name)
@@ -143,9 +159,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		err = tmpl.ExecuteTemplate(buf, "layout", p)
 	}
 	if err != nil {
-		s.log.ErrorContext(r.Context(), "render page", "request_id", RequestID(r.Context()), "page", name, "err", err)
+		rd.log.ErrorContext(r.Context(), "render page", "page", name, "err", err)
 		if name != "error" {
-			s.render(w, r, http.StatusInternalServerError, "error", &errorPage{
+			rd.render(w, r, http.StatusInternalServerError, "error", &errorPage{
 				BasePage:  BasePage{Title: "Sorry, there is a problem with the service"},
 				Heading:   "Sorry, there is a problem with the service",
 				Message:   "Try again later. If it keeps happening, tell us the reference below.",
@@ -168,10 +184,10 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 
 // serveStatic serves the embedded CSS, script and images. A request that
 // names the current version may be cached for a year.
-func (s *Server) serveStatic() http.Handler {
-	files := http.FileServerFS(s.tmpl.static)
+func (rd *renderer) serveStatic() http.Handler {
+	files := http.FileServerFS(rd.tmpl.static)
 	return http.StripPrefix("/static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if v := r.URL.Query().Get("v"); v != "" && strings.HasSuffix(s.tmpl.assetURL(r.URL.Path), "?v="+v) {
+		if v := r.URL.Query().Get("v"); v != "" && strings.HasSuffix(rd.tmpl.assetURL(r.URL.Path), "?v="+v) {
 			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 		} else {
 			w.Header().Set("Cache-Control", "public, max-age=300")

@@ -43,7 +43,7 @@ var whyKinds = map[engine.ReasonKind]bool{
 	engine.ReasonPhone: true, engine.ReasonAccess: true, engine.ReasonNotChecked: true,
 }
 
-func (s *Server) resultViews(items []engine.Result, offset int, from *directory.Place) []resultView {
+func (h *publicHandlers) resultViews(items []engine.Result, offset int, from *directory.Place) []resultView {
 	out := make([]resultView, 0, len(items))
 	for i, it := range items {
 		svc := it.Service
@@ -52,7 +52,7 @@ func (s *Server) resultViews(items []engine.Result, offset int, from *directory.
 			ID:       svc.ID,
 			Href:     "/activities/" + svc.ID,
 			Name:     svc.Name,
-			Summary:  s.md.Summary(svc.Description, 180),
+			Summary:  h.md.Summary(svc.Description, 180),
 			Days:     dayList(svc.Days()),
 			Cost:     costLine(svc),
 			Capacity: svc.Capacity.Label(),

@@ -4,41 +4,112 @@ import (
 	"net/http"
 
 	"github.com/gorilla/mux"
+
+	"signpost/web/mail"
 )
 
-// routes registers every page, by area. New areas (link workers'
-// shortlists and shared lists at /shortlists and /s/{token}, providers at
-// /provider, admins at /admin, /login and /logout) add a block here with
-// their handlers as Server methods.
-func (s *Server) routes() http.Handler {
+// routes registers every route of the site, by area. The account areas'
+// routes are wrapped in the guard of authz.go with the permission they
+// need; TestRouteAccess walks this router and fails on a route its table
+// does not list.
+func (s *Server) routes() *mux.Router {
 	r := mux.NewRouter()
-	r.NotFoundHandler = s.handle(func(w http.ResponseWriter, r *http.Request) error { return errPageNotFound })
-	r.MethodNotAllowedHandler = s.handle(func(w http.ResponseWriter, r *http.Request) error {
+	handle := s.pages.handle
+	r.NotFoundHandler = handle(func(w http.ResponseWriter, r *http.Request) error { return errPageNotFound })
+	r.MethodNotAllowedHandler = handle(func(w http.ResponseWriter, r *http.Request) error {
 		return &httpError{status: http.StatusMethodNotAllowed, heading: "This page cannot do that",
 			message: "The page exists, but not for this kind of request."}
 	})
 	get := []string{http.MethodGet, http.MethodHead}
+	post := http.MethodPost
+	guarded := func(p permission, resolve resolver, h handlerFunc) http.Handler {
+		return handle(guard(p, resolve, h))
+	}
 
-	// Public pages.
-	r.Handle("/", s.handle(s.home)).Methods(get...)
-	r.Handle("/search", s.handle(s.search)).Methods(get...)
-	r.Handle("/search/print", s.handle(s.searchPrint)).Methods(get...)
-	r.Handle("/match", s.handle(s.match)).Methods(get...)
-	r.Handle("/match/print", s.handle(s.matchPrint)).Methods(get...)
-	r.Handle("/activities/{id}", s.handle(s.activity)).Methods(get...)
-	r.Handle("/activities/{id}/print", s.handle(s.activityPrint)).Methods(get...)
-	r.Handle("/activities/{id}/corrections", s.handle(s.addCorrection)).Methods(http.MethodPost)
+	// Public pages (public.go, handlers_*.go): open to everyone.
+	pub := s.public
+	r.Handle("/", handle(pub.home)).Methods(get...)
+	r.Handle("/search", handle(pub.search)).Methods(get...)
+	r.Handle("/search/print", handle(pub.searchPrint)).Methods(get...)
+	r.Handle("/match", handle(pub.match)).Methods(get...)
+	r.Handle("/match/print", handle(pub.matchPrint)).Methods(get...)
+	r.Handle("/activities/{id}", handle(pub.activity)).Methods(get...)
+	r.Handle("/activities/{id}/print", handle(pub.activityPrint)).Methods(get...)
+	r.Handle("/activities/{id}/corrections", handle(pub.addCorrection)).Methods(post)
 
-	// Shortlists, My list and share links (shortlist*.go, mylist.go).
-	s.shortlistRoutes(r)
+	// Sign-in (auth.go).
+	acc := s.accounts
+	r.Handle("/login", handle(acc.loginForm)).Methods(get...)
+	r.Handle("/login", handle(acc.login)).Methods(post)
+	r.Handle("/logout", handle(acc.logout)).Methods(post)
 
-	// Sign-in, the provider area and the admin area (auth.go, provider.go,
-	// admin.go), all behind the guard of authz.go.
-	s.authRoutes(r)
+	// Passwords and e-mail links (mailpages.go). The two link pages are
+	// open to anyone holding a link: its signed token is the permission.
+	ml := s.mail
+	r.Handle("/account/password", guarded(permOwnAccount, anything, ml.passwordForm)).Methods(get...)
+	r.Handle("/account/password", guarded(permOwnAccount, anything, ml.changePassword)).Methods(post)
+	r.Handle(mail.ResetPath, handle(ml.resetForm)).Methods(get...)
+	r.Handle(mail.ResetPath, handle(ml.reset)).Methods(post)
+	r.Handle(mail.StillRunningPath, handle(ml.stillRunningForm)).Methods(get...)
+	r.Handle(mail.StillRunningPath, handle(ml.stillRunning)).Methods(post)
+
+	// Shortlists and My list (shortlist*.go, mylist.go). "Add to a list"
+	// is open to everyone: the policy decides only which lists it offers.
+	lists := s.lists
+	r.Handle("/add-to-list", handle(lists.addChooser)).Methods(get...)
+	// A link worker's lists. The fixed paths come before /shortlists/{id}.
+	worker := func(h handlerFunc) http.Handler { return guarded(permShortlists, anything, h) }
+	r.Handle("/shortlists", worker(lists.index)).Methods(get...)
+	r.Handle("/shortlists", worker(lists.create)).Methods(post)
+	listPages(r, "/shortlists/{id}", worker, lists, lists.workerList)
+	// An individual's own list, kept against a cookie: open to everyone,
+	// with or without an account.
+	listPages(r, "/my-list", handle, lists, lists.myList)
+	// Share links: read-only, no login.
+	r.Handle("/s/{token}", handle(lists.shared)).Methods(get...)
+	r.Handle("/s/{token}/print", handle(lists.sharedPrint)).Methods(get...)
+	r.Handle("/s/{token}/text", handle(lists.sharedText)).Methods(get...)
+
+	// The provider area (provider.go).
+	prov := s.provider
+	provListing := listingOrg(prov.store)
+	r.Handle("/provider", guarded(permProviderArea, formOrg("org"), prov.providerHome)).Methods(get...)
+	r.Handle("/provider/listings/new", guarded(permCreateListing, prov.newListingOrg, prov.newListing)).Methods(get...)
+	r.Handle("/provider/listings/new", guarded(permCreateListing, prov.newListingOrg, prov.saveNewListing)).Methods(post)
+	r.Handle("/provider/listings/{id}/edit", guarded(permViewListing, provListing, prov.editListing)).Methods(get...)
+	r.Handle("/provider/listings/{id}/edit", guarded(permEditListing, provListing, prov.saveListing)).Methods(post)
+	r.Handle("/provider/listings/{id}/capacity", guarded(permEditListing, provListing, prov.setCapacity)).Methods(post)
+	r.Handle("/provider/listings/{id}/confirm", guarded(permEditListing, provListing, prov.confirmListing)).Methods(post)
+	r.Handle("/provider/listings/{id}/withdraw", guarded(permEditListing, provListing, prov.withdrawDraft)).Methods(post)
+	r.Handle("/provider/listings/{id}/history", guarded(permViewListing, provListing, prov.listingHistory)).Methods(get...)
+	r.Handle("/provider/listings/{id}/restore", guarded(permRestore, provListing, prov.restoreRevision)).Methods(post)
+
+	// The admin area (admin*.go).
+	adm := s.admin
+	admListing := listingOrg(adm.store)
+	r.Handle("/admin", guarded(permModerate, anything, adm.adminHome)).Methods(get...)
+	r.Handle("/admin/queue", guarded(permModerate, anything, adm.adminQueue)).Methods(get...)
+	r.Handle("/admin/queue/{id}", guarded(permModerate, admListing, adm.adminReview)).Methods(get...)
+	r.Handle("/admin/queue/{id}/approve", guarded(permModerate, admListing, adm.adminApprove)).Methods(post)
+	r.Handle("/admin/queue/{id}/reject", guarded(permModerate, admListing, adm.adminReject)).Methods(post)
+	r.Handle("/admin/organizations", guarded(permModerate, anything, adm.adminOrganizations)).Methods(get...)
+	r.Handle("/admin/accounts", guarded(permManageAccounts, anything, adm.adminAccounts)).Methods(get...)
+	r.Handle("/admin/accounts", guarded(permManageAccounts, anything, adm.adminAddAccount)).Methods(post)
+	r.Handle("/admin/accounts/disable", guarded(permManageAccounts, anything, adm.adminDisable)).Methods(post)
+	r.Handle("/admin/accounts/enable", guarded(permManageAccounts, anything, adm.adminEnable)).Methods(post)
+	r.Handle("/admin/stale", guarded(permModerate, anything, adm.adminStale)).Methods(get...)
+	r.Handle("/admin/corrections", guarded(permModerate, anything, adm.adminCorrections)).Methods(get...)
+	r.Handle("/admin/corrections/{service}/{id}", guarded(permModerate, anything, adm.adminSetCorrectionStatus)).Methods(post)
+	r.Handle("/admin/import", guarded(permImportExport, anything, adm.adminImportForm)).Methods(get...)
+	r.Handle("/admin/import", guarded(permImportExport, anything, adm.adminImport)).Methods(post)
+	r.Handle("/admin/export", guarded(permImportExport, anything, adm.adminExport)).Methods(get...)
+	r.Handle("/admin/accounts/reset", guarded(permManageAccounts, anything, ml.adminReset)).Methods(post)
+	r.Handle("/admin/stale/remind", guarded(permModerate, anything, ml.adminRemind)).Methods(post)
+	r.Handle("/admin/outbox", guarded(permManageAccounts, anything, ml.adminOutbox)).Methods(get...)
 
 	// Operations and assets.
-	r.Handle("/healthz", http.HandlerFunc(s.healthz)).Methods(get...)
-	r.PathPrefix("/static/").Handler(s.serveStatic()).Methods(get...)
+	r.Handle("/healthz", http.HandlerFunc(healthz)).Methods(get...)
+	r.PathPrefix("/static/").Handler(s.pages.serveStatic()).Methods(get...)
 
 	// The JSON API, built elsewhere (web/api).
 	if s.api != nil {
@@ -48,9 +119,31 @@ func (s *Server) routes() http.Handler {
 	return r
 }
 
+// listPages registers the pages every list has, under base: wrap decides
+// who may reach them (the guard, or everyone) and resolve finds the list
+// and who is asking.
+func listPages(r *mux.Router, base string, wrap func(handlerFunc) http.Handler, h *shortlistHandlers, resolve listResolver) {
+	get := []string{http.MethodGet, http.MethodHead}
+	post := http.MethodPost
+	existing := func(page listPage) http.Handler { return wrap(onList(resolve, existingList, page)) }
+	r.Handle(base, existing(h.show)).Methods(get...)
+	r.Handle(base+"/rename", existing(h.rename)).Methods(post)
+	r.Handle(base+"/delete", existing(h.delete)).Methods(post)
+	r.Handle(base+"/items", wrap(onList(resolve, newOrExistingList, h.addItem))).Methods(post)
+	r.Handle(base+"/items/{service}/note", existing(h.setNote)).Methods(post)
+	r.Handle(base+"/items/{service}/move", existing(h.moveItem)).Methods(post)
+	r.Handle(base+"/items/{service}/remove", existing(h.removeItem)).Methods(post)
+	r.Handle(base+"/share", existing(h.share)).Methods(post)
+	r.Handle(base+"/shares/{share}/revoke", existing(h.revoke)).Methods(post)
+	// The print and text versions are posted to when they carry a share
+	// link's token, which must not go in an address.
+	r.Handle(base+"/print", existing(h.print)).Methods(get[0], get[1], post)
+	r.Handle(base+"/text", existing(h.text)).Methods(get[0], get[1], post)
+}
+
 // healthz says the process is up and serving, for load balancers and
 // `make run` checks. It touches no storage, so it stays cheap.
-func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+func healthz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Write([]byte("ok\n"))

@@ -1,66 +1,58 @@
-// Package web serves Signpost's public site: search, the "what matters to
-// you" matcher, activity pages with a server-drawn map, print views and the
-// correction form. Pages are html/template with embedded templates and CSS,
-// work without JavaScript and load nothing from other sites.
+// Package web serves Signpost's site: the public pages (search, the "what
+// matters to you" matcher, activity pages with a server-drawn map, print
+// views and the correction form), shortlists and My list, sign-in, and the
+// provider and admin areas. Pages are html/template with embedded
+// templates and CSS, work without JavaScript and load nothing from other
+// sites.
 //
-// Handlers are methods of Server that return an error; one adapter
-// (Server.handle) turns errors into pages with the right status. Routes are
-// registered by area in routes.go; middleware, one per file, is composed in
-// Server.middleware.
+// Each area of the site (public pages, accounts, provider, admin,
+// shortlists) has its own handler struct holding only the small interfaces
+// it uses, declared beside it. Handlers return an error; one adapter
+// (renderer.handle) turns errors into pages with the right status. Every
+// route is registered in routes.go, grouped by area; middleware, one per
+// file, is composed in Server.middleware.
 package web
 
 import (
-	"context"
 	"errors"
 	"log/slog"
 	"net/http"
 	"time"
-
-	"signpost/directory"
-	"signpost/engine"
 )
 
-// Finder answers searches and matches. *engine.Engine satisfies it.
-type Finder interface {
-	Search(ctx context.Context, q engine.Query) (*engine.Results, error)
-	Match(ctx context.Context, q engine.Query) (*engine.Results, error)
-}
-
-// Listings is what the public pages need of the store. *directory.Store
-// satisfies it.
-type Listings interface {
-	// Service returns a published service, or an error wrapping
-	// directory.ErrNotFound.
-	Service(ctx context.Context, id string) (*directory.Service, error)
-	// AddCorrection stores a suggested correction of a service.
-	AddCorrection(ctx context.Context, c directory.Correction) (directory.Correction, error)
-}
-
-// Places resolves what a person types as a place. *directory.Gazetteer
-// satisfies it.
-type Places interface {
-	Lookup(q string) (directory.Place, bool)
-	Suggest(q string, n int) []directory.Place
-}
-
-// Config holds the Server's dependencies. Engine, Store and Gazetteer are
-// required.
+// Config holds the Server's dependencies. Every store and service is
+// required: New fails without one, so a site never starts with an area
+// missing. *directory.Store satisfies every store interface;
+// *engine.Engine is the Engine and *directory.Gazetteer the Gazetteer.
 type Config struct {
-	Engine    Finder
-	Store     Listings
+	// Engine answers the public searches and matches.
+	Engine Finder
+	// Store is what the public pages read: published listings, and the
+	// corrections people send.
+	Store Listings
+	// Gazetteer resolves the places people type.
 	Gazetteer Places
+	// Accounts signs people in and keeps their sessions.
+	Accounts AccountStore
+	// Provider serves the provider area (/provider).
+	Provider ProviderStore
+	// Admin serves the admin area (/admin).
+	Admin AdminStore
+	// Shortlists keeps link workers' shortlists, My lists and share links.
+	Shortlists ShortlistStore
+	// Mail serves the password pages, the reminder link's page and the
+	// admin's outbox (mailpages.go).
+	Mail MailStore
+
 	// API, when set, is mounted at /api/ inside the site's middleware, so
 	// request ids, logging, panic recovery and security headers cover it.
 	API http.Handler
 	// Logger receives the access log and server errors; nil discards them.
+	// Its lines about a request carry the request's id (see LogHandler).
 	Logger *slog.Logger
 	// Now is the clock for dates shown on pages; nil means time.Now.
 	Now func() time.Time
 
-	// Editorial, when set, serves sign-in (/login, /logout), the provider
-	// area (/provider) and the admin area (/admin). *directory.Store
-	// satisfies it.
-	Editorial Editorial
 	// HTTPS says the site is reached over HTTPS even when this process
 	// sees plain HTTP (behind a TLS-terminating proxy): cookies are then
 	// Secure and CSRF checks demand a same-origin Referer.
@@ -68,44 +60,28 @@ type Config struct {
 	// CSRFKey signs CSRF tokens: 32 bytes, kept secret. Nil makes a random
 	// key at start-up, so forms opened before a restart must be reloaded.
 	CSRFKey []byte
-
-	// Mail, when set with Editorial, serves the password pages, the
-	// reminder link's page and the admin's outbox (mailpages.go).
-	// *directory.Store satisfies it.
-	Mail MailStore
 	// MailRelay says e-mail is really sent (serve --smtp). Without it an
 	// admin's password reset shows the link instead of mailing it.
 	MailRelay bool
 	// BaseURL is the address people reach the site at (serve --base-url),
-	// for the absolute links the site shows.
+	// for the reset link shown to an admin.
 	BaseURL string
 }
 
-// Server is the public site. It is an http.Handler and safe for concurrent
+// Server is the whole site. It is an http.Handler and safe for concurrent
 // use.
 type Server struct {
-	finder   Finder
-	listings Listings
-	places   Places
+	pages    *renderer
+	public   *publicHandlers
+	accounts *accountHandlers
+	provider *providerHandlers
+	admin    *adminHandlers
+	lists    *shortlistHandlers
+	mail     *mailPages
 	api      http.Handler
-	log      *slog.Logger
-	now      func() time.Time
-
-	tmpl        *templates
-	md          *markdown
-	corrections *throttle
-	auth        *authState
-	mail        *mailPages
 
 	handler http.Handler
 }
-
-// Correction throttle: a person correcting a listing sends one or two; more
-// than this from one address in the window is a script or a mistake.
-const (
-	correctionsPerWindow = 5
-	correctionWindow     = 10 * time.Minute
-)
 
 // New builds the site. It parses every template and fails if one is broken,
 // so that a bad template stops the server at start-up, not on a request.
@@ -117,33 +93,46 @@ func New(cfg Config) (*Server, error) {
 		return nil, errors.New("web: Config.Store is required")
 	case cfg.Gazetteer == nil:
 		return nil, errors.New("web: Config.Gazetteer is required")
+	case cfg.Accounts == nil:
+		return nil, errors.New("web: Config.Accounts is required")
+	case cfg.Provider == nil:
+		return nil, errors.New("web: Config.Provider is required")
+	case cfg.Admin == nil:
+		return nil, errors.New("web: Config.Admin is required")
+	case cfg.Shortlists == nil:
+		return nil, errors.New("web: Config.Shortlists is required")
+	case cfg.Mail == nil:
+		return nil, errors.New("web: Config.Mail is required")
 	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	log = slog.New(LogHandler(log.Handler()))
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	tmpl, err := parseTemplates()
+	if err != nil {
+		return nil, err
+	}
+	pages := &renderer{tmpl: tmpl, log: log}
+	md := newMarkdown()
+	site := origin{https: cfg.HTTPS}
 	s := &Server{
-		finder:   cfg.Engine,
-		listings: cfg.Store,
-		places:   cfg.Gazetteer,
+		pages:    pages,
+		public:   newPublicHandlers(pages, cfg.Engine, cfg.Store, cfg.Gazetteer, md, now),
+		provider: &providerHandlers{renderer: pages, store: cfg.Provider, places: cfg.Gazetteer, md: md, now: now},
+		admin:    &adminHandlers{renderer: pages, store: cfg.Admin, md: md, now: now},
+		lists:    newShortlistHandlers(pages, cfg.Shortlists, cfg.Store, site, md, now),
 		api:      cfg.API,
-		log:      cfg.Logger,
-		now:      cfg.Now,
-		md:       newMarkdown(),
 	}
-	if s.log == nil {
-		s.log = slog.New(slog.DiscardHandler)
-	}
-	if s.now == nil {
-		s.now = time.Now
-	}
-	s.corrections = newThrottle(correctionsPerWindow, correctionWindow, s.now)
-	var err error
-	if s.tmpl, err = parseTemplates(); err != nil {
+	if s.accounts, err = newAccountHandlers(pages, cfg.Accounts, site, cfg.CSRFKey, now); err != nil {
 		return nil, err
 	}
-	if err := s.initAuth(cfg); err != nil {
-		return nil, err
-	}
-	if cfg.Mail != nil && cfg.Editorial != nil {
-		s.mail = &mailPages{s: s, store: cfg.Mail, relay: cfg.MailRelay, baseURL: cfg.BaseURL}
-	}
+	s.mail = &mailPages{renderer: pages, store: cfg.Mail, site: site, cookieName: s.accounts.cookieName,
+		relay: cfg.MailRelay, baseURL: cfg.BaseURL, now: now}
 	s.handler = s.middleware(s.routes())
 	return s, nil
 }
@@ -159,10 +148,30 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // page carries them too); then it is signed in from its session cookie and
 // checked for a CSRF token if it changes anything.
 func (s *Server) middleware(h http.Handler) http.Handler {
-	h = s.sessions(h)
-	h = recoverPanics(s.log, s.panicPage)(h)
+	h = s.accounts.sessions(h)
+	h = recoverPanics(s.pages.log, s.pages.panicPage)(h)
 	h = securityHeaders(h)
-	h = accessLog(s.log)(h)
+	h = accessLog(s.pages.log)(h)
 	h = requestID(h)
 	return h
+}
+
+// origin says how the site is reached, for cookies and absolute links.
+type origin struct {
+	// https says the site is served over HTTPS even when requests reach
+	// this process in plain HTTP (behind a TLS-terminating proxy).
+	https bool
+}
+
+// secure reports whether the request reached the site over HTTPS.
+func (o origin) secure(r *http.Request) bool { return o.https || r.TLS != nil }
+
+// siteURL is the origin that share links and the text version's links
+// use: https when the site is reached over TLS, here or at a proxy.
+func (o origin) siteURL(r *http.Request) string {
+	scheme := "http"
+	if o.secure(r) {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
 }

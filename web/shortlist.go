@@ -33,7 +33,7 @@ type ShortlistStore interface {
 	FindMyList(ctx context.Context, token string) (*directory.Shortlist, error)
 
 	AddItem(ctx context.Context, owner directory.Owner, id, serviceID string) (*directory.Shortlist, error)
-	SetItemNote(ctx context.Context, owner directory.Owner, id, serviceID, note string, shared bool) (*directory.Shortlist, error)
+	SetItemNote(ctx context.Context, owner directory.Owner, id, serviceID string, note directory.ItemNote) (*directory.Shortlist, error)
 	MoveItem(ctx context.Context, owner directory.Owner, id, serviceID string, delta int) (*directory.Shortlist, error)
 	RemoveItem(ctx context.Context, owner directory.Owner, id, serviceID string) (*directory.Shortlist, error)
 	ShortlistItems(ctx context.Context, sl *directory.Shortlist) ([]directory.ItemView, error)
@@ -45,11 +45,23 @@ type ShortlistStore interface {
 	ShareLinkOf(ctx context.Context, owner directory.Owner, id, token string) (directory.Share, error)
 }
 
-// shortlistHandlers serve the shortlist pages. They are kept apart from
-// Server's public pages because they carry their own store dependency.
+// serviceReader reads one published listing. *directory.Store satisfies
+// it.
+type serviceReader interface {
+	Service(ctx context.Context, id string) (*directory.Service, error)
+}
+
+// shortlistHandlers serve the shortlist pages: a link worker's lists
+// (/shortlists), My list (/my-list), the "Add to a list" chooser and share
+// links (/s/{token}).
 type shortlistHandlers struct {
-	*Server
+	*renderer
 	lists ShortlistStore
+	// listings names the activity being added to a list.
+	listings serviceReader
+	site     origin
+	md       *markdown
+	now      func() time.Time
 	// newMyLists slows anyone making My lists in bulk: each is a record
 	// kept without an account.
 	newMyLists *throttle
@@ -62,62 +74,25 @@ const (
 	myListWindow     = time.Hour
 )
 
-// shortlistRoutes registers the shortlist pages when the store can keep
-// shortlists (a test server with a fake store that cannot has none).
-func (s *Server) shortlistRoutes(r *mux.Router) {
-	lists, ok := s.listings.(ShortlistStore)
-	if !ok {
-		return
-	}
-	h := &shortlistHandlers{Server: s, lists: lists, newMyLists: newThrottle(myListsPerWindow, myListWindow, s.now)}
-	get := []string{http.MethodGet, http.MethodHead}
-	post := http.MethodPost
-
-	r.Handle("/add-to-list", s.handle(h.addChooser)).Methods(get...)
-
-	// A link worker's lists, behind the guard of authz.go. The fixed paths
-	// come before /shortlists/{id}.
-	worker := func(fn handlerFunc) http.Handler { return s.guard(permShortlists, anything, fn) }
-	r.Handle("/shortlists", worker(h.index)).Methods(get...)
-	r.Handle("/shortlists", worker(h.create)).Methods(post)
-	h.listRoutes(r, "/shortlists/{id}", worker, h.workerList)
-
-	// An individual's own list, kept against a cookie: open to everyone,
-	// with or without an account.
-	h.listRoutes(r, "/my-list", s.handle, h.myList)
-
-	// Share links: read-only, no login.
-	r.Handle("/s/{token}", s.handle(h.shared)).Methods(get...)
-	r.Handle("/s/{token}/print", s.handle(h.sharedPrint)).Methods(get...)
-	r.Handle("/s/{token}/text", s.handle(h.sharedText)).Methods(get...)
+func newShortlistHandlers(pages *renderer, lists ShortlistStore, listings serviceReader, site origin, md *markdown, now func() time.Time) *shortlistHandlers {
+	return &shortlistHandlers{renderer: pages, lists: lists, listings: listings, site: site, md: md, now: now,
+		newMyLists: newThrottle(myListsPerWindow, myListWindow, now)}
 }
 
-// listRoutes registers the pages every list has, under base: wrap decides
-// who may reach them (the guard, or everyone) and resolve finds the list
-// and who is asking.
-func (h *shortlistHandlers) listRoutes(r *mux.Router, base string, wrap func(handlerFunc) http.Handler, resolve listResolver) {
-	get := []string{http.MethodGet, http.MethodHead}
-	post := http.MethodPost
-	with := func(fn func(http.ResponseWriter, *http.Request, listRef) error, create bool) http.Handler {
-		return wrap(func(w http.ResponseWriter, r *http.Request) error {
-			ref, err := resolve(w, r, create)
-			if err != nil || ref.id == "" {
-				return err // the resolver has answered (a redirect) when ref is empty
-			}
-			return fn(w, r, ref)
-		})
+// listPage is a handler of one list's page, given the list it is about.
+type listPage func(w http.ResponseWriter, r *http.Request, ref listRef) error
+
+// onList adapts a list page to a handlerFunc: resolve finds the list, in
+// the way mode says, and answers the request itself when it returns an
+// empty ref (a redirect, or an empty My list page).
+func onList(resolve listResolver, mode listMode, page listPage) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		ref, err := resolve(w, r, mode)
+		if err != nil || ref.id == "" {
+			return err
+		}
+		return page(w, r, ref)
 	}
-	r.Handle(base, with(h.show, false)).Methods(get...)
-	r.Handle(base+"/rename", with(h.rename, false)).Methods(post)
-	r.Handle(base+"/delete", with(h.delete, false)).Methods(post)
-	r.Handle(base+"/items", with(h.addItem, true)).Methods(post)
-	r.Handle(base+"/items/{service}/note", with(h.setNote, false)).Methods(post)
-	r.Handle(base+"/items/{service}/move", with(h.moveItem, false)).Methods(post)
-	r.Handle(base+"/items/{service}/remove", with(h.removeItem, false)).Methods(post)
-	r.Handle(base+"/share", with(h.share, false)).Methods(post)
-	r.Handle(base+"/shares/{share}/revoke", with(h.revoke, false)).Methods(post)
-	r.Handle(base+"/print", with(h.print, false)).Methods(get[0], get[1], post)
-	r.Handle(base+"/text", with(h.text, false)).Methods(get[0], get[1], post)
 }
 
 // listRef is a list being worked on and who is working on it.
@@ -132,14 +107,25 @@ type listRef struct {
 
 // listResolver finds the list a request is about. It returns an empty ref
 // when it has answered the request itself (a redirect to sign in, or an
-// empty My list page). create makes a My list that does not exist yet.
-type listResolver func(w http.ResponseWriter, r *http.Request, create bool) (listRef, error)
+// empty My list page).
+type listResolver func(w http.ResponseWriter, r *http.Request, mode listMode) (listRef, error)
+
+// listMode says whether a request may start the list it is about.
+type listMode int
+
+const (
+	// existingList: the list must exist already.
+	existingList listMode = iota
+	// newOrExistingList: a My list that does not exist yet is made (adding the
+	// first activity).
+	newOrExistingList
+)
 
 // workerList is the signed-in link worker's list named in the path. The
 // guard has decided that the account may keep lists; whose list it is, is
 // the store's to say: another link worker's list is "not found", the same
 // as one that does not exist.
-func (h *shortlistHandlers) workerList(_ http.ResponseWriter, r *http.Request, _ bool) (listRef, error) {
+func (h *shortlistHandlers) workerList(_ http.ResponseWriter, r *http.Request, _ listMode) (listRef, error) {
 	id := mux.Vars(r)["id"]
 	return listRef{owner: accountOwner(r), id: id, base: "/shortlists/" + url.PathEscape(id)}, nil
 }
@@ -155,25 +141,8 @@ func accountOwner(r *http.Request) directory.Owner {
 	return directory.AccountOwner(a.Email)
 }
 
-// siteURL is the origin that share links and the text version's links
-// use: https when the site is reached over TLS, here or at a proxy.
-func (h *shortlistHandlers) siteURL(r *http.Request) string {
-	scheme := "http"
-	if h.auth.secure(r) {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
-}
-
 func (h *shortlistHandlers) shareURL(r *http.Request, token string) string {
-	return h.siteURL(r) + "/s/" + url.PathEscape(token)
-}
-
-// redirectTo answers a form post by sending the browser to a page, so that
-// a refresh does not post again.
-func redirectTo(w http.ResponseWriter, r *http.Request, path string) error {
-	http.Redirect(w, r, path, http.StatusSeeOther)
-	return nil
+	return h.site.siteURL(r) + "/s/" + url.PathEscape(token)
 }
 
 // shortlistProblems turns a validation error from the store into a form's

@@ -13,26 +13,16 @@ import (
 // TestShortlistBrowser: in headless Chromium, a link worker builds a list
 // from a search, shares it, and the link opens in a fresh browser context
 // (no cookies, no login); an anonymous visitor builds "My list" and prints
-// it. It reuses browser_test.go's browser and skips the same way.
+// it. It opens tabs of browser_test.go's shared Chromium.
 func TestShortlistBrowser(t *testing.T) {
-	b, _ := newBrowser(t)
 	site := newListSite(t)
-	b.base = site.ts.URL
+	b := newTab(t, site.ts.URL)
 	if _, err := site.store.AddAccount(context.Background(), directory.Account{Email: "alice@example.org", Role: directory.RoleLinkWorker}, "a long enough password"); err != nil {
 		t.Fatal(err)
 	}
-	// fresh is another browser context of the same Chromium: its own
+	// fresh is another tab in a browser context of its own: its own
 	// cookies and storage, like a different person's browser.
-	fresh := func(t *testing.T) *browser {
-		ctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithNewBrowserContext())
-		t.Cleanup(cancel)
-		// Open the tab on ctx itself: a tab first opened under a step's
-		// timeout would close when the step ends.
-		if err := chromedp.Do(ctx); err != nil {
-			t.Fatalf("new browser context: %v", err)
-		}
-		return &browser{ctx: ctx, base: b.base}
-	}
+	fresh := func(t *testing.T) *browser { return newTab(t, b.base) }
 	const search = "/search?q=gardening&near=Bootle"
 
 	var shareURL string
@@ -72,7 +62,7 @@ func TestShortlistBrowser(t *testing.T) {
 
 	t.Run("the link opens in a fresh browser without login", func(t *testing.T) {
 		if shareURL == "" {
-			t.Skip("no share link was made")
+			t.Fatal("no share link was made: the journey before this one failed")
 		}
 		other := fresh(t)
 		other.follow(t, "open the link", chromedp.Navigate(shareURL))
@@ -117,7 +107,7 @@ func TestShortlistBrowser(t *testing.T) {
 
 	t.Run("the list pages: usable at 320 px, no WCAG 2.2 A or AA violations", func(t *testing.T) {
 		if shareURL == "" {
-			t.Skip("no share link was made")
+			t.Fatal("no share link was made: the journey before this one failed")
 		}
 		b.step(t, "index", chromedp.Navigate(b.base+"/shortlists"), chromedp.WaitReady(chromedp.CSS("main")))
 		list := run(t, b, "first list", chromedp.Evaluate[string](`document.querySelector(".shortlists a").getAttribute("href")`))

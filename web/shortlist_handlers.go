@@ -21,7 +21,6 @@ type shortlistIndexPage struct {
 	// of "Add to shortlist".
 	Service  string
 	Problems problemList
-	Flash    string
 }
 
 type listSummary struct {
@@ -48,8 +47,28 @@ type shortlistListPage struct {
 	// Text is the plain-text version, ready to copy.
 	Text     string
 	Problems problemList
-	Flash    string
-	Updated  string
+	// Typed holds what was sent in a refused form, by control id, so the
+	// box shows exactly what the person typed rather than what is stored.
+	Typed   map[string]string
+	Updated string
+}
+
+// Value is what the control id shows: what was typed, after a refusal, or
+// else what is stored.
+func (p *shortlistListPage) Value(id, stored string) string {
+	if v, ok := p.Typed[id]; ok {
+		return v
+	}
+	return stored
+}
+
+// Checked is whether the checkbox id is ticked: as sent, after a refusal,
+// or else as stored.
+func (p *shortlistListPage) Checked(id string, stored bool) bool {
+	if v, ok := p.Typed[id]; ok {
+		return v != ""
+	}
+	return stored
 }
 
 type shareView struct {
@@ -57,20 +76,6 @@ type shareView struct {
 	Created string
 	Status  string
 	Active  bool
-}
-
-// flashes are the confirmations a redirect can ask for, by code, so no
-// text from the address is ever echoed into a page.
-var flashes = map[string]string{
-	"created":  "List created. Add activities from search results, the matcher or an activity's page.",
-	"added":    "Added to the list.",
-	"removed":  "Removed from the list.",
-	"renamed":  "Reference changed.",
-	"deleted":  "List deleted. Any share links to it have stopped working.",
-	"note":     "Note saved.",
-	"revoked":  "Share link withdrawn. It no longer opens the list.",
-	"moved":    "Order changed.",
-	"notfound": "That activity is not in the directory any more.",
 }
 
 func (h *shortlistHandlers) index(w http.ResponseWriter, r *http.Request) error {
@@ -91,7 +96,6 @@ func (h *shortlistHandlers) renderIndex(w http.ResponseWriter, r *http.Request, 
 	}
 	p.Title = "Your shortlists"
 	p.Nav = "shortlists"
-	p.Flash = flashes[r.URL.Query().Get("done")]
 	h.render(w, r, status, "shortlist_index", p)
 	return nil
 }
@@ -114,11 +118,11 @@ func (h *shortlistHandlers) create(w http.ResponseWriter, r *http.Request) error
 		}
 		done = "added"
 	}
-	return redirectTo(w, r, "/shortlists/"+url.PathEscape(sl.ID)+"?done="+done)
+	return redirect(w, r, withFlash("/shortlists/"+url.PathEscape(sl.ID), done))
 }
 
 func (h *shortlistHandlers) show(w http.ResponseWriter, r *http.Request, ref listRef) error {
-	return h.renderList(w, r, ref, http.StatusOK, &shortlistListPage{Flash: flashes[r.URL.Query().Get("done")]})
+	return h.renderList(w, r, ref, http.StatusOK, &shortlistListPage{})
 }
 
 // renderList fills in a list's page from the store and renders it, with
@@ -155,24 +159,25 @@ func (h *shortlistHandlers) renderList(w http.ResponseWriter, r *http.Request, r
 		p.Nav = "my-list"
 	}
 	p.Base, p.Mine, p.Reference = ref.base, ref.mine, sl.Reference
-	p.Items = h.listItemViews(items, true)
+	p.Items = listItemViews(h.md, items, forOwner)
 	p.Updated = dateText(sl.Updated)
 	// The text version on the owner's page holds only shared notes, like
 	// every copy that leaves the owner's hands.
-	p.Text = listText(h.listItemViews(items, false), h.siteURL(r), p.NewShareURL, now)
+	p.Text = listText(listItemViews(h.md, items, forOthers), h.site.siteURL(r), p.NewShareURL, now)
 	h.render(w, r, status, "shortlist_list", p)
 	return nil
 }
 
 func (h *shortlistHandlers) rename(w http.ResponseWriter, r *http.Request, ref listRef) error {
-	_, err := h.lists.RenameShortlist(r.Context(), ref.owner, ref.id, r.PostFormValue("reference"))
+	typed := r.PostFormValue("reference")
+	_, err := h.lists.RenameShortlist(r.Context(), ref.owner, ref.id, typed)
 	if probs, ok := shortlistProblems(err, "reference"); ok {
-		return h.renderList(w, r, ref, http.StatusBadRequest, &shortlistListPage{Problems: probs})
+		return h.renderList(w, r, ref, http.StatusBadRequest, &shortlistListPage{Problems: probs, Typed: map[string]string{"reference": typed}})
 	}
 	if err != nil {
 		return err
 	}
-	return redirectTo(w, r, ref.base+"?done=renamed")
+	return redirect(w, r, withFlash(ref.base, "renamed"))
 }
 
 func (h *shortlistHandlers) delete(w http.ResponseWriter, r *http.Request, ref listRef) error {
@@ -181,9 +186,9 @@ func (h *shortlistHandlers) delete(w http.ResponseWriter, r *http.Request, ref l
 	}
 	if ref.mine {
 		h.forgetMyList(w, r)
-		return redirectTo(w, r, "/my-list?done=deleted")
+		return redirect(w, r, withFlash("/my-list", "deleted"))
 	}
-	return redirectTo(w, r, "/shortlists?done=deleted")
+	return redirect(w, r, withFlash("/shortlists", "deleted"))
 }
 
 // addItem adds an activity and goes back to where the person was: the
@@ -195,7 +200,7 @@ func (h *shortlistHandlers) addItem(w http.ResponseWriter, r *http.Request, ref 
 		// The list was found by the resolver, so what is missing is the
 		// activity: it was removed between the results page and the click.
 		if _, lerr := h.lists.Shortlist(r.Context(), ref.owner, ref.id); lerr == nil {
-			return redirectTo(w, r, ref.base+"?done=notfound")
+			return redirect(w, r, withFlash(ref.base, "notfound"))
 		}
 		return err
 	}
@@ -205,19 +210,25 @@ func (h *shortlistHandlers) addItem(w http.ResponseWriter, r *http.Request, ref 
 	if err != nil {
 		return err
 	}
-	return redirectTo(w, r, cmp.Or(safeNext(r.PostFormValue("return")), ref.base+"?done=added"))
+	return redirect(w, r, cmp.Or(safeNext(r.PostFormValue("return")), withFlash(ref.base, "added")))
 }
 
 func (h *shortlistHandlers) setNote(w http.ResponseWriter, r *http.Request, ref listRef) error {
 	service := mux.Vars(r)["service"]
-	_, err := h.lists.SetItemNote(r.Context(), ref.owner, ref.id, service, r.PostFormValue("note"), r.PostFormValue("shared") != "")
+	note, shared := r.PostFormValue("note"), r.PostFormValue("shared")
+	in := directory.ItemNote{Text: note}
+	if shared != "" {
+		in.Visibility = directory.NoteShared
+	}
+	_, err := h.lists.SetItemNote(r.Context(), ref.owner, ref.id, service, in)
 	if probs, ok := shortlistProblems(err, "note-"+service); ok {
-		return h.renderList(w, r, ref, http.StatusBadRequest, &shortlistListPage{Problems: probs})
+		typed := map[string]string{"note-" + service: note, "shared-" + service: shared}
+		return h.renderList(w, r, ref, http.StatusBadRequest, &shortlistListPage{Problems: probs, Typed: typed})
 	}
 	if err != nil {
 		return err
 	}
-	return redirectTo(w, r, ref.base+"?done=note#item-"+url.PathEscape(service))
+	return redirect(w, r, withFlash(ref.base+"#item-"+url.PathEscape(service), "note"))
 }
 
 func (h *shortlistHandlers) moveItem(w http.ResponseWriter, r *http.Request, ref listRef) error {
@@ -229,14 +240,14 @@ func (h *shortlistHandlers) moveItem(w http.ResponseWriter, r *http.Request, ref
 	if _, err := h.lists.MoveItem(r.Context(), ref.owner, ref.id, service, delta); err != nil {
 		return err
 	}
-	return redirectTo(w, r, ref.base+"?done=moved#item-"+url.PathEscape(service))
+	return redirect(w, r, withFlash(ref.base+"#item-"+url.PathEscape(service), "moved"))
 }
 
 func (h *shortlistHandlers) removeItem(w http.ResponseWriter, r *http.Request, ref listRef) error {
 	if _, err := h.lists.RemoveItem(r.Context(), ref.owner, ref.id, mux.Vars(r)["service"]); err != nil {
 		return err
 	}
-	return redirectTo(w, r, ref.base+"?done=removed")
+	return redirect(w, r, withFlash(ref.base, "removed"))
 }
 
 // share makes a new share link and shows it on the list's page. This
@@ -259,7 +270,7 @@ func (h *shortlistHandlers) revoke(w http.ResponseWriter, r *http.Request, ref l
 	if err := h.lists.RevokeShare(r.Context(), ref.owner, ref.id, mux.Vars(r)["share"]); err != nil {
 		return err
 	}
-	return redirectTo(w, r, ref.base+"?done=revoked")
+	return redirect(w, r, withFlash(ref.base, "revoked"))
 }
 
 // ownerShareURL is the share link to put in the owner's print or text
@@ -299,7 +310,7 @@ func (h *shortlistHandlers) print(w http.ResponseWriter, r *http.Request, ref li
 	p := &printPage{
 		BasePage: BasePage{Title: "Printable list: " + listTitle(sl), Print: true},
 		Heading:  "Your list of activities",
-		Items:    h.listItemViews(items, false),
+		Items:    listItemViews(h.md, items, forOthers),
 		ShareURL: h.ownerShareURL(r, ref),
 		Printed:  dateText(h.now()),
 		BackHref: ref.base,
@@ -316,7 +327,7 @@ func (h *shortlistHandlers) text(w http.ResponseWriter, r *http.Request, ref lis
 	if err != nil {
 		return err
 	}
-	body := listText(h.listItemViews(items, false), h.siteURL(r), h.ownerShareURL(r, ref), h.now())
+	body := listText(listItemViews(h.md, items, forOthers), h.site.siteURL(r), h.ownerShareURL(r, ref), h.now())
 	writeListText(w, r, body)
 	return nil
 }

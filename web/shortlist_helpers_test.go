@@ -26,12 +26,7 @@ type listSite struct {
 func newListSite(t *testing.T) *listSite {
 	t.Helper()
 	site := newSampleSite(t)
-	srv, err := New(Config{Engine: site.engine, Store: site.store, Gazetteer: site.places, Now: testNow, Editorial: site.store})
-	if err != nil {
-		t.Fatal(err)
-	}
-	site.srv = srv
-	ts := httptest.NewServer(srv)
+	ts := httptest.NewServer(site.srv)
 	t.Cleanup(ts.Close)
 	return &listSite{sampleSite: site, ts: ts}
 }
@@ -76,7 +71,10 @@ func (v *visitor) startSession(email string) {
 	if err != nil {
 		v.t.Fatal(err)
 	}
-	u, _ := url.Parse(v.site.ts.URL)
+	u, err := url.Parse(v.site.ts.URL)
+	if err != nil {
+		v.t.Fatal(err)
+	}
 	v.c.Jar.SetCookies(u, []*http.Cookie{{Name: sessionCookie, Value: token, Path: "/"}})
 }
 
@@ -178,13 +176,16 @@ func (v *visitor) post(target string, fields url.Values) *testPage {
 func (s *listSite) sampleServices(t *testing.T, n int) []*directory.Service {
 	t.Helper()
 	var out []*directory.Service
-	s.store.EachService(context.Background(), func(svc *directory.Service) error {
+	err := s.store.EachService(context.Background(), func(svc *directory.Service) error {
 		if len(out) < n && svc.Status == directory.StatusActive && len(svc.PhysicalPoints()) > 0 &&
 			len(svc.Days()) > 0 && len(svc.Phones) > 0 && svc.Capacity != directory.CapacityFull && svc.Capacity != directory.CapacityPaused {
 			out = append(out, svc)
 		}
 		return nil
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(out) < n {
 		t.Fatalf("the sample directory has %d complete activities, want %d", len(out), n)
 	}

@@ -78,7 +78,7 @@ func (h *shortlistHandlers) shared(w http.ResponseWriter, r *http.Request) error
 	base := "/s/" + url.PathEscape(token)
 	p := &sharedPage{
 		BasePage:  BasePage{Title: "A list of activities shared with you"},
-		Items:     h.listItemViews(items, false),
+		Items:     listItemViews(h.md, items, forOthers),
 		Expires:   dateText(sh.Expires),
 		PrintHref: base + "/print",
 		TextHref:  base + "/text",
@@ -98,7 +98,7 @@ func (h *shortlistHandlers) sharedPrint(w http.ResponseWriter, r *http.Request) 
 	p := &printPage{
 		BasePage: BasePage{Title: "Printable list of activities", Print: true},
 		Heading:  "Your list of activities",
-		Items:    h.listItemViews(items, false),
+		Items:    listItemViews(h.md, items, forOthers),
 		ShareURL: h.shareURL(r, token),
 		Printed:  dateText(h.now()),
 		BackHref: "/s/" + url.PathEscape(token),
@@ -114,6 +114,6 @@ func (h *shortlistHandlers) sharedText(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	writeListText(w, r, listText(h.listItemViews(items, false), h.siteURL(r), h.shareURL(r, token), h.now()))
+	writeListText(w, r, listText(listItemViews(h.md, items, forOthers), h.site.siteURL(r), h.shareURL(r, token), h.now()))
 	return nil
 }

@@ -61,7 +61,7 @@ func TestShortlistJourney(t *testing.T) {
 
 	t.Run("a reference that identifies the person is refused with a reason", func(t *testing.T) {
 		tests := []struct{ ref, want string }{
-			{"943 476 5919", "This looks like an NHS number. Please use something that doesn't identify the person, like 'Mrs K, Tuesday'."},
+			{"943 476 5919", "This looks like an NHS number. Remove it — a shortlist must not identify the person."},
 			{"Mrs K SW1A 1AA", "This looks like a full postcode."},
 			{"k.smith@example.org", "This looks like an e-mail address."},
 			{"Mrs K 07700 900123", "This looks like a phone number."},
@@ -78,7 +78,11 @@ func TestShortlistJourney(t *testing.T) {
 				t.Errorf("the form lost what was typed: %q", v)
 			}
 		}
-		if lists, _ := site.store.Shortlists(context.Background(), directory.AccountOwner("alice@example.org")); len(lists) != 0 {
+		lists, err := site.store.Shortlists(context.Background(), directory.AccountOwner("alice@example.org"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(lists) != 0 {
 			t.Errorf("%d lists stored after refusals", len(lists))
 		}
 	})
@@ -459,7 +463,10 @@ func TestMyListAnonymous(t *testing.T) {
 	}
 
 	t.Run("nothing personal is kept: only the token's hash", func(t *testing.T) {
-		u, _ := url.Parse(site.ts.URL)
+		u, err := url.Parse(site.ts.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
 		var token string
 		for _, c := range v.c.Jar.Cookies(u) {
 			if c.Name == myListCookie {
@@ -551,7 +558,9 @@ func TestMyListThrottle(t *testing.T) {
 // Secure, like the session cookie, though this process sees plain HTTP.
 func TestMyListCookieSecureBehindProxy(t *testing.T) {
 	site := newSampleSite(t)
-	srv, err := New(Config{Engine: site.engine, Store: site.store, Gazetteer: site.places, Now: testNow, HTTPS: true})
+	cfg := site.config(testNow)
+	cfg.HTTPS = true
+	srv, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

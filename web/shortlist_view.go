@@ -38,10 +38,19 @@ type listItemView struct {
 	Last       bool
 }
 
-// listItemViews turns a list's items into views. With owner false the
-// views are for anyone holding a share link or a printout: private notes
-// are left out.
-func (s *Server) listItemViews(items []directory.ItemView, owner bool) []listItemView {
+// audience is who a list's views are for.
+type audience int
+
+const (
+	// forOwner: the list's own page, private notes and all.
+	forOwner audience = iota
+	// forOthers: anyone holding a share link, a printout or the text
+	// version. Private notes are left out.
+	forOthers
+)
+
+// listItemViews turns a list's items into views for who.
+func listItemViews(md *markdown, items []directory.ItemView, who audience) []listItemView {
 	out := make([]listItemView, 0, len(items))
 	for i, it := range items {
 		v := listItemView{
@@ -55,7 +64,7 @@ func (s *Server) listItemViews(items []directory.ItemView, owner bool) []listIte
 			First:     i == 0,
 			Last:      i == len(items)-1,
 		}
-		if it.Note != "" && (owner || it.NoteShared) {
+		if it.Note != "" && (who == forOwner || it.NoteShared) {
 			v.Note, v.NoteShared = it.Note, it.NoteShared
 		}
 		if svc := it.Service; svc != nil {
@@ -63,7 +72,7 @@ func (s *Server) listItemViews(items []directory.ItemView, owner bool) []listIte
 			if svc.Organization != nil {
 				v.Org = svc.Organization.Name
 			}
-			v.What = s.md.Summary(svc.Description, 160)
+			v.What = md.Summary(svc.Description, 160)
 			ps, online := places(svc)
 			v.Online = online
 			for _, p := range ps {

@@ -27,15 +27,27 @@ import (
 	"signpost/web/formclient"
 )
 
+// config is what the flags set.
+type config struct {
+	base     string
+	clients  int
+	duration time.Duration
+	// pid is the server's process id, to sample its memory; 0: do not.
+	pid int
+	// provider and admin are email:password; no provider means no writes.
+	provider, admin string
+}
+
 func main() {
-	base := flag.String("base", "http://127.0.0.1:18181", "server to load")
-	clients := flag.Int("clients", 32, "concurrent readers")
-	duration := flag.Duration("duration", 30*time.Second, "how long to run")
-	pid := flag.Int("pid", 0, "server process id, to sample its memory")
-	provider := flag.String("provider", "", "provider account email:password for the writer (none: no writes)")
-	admin := flag.String("admin", "", "admin account email:password for approvals")
+	var cfg config
+	flag.StringVar(&cfg.base, "base", "http://127.0.0.1:18181", "server to load")
+	flag.IntVar(&cfg.clients, "clients", 32, "concurrent readers")
+	flag.DurationVar(&cfg.duration, "duration", 30*time.Second, "how long to run")
+	flag.IntVar(&cfg.pid, "pid", 0, "server process id, to sample its memory")
+	flag.StringVar(&cfg.provider, "provider", "", "provider account email:password for the writer (none: no writes)")
+	flag.StringVar(&cfg.admin, "admin", "", "admin account email:password for approvals")
 	flag.Parse()
-	if err := run(*base, *clients, *duration, *pid, *provider, *admin); err != nil {
+	if err := run(cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "signpost-load:", err)
 		os.Exit(1)
 	}
@@ -50,89 +62,116 @@ type sample struct {
 	err  error
 }
 
-func run(base string, clients int, duration time.Duration, pid int, provider, admin string) error {
-	ids, err := serviceIDs(base)
+func run(cfg config) error {
+	ids, err := serviceIDs(cfg.base)
 	if err != nil {
 		return fmt.Errorf("read service ids from the API: %w", err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), duration)
+	ctx, cancel := context.WithTimeout(context.Background(), cfg.duration)
 	defer cancel()
+	mem := watchMemory(ctx, cfg.pid)
+	start := time.Now()
+	rep := collect(startLoad(ctx, cfg, ids))
+	elapsed := time.Since(start)
+
+	fmt.Printf("%d readers for %s against %s (%d services)\n\n", cfg.clients, cfg.duration, cfg.base, len(ids))
+	failed := rep.print(elapsed)
+	if cfg.pid > 0 {
+		rssStart, rssPeak := mem()
+		fmt.Printf("\nserver resident memory: %d MB at start, %d MB at peak\n", rssStart>>20, rssPeak>>20)
+	}
+	for k, err := range rep.firstErr {
+		fmt.Printf("first %s error: %v\n", k, err)
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d request(s) failed", failed)
+	}
+	return nil
+}
+
+// startLoad starts the readers and, with a provider account, the writer,
+// until ctx ends; the channel closes when all of them have stopped.
+func startLoad(ctx context.Context, cfg config, ids []string) <-chan sample {
 	samples := make(chan sample, 4096)
 	var wg sync.WaitGroup
-	transport := &http.Transport{MaxIdleConns: clients * 2, MaxIdleConnsPerHost: clients * 2}
-	for i := range clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			reader(ctx, &http.Client{Transport: transport, Timeout: 10 * time.Second}, base, ids, uint64(i), samples)
-		}()
+	transport := &http.Transport{MaxIdleConns: cfg.clients * 2, MaxIdleConnsPerHost: cfg.clients * 2}
+	for i := range cfg.clients {
+		wg.Go(func() {
+			reader(ctx, &http.Client{Transport: transport, Timeout: 10 * time.Second}, cfg.base, ids, uint64(i), samples)
+		})
 	}
-	if provider != "" {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			writer(ctx, base, provider, admin, samples)
-		}()
-	}
-	var rssPeak, rssStart int64
-	if pid > 0 {
-		rssStart = rss(pid)
-		go func() {
-			t := time.NewTicker(500 * time.Millisecond)
-			defer t.Stop()
-			for {
-				select {
-				case <-ctx.Done():
-					return
-				case <-t.C:
-					if r := rss(pid); r > rssPeak {
-						rssPeak = r
-					}
-				}
-			}
-		}()
+	if cfg.provider != "" {
+		wg.Go(func() { writer(ctx, cfg.base, cfg.provider, cfg.admin, samples) })
 	}
 	go func() { wg.Wait(); close(samples) }()
+	return samples
+}
 
-	by := map[string][]time.Duration{}
-	errs := map[string]int{}
-	var firstErr = map[string]error{}
-	start := time.Now()
+// watchMemory samples the resident memory of process pid every half second
+// until ctx ends. The func it returns waits for the sampling to stop and
+// reports the memory at the start and at the peak.
+func watchMemory(ctx context.Context, pid int) func() (start, peak int64) {
+	if pid <= 0 {
+		return func() (int64, int64) { return 0, 0 }
+	}
+	start, peak := rss(pid), int64(0)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(500 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				peak = max(peak, rss(pid))
+			}
+		}
+	}()
+	return func() (int64, int64) {
+		<-done
+		return start, peak
+	}
+}
+
+// report gathers the samples by kind.
+type report struct {
+	by       map[string][]time.Duration
+	errs     map[string]int
+	firstErr map[string]error
+}
+
+func collect(samples <-chan sample) report {
+	r := report{by: map[string][]time.Duration{}, errs: map[string]int{}, firstErr: map[string]error{}}
 	for s := range samples {
-		by[s.kind] = append(by[s.kind], s.d)
+		r.by[s.kind] = append(r.by[s.kind], s.d)
 		if s.err != nil {
-			errs[s.kind]++
-			if firstErr[s.kind] == nil {
-				firstErr[s.kind] = s.err
+			r.errs[s.kind]++
+			if r.firstErr[s.kind] == nil {
+				r.firstErr[s.kind] = s.err
 			}
 		}
 	}
-	elapsed := time.Since(start)
+	return r
+}
 
-	fmt.Printf("%d readers for %s against %s (%d services)\n\n", clients, duration, base, len(ids))
+// print writes the table of requests by kind and returns how many failed.
+func (r report) print(elapsed time.Duration) int {
 	fmt.Println("| kind | requests | per second | p50 | p99 | errors |")
 	fmt.Println("|---|---:|---:|---:|---:|---:|")
-	total := 0
+	failed := 0
 	for _, k := range kinds {
-		ds := by[k]
+		ds := r.by[k]
 		if len(ds) == 0 {
 			continue
 		}
-		total += errs[k]
+		failed += r.errs[k]
 		slices.Sort(ds)
 		fmt.Printf("| %s | %d | %.0f | %s | %s | %d |\n", k, len(ds), float64(len(ds))/elapsed.Seconds(),
-			pct(ds, 0.50), pct(ds, 0.99), errs[k])
+			pct(ds, 0.50), pct(ds, 0.99), r.errs[k])
 	}
-	if pid > 0 {
-		fmt.Printf("\nserver resident memory: %d MB at start, %d MB at peak\n", rssStart>>20, rssPeak>>20)
-	}
-	for k, err := range firstErr {
-		fmt.Printf("first %s error: %v\n", k, err)
-	}
-	if total > 0 {
-		return fmt.Errorf("%d request(s) failed", total)
-	}
-	return nil
+	return failed
 }
 
 func pct(ds []time.Duration, p float64) string {

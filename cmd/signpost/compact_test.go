@@ -42,6 +42,7 @@ func growStore(t *testing.T, dir string, n int) {
 // refused compaction while a server has it open, then compacted with the
 // server stopped; it shrinks, holds the same services, and check is clean.
 func TestCompactGivesSpaceBack(t *testing.T) {
+	t.Parallel() // its own processes in its own folders
 	bin := buildBinary(t)
 	dir := t.TempDir()
 	gen := filepath.Join(t.TempDir(), "gen.ndjson")
@@ -81,16 +82,20 @@ func TestCompactGivesSpaceBack(t *testing.T) {
 	if fileSize(t, store) != before {
 		t.Fatal("a refused compaction changed the store")
 	}
-	srv.Process.Signal(syscall.SIGTERM)
-	srv.Wait()
+	if err := srv.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Wait(); err != nil {
+		t.Fatalf("the server did not stop cleanly: %v", err)
+	}
 
 	out, _ = binary(t, bin, 0, "compact", "--data", dir)
 	after := fileSize(t, store)
 	if after >= before/2 || !strings.Contains(out, "given back") {
 		t.Fatalf("the store went from %d to %d bytes; want it under half\n%s", before, after, out)
 	}
-	if entries, _ := filepath.Glob(filepath.Join(dir, "signpost.db.*")); len(entries) > 0 {
-		t.Errorf("compaction left %v beside the store", entries)
+	if entries, err := filepath.Glob(filepath.Join(dir, "signpost.db.*")); err != nil || len(entries) > 0 {
+		t.Errorf("compaction left %v beside the store (%v)", entries, err)
 	}
 	if got := exported(); !bytes.Equal(got, want) {
 		t.Error("the compacted store exports differently")

@@ -63,6 +63,7 @@ func buildBinary(t *testing.T) string {
 // SIGKILL while it is writing a large file, then checks that the store opens,
 // holds exactly what it held before, and that check finds it consistent.
 func TestKilledImportLeavesTheStoreAsItWas(t *testing.T) {
+	t.Parallel() // each runs its own processes in its own folders
 	bin := buildBinary(t)
 	dir := t.TempDir()
 	small := filepath.Join(t.TempDir(), "small.ndjson")
@@ -78,7 +79,10 @@ func TestKilledImportLeavesTheStoreAsItWas(t *testing.T) {
 	}
 
 	cmd := exec.Command(bin, "import", "--data", dir, big)
-	stderr, _ := cmd.StderrPipe()
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -103,15 +107,22 @@ func TestKilledImportLeavesTheStoreAsItWas(t *testing.T) {
 	case <-time.After(2 * time.Minute):
 		t.Fatal("the import never reported writing")
 	}
-	cmd.Process.Signal(syscall.SIGKILL)
-	cmd.Wait()
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait() // "signal: killed", as intended
 
 	st, err := directory.Open(filepath.Join(dir, "signpost.db"))
 	if err != nil {
 		t.Fatalf("the store does not open after the kill: %v", err)
 	}
-	n, _ := st.CountServices(context.Background())
-	st.Close()
+	n, err := st.CountServices(context.Background())
+	if cerr := st.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
 	if n != 10 {
 		t.Fatalf("after a killed import the store holds %d services; want the 10 from before", n)
 	}
@@ -135,7 +146,10 @@ func startServer(t *testing.T, bin, dataDir string) (*exec.Cmd, string) {
 // it listens; the process is killed when the test ends.
 func startProcess(t *testing.T, cmd *exec.Cmd) string {
 	t.Helper()
-	stderr, _ := cmd.StderrPipe()
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +197,9 @@ func directoryWithProvider(t *testing.T, n int, password string) string {
 		}
 		return nil
 	})
-	st.Close()
+	if cerr := st.Close(); err == nil {
+		err = cerr
+	}
 	if err != nil || org == "" {
 		t.Fatalf("no organisation in the generated services: %v", err)
 	}
@@ -198,6 +214,7 @@ func directoryWithProvider(t *testing.T, n int, password string) string {
 // be in the store afterwards (the one in flight may or may not be), and
 // check must find store and index consistent.
 func TestKilledServerKeepsEveryAcknowledgedEdit(t *testing.T) {
+	t.Parallel() // each runs its own processes in its own folders
 	bin := buildBinary(t)
 	dir := directoryWithProvider(t, 60, "crash-test-password")
 
@@ -238,8 +255,10 @@ func TestKilledServerKeepsEveryAcknowledgedEdit(t *testing.T) {
 		}
 	}()
 	time.Sleep(3 * time.Second)
-	srv.Process.Signal(syscall.SIGKILL)
-	srv.Wait()
+	if err := srv.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = srv.Wait() // "signal: killed", as intended
 	<-done
 	if len(acked) == 0 {
 		t.Fatal("no edit was acknowledged before the kill")
@@ -258,7 +277,9 @@ func TestKilledServerKeepsEveryAcknowledgedEdit(t *testing.T) {
 			t.Errorf("%s: stored draft says %q, last acknowledged %q", id, d.Service.Description, text)
 		}
 	}
-	st.Close()
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
 	if code, stdout, stderr := runCmd(t, "", "check", "--data", dir); code != 0 || !strings.Contains(stdout, "in step") {
 		t.Fatalf("check after the kill: exit %d\n%s%s", code, stdout, stderr)
 	}
@@ -269,6 +290,7 @@ func TestKilledServerKeepsEveryAcknowledgedEdit(t *testing.T) {
 // server while a provider keeps editing, and checks each copy opens, holds
 // every service and restores to a consistent directory.
 func TestBackupWhileTheServerWrites(t *testing.T) {
+	t.Parallel() // each runs its own processes in its own folders
 	bin := buildBinary(t)
 	dir := directoryWithProvider(t, 40, "backup-test-password")
 	_, base := startServer(t, bin, dir)
@@ -278,7 +300,10 @@ func TestBackupWhileTheServerWrites(t *testing.T) {
 	if err := c.Login(ctx, "p@example.org", "backup-test-password"); err != nil {
 		t.Fatal(err)
 	}
-	doc, _ := c.Page(ctx, "/provider")
+	doc, err := c.Page(ctx, "/provider")
+	if err != nil {
+		t.Fatal(err)
+	}
 	id := strings.TrimSuffix(strings.TrimPrefix(doc.Find(`a[href$="/edit"][href^="/provider/listings/"]`).First().AttrOr("href", ""), "/provider/listings/"), "/edit")
 	writes := make(chan int)
 	go func() {
@@ -298,8 +323,14 @@ func TestBackupWhileTheServerWrites(t *testing.T) {
 			t.Fatalf("backup %d: %s", i, stderr)
 		}
 		restored := t.TempDir()
-		raw, _ := os.ReadFile(copyPath)
-		os.WriteFile(filepath.Join(restored, "signpost.db"), raw, 0o600)
+		raw, err := os.ReadFile(copyPath)
+		if err == nil {
+			err = os.WriteFile(filepath.Join(restored, "signpost.db"), raw, 0o600)
+		}
+		if err != nil {
+			cancel()
+			t.Fatalf("restore backup %d: %v", i, err)
+		}
 		if code, stdout, stderr := runCmd(t, "", "check", "--data", restored); code != 0 || !strings.Contains(stdout, "store: 40 services") {
 			cancel()
 			t.Fatalf("restored backup %d: exit %d\n%s%s", i, code, stdout, stderr)

@@ -17,32 +17,29 @@ import (
 	"signpost/web/api"
 )
 
-func runServe(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "serve", "serve [--addr 127.0.0.1:8080] [--data ./var] [--no-sample] [--tls-cert FILE --tls-key FILE]\n"+
-		"             [--base-url URL] [--smtp smtp://user:password@host:port --mail-from ADDRESS] [--remind-after 6mo]")
-	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
-	dataDir := dataFlag(fs, e)
-	noSample := fs.Bool("no-sample", false, "do not load the sample directory into an empty store")
-	tlsCert := fs.String("tls-cert", "", "serve HTTPS with this certificate (PEM); needs --tls-key")
-	tlsKey := fs.String("tls-key", "", "private key (PEM) for --tls-cert")
-	mf := addMailFlags(fs, e)
-	if err := parseNoArgs(fs, args); err != nil {
-		return err
-	}
-	if err := mf.check(); err != nil {
-		return err
-	}
-	if (*tlsCert == "") != (*tlsKey == "") {
-		return errors.New("--tls-cert and --tls-key go together")
-	}
-	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
+// serveOptions are the flags of `signpost serve`.
+type serveOptions struct {
+	addr, dataDir   string
+	noSample        bool
+	tlsCert, tlsKey string
+	mail            *mailFlags
+}
 
-	st, err := openStore(*dataDir)
+func runServe(ctx context.Context, e *env, args []string) error {
+	opts, err := parseServeFlags(e, args)
+	if err != nil {
+		return err
+	}
+	// Every line logged about a request, by the site or the API, carries
+	// its request id.
+	logger := slog.New(web.LogHandler(slog.NewTextHandler(e.stderr, nil)))
+
+	st, err := openStore(opts.dataDir)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if !*noSample {
+	if !opts.noSample {
 		if err := loadSample(ctx, st, e); err != nil {
 			return err
 		}
@@ -53,21 +50,17 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	swept := make(chan struct{})
 	go func() { defer close(swept); sweepMyLists(sweepCtx, st, 24*time.Hour, logger) }()
 	defer func() { stopSweep(); <-swept }()
-	closeControl, err := serveControl(*dataDir, st, logger)
+	closeControl, err := serveControl(opts.dataDir, st, logger)
 	if err != nil {
 		return err
 	}
 	defer closeControl()
-	stopMail, err := startMail(ctx, st, mf, logger)
+	stopMail, err := startMail(ctx, st, opts.mail, logger)
 	if err != nil {
 		return err
 	}
 	defer stopMail()
-	gaz, err := directory.LoadGazetteer(data.Gazetteer())
-	if err != nil {
-		return err
-	}
-	eng, err := engine.Open(indexDir(*dataDir), st, engine.WithLogger(logger), engine.WithProgress(e.stderr))
+	eng, err := engine.Open(indexDir(opts.dataDir), st, engine.WithLogger(logger), engine.WithProgress(e.stderr))
 	if err != nil {
 		return err
 	}
@@ -77,27 +70,62 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			logger.Error("index update failed; the next start will rebuild", "generation", ch.Generation, "err", err)
 		}
 	})
-
-	apiHandler, err := api.New(api.Config{Engine: eng, Store: st, Gazetteer: gaz, Logger: logger})
+	handler, err := newSite(ctx, st, eng, logger, opts)
 	if err != nil {
 		return err
+	}
+	return serveHTTP(ctx, e, handler, opts, logger)
+}
+
+func parseServeFlags(e *env, args []string) (serveOptions, error) {
+	fs := newFlags(e, "serve", "serve [--addr 127.0.0.1:8080] [--data ./var] [--no-sample] [--tls-cert FILE --tls-key FILE]\n"+
+		"             [--base-url URL] [--smtp smtp://user:password@host:port --mail-from ADDRESS] [--remind-after 6mo]")
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	dataDir := dataFlag(fs, e)
+	noSample := fs.Bool("no-sample", false, "do not load the sample directory into an empty store")
+	tlsCert := fs.String("tls-cert", "", "serve HTTPS with this certificate (PEM); needs --tls-key")
+	tlsKey := fs.String("tls-key", "", "private key (PEM) for --tls-cert")
+	mf := addMailFlags(fs, e)
+	if err := parseNoArgs(fs, args); err != nil {
+		return serveOptions{}, err
+	}
+	if err := mf.check(); err != nil {
+		return serveOptions{}, err
+	}
+	if (*tlsCert == "") != (*tlsKey == "") {
+		return serveOptions{}, errors.New("--tls-cert and --tls-key go together")
+	}
+	return serveOptions{addr: *addr, dataDir: *dataDir, noSample: *noSample, tlsCert: *tlsCert, tlsKey: *tlsKey, mail: mf}, nil
+}
+
+// newSite wires the site and the API over the store and the engine.
+func newSite(ctx context.Context, st *directory.Store, eng *engine.Engine, logger *slog.Logger, opts serveOptions) (http.Handler, error) {
+	gaz, err := directory.LoadGazetteer(data.Gazetteer())
+	if err != nil {
+		return nil, err
+	}
+	apiHandler, err := api.New(api.Config{Engine: eng, Store: st, Gazetteer: gaz, Logger: logger})
+	if err != nil {
+		return nil, err
 	}
 	csrfKey, err := st.Secret(ctx, "csrf")
 	if err != nil {
-		return err
+		return nil, err
 	}
-	handler, err := web.New(web.Config{
-		Engine: eng, Store: st, Editorial: st, Gazetteer: gaz, API: apiHandler, Logger: logger,
-		CSRFKey: csrfKey, HTTPS: *tlsCert != "",
-		Mail: st, MailRelay: *mf.smtp != "", BaseURL: *mf.baseURL,
+	return web.New(web.Config{
+		Engine: eng, Store: st, Gazetteer: gaz, API: apiHandler, Logger: logger,
+		Accounts: st, Provider: st, Admin: st, Shortlists: st,
+		CSRFKey: csrfKey, HTTPS: opts.tlsCert != "",
+		Mail: st, MailRelay: *opts.mail.smtp != "", BaseURL: *opts.mail.baseURL,
 	})
-	if err != nil {
-		return err
-	}
+}
 
-	ln, err := net.Listen("tcp", *addr)
+// serveHTTP listens and serves handler until ctx ends, then lets requests
+// in flight finish.
+func serveHTTP(ctx context.Context, e *env, handler http.Handler, opts serveOptions, logger *slog.Logger) error {
+	ln, err := net.Listen("tcp", opts.addr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", *addr, err)
+		return fmt.Errorf("listen on %s: %w", opts.addr, err)
 	}
 	srv := &http.Server{
 		Handler:           handler,
@@ -109,14 +137,14 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	scheme := "http"
-	if *tlsCert != "" {
+	if opts.tlsCert != "" {
 		scheme = "https"
 	}
 	fmt.Fprintf(e.stderr, "Signpost is serving on %s://%s (Ctrl-C to stop)\n", scheme, ln.Addr())
 	errc := make(chan error, 1)
 	go func() {
-		if *tlsCert != "" {
-			errc <- srv.ServeTLS(ln, *tlsCert, *tlsKey)
+		if opts.tlsCert != "" {
+			errc <- srv.ServeTLS(ln, opts.tlsCert, opts.tlsKey)
 			return
 		}
 		errc <- srv.Serve(ln)

@@ -8,6 +8,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"errors"
 	"math/big"
 	"net"
 	"net/http"
@@ -40,15 +41,23 @@ func selfSignedCert(t *testing.T) (certFile, keyFile string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	keyDER, _ := x509.MarshalECPrivateKey(key)
+	keyDER, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
 	dir := t.TempDir()
 	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
-	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
-	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), 0o600)
+	if err := errors.Join(
+		os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600),
+		os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), 0o600),
+	); err != nil {
+		t.Fatal(err)
+	}
 	return certFile, keyFile
 }
 
 func TestServeHardening(t *testing.T) {
+	t.Parallel() // each runs its own processes in its own folders
 	bin := buildBinary(t)
 	dir := t.TempDir()
 	certFile, keyFile := selfSignedCert(t)
@@ -97,7 +106,9 @@ func TestServeHardening(t *testing.T) {
 	})
 
 	// SIGTERM: the server stops cleanly and releases the store at once.
-	cmd.Process.Signal(syscall.SIGTERM)
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	select {
@@ -112,7 +123,9 @@ func TestServeHardening(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the store is not free after shutdown: %v", err)
 	}
-	st.Close()
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := os.Stat(controlSocket(dir)); !os.IsNotExist(err) {
 		t.Errorf("the control socket was left behind")
 	}

@@ -166,7 +166,7 @@ func runUserDisable(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	if err := st.SetAccountDisabled(ctx, *email, true); err != nil {
+	if err := st.DisableAccount(ctx, *email); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stderr, "user: disabled %s and ended its sessions\n", directory.NormalizeEmail(*email))

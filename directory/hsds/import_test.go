@@ -3,7 +3,6 @@ package hsds_test
 import (
 	"context"
 	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,13 +12,6 @@ import (
 )
 
 const shared = "../../../shared/hsds"
-
-func needShared(t *testing.T) {
-	t.Helper()
-	if _, err := os.Stat(shared); err != nil {
-		t.Skipf("the shared HSDS examples are not beside the checkout (%s): %v", shared, err)
-	}
-}
 
 func openStore(t *testing.T) *directory.Store {
 	t.Helper()
@@ -31,9 +23,21 @@ func openStore(t *testing.T) *directory.Store {
 	return st
 }
 
+func countServices(t *testing.T, st *directory.Store) int {
+	t.Helper()
+	n, err := st.CountServices(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
 func TestImportAcceptsTheStandardsExamples(t *testing.T) {
-	needShared(t)
-	valid, _ := filepath.Glob(filepath.Join(shared, "oruk-mocks/valid/*.json"))
+	hsds.NeedShared(t)
+	valid, err := filepath.Glob(filepath.Join(shared, "oruk-mocks/valid/*.json"))
+	if err != nil || len(valid) == 0 {
+		t.Fatalf("no valid fixtures in %s: %v", shared, err)
+	}
 	files := append([]string{
 		filepath.Join(shared, "examples/service_full.json"),
 		filepath.Join(shared, "examples/service_list.json"),
@@ -47,25 +51,28 @@ func TestImportAcceptsTheStandardsExamples(t *testing.T) {
 			if err != nil {
 				t.Fatalf("import: %v\n%s", err, strings.Join(rep.Problems, "\n"))
 			}
-			n, _ := st.CountServices(ctx)
+			n := countServices(t, st)
 			if rep.Records == 0 || n == 0 || rep.Written != n {
 				t.Fatalf("records=%d written=%d stored=%d", rep.Records, rep.Written, n)
 			}
 			// Re-importing the same file changes nothing.
-			gen, _ := st.Generation(ctx)
+			gen, err := st.Generation(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
 			rep2, err := hsds.ImportFile(ctx, st, f, hsds.ImportOptions{Actor: "test"})
 			if err != nil || rep2.Written != 0 || rep2.Unchanged != n {
 				t.Fatalf("re-import: %+v, %v", rep2, err)
 			}
-			if gen2, _ := st.Generation(ctx); gen2 != gen {
-				t.Fatalf("re-import moved the generation")
+			if gen2, err := st.Generation(ctx); err != nil || gen2 != gen {
+				t.Fatalf("re-import moved the generation (%v)", err)
 			}
 		})
 	}
 }
 
 func TestImportWarnsOnDuplicateIDsAndKeepsTheLast(t *testing.T) {
-	needShared(t)
+	hsds.NeedShared(t)
 	ctx := context.Background()
 	st := openStore(t)
 	rep, err := hsds.ImportFile(ctx, st, filepath.Join(shared, "oruk-mocks/valid/service_list_data.json"), hsds.ImportOptions{})
@@ -87,7 +94,7 @@ func TestImportWarnsOnDuplicateIDsAndKeepsTheLast(t *testing.T) {
 }
 
 func TestImportRefusesAndWritesNothing(t *testing.T) {
-	needShared(t)
+	hsds.NeedShared(t)
 	tests := []struct {
 		file  string
 		wants []string
@@ -109,7 +116,7 @@ func TestImportRefusesAndWritesNothing(t *testing.T) {
 					t.Errorf("problems do not mention %q:\n%s", w, all)
 				}
 			}
-			if n, _ := st.CountServices(ctx); n != 0 {
+			if n := countServices(t, st); n != 0 {
 				t.Fatalf("a refused file wrote %d services", n)
 			}
 		})
@@ -117,14 +124,14 @@ func TestImportRefusesAndWritesNothing(t *testing.T) {
 }
 
 func TestImportDryRunWritesNothing(t *testing.T) {
-	needShared(t)
+	hsds.NeedShared(t)
 	ctx := context.Background()
 	st := openStore(t)
 	rep, err := hsds.ImportFile(ctx, st, filepath.Join(shared, "examples/service_full.json"), hsds.ImportOptions{DryRun: true})
 	if err != nil || rep.Records != 1 {
 		t.Fatalf("dry run: %+v %v", rep, err)
 	}
-	if n, _ := st.CountServices(ctx); n != 0 {
+	if n := countServices(t, st); n != 0 {
 		t.Fatalf("dry run wrote %d services", n)
 	}
 }
@@ -154,7 +161,7 @@ func TestImportStopsOnBrokenJSON(t *testing.T) {
 	if err == nil || errors.Is(err, hsds.ErrRefused) || !strings.Contains(err.Error(), "line") {
 		t.Fatalf("want a syntax error naming the line, got %v", err)
 	}
-	if n, _ := st.CountServices(context.Background()); n != 0 {
+	if n := countServices(t, st); n != 0 {
 		t.Fatalf("broken file wrote %d services", n)
 	}
 }

@@ -145,88 +145,107 @@ func (d *jsonSource) object(yield yieldFunc) (bool, error) {
 	if err := d.s.enter(); err != nil {
 		return false, err
 	}
-	obj := newCapture(MaxRecordBytes)
-	obj.add('{')
-	var services []rawRecord
-	badUTF8Line := 0
-	sawContents, sawServices := false, false
-	members := 0
+	o := objectScan{obj: newCapture(MaxRecordBytes)}
+	o.obj.add('{')
+	if more, err := d.members(&o, yield); err != nil || !more {
+		return more, err
+	}
+	d.s.depth--
+	o.obj.add('}')
 
+	rec := rawRecord{buf: o.obj, line: start, kind: "object", badUTF8Line: o.badUTF8Line}
+	switch {
+	case o.sawContents:
+		return true, nil
+	case o.sawServices:
+		return d.organization(rec, o.services, yield), nil
+	}
+	return yield(d.decodeService(rec), nil), nil
+}
+
+// objectScan is what object gathers from the members of one object.
+type objectScan struct {
+	// obj is the object rebuilt from its members other than the streamed
+	// "contents" and the set-aside "services".
+	obj      *captureBuf
+	services []rawRecord
+	// badUTF8Line is the line of the first member that is not UTF-8.
+	badUTF8Line              int
+	sawContents, sawServices bool
+	members                  int
+}
+
+// members reads an object's members up to and including its closing
+// brace. It reports false when yield asked to stop.
+func (d *jsonSource) members(o *objectScan, yield yieldFunc) (bool, error) {
 	c, err := d.s.mustPeek()
 	if err != nil {
 		return false, err
 	}
 	if c == '}' {
-		if _, err := d.s.next(); err != nil {
+		_, err := d.s.next()
+		return err == nil, err
+	}
+	for {
+		if more, err := d.member(o, yield); err != nil || !more {
+			return more, err
+		}
+		done, err := d.s.endOfMember('}', "object member")
+		if err != nil {
 			return false, err
 		}
-	} else {
-		for {
-			if _, err := d.s.mustPeek(); err != nil {
-				return false, err
-			}
-			memberLine := d.s.line
-			key, keyRaw, err := d.key()
-			if err != nil {
-				return false, err
-			}
-			if err := d.s.expect(':', "after an object key"); err != nil {
-				return false, err
-			}
-			c, err := d.s.mustPeek()
-			if err != nil {
-				return false, err
-			}
-			switch {
-			case key == "contents" && c == '[' && !sawContents:
-				sawContents = true
-				more, err := d.array(yield)
-				if err != nil || !more {
-					return more, err
-				}
-			case key == "services" && c == '[' && !sawServices:
-				sawServices = true
-				if services, err = d.collect(); err != nil {
-					return false, err
-				}
-			default:
-				if members > 0 {
-					obj.add(',')
-				}
-				obj.add(keyRaw...)
-				obj.add(':')
-				valueStart, valueLine := len(obj.data), d.s.line
-				if err := d.s.captureValue(obj); err != nil {
-					return false, err
-				}
-				if badUTF8Line == 0 && !obj.overflowed() {
-					if !utf8.Valid(keyRaw) {
-						badUTF8Line = memberLine
-					} else if v := obj.data[valueStart:]; !utf8.Valid(v) {
-						badUTF8Line = valueLine + bytes.Count(v[:firstInvalidUTF8(v)], []byte("\n"))
-					}
-				}
-				members++
-			}
-			done, err := d.s.endOfMember('}', "object member")
-			if err != nil {
-				return false, err
-			}
-			if done {
-				break
-			}
+		if done {
+			return true, nil
 		}
 	}
-	d.s.depth--
-	obj.add('}')
+}
 
-	switch {
-	case sawContents:
-		return true, nil
-	case sawServices:
-		return d.organization(rawRecord{buf: obj, line: start, kind: "object", badUTF8Line: badUTF8Line}, services, yield), nil
+// member reads one key and its value: it streams a first "contents"
+// array, sets aside a first "services" array and keeps anything else in
+// the rebuilt object.
+func (d *jsonSource) member(o *objectScan, yield yieldFunc) (bool, error) {
+	if _, err := d.s.mustPeek(); err != nil {
+		return false, err
 	}
-	return yield(d.decodeService(rawRecord{buf: obj, line: start, kind: "object", badUTF8Line: badUTF8Line}), nil), nil
+	memberLine := d.s.line
+	key, keyRaw, err := d.key()
+	if err != nil {
+		return false, err
+	}
+	if err := d.s.expect(':', "after an object key"); err != nil {
+		return false, err
+	}
+	c, err := d.s.mustPeek()
+	if err != nil {
+		return false, err
+	}
+	switch {
+	case key == "contents" && c == '[' && !o.sawContents:
+		o.sawContents = true
+		return d.array(yield)
+	case key == "services" && c == '[' && !o.sawServices:
+		o.sawServices = true
+		o.services, err = d.collect()
+		return err == nil, err
+	}
+	if o.members > 0 {
+		o.obj.add(',')
+	}
+	o.obj.add(keyRaw...)
+	o.obj.add(':')
+	valueStart, valueLine := len(o.obj.data), d.s.line
+	if err := d.s.captureValue(o.obj); err != nil {
+		return false, err
+	}
+	if o.badUTF8Line == 0 && !o.obj.overflowed() {
+		if !utf8.Valid(keyRaw) {
+			o.badUTF8Line = memberLine
+		} else if v := o.obj.data[valueStart:]; !utf8.Valid(v) {
+			o.badUTF8Line = valueLine + bytes.Count(v[:firstInvalidUTF8(v)], []byte("\n"))
+		}
+	}
+	o.members++
+	return true, nil
 }
 
 // key reads an object key, returning it decoded and as raw JSON.

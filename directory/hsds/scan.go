@@ -404,7 +404,7 @@ func (s *scanner) numberRest(first byte) error {
 		}
 	}
 	if c != '0' {
-		if err := s.digits(false); err != nil {
+		if err := s.moreDigits(); err != nil {
 			return err
 		}
 	}
@@ -414,7 +414,7 @@ func (s *scanner) numberRest(first byte) error {
 		if _, err := s.next(); err != nil {
 			return err
 		}
-		if err := s.digits(true); err != nil {
+		if err := s.digits(); err != nil {
 			return err
 		}
 	}
@@ -431,33 +431,39 @@ func (s *scanner) numberRest(first byte) error {
 				return err
 			}
 		}
-		if err := s.digits(true); err != nil {
+		if err := s.digits(); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// digits consumes a run of digits; atLeastOne makes an empty run an error.
-func (s *scanner) digits(atLeastOne bool) error {
-	n := 0
+// digits consumes a run of one or more digits.
+func (s *scanner) digits() error {
+	c, ok, err := s.peek()
+	switch {
+	case err != nil:
+		return err
+	case !ok:
+		return s.errorf("unexpected end of input in number")
+	case !isDigit(c):
+		return s.errorf("invalid character %s in number", quoteChar(c))
+	}
+	return s.moreDigits()
+}
+
+// moreDigits consumes a run of digits, which may be empty.
+func (s *scanner) moreDigits() error {
 	for {
 		c, ok, err := s.peek()
 		if err != nil {
 			return err
 		}
 		if !ok || !isDigit(c) {
-			if atLeastOne && n == 0 {
-				if !ok {
-					return s.errorf("unexpected end of input in number")
-				}
-				return s.errorf("invalid character %s in number", quoteChar(c))
-			}
 			return nil
 		}
 		if _, err := s.next(); err != nil {
 			return err
 		}
-		n++
 	}
 }

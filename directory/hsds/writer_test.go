@@ -147,8 +147,8 @@ func TestRoundTripCSV(t *testing.T) {
 				t.Fatalf("read back %d services, want %d", len(got), len(originals))
 			}
 			for i := range originals {
-				want := normaliseLinks(originals[i])
-				have := normaliseLinks(got[i])
+				want := normaliseLinks(t, originals[i])
+				have := normaliseLinks(t, got[i])
 				if !reflect.DeepEqual(have, want) {
 					t.Errorf("service %s differs after the CSV round trip", want.ID)
 					compareFields(t, have, want)
@@ -196,10 +196,16 @@ var linkFields = []string{"ServiceID", "LocationID", "OrganizationID", "ContactI
 // normaliseLinks copies s (through JSON) with the link fields cleared in
 // every nested object, and the service's own organization_id and
 // program_id filled from the embedded objects, as the CSV form does.
-func normaliseLinks(s *directory.Service) *directory.Service {
-	data, _ := json.Marshal(s)
+func normaliseLinks(t *testing.T, s *directory.Service) *directory.Service {
+	t.Helper()
+	data, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var c directory.Service
-	_ = json.Unmarshal(data, &c)
+	if err := json.Unmarshal(data, &c); err != nil {
+		t.Fatal(err)
+	}
 	if c.OrganizationID == "" && c.Organization != nil {
 		c.OrganizationID = c.Organization.ID
 	}

@@ -100,13 +100,19 @@ func TestOnlyReadMethodsAreAllowed(t *testing.T) {
 	f := newFixture(t, nil)
 	for _, method := range []string{http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodPatch} {
 		t.Run(method, func(t *testing.T) {
-			req, _ := http.NewRequest(method, f.srv.URL+"/api/v1/services", strings.NewReader("{}"))
+			req, err := http.NewRequest(method, f.srv.URL+"/api/v1/services", strings.NewReader("{}"))
+			if err != nil {
+				t.Fatal(err)
+			}
 			resp, err := f.srv.Client().Do(req)
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer resp.Body.Close()
-			body, _ := io.ReadAll(resp.Body)
+			body, err := io.ReadAll(resp.Body)
+			if err != nil {
+				t.Fatal(err)
+			}
 			if resp.StatusCode != http.StatusMethodNotAllowed {
 				t.Fatalf("status %d", resp.StatusCode)
 			}
@@ -438,7 +444,10 @@ func TestOpenToEveryOrigin(t *testing.T) {
 			t.Errorf("GET %s: Access-Control-Allow-Origin %q", path, got)
 		}
 	}
-	req, _ := http.NewRequest(http.MethodOptions, f.srv.URL+"/api/v1/services", nil)
+	req, err := http.NewRequest(http.MethodOptions, f.srv.URL+"/api/v1/services", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	req.Header.Set("Origin", "https://council.example")
 	req.Header.Set("Access-Control-Request-Method", "GET")
 	req.Header.Set("Access-Control-Request-Headers", "If-None-Match")
@@ -599,13 +608,19 @@ func TestPlaceNamesNeedAGazetteer(t *testing.T) {
 func TestHeadAnswersWithoutABody(t *testing.T) {
 	f := newFixture(t, synthServices(5, 8))
 	for _, path := range []string{"/api/v1/services", "/api/v1/services?format=ndjson", "/api", "/api/v1/openapi.json"} {
-		req, _ := http.NewRequest(http.MethodHead, f.srv.URL+path, nil)
+		req, err := http.NewRequest(http.MethodHead, f.srv.URL+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
 		resp, err := f.srv.Client().Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
-		body, _ := io.ReadAll(resp.Body)
+		body, err := io.ReadAll(resp.Body)
 		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
 		if resp.StatusCode != http.StatusOK || len(body) != 0 || resp.Header.Get("Content-Type") == "" || resp.Header.Get("ETag") == "" {
 			t.Errorf("HEAD %s: %d, %d bytes, Content-Type %q, ETag %q", path, resp.StatusCode, len(body), resp.Header.Get("Content-Type"), resp.Header.Get("ETag"))
 		}

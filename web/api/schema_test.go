@@ -16,10 +16,15 @@ import (
 // sharedDir is the standard's material beside the checkout.
 const sharedDir = "../../../shared/hsds"
 
-// requireShared skips a test that needs ../shared when it is absent.
+// requireShared skips a test that needs ../shared when it is absent, with
+// a message; under SIGNPOST_REQUIRE_TOOLS (set by .ci/run) it fails
+// instead, so CI cannot pass without running it.
 func requireShared(t testing.TB) {
 	t.Helper()
 	if _, err := os.Stat(filepath.Join(sharedDir, "schema", "openapi.json")); err != nil {
+		if os.Getenv("SIGNPOST_REQUIRE_TOOLS") != "" {
+			t.Fatalf("the HSDS schemas are not beside the checkout (%s), and SIGNPOST_REQUIRE_TOOLS is set: %v", sharedDir, err)
+		}
 		t.Skipf("the HSDS schemas are not beside the checkout (%s): %v", sharedDir, err)
 	}
 }

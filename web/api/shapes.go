@@ -65,7 +65,7 @@ type minimalService struct {
 }
 
 func toMinimal(s *directory.Service) minimalService {
-	return minimalService{ID: s.ID, Name: s.Name, Status: s.Status, LastModified: s.LastModified}
+	return minimalService{ID: s.ID, Name: s.Name, Status: string(s.Status), LastModified: s.LastModified}
 }
 
 // serviceShape says how services are rendered in a list.

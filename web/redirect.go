@@ -1,0 +1,91 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+)
+
+// A form post is answered with a redirect (so a refresh does not post
+// again), and the page it lands on confirms what happened with a flash
+// message named by ?done=<code>. The codes and their words are all here;
+// render looks the code up for every page, so no text from the address is
+// ever echoed into a page, and a page shows the message with the "flash"
+// partial.
+
+// flash is a confirmation shown once, after a redirect.
+type flash struct {
+	// Heading, when set, stands above the message.
+	Heading string
+	Message string
+}
+
+// flashes is every flash message of the site, by code.
+var flashes = map[string]flash{
+	// Public pages.
+	"correction-sent": {Heading: "Thank you", Message: "Your correction has been sent to the people who look after this listing."},
+
+	// Sign-in.
+	"signed-out": {Message: "You have signed out."},
+
+	// The provider area.
+	"submitted": {Message: "Thank you. Your changes have been sent for review; the public listing stays as it was until an admin approves them."},
+	"published": {Message: "Your changes are published."},
+	"confirmed": {Message: "Thank you for confirming the listing is still right. It now shows today's date."},
+	"capacity":  {Message: "The listing now shows whether it can take new people. This is live at once."},
+	"withdrawn": {Message: "Your changes waiting for review have been withdrawn."},
+	"restored":  {Message: "The earlier version is published again."},
+
+	// The admin area.
+	"approved":             {Message: "The changes are published and searchable now."},
+	"rejected":             {Message: "The changes were turned down. The provider sees your reason on their listings page."},
+	"account-added":        {Message: "The account is added. Give its owner the password by a safe route."},
+	"disabled":             {Message: "The account is disabled and its sessions have ended."},
+	"enabled":              {Message: "The account can sign in again."},
+	"correction-done":      {Message: "The correction is marked as done."},
+	"correction-dismissed": {Message: "The correction is dismissed."},
+	"correction-open":      {Message: "The correction is open again."},
+	"reset-sent":           {Message: "A link to choose a new password is on its way to the account's owner. It works once, for an hour."},
+	"reminded":             {Heading: "Reminders are queued", Message: "Each listing's providers, or its own address, will be asked to confirm it is still running."},
+
+	// Passwords.
+	"password-changed": {Message: "Your password is changed. Every other place you were signed in has been signed out."},
+
+	// Shortlists and My list.
+	"created":  {Message: "List created. Add activities from search results, the matcher or an activity's page."},
+	"added":    {Message: "Added to the list."},
+	"removed":  {Message: "Removed from the list."},
+	"renamed":  {Message: "Reference changed."},
+	"deleted":  {Message: "List deleted. Any share links to it have stopped working."},
+	"note":     {Message: "Note saved."},
+	"revoked":  {Message: "Share link withdrawn. It no longer opens the list."},
+	"moved":    {Message: "Order changed."},
+	"notfound": {Message: "That activity is not in the directory any more."},
+}
+
+// flashOf is the flash message the request's address asks for, if any.
+func flashOf(r *http.Request) flash { return flashes[r.URL.Query().Get("done")] }
+
+// redirect answers a request by sending the browser to target with a 303,
+// so that the page it lands on is fetched with GET.
+func redirect(w http.ResponseWriter, r *http.Request, target string) error {
+	http.Redirect(w, r, target, http.StatusSeeOther)
+	return nil
+}
+
+// withFlash adds ?done=code to target, before any #fragment. A code not in
+// flashes is a programming mistake, and panics so a test finds it.
+func withFlash(target, code string) string {
+	if _, ok := flashes[code]; !ok {
+		panic("web: no flash message " + code)
+	}
+	path, fragment, hasFragment := strings.Cut(target, "#")
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	path += sep + "done=" + code
+	if hasFragment {
+		path += "#" + fragment
+	}
+	return path
+}
