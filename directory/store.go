@@ -70,6 +70,8 @@ var migrations = []func(tx *bbolt.Tx) error{
 	indexImportedTerms,
 	// 5: the count of published services.
 	countServices,
+	// 6: the e-mail outbox and when each listing was last reminded.
+	createOutbox,
 }
 
 // SchemaVersion is the store layout this build reads and writes.
@@ -95,6 +97,9 @@ type Store struct {
 
 	mu       sync.Mutex
 	watchers []func(Change)
+
+	// mailQueued wakes the mail sender when a commit queued a message.
+	mailQueued chan struct{}
 }
 
 // Open opens or creates the store at path, upgrading its schema and undoing
@@ -107,7 +112,7 @@ func Open(path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	s := &Store{db: db, now: time.Now}
+	s := &Store{db: db, now: time.Now, mailQueued: make(chan struct{}, 1)}
 	if err := s.migrate(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)

@@ -84,6 +84,7 @@ var adminSections = []link{
 	{Href: "/admin/organizations", Text: "Organisations"},
 	{Href: "/admin/accounts", Text: "Accounts"},
 	{Href: "/admin/import", Text: "Import and export"},
+	{Href: "/admin/outbox", Text: "Outbox"},
 }
 
 // AdminNav is the admin navigation of the page.
@@ -188,6 +189,7 @@ type orgRow struct {
 }
 
 type staleRow struct {
+	ServiceID string
 	Name      string
 	Href      string
 	Org       string
@@ -489,7 +491,7 @@ func (h *adminHandlers) adminStale(w http.ResponseWriter, r *http.Request) error
 	}
 	p.More = total - len(stale)
 	for _, l := range stale {
-		row := staleRow{Name: l.Name, Href: "/activities/" + url.PathEscape(l.ServiceID), Org: l.OrganizationName,
+		row := staleRow{ServiceID: l.ServiceID, Name: l.Name, Href: "/activities/" + url.PathEscape(l.ServiceID), Org: l.OrganizationName,
 			Contact: l.Contact, Providers: l.Providers, Checked: "Never"}
 		if !l.Assured.IsZero() {
 			row.Checked = dateText(l.Assured)

@@ -14,6 +14,7 @@ import (
 	"github.com/gorilla/csrf"
 
 	"signpost/directory"
+	"signpost/web/mail"
 )
 
 // AccountStore is what sign-in and sessions need of the store.
@@ -166,6 +167,8 @@ func maxBodyFor(path string) int64 {
 		return maxImportUpload
 	case path == "/login":
 		return maxLoginBody
+	case path == "/account/password" || path == mail.ResetPath:
+		return maxPasswordBody
 	case strings.HasPrefix(path, "/activities/") && strings.HasSuffix(path, "/corrections"):
 		return maxCorrectionBody
 	case strings.HasPrefix(path, "/provider/listings/"):

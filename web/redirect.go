@@ -44,6 +44,11 @@ var flashes = map[string]flash{
 	"correction-done":      {Message: "The correction is marked as done."},
 	"correction-dismissed": {Message: "The correction is dismissed."},
 	"correction-open":      {Message: "The correction is open again."},
+	"reset-sent":           {Message: "A link to choose a new password is on its way to the account's owner. It works once, for an hour."},
+	"reminded":             {Heading: "Reminders are queued", Message: "Each listing's providers, or its own address, will be asked to confirm it is still running."},
+
+	// Passwords.
+	"password-changed": {Message: "Your password is changed. Every other place you were signed in has been signed out."},
 
 	// Shortlists and My list.
 	"created":  {Message: "List created. Add activities from search results, the matcher or an activity's page."},

@@ -85,7 +85,8 @@ var pageNames = []string{"home", "search", "search-print", "match", "activity", 
 	"login", "provider-home", "provider-edit", "provider-history",
 	"admin-home", "admin-queue", "admin-review", "admin-organizations", "admin-accounts", "admin-stale",
 	"admin-corrections", "admin-import",
-	"shortlist_index", "shortlist_list", "shortlist_print", "shortlist_shared", "shortlist_add"}
+	"shortlist_index", "shortlist_list", "shortlist_print", "shortlist_shared", "shortlist_add",
+	"account-password", "password-reset", "still-running", "admin-reset", "admin-outbox"}
 
 func parseTemplates() (*templates, error) {
 	funcs := template.FuncMap{

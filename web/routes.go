@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/gorilla/mux"
+
+	"signpost/web/mail"
 )
 
 // routes registers every route of the site, by area. The account areas'
@@ -40,6 +42,16 @@ func (s *Server) routes() *mux.Router {
 	r.Handle("/login", handle(acc.loginForm)).Methods(get...)
 	r.Handle("/login", handle(acc.login)).Methods(post)
 	r.Handle("/logout", handle(acc.logout)).Methods(post)
+
+	// Passwords and e-mail links (mailpages.go). The two link pages are
+	// open to anyone holding a link: its signed token is the permission.
+	ml := s.mail
+	r.Handle("/account/password", guarded(permOwnAccount, anything, ml.passwordForm)).Methods(get...)
+	r.Handle("/account/password", guarded(permOwnAccount, anything, ml.changePassword)).Methods(post)
+	r.Handle(mail.ResetPath, handle(ml.resetForm)).Methods(get...)
+	r.Handle(mail.ResetPath, handle(ml.reset)).Methods(post)
+	r.Handle(mail.StillRunningPath, handle(ml.stillRunningForm)).Methods(get...)
+	r.Handle(mail.StillRunningPath, handle(ml.stillRunning)).Methods(post)
 
 	// Shortlists and My list (shortlist*.go, mylist.go). "Add to a list"
 	// is open to everyone: the policy decides only which lists it offers.
@@ -91,6 +103,9 @@ func (s *Server) routes() *mux.Router {
 	r.Handle("/admin/import", guarded(permImportExport, anything, adm.adminImportForm)).Methods(get...)
 	r.Handle("/admin/import", guarded(permImportExport, anything, adm.adminImport)).Methods(post)
 	r.Handle("/admin/export", guarded(permImportExport, anything, adm.adminExport)).Methods(get...)
+	r.Handle("/admin/accounts/reset", guarded(permManageAccounts, anything, ml.adminReset)).Methods(post)
+	r.Handle("/admin/stale/remind", guarded(permModerate, anything, ml.adminRemind)).Methods(post)
+	r.Handle("/admin/outbox", guarded(permManageAccounts, anything, ml.adminOutbox)).Methods(get...)
 
 	// Operations and assets.
 	r.Handle("/healthz", http.HandlerFunc(healthz)).Methods(get...)

@@ -42,6 +42,9 @@ type Config struct {
 	Admin AdminStore
 	// Shortlists keeps link workers' shortlists, My lists and share links.
 	Shortlists ShortlistStore
+	// Mail serves the password pages, the reminder link's page and the
+	// admin's outbox (mailpages.go).
+	Mail MailStore
 
 	// API, when set, is mounted at /api/ inside the site's middleware, so
 	// request ids, logging, panic recovery and security headers cover it.
@@ -66,6 +69,12 @@ type Config struct {
 	// MapPlaces are the places maps name: towns, and neighbourhoods when a
 	// map is zoomed in. Usually the gazetteer's places.
 	MapPlaces []directory.Place
+	// MailRelay says e-mail is really sent (serve --smtp). Without it an
+	// admin's password reset shows the link instead of mailing it.
+	MailRelay bool
+	// BaseURL is the address people reach the site at (serve --base-url),
+	// for the reset link shown to an admin.
+	BaseURL string
 }
 
 // Server is the whole site. It is an http.Handler and safe for concurrent
@@ -77,6 +86,7 @@ type Server struct {
 	provider *providerHandlers
 	admin    *adminHandlers
 	lists    *shortlistHandlers
+	mail     *mailPages
 	api      http.Handler
 
 	handler http.Handler
@@ -100,6 +110,8 @@ func New(cfg Config) (*Server, error) {
 		return nil, errors.New("web: Config.Admin is required")
 	case cfg.Shortlists == nil:
 		return nil, errors.New("web: Config.Shortlists is required")
+	case cfg.Mail == nil:
+		return nil, errors.New("web: Config.Mail is required")
 	}
 	log := cfg.Logger
 	if log == nil {
@@ -128,6 +140,8 @@ func New(cfg Config) (*Server, error) {
 	if s.accounts, err = newAccountHandlers(pages, cfg.Accounts, site, cfg.CSRFKey, now); err != nil {
 		return nil, err
 	}
+	s.mail = &mailPages{renderer: pages, store: cfg.Mail, site: site, cookieName: s.accounts.cookieName,
+		relay: cfg.MailRelay, baseURL: cfg.BaseURL, now: now}
 	s.handler = s.middleware(s.routes())
 	return s, nil
 }

@@ -22,6 +22,7 @@ type serveOptions struct {
 	addr, dataDir   string
 	noSample        bool
 	tlsCert, tlsKey string
+	mail            *mailFlags
 }
 
 func runServe(ctx context.Context, e *env, args []string) error {
@@ -54,6 +55,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer closeControl()
+	stopMail, err := startMail(ctx, st, opts.mail, logger)
+	if err != nil {
+		return err
+	}
+	defer stopMail()
 	gaz, err := directory.LoadGazetteer(data.Gazetteer())
 	if err != nil {
 		return err
@@ -83,19 +89,24 @@ func runServe(ctx context.Context, e *env, args []string) error {
 }
 
 func parseServeFlags(e *env, args []string) (serveOptions, error) {
-	fs := newFlags(e, "serve", "serve [--addr 127.0.0.1:8080] [--data ./var] [--no-sample] [--tls-cert FILE --tls-key FILE]")
+	fs := newFlags(e, "serve", "serve [--addr 127.0.0.1:8080] [--data ./var] [--no-sample] [--tls-cert FILE --tls-key FILE]\n"+
+		"             [--base-url URL] [--smtp smtp://user:password@host:port --mail-from ADDRESS] [--remind-after 6mo]")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	dataDir := dataFlag(fs, e)
 	noSample := fs.Bool("no-sample", false, "do not load the sample directory into an empty store")
 	tlsCert := fs.String("tls-cert", "", "serve HTTPS with this certificate (PEM); needs --tls-key")
 	tlsKey := fs.String("tls-key", "", "private key (PEM) for --tls-cert")
+	mf := addMailFlags(fs, e)
 	if err := parseNoArgs(fs, args); err != nil {
+		return serveOptions{}, err
+	}
+	if err := mf.check(); err != nil {
 		return serveOptions{}, err
 	}
 	if (*tlsCert == "") != (*tlsKey == "") {
 		return serveOptions{}, errors.New("--tls-cert and --tls-key go together")
 	}
-	return serveOptions{addr: *addr, dataDir: *dataDir, noSample: *noSample, tlsCert: *tlsCert, tlsKey: *tlsKey}, nil
+	return serveOptions{addr: *addr, dataDir: *dataDir, noSample: *noSample, tlsCert: *tlsCert, tlsKey: *tlsKey, mail: mf}, nil
 }
 
 // siteParts are what the site and the API are wired over.
@@ -122,6 +133,7 @@ func newSite(ctx context.Context, p siteParts, logger *slog.Logger, opts serveOp
 		Accounts: st, Provider: st, Admin: st, Shortlists: st,
 		CSRFKey: csrfKey, HTTPS: opts.tlsCert != "",
 		Basemap: p.basemap, MapPlaces: gaz.Places(),
+		Mail: st, MailRelay: *opts.mail.smtp != "", BaseURL: *opts.mail.baseURL,
 	})
 }
 
