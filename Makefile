@@ -5,7 +5,7 @@ DATA    ?= ./var
 ADDR    ?= 127.0.0.1:8080
 FUZZTIME ?= 30s
 
-.PHONY: all build run test vet fmt-check bench fuzz fuzz-ci fuzz-each load clean
+.PHONY: all build run test vet fmt-check bench fuzz fuzz-ci fuzz-each load screenshots clean
 
 all: build
 
@@ -25,6 +25,12 @@ vet:
 test: fmt-check vet
 	$(GO) test -count=1 ./...
 	$(MAKE) fuzz-ci
+
+# Every page at desktop and phone widths, from the browser tests, into
+# tmp/screenshots for a person to look at (needs chromium).
+screenshots:
+	@mkdir -p tmp/screenshots
+	SIGNPOST_SCREENSHOTS=$(CURDIR)/tmp/screenshots $(GO) test -count=1 -run '^TestBrowser$$/screenshots' ./web/
 
 # Benchmarks print figures; they never fail on a time. See BENCHMARKS.md.
 bench:

@@ -243,6 +243,7 @@ func (b *browser) location(t *testing.T) *url.URL {
 }
 
 func TestBrowser(t *testing.T) {
+	t.Parallel()
 	b, site := newBrowser(t)
 
 	t.Run("search near Bootle, tick Free, open a result, correct it and print it", func(t *testing.T) {
@@ -375,17 +376,21 @@ func TestBrowser(t *testing.T) {
 	})
 
 	t.Run("screenshots", func(t *testing.T) {
-		// Tests never write into the working tree: the screenshots go to
-		// the folder named by SIGNPOST_SCREENSHOTS, to keep, or else to
-		// the test's own temporary folder.
+		// Tests never write into the working tree. Every page at two
+		// widths goes to the folder SIGNPOST_SCREENSHOTS names, for a
+		// person to look at; without it only the README's screenshot is
+		// taken, into the test's temporary folder, which checks the
+		// machinery without spending the test budget on pictures nobody
+		// keeps.
 		dir := os.Getenv("SIGNPOST_SCREENSHOTS")
+		widths := []int64{1280, 375}
 		if dir == "" {
-			dir = t.TempDir()
+			dir, widths = t.TempDir(), nil
 		}
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			t.Fatal(err)
 		}
-		for _, width := range []int64{1280, 375} {
+		for _, width := range widths {
 			b.step(t, "viewport", chromedp.EmulateViewport(width, 900))
 			for _, p := range pages {
 				b.step(t, p.name, chromedp.Navigate(b.base+p.path), chromedp.WaitReady(chromedp.CSS("main")))
@@ -401,6 +406,9 @@ func TestBrowser(t *testing.T) {
 		b.step(t, "viewport", chromedp.EmulateViewport(1280, 800), chromedp.Navigate(b.base+"/search?q=gardening&near=Bootle"),
 			chromedp.WaitReady(chromedp.CSS("main")))
 		png := run(t, b, "screenshot", chromedp.CaptureScreenshot())
+		if len(png) == 0 {
+			t.Fatal("an empty screenshot")
+		}
 		if err := os.WriteFile(filepath.Join(dir, "readme-search.png"), png, 0o644); err != nil {
 			t.Fatal(err)
 		}
