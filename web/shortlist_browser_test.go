@@ -15,6 +15,7 @@ import (
 // (no cookies, no login); an anonymous visitor builds "My list" and prints
 // it. It opens tabs of browser_test.go's shared Chromium.
 func TestShortlistBrowser(t *testing.T) {
+	t.Parallel()
 	site := newListSite(t)
 	b := newTab(t, site.ts.URL)
 	if _, err := site.store.AddAccount(context.Background(), directory.Account{Email: "alice@example.org", Role: directory.RoleLinkWorker}, "a long enough password"); err != nil {
