@@ -266,7 +266,7 @@ func (g *Gazetteer) Suggest(q string, n int) []Place {
 	var found []candidate
 	prefixes := utf8.RuneCountInString(key) >= minPrefixRunes
 	for i, p := range g.places {
-		d := editDistance(key, g.keys[i])
+		d := EditDistance(key, g.keys[i])
 		switch {
 		case d <= limit:
 		case prefixes && strings.HasPrefix(g.keys[i], key):
@@ -324,10 +324,11 @@ func kindRank(kind string) int {
 	}
 }
 
-// editDistance is the optimal string alignment distance between a and b:
+// EditDistance is the optimal string alignment distance between a and b:
 // insertions, deletions, substitutions and swaps of adjacent letters each
 // cost one. It works on runes so that accented names are measured fairly.
-func editDistance(a, b string) int {
+// Place names here and typed words in the engine are measured alike.
+func EditDistance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
 	// Three rows suffice: the swap rule looks two rows back.
 	prev2 := make([]int, len(rb)+1)

@@ -122,9 +122,45 @@ func sampleServices(tb testing.TB) []*directory.Service {
 	return sampleOnce.svcs
 }
 
-// openSample opens an engine over the sample directory.
+var defaults struct {
+	once   sync.Once
+	vocab  *Vocabulary
+	crisis *CrisisPhrases
+	err    error
+}
+
+// defaultVocab is the embedded data/everyday-phrases.tsv.
+func defaultVocab(tb testing.TB) *Vocabulary {
+	tb.Helper()
+	loadDefaults(tb)
+	return defaults.vocab
+}
+
+// defaultCrisis is the embedded data/crisis-phrases.txt.
+func defaultCrisis(tb testing.TB) *CrisisPhrases {
+	tb.Helper()
+	loadDefaults(tb)
+	return defaults.crisis
+}
+
+func loadDefaults(tb testing.TB) {
+	tb.Helper()
+	defaults.once.Do(func() {
+		if defaults.vocab, defaults.err = ParseVocabulary(data.EverydayPhrases()); defaults.err != nil {
+			return
+		}
+		defaults.crisis, defaults.err = ParseCrisisPhrases(data.CrisisPhrases())
+	})
+	if defaults.err != nil {
+		tb.Fatal(defaults.err)
+	}
+}
+
+// openSample opens an engine over the sample directory, with the default
+// vocabulary and crisis phrases.
 func openSample(tb testing.TB, opts ...Option) *Engine {
 	tb.Helper()
+	opts = append([]Option{WithVocabulary(defaultVocab(tb)), WithCrisisPhrases(defaultCrisis(tb))}, opts...)
 	e, _ := mustOpen(tb, newMemSource(sampleServices(tb)...), opts...)
 	return e
 }
@@ -179,9 +215,13 @@ func judge(t *testing.T, e *Engine, qs []judgedQuery) judgedFigures {
 	return f
 }
 
-// judgedZero says whether a page counts as a zero-result page.
+// judgedZero says whether a page counts as a zero-result page: nothing
+// found, or typed words all treated as filler (the page then shows
+// everything and asks what the person is looking for, which is no answer).
+// A corrected word or a phrase read as a need is said on the page
+// (Interpreted), so its results count.
 func judgedZero(res *Results) bool {
-	return res.Total == 0
+	return res.Total == 0 || (res.Interpreted != nil && res.Interpreted.Empty)
 }
 
 func readJudgedFloor(t *testing.T) map[string]judgedFigures {

@@ -51,7 +51,7 @@ func readRankingCases(t *testing.T, path string) []rankingCase {
 
 func TestRanking(t *testing.T) {
 	ctx := context.Background()
-	e, _ := mustOpen(t, newMemSource(rankingFixture()...))
+	e, _ := mustOpen(t, newMemSource(rankingFixture()...), WithVocabulary(defaultVocab(t)))
 	here := fmt.Sprintf("lat=%v&lon=%v", centreLat, centreLon)
 
 	for _, c := range readRankingCases(t, "testdata/ranking.txt") {

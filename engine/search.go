@@ -22,7 +22,16 @@ type Results struct {
 	Page, Size int
 	Items      []Result
 	Facets     Facets
+	// Interpreted says what was made of the typed words (nil when none
+	// were typed): corrections, phrases read as needs or interests,
+	// filler left out, whether all of it was filler, and whether it held
+	// crisis language.
+	Interpreted *Interpreted
 }
+
+// Crisis reports whether the query's text, as typed, held crisis
+// language: the page then opens with urgent help.
+func (r *Results) Crisis() bool { return r != nil && r.Interpreted != nil && r.Interpreted.Crisis }
 
 // Result is one service with the score it got and why.
 type Result struct {
@@ -37,10 +46,13 @@ type Result struct {
 	Reasons   []Reason
 }
 
-// Components are the parts of a score: Score = Text + Need + Interest +
-// Activity + Near − Penalty. See weights.go.
+// Components are the parts of a score: Score = Text + Phrase + Need +
+// Interest + Activity + Near − Penalty. See weights.go.
 type Components struct {
-	Text     float64
+	Text float64
+	// Phrase is for carrying a term that typed words mean ("skint":
+	// money worries).
+	Phrase   float64
 	Need     float64
 	Interest float64
 	Activity float64
@@ -111,7 +123,11 @@ type plan struct {
 	nearOnlineEquivalent float64
 	staleBefore          int64 // unix seconds; assured earlier than this is stale
 	hasText              bool
-	capPenalty           [4]float64
+	// phrases are the typed words that mean Signpost terms (at most
+	// maxPhrases), each with its terms as masks; a service carrying one
+	// of a phrase's terms meets it.
+	phrases    []phraseMask
+	capPenalty [4]float64
 	// needScore[k] is what meeting k of the asked needs adds, worked out
 	// once per query with the same arithmetic as it would be per row;
 	// likewise for interests and activity types.
@@ -225,6 +241,50 @@ func (e *Engine) compile(q Query, m mode) *plan {
 	return p
 }
 
+// phraseMask is one recognised phrase's terms as table masks.
+type phraseMask struct {
+	typed            string
+	needs, interests uint32
+	activities       uint16
+}
+
+// maxPhrases bounds the phrases that rank: a question, not an essay.
+const maxPhrases = 8
+
+// setPhrases compiles the phrases of the text plan.
+func (p *plan) setPhrases(tp *textPlan) {
+	for _, g := range tp.phrases() {
+		if len(p.phrases) == maxPhrases {
+			break
+		}
+		pm := phraseMask{typed: g.typed}
+		for _, r := range g.refs {
+			switch r.taxonomy {
+			case directory.TaxonomyNeeds:
+				pm.needs |= termMask(directory.Needs, []string{r.code})
+			case directory.TaxonomyInterests:
+				pm.interests |= termMask(directory.Interests, []string{r.code})
+			case directory.TaxonomyActivities:
+				pm.activities |= uint16(termMask(directory.Activities, []string{r.code}))
+			}
+		}
+		p.phrases = append(p.phrases, pm)
+	}
+}
+
+// phrasesMet counts the phrases whose terms a slot carries.
+func (p *plan) phrasesMet(t *table, slot uint32) int {
+	n := 0
+	needs, ints, acts := t.needs[slot], t.interests[slot], t.activities[slot]
+	for i := range p.phrases {
+		pm := &p.phrases[i]
+		if needs&pm.needs != 0 || ints&pm.interests != 0 || acts&pm.activities != 0 {
+			n++
+		}
+	}
+	return n
+}
+
 // cand is a service that passed every filter, with what ranking needs.
 type cand struct {
 	slot  uint32
@@ -234,6 +294,21 @@ type cand struct {
 }
 
 func (e *Engine) run(ctx context.Context, q Query, m mode) (*Results, error) {
+	return e.runKeep(ctx, q, m, true)
+}
+
+// count returns how many services a search would find, without ranking
+// or fetching a page.
+func (e *Engine) count(ctx context.Context, q Query, m mode) (int, error) {
+	res, err := e.runKeep(ctx, q, m, false)
+	if err != nil {
+		return 0, err
+	}
+	return res.Total, nil
+}
+
+// runKeep answers a query; with page false it only counts.
+func (e *Engine) runKeep(ctx context.Context, q Query, m mode, page bool) (*Results, error) {
 	q, err := q.validate()
 	if err != nil {
 		return nil, err
@@ -247,11 +322,17 @@ func (e *Engine) run(ctx context.Context, q Query, m mode) (*Results, error) {
 
 	t := e.tab
 	var text *textEntry
+	var interp *Interpreted
 	if strings.TrimSpace(q.Text) != "" {
 		if text, err = e.textHits(ctx, t, q.Text); err != nil {
 			return nil, err
 		}
 		p.hasText = text.ok
+		p.setPhrases(text.plan)
+		in := *text.plan.interp
+		in.Text = q.Text
+		in.Crisis = e.Crisis(q.Text)
+		interp = &in
 	}
 	p.soft = m == modeMatch && (p.nNeeds+p.nInt+p.nAct > 0 || p.hasText)
 
@@ -264,6 +345,9 @@ func (e *Engine) run(ctx context.Context, q Query, m mode) (*Results, error) {
 	}()
 
 	keep := q.Page * q.Size
+	if !page {
+		keep = 0
+	}
 	top := newTopK(keep, p.less(t))
 	byScore := !(q.Sort == SortNearest && q.HasPoint)
 	var f facetCounter
@@ -304,7 +388,7 @@ func (e *Engine) run(ctx context.Context, q Query, m mode) (*Results, error) {
 		return nil, err
 	}
 
-	res := &Results{Total: f.total, Page: q.Page, Size: q.Size, Facets: f.facets()}
+	res := &Results{Total: f.total, Page: q.Page, Size: q.Size, Facets: f.facets(), Interpreted: interp}
 	ranked := top.sorted()
 	from := min((q.Page-1)*q.Size, len(ranked))
 	var pageIDs []string
@@ -372,7 +456,11 @@ func (e *Engine) textHits(ctx context.Context, t *table, text string) (_ *textEn
 
 // searchText asks the text index and caches the answer.
 func (e *Engine) searchText(ctx context.Context, t *table, text, key string, gen uint64) (ent *textEntry, err error) {
-	hits, ok, err := e.text.search(ctx, text)
+	tp, err := e.interpret(ctx, e.text, strings.Fields(key))
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	hits, ok, err := e.text.search(ctx, text, tp.groups)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
@@ -392,7 +480,7 @@ func (e *Engine) searchText(ctx context.Context, t *table, text, key string, gen
 	}
 	t.mu.RUnlock()
 	slices.Sort(order)
-	ent = &textEntry{key: key, tab: t, gen: gen, ok: ok, hits: make([]slotHit, len(order))}
+	ent = &textEntry{key: key, tab: t, gen: gen, ok: ok, plan: tp, hits: make([]slotHit, len(order))}
 	for j, o := range order {
 		ent.hits[j] = slotHit{slot: uint32(o >> 32), score: hits[uint32(o)].score / best}
 	}
@@ -505,6 +593,11 @@ func (p *plan) components(t *table, slot uint32, text, near float64) Components 
 	if p.hasText {
 		cp.Text = WeightText * text
 	}
+	if len(p.phrases) > 0 {
+		if met := p.phrasesMet(t, slot); met > 0 {
+			cp.Phrase = WeightPhrase * (1 + float64(met)/float64(len(p.phrases))) / 2
+		}
+	}
 	cp.Need = p.needScore[bits.OnesCount32(t.needs[slot]&p.needs)]
 	cp.Interest = p.interestScore[bits.OnesCount32(t.interests[slot]&p.interests)]
 	cp.Activity = p.activityScore[bits.OnesCount16(t.activities[slot]&p.activities)]
@@ -517,7 +610,7 @@ func (p *plan) components(t *table, slot uint32, text, near float64) Components 
 }
 
 func (c Components) total() float64 {
-	return c.Text + c.Need + c.Interest + c.Activity + c.Near - c.Penalty
+	return c.Text + c.Phrase + c.Need + c.Interest + c.Activity + c.Near - c.Penalty
 }
 
 // less reports whether a ranks before b: by score (or distance, for

@@ -29,10 +29,15 @@ const (
 	fieldName  = "name"
 	fieldBody  = "body"
 	fieldTerms = "terms"
+	// fieldWords holds each distinct word of the name and body as written
+	// (tokens: lower case, no apostrophes, not stemmed): the dictionary
+	// typed words are checked and corrected against. Being in the index,
+	// it stays current as listings change.
+	fieldWords = "words"
 
 	// textSchema is recorded in the index; change it whenever the mapping
 	// or textDoc changes, and the next start rebuilds the index.
-	textSchema = "signpost-text-1"
+	textSchema = "signpost-text-2"
 )
 
 // Keys of the index's internal store.
@@ -68,6 +73,7 @@ func newMapping() mapping.IndexMapping {
 	dm.AddFieldMappingsAt(fieldName, text())
 	dm.AddFieldMappingsAt(fieldBody, text())
 	dm.AddFieldMappingsAt(fieldTerms, kw)
+	dm.AddFieldMappingsAt(fieldWords, kw)
 	im.DefaultMapping = dm
 	return im
 }
@@ -106,11 +112,28 @@ func textDoc(s *directory.Service) map[string]any {
 		}
 	}
 	add(s.OtherTerms()...)
+	bodyText := strings.Join(body, "\n")
 	return map[string]any{
 		fieldName:  s.Name,
-		fieldBody:  strings.Join(body, "\n"),
+		fieldBody:  bodyText,
 		fieldTerms: terms,
+		fieldWords: surfaceWords(s.Name, bodyText),
 	}
+}
+
+// surfaceWords lists the distinct tokens of the texts, for the dictionary.
+func surfaceWords(texts ...string) []string {
+	seen := map[string]struct{}{}
+	var out []string
+	for _, text := range texts {
+		for _, t := range tokens(text) {
+			if _, ok := seen[t]; !ok {
+				seen[t] = struct{}{}
+				out = append(out, t)
+			}
+		}
+	}
+	return out
 }
 
 // textDigest identifies what textDoc gave for a service, so that a write
@@ -185,81 +208,90 @@ func words(text string) []string {
 	})
 }
 
-// buildQuery turns typed words into one Bleve query, or nil when no word is
-// left to search for (only stop words).
+// buildQuery turns the text pipeline's groups into one Bleve query, or nil
+// when there is nothing to search for.
 //
-// Each word becomes a disjunction of: its stem in the name (boosted) or the
-// body; when no listing has the stem, a fuzzy match of it for words long
-// enough to misspell (distance 1 from four letters, 2 from seven, first
-// letter fixed), so that "counciling" finds counselling and "gardning"
-// gardening; and the taxonomy
-// terms the word means in everyday speech ("anxiety" → worry). The words are
-// then OR-ed: BM25 ranks listings matching more of them first, and a
-// listing need not contain every word a person typed ("something for my
-// anxiety").
-//
-// Fuzzy matching is kept for unknown words because it is noisy on real
-// ones: "quilt" is one letter from "quiet".
-// maxFuzzyLen is the longest word given typo tolerance.
-const maxFuzzyLen = 30
-
-func (ti *textIndex) buildQuery(text string) (query.Query, error) {
-	var groups []query.Query
-	for _, w := range words(text) {
+// A one-word group becomes a disjunction of its stem in the name (boosted)
+// or the body, and the taxonomy terms it means ("anxiety" → worry). A
+// phrase becomes its words all together (filler left out: "lost my job"
+// needs "lost" and "job", so "lost" alone does not match) or its terms. A
+// word that is no word of the directory and was not corrected (more edits
+// away than the limits) is tried loosely on its stem, as a last resort. The
+// groups are then OR-ed: BM25 ranks listings matching more of them first,
+// and a listing need not match every group ("lonely and skint").
+func (ti *textIndex) buildQuery(groups []wordGroup) (query.Query, error) {
+	var out []query.Query
+	for _, g := range groups {
 		var clauses []query.Query
-		for _, tok := range ti.analyzer.Analyze([]byte(w)) {
-			stem := string(tok.Term)
-			fuzzy := 0
-			// Past maxFuzzyLen a word is no typo of a real one, and Bleve's
-			// automaton for it would blow up.
-			if n := len([]rune(stem)); n >= 4 && n <= maxFuzzyLen {
-				known, err := ti.known(stem)
-				if err != nil {
-					return nil, err
+		var perWord []query.Query
+		for _, w := range g.words {
+			var wordClauses []query.Query
+			for _, tok := range ti.analyzer.Analyze([]byte(w)) {
+				stem := string(tok.Term)
+				fuzzy := 0
+				// Past maxFuzzyLen a word is no typo of a real one, and
+				// Bleve's automaton for it would blow up.
+				if n := len([]rune(stem)); g.fuzzy && n >= 4 && n <= maxFuzzyLen {
+					known, err := ti.known(stem)
+					if err != nil {
+						return nil, err
+					}
+					if !known {
+						fuzzy = 1
+						if n >= 7 {
+							fuzzy = 2
+						}
+					}
 				}
-				if !known {
-					fuzzy = 1
-					if n >= 7 {
-						fuzzy = 2
+				for _, f := range []struct {
+					field string
+					boost float64
+				}{{fieldName, boostName}, {fieldBody, boostBody}} {
+					tq := query.NewTermQuery(stem)
+					tq.SetField(f.field)
+					tq.SetBoost(f.boost)
+					wordClauses = append(wordClauses, tq)
+					if fuzzy > 0 {
+						fq := query.NewFuzzyQuery(stem)
+						fq.SetField(f.field)
+						fq.SetPrefix(1)
+						fq.SetFuzziness(fuzzy)
+						fq.SetBoost(f.boost * boostFuzzy)
+						wordClauses = append(wordClauses, fq)
 					}
 				}
 			}
-			for _, f := range []struct {
-				field string
-				boost float64
-			}{{fieldName, boostName}, {fieldBody, boostBody}} {
-				tq := query.NewTermQuery(stem)
-				tq.SetField(f.field)
-				tq.SetBoost(f.boost)
-				clauses = append(clauses, tq)
-				if fuzzy > 0 {
-					fq := query.NewFuzzyQuery(stem)
-					fq.SetField(f.field)
-					fq.SetPrefix(1)
-					fq.SetFuzziness(fuzzy)
-					fq.SetBoost(f.boost * boostFuzzy)
-					clauses = append(clauses, fq)
-				}
+			if len(wordClauses) > 0 {
+				perWord = append(perWord, query.NewDisjunctionQuery(wordClauses))
 			}
 		}
-		for _, ref := range termsForWord(w) {
+		switch {
+		case len(perWord) == 1:
+			clauses = append(clauses, perWord[0].(*query.DisjunctionQuery).Disjuncts...)
+		case len(perWord) > 1:
+			clauses = append(clauses, query.NewConjunctionQuery(perWord))
+		}
+		for _, ref := range g.refs {
 			tq := query.NewTermQuery(ref.key())
 			tq.SetField(fieldTerms)
 			tq.SetBoost(boostSynonym)
 			clauses = append(clauses, tq)
 		}
 		if len(clauses) > 0 {
-			groups = append(groups, query.NewDisjunctionQuery(clauses))
+			out = append(out, query.NewDisjunctionQuery(clauses))
 		}
 	}
-	if len(groups) == 0 {
+	if len(out) == 0 {
 		return nil, nil
 	}
-	if len(groups) == 1 {
-		return groups[0], nil
+	if len(out) == 1 {
+		return out[0], nil
 	}
-	return query.NewDisjunctionQuery(groups), nil
+	return query.NewDisjunctionQuery(out), nil
 }
+
+// maxFuzzyLen is the longest word given typo tolerance.
+const maxFuzzyLen = 30
 
 // known reports whether any listing holds the stem in its name or body.
 func (ti *textIndex) known(stem string) (bool, error) {
@@ -286,8 +318,8 @@ func (ti *textIndex) known(stem string) (bool, error) {
 // sort and per-hit allocations cost more than the matching itself once a
 // common word hits tens of thousands of listings. ok is false when the
 // text held no searchable word.
-func (ti *textIndex) search(ctx context.Context, text string) (hits []textHit, ok bool, err error) {
-	q, err := ti.buildQuery(text)
+func (ti *textIndex) search(ctx context.Context, text string, groups []wordGroup) (hits []textHit, ok bool, err error) {
+	q, err := ti.buildQuery(groups)
 	if err != nil {
 		return nil, true, fmt.Errorf("text search %q: %w", text, err)
 	}

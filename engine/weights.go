@@ -21,6 +21,13 @@ const (
 	// what they ticked.
 	WeightText = 1.0
 
+	// WeightPhrase is the most that carrying the terms typed words mean
+	// can add ("skint": money worries), when every phrase is met; meeting
+	// any gives at least half. A person who typed what is hard for them
+	// should see the services that help with it first, so even half of it
+	// outweighs the best text match of a listing that does not.
+	WeightPhrase = 2.5
+
 	// WeightNeed is the most that meeting needs can add (all of them met).
 	// Needs are why a person was referred; they count most.
 	WeightNeed = 1.0
