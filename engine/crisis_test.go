@@ -15,9 +15,9 @@ func TestCrisisPhrases(t *testing.T) {
 		"suicidal",
 		"I feel suicidal",
 		"SUICIDAL THOUGHTS",
-		"sucidal",        // misspelt, 8 letters
-		"suicidle",       // two slips in eight letters
-		"i want to die",  // all filler
+		"sucidal",       // misspelt, 8 letters
+		"suicidle",      // two slips in eight letters
+		"i want to die", // all filler
 		"just want to die really",
 		"wanna die",
 		"I want to end it all",
