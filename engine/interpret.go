@@ -147,7 +147,7 @@ func (e *Engine) interpret(ctx context.Context, ti *textIndex, toks []string) (*
 				return nil, err
 			}
 			if !known {
-				c, ok, err := ti.correct(ctx, t, v)
+				c, ok, err := ti.correct(ctx, t, v, correctLimit(t))
 				if err != nil {
 					return nil, err
 				}
@@ -239,11 +239,10 @@ func (ti *textIndex) wordCount(ctx context.Context, w string) (uint64, error) {
 }
 
 // correct returns the word of the directory or the vocabulary nearest to w
-// within its limit: fewest edits, then a vocabulary word (it finds
+// within limit edits (at most 2): fewest edits, then a vocabulary word (it finds
 // results through its meaning too), then the word more listings hold,
 // then alphabetical order so the answer is stable.
-func (ti *textIndex) correct(ctx context.Context, w string, v *Vocabulary) (string, bool, error) {
-	limit := correctLimit(w)
+func (ti *textIndex) correct(ctx context.Context, w string, v *Vocabulary, limit int) (string, bool, error) {
 	type cand struct {
 		word  string
 		dist  int

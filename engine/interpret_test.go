@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -254,4 +255,83 @@ func TestCorrectionLimits(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestRelaxations(t *testing.T) {
+	ctx := context.Background()
+	e, _ := mustOpen(t, newMemSource(rankingFixture()...), WithVocabulary(defaultVocab(t)))
+	age := 30
+	tests := []struct {
+		name string
+		q    Query
+		want []string // Field=Value:Count of every relaxation offered, in order
+	}{
+		{
+			name: "free craft classes: the class costs, the free craft is no class",
+			q:    Query{Interests: []string{"arts-crafts"}, Activities: []string{"class"}, Free: true},
+			want: []string{"free=:1", "activity=class:1"},
+		},
+		{
+			name: "a need at an age nobody serves",
+			q:    Query{Needs: []string{"confidence"}, Age: &age},
+			want: []string{"age=30:1", "need=confidence:19"},
+		},
+		{
+			name: "too near",
+			q:    Query{Interests: []string{"gardening"}, HasPoint: true, Lat: centreLat, Lon: centreLon + 0.12, RadiusM: 2000},
+			want: []string{"interest=gardening:2", "proximity=10000:1", "proximity=0:2"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := e.Search(ctx, tt.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Total != 0 {
+				t.Fatalf("the query found %d, want none", res.Total)
+			}
+			rs, err := e.Relaxations(ctx, tt.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, r := range rs {
+				if r.Count == 0 {
+					t.Errorf("%s offered with a count of 0", r.Label)
+				}
+				check, err := e.Search(ctx, r.Query)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if check.Total != r.Count {
+					t.Errorf("%s: count %d, but searching finds %d", r.Label, r.Count, check.Total)
+				}
+				got = append(got, fmt.Sprintf("%s=%s:%d", r.Field, r.Value, r.Count))
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("relaxations = %q, want %q", got, tt.want)
+			}
+		})
+	}
+
+	t.Run("a word too far to correct on its own", func(t *testing.T) {
+		// "wlkas" is two edits from "walks": too far for five letters,
+		// so it is offered, not made.
+		q := Query{Text: "wlkas"}
+		res, err := e.Search(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total != 0 || len(res.Interpreted.Corrections) != 0 {
+			t.Fatalf("wlkas: total %d, corrections %v; want none of either", res.Total, res.Interpreted.Corrections)
+		}
+		rs, err := e.Relaxations(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rs) == 0 || rs[0].Kind != RelaxWord || rs[0].Query.Text != "walks" || rs[0].Count == 0 {
+			t.Errorf("relaxations = %+v, want walks first", rs)
+		}
+	})
 }
