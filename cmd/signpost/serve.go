@@ -47,11 +47,20 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer closeControl()
-	gaz, err := directory.LoadGazetteer(data.Gazetteer())
+	gaz, err := loadReplaceable(*dataDir, data.GazetteerFile, logger, directory.LoadGazetteer)
 	if err != nil {
 		return err
 	}
-	eng, err := engine.Open(indexDir(*dataDir), st, engine.WithLogger(logger), engine.WithProgress(e.stderr))
+	vocab, err := loadReplaceable(*dataDir, data.EverydayPhrasesFile, logger, engine.ParseVocabulary)
+	if err != nil {
+		return err
+	}
+	crisis, err := loadReplaceable(*dataDir, data.CrisisPhrasesFile, logger, engine.ParseCrisisPhrases)
+	if err != nil {
+		return err
+	}
+	eng, err := engine.Open(indexDir(*dataDir), st, engine.WithLogger(logger), engine.WithProgress(e.stderr),
+		engine.WithVocabulary(vocab), engine.WithCrisisPhrases(crisis))
 	if err != nil {
 		return err
 	}
