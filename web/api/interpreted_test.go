@@ -75,7 +75,9 @@ func TestInterpretedWords(t *testing.T) {
 				for _, r := range p.Contents[0].Reasons {
 					texts = append(texts, r.Text)
 				}
-				if !slices.ContainsFunc(texts, func(s string) bool { return strings.Contains(s, "(you searched skint)") || strings.Contains(s, "(you searched lonley)") }) {
+				if !slices.ContainsFunc(texts, func(s string) bool {
+					return strings.Contains(s, "(you searched skint)") || strings.Contains(s, "(you searched lonley)")
+				}) {
 					t.Errorf("the best match's reasons %q name no phrase searched", texts)
 				}
 			}
