@@ -20,8 +20,9 @@ import (
 // The judged query set (testdata/judged/) measures search quality the way
 // issue 13 asks: queries as people type them, each with the codes a
 // relevant result carries, over the sample directory. The tuning half may
-// be tuned against; the held-out half may not. floor.txt holds the figures
-// last committed, and the test fails if either half falls below them.
+// be tuned against; the held-out half may not; late.txt was written after
+// the vocabulary and is never tuned against either. floor.txt holds the
+// figures last committed, and the test fails if any set falls below them.
 //
 // To raise the floor after an improvement:
 //
@@ -265,7 +266,7 @@ func TestJudgedQueries(t *testing.T) {
 		t.Skip("builds an index of the sample directory")
 	}
 	e := openSample(t)
-	halves := []string{"tuning", "heldout"}
+	halves := []string{"tuning", "heldout", "late"}
 	got := map[string]judgedFigures{}
 	for _, half := range halves {
 		t.Run(half, func(t *testing.T) {
