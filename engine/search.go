@@ -126,8 +126,11 @@ type plan struct {
 	// phrases are the typed words that mean Signpost terms (at most
 	// maxPhrases), each with its terms as masks; a service carrying one
 	// of a phrase's terms meets it.
-	phrases    []phraseMask
-	capPenalty [4]float64
+	phrases []phraseMask
+	// phraseNeeds, phraseInts and phraseActs are every phrase's terms.
+	phraseNeeds, phraseInts uint32
+	phraseActs              uint16
+	capPenalty              [4]float64
 	// needScore[k] is what meeting k of the asked needs adds, worked out
 	// once per query with the same arithmetic as it would be per row;
 	// likewise for interests and activity types.
@@ -241,11 +244,23 @@ func (e *Engine) compile(q Query, m mode) *plan {
 	return p
 }
 
-// phraseMask is one recognised phrase's terms as table masks.
+// phraseMask is one recognised phrase's terms as table masks, and each
+// term as a bit with its weight: the vocabulary lists a phrase's terms
+// most meant first ("new to the area": new to the area, then lonely), and
+// each counts half the one before, so a service for people new to an area
+// ranks above a lonely-hearts club for it.
 type phraseMask struct {
 	typed            string
 	needs, interests uint32
 	activities       uint16
+	terms            []phraseTerm
+	total            float64 // the sum of the terms' weights
+}
+
+type phraseTerm struct {
+	column uint8 // 0 needs, 1 interests, 2 activities
+	bit    uint32
+	weight float64
 }
 
 // maxPhrases bounds the phrases that rank: a question, not an essay.
@@ -258,31 +273,57 @@ func (p *plan) setPhrases(tp *textPlan) {
 			break
 		}
 		pm := phraseMask{typed: g.typed}
+		w := 1.0
 		for _, r := range g.refs {
+			var pt phraseTerm
 			switch r.taxonomy {
 			case directory.TaxonomyNeeds:
-				pm.needs |= termMask(directory.Needs, []string{r.code})
+				pt = phraseTerm{0, termMask(directory.Needs, []string{r.code}), w}
+				pm.needs |= pt.bit
 			case directory.TaxonomyInterests:
-				pm.interests |= termMask(directory.Interests, []string{r.code})
+				pt = phraseTerm{1, termMask(directory.Interests, []string{r.code}), w}
+				pm.interests |= pt.bit
 			case directory.TaxonomyActivities:
-				pm.activities |= uint16(termMask(directory.Activities, []string{r.code}))
+				pt = phraseTerm{2, termMask(directory.Activities, []string{r.code}), w}
+				pm.activities |= uint16(pt.bit)
 			}
+			pm.terms = append(pm.terms, pt)
+			pm.total += w
+			w /= 2
 		}
 		p.phrases = append(p.phrases, pm)
+		p.phraseNeeds |= pm.needs
+		p.phraseInts |= pm.interests
+		p.phraseActs |= pm.activities
 	}
 }
 
-// phrasesMet counts the phrases whose terms a slot carries.
-func (p *plan) phrasesMet(t *table, slot uint32) int {
-	n := 0
-	needs, ints, acts := t.needs[slot], t.interests[slot], t.activities[slot]
+// anyPhrase reports whether a slot with these terms carries any term the
+// typed words mean.
+func (p *plan) anyPhrase(needs, ints uint32, acts uint16) bool {
+	return needs&p.phraseNeeds != 0 || ints&p.phraseInts != 0 || acts&p.phraseActs != 0
+}
+
+// phraseScore is how well a slot meets the phrases, from 0 (none of
+// their terms) to 1 (every term of every phrase), and whether it meets
+// any. Each phrase counts equally; within one, its terms by weight.
+func (p *plan) phraseScore(t *table, slot uint32) (float64, bool) {
+	cols := [3]uint32{t.needs[slot], t.interests[slot], uint32(t.activities[slot])}
+	sum, any := 0.0, false
 	for i := range p.phrases {
 		pm := &p.phrases[i]
-		if needs&pm.needs != 0 || ints&pm.interests != 0 || acts&pm.activities != 0 {
-			n++
+		got := 0.0
+		for _, pt := range pm.terms {
+			if cols[pt.column]&pt.bit != 0 {
+				got += pt.weight
+			}
+		}
+		if got > 0 {
+			any = true
+			sum += got / pm.total
 		}
 	}
-	return n
+	return sum / float64(len(p.phrases)), any
 }
 
 // cand is a service that passed every filter, with what ranking needs.
@@ -362,15 +403,17 @@ func (e *Engine) runKeep(ctx context.Context, q Query, m mode, page bool) (*Resu
 		}
 	}
 	switch {
-	case p.hasText && m == modeSearch:
+	case p.hasText && m == modeSearch && len(p.phrases) == 0:
 		// Only text hits can match: visit them and nothing else.
 		for _, h := range text.hits {
 			visit(h.slot, h.score)
 		}
 	case p.hasText:
-		// Every slot can match; the hits are in slot order, so they are
-		// walked alongside the slots rather than spread into a
-		// table-sized slice of scores on every query.
+		// Every slot can match (the matcher's words are soft, and a
+		// service carrying a term the words mean matches without them);
+		// the hits are in slot order, so they are walked alongside the
+		// slots rather than spread into a table-sized slice of scores on
+		// every query.
 		hits := text.hits
 		for slot := range t.flags {
 			score := 0.0
@@ -504,7 +547,10 @@ func (p *plan) eval(t *table, slot uint32, text float64, bar bar) (c cand, pass,
 		if needs&p.needs != p.needs || ints&p.interests != p.interests || acts&p.activities != p.activities {
 			return cand{}, false, false
 		}
-	} else if p.soft && text == 0 && needs&p.needs == 0 && ints&p.interests == 0 && acts&p.activities == 0 {
+		if p.hasText && text == 0 && !p.anyPhrase(needs, ints, acts) {
+			return cand{}, false, false
+		}
+	} else if p.soft && text == 0 && needs&p.needs == 0 && ints&p.interests == 0 && acts&p.activities == 0 && !p.anyPhrase(needs, ints, acts) {
 		return cand{}, false, false
 	}
 	if t.days[slot]&p.days != p.days || t.delivery[slot]&p.delivery != p.delivery {
@@ -594,8 +640,8 @@ func (p *plan) components(t *table, slot uint32, text, near float64) Components 
 		cp.Text = WeightText * text
 	}
 	if len(p.phrases) > 0 {
-		if met := p.phrasesMet(t, slot); met > 0 {
-			cp.Phrase = WeightPhrase * (1 + float64(met)/float64(len(p.phrases))) / 2
+		if share, met := p.phraseScore(t, slot); met {
+			cp.Phrase = WeightPhrase * (1 + share) / 2
 		}
 	}
 	cp.Need = p.needScore[bits.OnesCount32(t.needs[slot]&p.needs)]

@@ -22,13 +22,13 @@ import (
 )
 
 // The text index holds only what free-text search needs: a name field, one
-// body field with every other searchable word, and the keys of the
-// service's Signpost terms. Nothing is stored (the table and the store
+// body field with every other searchable word, and the words as written for
+// the dictionary. (A service's Signpost terms are matched in the table.)
+// Nothing is stored (the table and the store
 // hold the values), which keeps the index small and quick to build.
 const (
-	fieldName  = "name"
-	fieldBody  = "body"
-	fieldTerms = "terms"
+	fieldName = "name"
+	fieldBody = "body"
 	// fieldWords holds each distinct word of the name and body as written
 	// (tokens: lower case, no apostrophes, not stemmed): the dictionary
 	// typed words are checked and corrected against. Being in the index,
@@ -72,7 +72,6 @@ func newMapping() mapping.IndexMapping {
 	dm := bleve.NewDocumentStaticMapping()
 	dm.AddFieldMappingsAt(fieldName, text())
 	dm.AddFieldMappingsAt(fieldBody, text())
-	dm.AddFieldMappingsAt(fieldTerms, kw)
 	dm.AddFieldMappingsAt(fieldWords, kw)
 	im.DefaultMapping = dm
 	return im
@@ -103,12 +102,10 @@ func textDoc(s *directory.Service) map[string]any {
 			}
 		}
 	}
-	var terms []string
 	for _, taxonomy := range []string{directory.TaxonomyNeeds, directory.TaxonomyInterests, directory.TaxonomyActivities} {
 		for _, code := range s.TermCodes(taxonomy) {
 			t, _ := directory.LookupTerm(taxonomy, code)
 			add(t.Label)
-			terms = append(terms, termRef{taxonomy, code}.key())
 		}
 	}
 	add(s.OtherTerms()...)
@@ -116,7 +113,6 @@ func textDoc(s *directory.Service) map[string]any {
 	return map[string]any{
 		fieldName:  s.Name,
 		fieldBody:  bodyText,
-		fieldTerms: terms,
 		fieldWords: surfaceWords(s.Name, bodyText),
 	}
 }
@@ -141,17 +137,14 @@ func surfaceWords(texts ...string) []string {
 // need not touch the text index. The zero digest means "not known".
 type textDigest [16]byte
 
-// digestTextDoc hashes a textDoc: its fields are strings and a list of term
-// keys, joined with separators that no analysed word contains.
+// digestTextDoc hashes a textDoc's name and body (the words field is made
+// from them), joined by a separator no analysed word contains. The body
+// holds the labels of the service's terms, so a change of terms changes it.
 func digestTextDoc(doc map[string]any) textDigest {
 	h := sha256.New()
 	io.WriteString(h, doc[fieldName].(string))
 	h.Write([]byte{0})
 	io.WriteString(h, doc[fieldBody].(string))
-	for _, t := range doc[fieldTerms].([]string) {
-		h.Write([]byte{0})
-		io.WriteString(h, t)
-	}
 	var d textDigest
 	copy(d[:], h.Sum(nil))
 	return d
@@ -212,9 +205,9 @@ func words(text string) []string {
 // when there is nothing to search for.
 //
 // A one-word group becomes a disjunction of its stem in the name (boosted)
-// or the body, and the taxonomy terms it means ("anxiety" → worry). A
-// phrase becomes its words all together (filler left out: "lost my job"
-// needs "lost" and "job", so "lost" alone does not match) or its terms. A
+// or the body. A phrase becomes its words all together (filler left out:
+// "lost my job" needs "lost" and "job", so "lost" alone does not match);
+// the terms a phrase means are matched by the table's pass. A
 // word that is no word of the directory and was not corrected (more edits
 // away than the limits) is tried loosely on its stem, as a last resort. The
 // groups are then OR-ed: BM25 ranks listings matching more of them first,
@@ -271,12 +264,10 @@ func (ti *textIndex) buildQuery(groups []wordGroup) (query.Query, error) {
 		case len(perWord) > 1:
 			clauses = append(clauses, query.NewConjunctionQuery(perWord))
 		}
-		for _, ref := range g.refs {
-			tq := query.NewTermQuery(ref.key())
-			tq.SetField(fieldTerms)
-			tq.SetBoost(boostSynonym)
-			clauses = append(clauses, tq)
-		}
+		// The terms a phrase means are matched in the table's pass
+		// (plan.phrases), not here: a term is on a fifth of the listings,
+		// and walking its postings, then finding each hit's table row,
+		// cost more than the bit test the pass makes anyway.
 		if len(clauses) > 0 {
 			out = append(out, query.NewDisjunctionQuery(clauses))
 		}
@@ -324,7 +315,8 @@ func (ti *textIndex) search(ctx context.Context, text string, groups []wordGroup
 		return nil, true, fmt.Errorf("text search %q: %w", text, err)
 	}
 	if q == nil {
-		return nil, false, nil
+		// Nothing to look up by word; a phrase's terms may still match.
+		return nil, len(groups) > 0, nil
 	}
 	adv, err := ti.idx.Advanced()
 	if err != nil {

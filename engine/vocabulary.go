@@ -25,11 +25,8 @@ type Vocabulary struct {
 	single []string
 }
 
-// termRef names one Signpost term; its key in the text index's "terms"
-// field is taxonomy:code.
+// termRef names one Signpost term.
 type termRef struct{ taxonomy, code string }
-
-func (r termRef) key() string { return r.taxonomy + ":" + r.code }
 
 // taxonomyPrefixes are the short names a vocabulary file writes codes with.
 var taxonomyPrefixes = map[string]string{
