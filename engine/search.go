@@ -403,17 +403,16 @@ func (e *Engine) runKeep(ctx context.Context, q Query, m mode, page bool) (*Resu
 		}
 	}
 	switch {
-	case p.hasText && m == modeSearch && len(p.phrases) == 0:
-		// Only text hits can match: visit them and nothing else.
+	case p.hasText && m == modeSearch:
+		// Only text hits (with the services carrying a term the words
+		// mean) can match: visit them and nothing else.
 		for _, h := range text.hits {
 			visit(h.slot, h.score)
 		}
 	case p.hasText:
-		// Every slot can match (the matcher's words are soft, and a
-		// service carrying a term the words mean matches without them);
-		// the hits are in slot order, so they are walked alongside the
-		// slots rather than spread into a table-sized slice of scores on
-		// every query.
+		// Every slot can match; the hits are in slot order, so they are
+		// walked alongside the slots rather than spread into a
+		// table-sized slice of scores on every query.
 		hits := text.hits
 		for slot := range t.flags {
 			score := 0.0
@@ -527,8 +526,33 @@ func (e *Engine) searchText(ctx context.Context, t *table, text, key string, gen
 	for j, o := range order {
 		ent.hits[j] = slotHit{slot: uint32(o >> 32), score: hits[uint32(o)].score / best}
 	}
+	var pp plan
+	if pp.setPhrases(tp); len(pp.phrases) > 0 {
+		ent.hits = withCarriers(t, ent.hits, &pp)
+	}
 	e.cache.put(ent)
 	return ent, nil
+}
+
+// withCarriers adds to slot-ordered text hits, with a text score of 0,
+// every service carrying a term the typed words mean: they match without
+// the words. One bit test per row, done once per cached entry, is far
+// cheaper than walking a term's postings in the text index.
+func withCarriers(t *table, hits []slotHit, pp *plan) []slotHit {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	out := make([]slotHit, 0, len(hits)+len(t.flags)/8)
+	for slot := range t.flags {
+		if len(hits) > 0 && hits[0].slot == uint32(slot) {
+			out = append(out, hits[0])
+			hits = hits[1:]
+			continue
+		}
+		if t.flags[slot]&flagLive != 0 && pp.anyPhrase(t.needs[slot], t.interests[slot], t.activities[slot]) {
+			out = append(out, slotHit{slot: uint32(slot)})
+		}
+	}
+	return out
 }
 
 // eval applies every filter to one slot (pass) and, when the candidate
