@@ -111,6 +111,26 @@ func mustBasemap(tb testing.TB) *directory.Basemap {
 	return basemap.b
 }
 
+// engineOptions open the engine as serve does: with the embedded
+// vocabulary, crisis phrases and basemap, the pinned clock, and the build
+// counter.
+func engineOptions() ([]engine.Option, error) {
+	vocab, err := engine.ParseVocabulary(data.EverydayPhrases())
+	if err != nil {
+		return nil, err
+	}
+	crisis, err := engine.ParseCrisisPhrases(data.CrisisPhrases())
+	if err != nil {
+		return nil, err
+	}
+	bm, err := directory.LoadBasemap(data.Basemap(), data.WaterNames())
+	if err != nil {
+		return nil, err
+	}
+	return []engine.Option{engine.WithClock(testNow), engine.WithProgress(buildCounter{}),
+		engine.WithVocabulary(vocab), engine.WithCrisisPhrases(crisis), engine.WithWaters(bm)}, nil
+}
+
 // testPlaces is the gazetteer, for sites over fakes.
 func testPlaces(tb testing.TB) *directory.Gazetteer {
 	tb.Helper()
@@ -178,12 +198,12 @@ func (f *sampleFixture) build() error {
 		store.Close()
 		return err
 	}
-	bm, err := directory.LoadBasemap(data.Basemap(), data.WaterNames())
+	opts, err := engineOptions()
 	if err != nil {
 		store.Close()
 		return err
 	}
-	eng, err := engine.Open(filepath.Join(sample, "index"), store, engine.WithClock(testNow), engine.WithProgress(buildCounter{}), engine.WithWaters(bm))
+	eng, err := engine.Open(filepath.Join(sample, "index"), store, opts...)
 	if err != nil {
 		store.Close()
 		return err
@@ -269,7 +289,11 @@ func (f *sampleFixture) open(tb testing.TB, which string) (*directory.Store, *en
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { store.Close() })
-	eng, err := engine.Open(filepath.Join(dir, "index"), store, engine.WithClock(testNow), engine.WithProgress(buildCounter{}), engine.WithWaters(mustBasemap(tb)))
+	opts, err := engineOptions()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	eng, err := engine.Open(filepath.Join(dir, "index"), store, opts...)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -60,18 +60,24 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer stopMail()
-	gaz, err := directory.LoadGazetteer(data.Gazetteer())
+	gaz, err := loadReplaceable(opts.dataDir, data.GazetteerFile, logger, directory.LoadGazetteer)
 	if err != nil {
 		return err
 	}
-	// A deployment's own basemap.geojson and water-names.csv (<data
-	// dir>/custom/, see "Files a deployment replaces") take the embedded
-	// defaults' place here, through the same mechanism as the gazetteer.
-	basemap, err := directory.LoadBasemap(data.Basemap(), data.WaterNames())
+	vocab, err := loadReplaceable(opts.dataDir, data.EverydayPhrasesFile, logger, engine.ParseVocabulary)
 	if err != nil {
 		return err
 	}
-	eng, err := engine.Open(indexDir(opts.dataDir), st, engine.WithLogger(logger), engine.WithProgress(e.stderr), engine.WithWaters(basemap))
+	crisis, err := loadReplaceable(opts.dataDir, data.CrisisPhrasesFile, logger, engine.ParseCrisisPhrases)
+	if err != nil {
+		return err
+	}
+	basemap, err := loadBasemap(opts.dataDir, logger)
+	if err != nil {
+		return err
+	}
+	eng, err := engine.Open(indexDir(opts.dataDir), st, engine.WithLogger(logger), engine.WithProgress(e.stderr),
+		engine.WithVocabulary(vocab), engine.WithCrisisPhrases(crisis), engine.WithWaters(basemap))
 	if err != nil {
 		return err
 	}

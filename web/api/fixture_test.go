@@ -31,6 +31,12 @@ type fixture struct {
 // one import, imports the HSDS files given, and serves the API.
 func newFixture(t testing.TB, svcs []*directory.Service, files ...string) *fixture {
 	t.Helper()
+	return newFixtureWith(t, nil, svcs, files...)
+}
+
+// newFixtureWith is newFixture with engine options.
+func newFixtureWith(t testing.TB, opts []engine.Option, svcs []*directory.Service, files ...string) *fixture {
+	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
 	st, err := directory.Open(filepath.Join(dir, "signpost.db"))
@@ -57,7 +63,7 @@ func newFixture(t testing.TB, svcs []*directory.Service, files ...string) *fixtu
 			t.Fatalf("import %s: %v", f, err)
 		}
 	}
-	eng, err := engine.Open(filepath.Join(dir, "index"), st)
+	eng, err := engine.Open(filepath.Join(dir, "index"), st, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
