@@ -1,42 +1,13 @@
 package api
 
 import (
-	"bufio"
-	"encoding/json"
 	"net/url"
 	"slices"
 	"strings"
 	"testing"
 
-	"signpost/data"
-	"signpost/directory"
 	"signpost/engine"
 )
-
-// sampleFixture serves the sample directory with the default vocabulary
-// and crisis phrases, as `signpost serve` does.
-func sampleFixture(t *testing.T) *fixture {
-	t.Helper()
-	var svcs []*directory.Service
-	sc := bufio.NewScanner(data.SampleServices())
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		var s directory.Service
-		if err := json.Unmarshal(sc.Bytes(), &s); err != nil {
-			t.Fatal(err)
-		}
-		svcs = append(svcs, &s)
-	}
-	vocab, err := engine.ParseVocabulary(data.EverydayPhrases())
-	if err != nil {
-		t.Fatal(err)
-	}
-	crisis, err := engine.ParseCrisisPhrases(data.CrisisPhrases())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return newFixtureWith(t, []engine.Option{engine.WithVocabulary(vocab), engine.WithCrisisPhrases(crisis)}, svcs)
-}
 
 func TestInterpretedWords(t *testing.T) {
 	f := sampleFixture(t)
