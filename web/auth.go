@@ -83,14 +83,12 @@ func newAccountHandlers(pages *renderer, store AccountStore, site origin, csrfKe
 		return nil, fmt.Errorf("web: Config.CSRFKey must be 32 bytes, not %d", len(key))
 	}
 	failed := pages.handle(func(w http.ResponseWriter, r *http.Request) error {
-		return &httpError{status: http.StatusForbidden, heading: "This form has expired",
-			message: "For your security, forms stop working after a while or when opened from another site. Go back, reload the page and try again.",
-			err:     csrf.FailureReason(r)}
+		return csrfFailure(csrf.FailureReason(r))
 	})
 	opts := func(secure bool) []csrf.Option {
 		return []csrf.Option{
 			csrf.Secure(secure), csrf.HttpOnly(true), csrf.SameSite(csrf.SameSiteLaxMode),
-			csrf.Path("/"), csrf.FieldName("csrf_token"), csrf.CookieName("signpost_csrf"),
+			csrf.Path("/"), csrf.FieldName(csrfField), csrf.RequestHeader(csrfHeader), csrf.CookieName("signpost_csrf"),
 			csrf.ErrorHandler(failed),
 		}
 	}
@@ -103,6 +101,21 @@ func newAccountHandlers(pages *renderer, store AccountStore, site origin, csrfKe
 		failures:   newEventWindow(loginFailureWindow, now),
 		perAccount: loginFailuresPerAccount, perAddress: loginFailuresPerAddress,
 	}, nil
+}
+
+// csrfField names the form field (or, for an upload, the query parameter)
+// that carries the CSRF token; csrfHeader the header that may carry it
+// instead.
+const (
+	csrfField  = "csrf_token"
+	csrfHeader = "X-CSRF-Token"
+)
+
+// csrfFailure is the page for a post whose CSRF token is missing or wrong.
+func csrfFailure(reason error) *httpError {
+	return &httpError{status: http.StatusForbidden, heading: "This form has expired",
+		message: "For your security, forms stop working after a while or when opened from another site. Go back, reload the page and try again.",
+		err:     reason}
 }
 
 type accountKey struct{}
@@ -134,15 +147,25 @@ func (h *accountHandlers) sessions(next http.Handler) http.Handler {
 				return
 			}
 		}
-		safe := r.Method == http.MethodGet || r.Method == http.MethodHead || r.Method == http.MethodOptions
-		if !safe {
-			// The CSRF check reads the form before any handler can bound
-			// it, so the bound is set here.
-			r.Body = http.MaxBytesReader(w, r.Body, maxBodyFor(r.URL.Path))
-		}
+		safe := isSafeMethod(r.Method)
 		if safe && (strings.HasPrefix(r.URL.Path, "/static/") || strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/healthz") {
 			next.ServeHTTP(w, r)
 			return
+		}
+		if !safe && isMultipart(r) {
+			// gorilla/csrf looks for its token in a header first and in the
+			// body after, reading the whole upload to find it. An upload's
+			// form carries the token in its address instead, and it is
+			// moved to the header here, so the check reads no body and the
+			// route's guard decides who may send one before anything does.
+			tok := r.URL.Query().Get(csrfField)
+			if tok == "" && r.Header.Get(csrfHeader) == "" {
+				h.renderError(w, r, csrfFailure(csrf.ErrNoToken))
+				return
+			}
+			if tok != "" {
+				r.Header.Set(csrfHeader, tok)
+			}
 		}
 		if h.site.secure(r) {
 			h.csrfTLS(next).ServeHTTP(w, r)
@@ -152,26 +175,6 @@ func (h *accountHandlers) sessions(next http.Handler) http.Handler {
 		// unless told the request is plain HTTP.
 		h.csrfPlain(next).ServeHTTP(w, csrf.PlaintextHTTPRequest(r))
 	})
-}
-
-// maxPostBody bounds any other form post.
-const maxPostBody = 256 << 10
-
-// maxBodyFor is the one place a post's size is bounded. It has to be here,
-// before the CSRF check: gorilla/csrf reads the whole form to find its
-// token, so a limit set later in a handler would find the body already read.
-func maxBodyFor(path string) int64 {
-	switch {
-	case path == "/admin/import":
-		return maxImportUpload
-	case path == "/login":
-		return maxLoginBody
-	case strings.HasPrefix(path, "/activities/") && strings.HasSuffix(path, "/corrections"):
-		return maxCorrectionBody
-	case strings.HasPrefix(path, "/provider/listings/"):
-		return maxListingBody
-	}
-	return maxPostBody
 }
 
 func (h *accountHandlers) cookieName(r *http.Request) string {
@@ -193,6 +196,9 @@ func (h *accountHandlers) sessionCookie(r *http.Request, token string, maxAge in
 // CSRF field every form carries. BasePage holds one.
 type sessionView struct {
 	CSRFField template.HTML
+	// CSRFToken is the token alone, for an upload form's address (see
+	// sessions).
+	CSRFToken string
 	Account   *directory.Account
 }
 
@@ -206,7 +212,7 @@ func (v sessionView) KeepsShortlists() bool {
 }
 
 func sessionViewOf(r *http.Request) sessionView {
-	return sessionView{CSRFField: csrf.TemplateField(r), Account: currentAccount(r)}
+	return sessionView{CSRFField: csrf.TemplateField(r), CSRFToken: csrf.Token(r), Account: currentAccount(r)}
 }
 
 // loginPage is /login.
