@@ -42,7 +42,8 @@ const (
 // Login throttling: a person who mistypes a password a few times is not
 // slowed; a guesser is. Per account, so one account cannot be brute-forced
 // from many addresses; per address, so one address cannot spray many
-// accounts. Only failures count.
+// accounts. Only failures count, but every attempt is reserved as one
+// before its password is checked, so simultaneous attempts cannot all pass.
 const (
 	loginFailuresPerAccount = 5
 	loginFailuresPerAddress = 20
@@ -62,7 +63,11 @@ type accountHandlers struct {
 	// HTTPS and plain HTTP.
 	csrfTLS   func(http.Handler) http.Handler
 	csrfPlain func(http.Handler) http.Handler
-	failures  *eventWindow
+	// failures holds each sign-in attempt, per account and per address,
+	// from before its password is hashed until it succeeds.
+	failures *eventWindow
+	// hashes bounds the password hashes running at once.
+	hashes *hashPool
 	// perAccount and perAddress are the failure limits; tests lower them.
 	perAccount, perAddress int
 }
@@ -99,6 +104,7 @@ func newAccountHandlers(pages *renderer, store AccountStore, site origin, csrfKe
 		csrfTLS:    csrf.Protect(key, opts(true)...),
 		csrfPlain:  csrf.Protect(key, opts(false)...),
 		failures:   newEventWindow(loginFailureWindow, now),
+		hashes:     newCoreHashPool(),
 		perAccount: loginFailuresPerAccount, perAddress: loginFailuresPerAddress,
 	}, nil
 }
@@ -229,9 +235,11 @@ func (h *accountHandlers) loginForm(w http.ResponseWriter, r *http.Request) erro
 	return nil
 }
 
-// login checks the e-mail address and password. Failures are counted per
-// account and per address; past the limit the form refuses to check at all
-// until the window passes, with a 429.
+// login checks the e-mail address and password. Each attempt is recorded
+// against the account and the address before the password is hashed, and
+// counts as a failure unless it succeeds; past the limit the form refuses
+// to check at all until the window passes, with a 429. Hashes run in a
+// bounded pool, and when it is full the attempt is refused with a 503.
 func (h *accountHandlers) login(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return &httpError{status: http.StatusBadRequest, heading: "The form could not be read", message: "Go back and try again.", err: err}
@@ -239,27 +247,43 @@ func (h *accountHandlers) login(w http.ResponseWriter, r *http.Request) error {
 	email := directory.NormalizeEmail(clean(r.PostForm.Get("email"), 254))
 	password := r.PostForm.Get("password")
 	p := &loginPage{BasePage: BasePage{Title: "Error: Sign in"}, Email: email, Next: safeNext(r.PostForm.Get("next"))}
-	accountKey, addressKey := "account:"+email, "address:"+clientKey(r)
-	if h.failures.Count(accountKey) >= h.perAccount || h.failures.Count(addressKey) >= h.perAddress {
-		p.Problems = problemList{{Field: "email", Message: "Too many failed attempts. Wait 15 minutes and try again, or ask an admin to reset your password."}}
-		h.render(w, r, http.StatusTooManyRequests, "login", p)
-		return nil
-	}
 	if email == "" || password == "" {
 		p.Problems = problemList{{Field: "email", Message: "Enter your e-mail address and your password"}}
 		h.render(w, r, http.StatusBadRequest, "login", p)
 		return nil
 	}
-	acct, err := h.store.Authenticate(r.Context(), email, password)
+	accountKey, addressKey := "account:"+email, "address:"+clientKey(r)
+	at, ok := h.failures.Reserve(map[string]int{accountKey: h.perAccount, addressKey: h.perAddress})
+	if !ok {
+		p.Problems = problemList{{Field: "email", Message: "Too many failed attempts. Wait 15 minutes and try again, or ask an admin to reset your password."}}
+		h.render(w, r, http.StatusTooManyRequests, "login", p)
+		return nil
+	}
+	release := func() {
+		h.failures.Release(accountKey, at)
+		h.failures.Release(addressKey, at)
+	}
+	var acct *directory.Account
+	var err error
+	if perr := h.hashes.Do(r.Context(), func() { acct, err = h.store.Authenticate(r.Context(), email, password) }); perr != nil {
+		// Nothing was checked, so the attempt does not count.
+		release()
+		if !errors.Is(perr, errHashesBusy) {
+			return fmt.Errorf("sign in: %w", perr)
+		}
+		w.Header().Set("Retry-After", "5")
+		p.Problems = problemList{{Field: "email", Message: "Lots of people are signing in at the moment. Wait a few seconds and try again."}}
+		h.render(w, r, http.StatusServiceUnavailable, "login", p)
+		return nil
+	}
 	if errors.Is(err, directory.ErrBadCredentials) {
-		h.failures.Add(accountKey)
-		h.failures.Add(addressKey)
 		// The address is logged, never the password.
 		h.log.InfoContext(r.Context(), "sign-in failed", "email", email)
 		p.Problems = problemList{{Field: "email", Message: "The e-mail address or password is not right"}}
 		h.render(w, r, http.StatusUnauthorized, "login", p)
 		return nil
 	}
+	release()
 	if err != nil {
 		return fmt.Errorf("sign in: %w", err)
 	}
