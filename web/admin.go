@@ -597,7 +597,10 @@ const maxImportUpload = 64 << 20
 
 // adminImport imports an uploaded HSDS JSON or NDJSON file. The upload is
 // kept in memory (or multipart's temporary file) and read twice, as
-// hsds.Import validates everything before it writes anything.
+// hsds.Import validates everything before it writes anything. Nothing
+// reads the body before this handler (see sessions and boundBodies), and
+// the temporary files go when it returns, whatever the outcome; a failed
+// parse removes its own.
 func (h *adminHandlers) adminImport(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseMultipartForm(8 << 20); err != nil {
 		return &httpError{status: http.StatusBadRequest, heading: "The file could not be read",

@@ -154,10 +154,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // middleware wraps the router in the site's middleware, outermost first:
 // every request gets an id, then is logged, gets the security headers, and
 // has its panics turned into a 500 page (inside the headers, so the error
-// page carries them too); then it is signed in from its session cookie and
-// checked for a CSRF token if it changes anything.
+// page carries them too); then its body is bounded, it is signed in from
+// its session cookie and checked for a CSRF token if it changes anything.
 func (s *Server) middleware(h http.Handler) http.Handler {
 	h = s.accounts.sessions(h)
+	h = boundBodies(s.pages)(h)
 	h = recoverPanics(s.pages.log, s.pages.panicPage)(h)
 	h = securityHeaders(h)
 	h = accessLog(s.pages.log)(h)
