@@ -155,7 +155,7 @@ type fakeSite struct {
 func (fs *fakeSite) config() Config {
 	var none unusedStores
 	return Config{Engine: fs.finder, Store: fs.listings, Gazetteer: fs.places,
-		Accounts: none, Provider: none, Admin: none, Shortlists: none}
+		Accounts: none, Provider: none, Admin: none, Shortlists: none, HelpNow: helpNowText()}
 }
 
 func newFakeSite(t *testing.T) *fakeSite {

@@ -247,6 +247,7 @@ func TestNewRequiresItsDependencies(t *testing.T) {
 		{"no provider area", func(c *Config) { c.Provider = nil }, "Config.Provider is required"},
 		{"no admin area", func(c *Config) { c.Admin = nil }, "Config.Admin is required"},
 		{"no shortlists", func(c *Config) { c.Shortlists = nil }, "Config.Shortlists is required"},
+		{"no urgent help", func(c *Config) { c.HelpNow = " \n" }, "Config.HelpNow is required"},
 	}
 	if _, err := New(full); err != nil {
 		t.Fatalf("New with every dependency: %v", err)

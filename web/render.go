@@ -81,7 +81,7 @@ type templates struct {
 const maxPooledBuffer = 256 << 10
 
 // pageNames are the files in templates/pages, without .html.
-var pageNames = []string{"home", "search", "search-print", "match", "activity", "activity-print", "error",
+var pageNames = []string{"home", "help-now", "search", "search-print", "match", "activity", "activity-print", "error",
 	"login", "provider-home", "provider-edit", "provider-history",
 	"admin-home", "admin-queue", "admin-review", "admin-organizations", "admin-accounts", "admin-stale",
 	"admin-corrections", "admin-import",

@@ -42,6 +42,10 @@ type Config struct {
 	Admin AdminStore
 	// Shortlists keeps link workers' shortlists, My lists and share links.
 	Shortlists ShortlistStore
+	// HelpNow is the urgent-help page (/help-now) as Markdown: who to call
+	// or text in a crisis, with tel: and sms: links. cmd passes the
+	// deployment's help-now.md, or the embedded UK default. Required.
+	HelpNow string
 
 	// API, when set, is mounted at /api/ inside the site's middleware, so
 	// request ids, logging, panic recovery and security headers cover it.
@@ -110,6 +114,10 @@ func New(cfg Config) (*Server, error) {
 	if now == nil {
 		now = time.Now
 	}
+	helpNow, err := renderHelpNow(cfg.HelpNow)
+	if err != nil {
+		return nil, err
+	}
 	tmpl, err := parseTemplates()
 	if err != nil {
 		return nil, err
@@ -125,6 +133,7 @@ func New(cfg Config) (*Server, error) {
 		lists:    newShortlistHandlers(pages, cfg.Shortlists, cfg.Store, site, md, now),
 		api:      cfg.API,
 	}
+	s.public.helpNowBody = helpNow
 	if s.accounts, err = newAccountHandlers(pages, cfg.Accounts, site, cfg.CSRFKey, now); err != nil {
 		return nil, err
 	}

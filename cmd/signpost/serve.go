@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -75,7 +76,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			logger.Error("index update failed; the next start will rebuild", "generation", ch.Generation, "err", err)
 		}
 	})
-	handler, err := newSite(ctx, siteParts{st: st, eng: eng, gaz: gaz, basemap: basemap}, logger, opts)
+	helpNow, err := loadHelpNow()
+	if err != nil {
+		return err
+	}
+	handler, err := newSite(ctx, siteParts{st: st, eng: eng, gaz: gaz, basemap: basemap, helpNow: helpNow}, logger, opts)
 	if err != nil {
 		return err
 	}
@@ -104,6 +109,8 @@ type siteParts struct {
 	eng     *engine.Engine
 	gaz     *directory.Gazetteer
 	basemap *directory.Basemap
+	// helpNow is the urgent-help page's Markdown.
+	helpNow string
 }
 
 // newSite wires the site and the API over the store and the engine.
@@ -122,7 +129,20 @@ func newSite(ctx context.Context, p siteParts, logger *slog.Logger, opts serveOp
 		Accounts: st, Provider: st, Admin: st, Shortlists: st,
 		CSRFKey: csrfKey, HTTPS: opts.tlsCert != "",
 		Basemap: p.basemap, MapPlaces: gaz.Places(),
+		HelpNow: p.helpNow,
 	})
+}
+
+// loadHelpNow reads the urgent-help page (/help-now). A deployment's own
+// <data dir>/custom/help-now.md replaces the embedded UK default through
+// the one mechanism for the files a deployment replaces (DESIGN.md); this
+// is the one place it plugs in.
+func loadHelpNow() (string, error) {
+	b, err := io.ReadAll(data.HelpNow())
+	if err != nil {
+		return "", fmt.Errorf("read %s: %w", data.HelpNowFile, err)
+	}
+	return string(b), nil
 }
 
 // serveHTTP listens and serves handler until ctx ends, then lets requests
