@@ -114,7 +114,7 @@ func (h *publicHandlers) activityPage(r *http.Request) (*activityPage, error) {
 		return nil, fmt.Errorf("activity %s: %w", id, err)
 	}
 	p := &activityPage{
-		BasePage:    BasePage{Title: svc.Name},
+		BasePage:    BasePage{Title: svc.Name, QuickExit: quickExitForService(svc)},
 		ID:          svc.ID,
 		Name:        svc.Name,
 		Alert:       svc.Alert,

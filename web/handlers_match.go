@@ -109,7 +109,8 @@ func (h *publicHandlers) match(w http.ResponseWriter, r *http.Request) error {
 func (h *publicHandlers) matchStepPage(f finderForm, i int) *matchPage {
 	st := matchSteps[i]
 	p := &matchPage{
-		BasePage:  BasePage{Title: fmt.Sprintf("%s (step %d of %d) – Find what suits you", st.Heading, i+1, len(matchSteps)), Nav: "match"},
+		BasePage: BasePage{Title: fmt.Sprintf("%s (step %d of %d) – Find what suits you", st.Heading, i+1, len(matchSteps)), Nav: "match",
+			QuickExit: quickExitForForm(f)},
 		Step:      st.Key,
 		StepNo:    i + 1,
 		StepCount: len(matchSteps),
@@ -186,7 +187,7 @@ func (h *publicHandlers) matchResults(w http.ResponseWriter, r *http.Request, f 
 		return nil
 	}
 	p := &matchPage{
-		BasePage:  BasePage{Title: "Suggestions for you – Find what suits you", Nav: "match"},
+		BasePage:  BasePage{Title: "Suggestions for you – Find what suits you", Nav: "match", QuickExit: quickExitForForm(f)},
 		Step:      matchResultsStep,
 		StepCount: len(matchSteps),
 		Heading:   "Suggestions for you",

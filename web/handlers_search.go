@@ -157,7 +157,7 @@ func controlFor(engineField string) string {
 func (h *publicHandlers) search(w http.ResponseWriter, r *http.Request) error {
 	f := readFinderForm(r.URL.Query())
 	p := &searchPage{
-		BasePage:      BasePage{Title: "Search activities and support", Nav: "search"},
+		BasePage:      BasePage{Title: "Search activities and support", Nav: "search", QuickExit: quickExitForForm(f)},
 		Form:          f,
 		RadiusOptions: radiusOptions(f.Radius),
 		SortOptions:   sortOptions(f.Sort),

@@ -26,7 +26,7 @@ type helpNowPage struct {
 
 func (h *publicHandlers) helpNow(w http.ResponseWriter, r *http.Request) error {
 	h.render(w, r, http.StatusOK, "help-now", &helpNowPage{
-		BasePage: BasePage{Title: "Need help now?", Nav: "help-now"},
+		BasePage: BasePage{Title: "Need help now?", Nav: "help-now", QuickExit: true},
 		Body:     h.helpNowBody,
 	})
 	return nil

@@ -33,6 +33,9 @@ type BasePage struct {
 	Print bool
 	// Nav marks the current section in the header ("search", "match").
 	Nav string
+	// QuickExit shows the "Leave this page quickly" button: on pages about
+	// feeling unsafe at home (see quickexit.go).
+	QuickExit bool
 
 	// Set by render.
 
