@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"signpost/directory"
+	"signpost/engine"
 )
 
 // The matcher's steps, in order. Each is skippable; the query string holds
@@ -146,7 +147,7 @@ func (h *publicHandlers) matchStepPage(f finderForm, i int) *matchPage {
 	case "interests":
 		p.Interests = termOptions("interest", directory.Interests, f.Interest, nil)
 	case "place":
-		p.RadiusOptions = radiusOptions(f.Radius)
+		p.RadiusOptions = radiusOptions(f.Radius, h.units)
 	case "fit":
 		p.DayOptions = dayOptions(f.Day)
 		p.Delivery = facetsFor(f, nil).Delivery
@@ -192,7 +193,7 @@ func (h *publicHandlers) matchResults(w http.ResponseWriter, r *http.Request, f 
 		StepCount: len(matchSteps),
 		Heading:   "Suggestions for you",
 		Form:      f,
-		Answers:   matchAnswers(f, a.place),
+		Answers:   matchAnswers(f, a.place, h.units),
 		Total:     a.res.Total,
 		BackHref:  stepHref(f, matchSteps[len(matchSteps)-1].Key),
 	}
@@ -213,7 +214,7 @@ func (h *publicHandlers) matchResults(w http.ResponseWriter, r *http.Request, f 
 	g.Page = ""
 	p.PrintHref = g.href("/match/print")
 	if a.res.Total == 0 {
-		for _, l := range noResultsAdvice(f, "/match") {
+		for _, l := range noResultsAdvice(f, "/match", h.units) {
 			l.Href = withParam(l.Href, "step", matchResultsStep)
 			p.Advice = append(p.Advice, l)
 		}
@@ -230,7 +231,7 @@ func pluralWord(n int, one, many string) string {
 }
 
 // matchAnswers says back what the person told the matcher.
-func matchAnswers(f finderForm, place *directory.Place) []answer {
+func matchAnswers(f finderForm, place *directory.Place, u engine.Units) []answer {
 	labels := func(taxonomy string, codes []string) string {
 		var out []string
 		for _, c := range codes {
@@ -245,7 +246,7 @@ func matchAnswers(f finderForm, place *directory.Place) []answer {
 	}
 	where := "Anywhere"
 	if place != nil {
-		where = place.Name + ", " + radiusWords(f.Radius)
+		where = place.Name + ", " + radiusWords(f.Radius, u)
 	}
 	var fit []string
 	if f.Free {

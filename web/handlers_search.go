@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"signpost/directory"
@@ -90,7 +91,7 @@ func (h *publicHandlers) find(r *http.Request, f finderForm, mode finderMode) (f
 	}
 	// A bad radius is refused even without a place, as the API refuses a
 	// bad proximity: a value that means nothing is never quietly dropped.
-	m, ok := f.radiusMetres()
+	m, ok := f.radiusMetres(h.units)
 	if !ok {
 		a.problems = append(a.problems, problem{Field: "radius", Message: radiusProblem})
 	}
@@ -100,7 +101,7 @@ func (h *publicHandlers) find(r *http.Request, f finderForm, mode finderMode) (f
 	if a.place != nil {
 		a.radiusM = m
 	}
-	q, err := engine.ParseQuery(f.engineValues(a.place, resultsPerPage))
+	q, err := engine.ParseQuery(f.engineValues(a.place, resultsPerPage, h.units))
 	if err == nil {
 		switch mode {
 		case matching:
@@ -159,7 +160,7 @@ func (h *publicHandlers) search(w http.ResponseWriter, r *http.Request) error {
 	p := &searchPage{
 		BasePage:      BasePage{Title: "Search activities and support", Nav: "search", QuickExit: quickExitForForm(f)},
 		Form:          f,
-		RadiusOptions: radiusOptions(f.Radius),
+		RadiusOptions: radiusOptions(f.Radius, h.units),
 		SortOptions:   sortOptions(f.Sort),
 		DayOptions:    dayOptions(f.Day),
 	}
@@ -193,7 +194,7 @@ func (h *publicHandlers) search(w http.ResponseWriter, r *http.Request) error {
 	printForm.Page = ""
 	p.PrintHref = printForm.href("/search/print")
 	if a.res.Total == 0 {
-		p.Advice = noResultsAdvice(f, "/search")
+		p.Advice = noResultsAdvice(f, "/search", h.units)
 	}
 	h.render(w, r, status, "search", p)
 	return nil
@@ -294,7 +295,7 @@ func termOptions(field string, vocab []directory.Term, checked []string, counts 
 
 // noResultsAdvice offers the ways to widen a search that found nothing, as
 // links that do it.
-func noResultsAdvice(f finderForm, path string) []link {
+func noResultsAdvice(f finderForm, path string, u engine.Units) []link {
 	var out []link
 	if f.Near != "" && f.Radius != "any" {
 		g := f
@@ -302,7 +303,7 @@ func noResultsAdvice(f finderForm, path string) []link {
 		if f.Radius == "1" || f.Radius == "2" || f.Radius == "5" {
 			g.Radius = "25"
 		}
-		out = append(out, link{Href: g.href(path), Text: "Look further away (" + radiusWords(g.Radius) + ")"})
+		out = append(out, link{Href: g.href(path), Text: "Look further away (" + radiusWords(g.Radius, u) + ")"})
 	}
 	drop := func(text string, change func(*finderForm)) {
 		g := f
@@ -346,11 +347,13 @@ func noResultsAdvice(f finderForm, path string) []link {
 	return out
 }
 
-func radiusWords(r string) string {
-	if r == "any" {
+// radiusWords says a radius: "within 5 miles", "any distance".
+func radiusWords(r string, u engine.Units) string {
+	n, err := strconv.ParseFloat(r, 64)
+	if r == "any" || err != nil {
 		return "any distance"
 	}
-	return "within " + r + " km"
+	return "within " + u.Count(n)
 }
 
 func without(list []string, drop string) []string {

@@ -336,7 +336,7 @@ func TestMatchSteps(t *testing.T) {
 		}
 		answers := facts(doc.Find(".summary-list"))
 		if answers["What is hard"] != "Feeling lonely or cut off" || answers["What you enjoy"] != "Gardening" ||
-			answers["Where"] != "Bootle, within 5 km" || answers["What it must fit"] != "Free" {
+			answers["Where"] != "Bootle, within 5 miles" || answers["What it must fit"] != "Free" {
 			t.Errorf("answers %v", answers)
 		}
 		if got := items(doc.Find("#result-1 .why li")); got == "" {

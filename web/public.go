@@ -48,6 +48,8 @@ type publicHandlers struct {
 	corrections *throttle
 	// helpNowBody is the urgent-help page's content, rendered once.
 	helpNowBody template.HTML
+	// units are how distances are written and radiuses read.
+	units engine.Units
 }
 
 // Correction throttle: a person correcting a listing sends one or two; more

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"signpost/directory"
+	"signpost/engine"
 )
 
 // Config holds the Server's dependencies. Every store and service is
@@ -42,6 +43,11 @@ type Config struct {
 	Admin AdminStore
 	// Shortlists keeps link workers' shortlists, My lists and share links.
 	Shortlists ShortlistStore
+	// Units are the site's units of distance: how distances read ("2.5
+	// miles away") and what the radius parameter counts. The zero value is
+	// miles. Give the engine the same (engine.WithUnits) so that its
+	// reasons agree.
+	Units engine.Units
 	// HelpNow is the urgent-help page (/help-now) as Markdown: who to call
 	// or text in a crisis, with tel: and sms: links. cmd passes the
 	// deployment's help-now.md, or the embedded UK default. Required.
@@ -127,13 +133,14 @@ func New(cfg Config) (*Server, error) {
 	site := origin{https: cfg.HTTPS}
 	s := &Server{
 		pages:    pages,
-		public:   newPublicHandlers(pages, cfg.Engine, cfg.Store, cfg.Gazetteer, newMapper(cfg.Basemap, cfg.MapPlaces), md, now),
+		public:   newPublicHandlers(pages, cfg.Engine, cfg.Store, cfg.Gazetteer, newMapper(cfg.Basemap, cfg.MapPlaces, cfg.Units), md, now),
 		provider: &providerHandlers{renderer: pages, store: cfg.Provider, places: cfg.Gazetteer, md: md, now: now},
 		admin:    &adminHandlers{renderer: pages, store: cfg.Admin, md: md, now: now},
 		lists:    newShortlistHandlers(pages, cfg.Shortlists, cfg.Store, site, md, now),
 		api:      cfg.API,
 	}
 	s.public.helpNowBody = helpNow
+	s.public.units = cfg.Units
 	if s.accounts, err = newAccountHandlers(pages, cfg.Accounts, site, cfg.CSRFKey, now); err != nil {
 		return nil, err
 	}

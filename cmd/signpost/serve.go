@@ -23,6 +23,8 @@ type serveOptions struct {
 	addr, dataDir   string
 	noSample        bool
 	tlsCert, tlsKey string
+	// units are the site's units of distance (--units miles|km).
+	units engine.Units
 }
 
 func runServe(ctx context.Context, e *env, args []string) error {
@@ -66,7 +68,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	eng, err := engine.Open(indexDir(opts.dataDir), st, engine.WithLogger(logger), engine.WithProgress(e.stderr), engine.WithWaters(basemap))
+	eng, err := engine.Open(indexDir(opts.dataDir), st, engine.WithLogger(logger), engine.WithProgress(e.stderr), engine.WithWaters(basemap), engine.WithUnits(opts.units))
 	if err != nil {
 		return err
 	}
@@ -88,19 +90,24 @@ func runServe(ctx context.Context, e *env, args []string) error {
 }
 
 func parseServeFlags(e *env, args []string) (serveOptions, error) {
-	fs := newFlags(e, "serve", "serve [--addr 127.0.0.1:8080] [--data ./var] [--no-sample] [--tls-cert FILE --tls-key FILE]")
+	fs := newFlags(e, "serve", "serve [--addr 127.0.0.1:8080] [--data ./var] [--no-sample] [--units miles|km] [--tls-cert FILE --tls-key FILE]")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	dataDir := dataFlag(fs, e)
 	noSample := fs.Bool("no-sample", false, "do not load the sample directory into an empty store")
 	tlsCert := fs.String("tls-cert", "", "serve HTTPS with this certificate (PEM); needs --tls-key")
 	tlsKey := fs.String("tls-key", "", "private key (PEM) for --tls-cert")
+	unitsFlag := fs.String("units", "miles", "how the site writes distances and reads its radius: miles or km (the API keeps metres)")
 	if err := parseNoArgs(fs, args); err != nil {
 		return serveOptions{}, err
 	}
 	if (*tlsCert == "") != (*tlsKey == "") {
 		return serveOptions{}, errors.New("--tls-cert and --tls-key go together")
 	}
-	return serveOptions{addr: *addr, dataDir: *dataDir, noSample: *noSample, tlsCert: *tlsCert, tlsKey: *tlsKey}, nil
+	units, err := engine.ParseUnits(*unitsFlag)
+	if err != nil {
+		return serveOptions{}, fmt.Errorf("--units: %w", err)
+	}
+	return serveOptions{addr: *addr, dataDir: *dataDir, noSample: *noSample, tlsCert: *tlsCert, tlsKey: *tlsKey, units: units}, nil
 }
 
 // siteParts are what the site and the API are wired over.
@@ -129,7 +136,7 @@ func newSite(ctx context.Context, p siteParts, logger *slog.Logger, opts serveOp
 		Accounts: st, Provider: st, Admin: st, Shortlists: st,
 		CSRFKey: csrfKey, HTTPS: opts.tlsCert != "",
 		Basemap: p.basemap, MapPlaces: gaz.Places(),
-		HelpNow: p.helpNow,
+		HelpNow: p.helpNow, Units: opts.units,
 	})
 }
 
