@@ -170,15 +170,19 @@ func (h *publicHandlers) matchResults(w http.ResponseWriter, r *http.Request, f 
 		return err
 	}
 	if len(a.problems) > 0 {
-		// Send the person back to the step whose answer is wrong, with the
-		// problem explained there.
-		i := stepIndex("fit")
-		if a.problems[0].Field == "near" || a.problems[0].Field == "radius" {
-			i = stepIndex("place")
+		// Send the person back to the first step with a wrong answer, with
+		// that step's problems explained there.
+		i := len(matchSteps) - 1
+		for _, pr := range a.problems {
+			i = min(i, problemStep(pr))
 		}
 		p := h.matchStepPage(f, i)
 		p.Title = "Error: " + p.Title
-		p.Problems = a.problems
+		for _, pr := range a.problems {
+			if problemStep(pr) == i {
+				p.Problems = append(p.Problems, pr)
+			}
+		}
 		for _, sug := range a.didYou {
 			g := f
 			g.Near = sug.Name
@@ -221,6 +225,20 @@ func (h *publicHandlers) matchResults(w http.ResponseWriter, r *http.Request, f 
 	}
 	h.render(w, r, http.StatusOK, "match", p)
 	return nil
+}
+
+// problemStep is the index of the matcher step that asks for the control
+// a problem is about.
+func problemStep(pr problem) int {
+	switch pr.Field {
+	case "need":
+		return stepIndex("needs")
+	case "interest":
+		return stepIndex("interests")
+	case "near", "radius":
+		return stepIndex("place")
+	}
+	return stepIndex("fit")
 }
 
 func pluralWord(n int, one, many string) string {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -95,24 +96,32 @@ func (h *publicHandlers) find(r *http.Request, f finderForm, mode finderMode) (f
 	if !ok {
 		a.problems = append(a.problems, problem{Field: "radius", Message: radiusProblem})
 	}
-	if len(a.problems) > 0 {
-		return a, nil
-	}
-	if a.place != nil {
+	if a.place != nil && ok {
 		a.radiusM = m
 	}
-	q, err := engine.ParseQuery(f.engineValues(a.place, resultsPerPage, h.units))
-	if err == nil {
-		switch mode {
-		case matching:
-			a.res, err = h.finder.Match(r.Context(), q)
-		default:
-			a.res, err = h.finder.Search(r.Context(), q)
-		}
-	}
+	// The other values are read even when the place or radius is wrong,
+	// so that the summary lists every problem at once, in page order.
+	values := f.engineValues(a.place, resultsPerPage, h.units)
+	q, err := engine.ParseQuery(values)
 	var fe *engine.FieldError
+	switch {
+	case errors.As(err, &fe):
+		a.problems = append(a.problems, eachValueProblem(values)...)
+	case err != nil:
+		return a, fmt.Errorf("search: %w", err)
+	}
+	if len(a.problems) > 0 {
+		a.problems = problemList(a.problems).inPageOrder(finderControls...)
+		return a, nil
+	}
+	switch mode {
+	case matching:
+		a.res, err = h.finder.Match(r.Context(), q)
+	default:
+		a.res, err = h.finder.Search(r.Context(), q)
+	}
 	if errors.As(err, &fe) {
-		a.problems = append(a.problems, problem{Field: controlFor(fe.Field), Message: fieldLabel(fe.Field) + " " + fe.Message})
+		a.problems = append(a.problems, finderProblem(fe))
 		return a, nil
 	}
 	if err != nil {
@@ -120,6 +129,30 @@ func (h *publicHandlers) find(r *http.Request, f finderForm, mode finderMode) (f
 	}
 	return a, nil
 }
+
+// eachValueProblem asks the engine about each value alone: it stops at
+// the first wrong one, and a person should hear of all of them at once.
+func eachValueProblem(values url.Values) []problem {
+	var out []problem
+	for _, k := range sortedKeys(values) {
+		if k == "lon" {
+			continue // checked with lat
+		}
+		one := url.Values{k: values[k]}
+		if k == "lat" {
+			one.Set("lon", values.Get("lon"))
+		}
+		var fe *engine.FieldError
+		if _, err := engine.ParseQuery(one); errors.As(err, &fe) {
+			out = append(out, finderProblem(fe))
+		}
+	}
+	return out
+}
+
+// finderControls are the search page's and the matcher's controls in the
+// order they appear, for the error summary.
+var finderControls = []string{"q", "near", "radius", "sort", "free", "day", "delivery-any", "age", "access", "need", "interest", "activity", "page"}
 
 func unknownPlaceMessage(typed string, suggestions []directory.Place) string {
 	msg := fmt.Sprintf("We couldn't find '%s'.", typed)
@@ -138,21 +171,6 @@ func orJoin(items []string) string {
 		return strings.Join(items, "")
 	}
 	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
-}
-
-// controlFor maps an engine parameter to the id of the control that set it.
-func controlFor(engineField string) string {
-	switch engineField {
-	case "lat", "lon":
-		return "near"
-	case "proximity":
-		return "radius"
-	case "need", "interest", "activity":
-		return "filters"
-	case "per_page":
-		return "page"
-	}
-	return engineField
 }
 
 func (h *publicHandlers) search(w http.ResponseWriter, r *http.Request) error {

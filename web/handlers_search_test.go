@@ -165,9 +165,9 @@ func TestSearchBadValueShowsAnErrorSummary(t *testing.T) {
 	tests := []struct {
 		target, field, want string
 	}{
-		{"/search?day=someday", "day", "The day must be one of"},
-		{"/search?need=sadness", "filters", "The need filter unknown code"},
-		{"/search?page=0", "page", "The page must be"},
+		{"/search?day=someday", "day", "Choose a day from the list"},
+		{"/search?need=sadness", "need", "Choose what is hard at the moment from the list"},
+		{"/search?page=0", "page", "Choose a page of results from the links"},
 		{"/search?near=Bootle&radius=far", "radius", "Choose a distance"},
 	}
 	for _, tt := range tests {
