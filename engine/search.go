@@ -123,6 +123,7 @@ type plan struct {
 	nearOnlineEquivalent float64
 	staleBefore          int64 // unix seconds; assured earlier than this is stale
 	waters               Waters
+	units                Units
 	hasText              bool
 	order                rankOrder
 	capPenalty           [4]float64
@@ -233,6 +234,7 @@ func (e *Engine) compile(q Query, m mode) *plan {
 	}
 	p.staleBefore = e.cfg.now().Add(-AssuredFor).Unix()
 	p.waters = e.cfg.waters
+	p.units = e.cfg.units
 	p.capPenalty = [4]float64{0, PenaltyWaitingList, PenaltyFull, PenaltyFull}
 	for k := range p.needScore {
 		if p.nNeeds > 0 {

@@ -417,13 +417,7 @@ func (h *adminHandlers) adminAddAccount(w http.ResponseWriter, r *http.Request) 
 	var problems problemList
 	switch {
 	case errors.As(err, &ve):
-		for _, pr := range ve.Problems {
-			field := map[string]string{"email": "account-email", "role": "account-role", "orgs": "account-org", "password": "account-password"}[strings.SplitN(pr.Path, "[", 2)[0]]
-			if field == "" {
-				field = "account-email"
-			}
-			problems = append(problems, problem{Field: field, Message: pr.String()})
-		}
+		problems = accountFields(form).problems(ve.Problems)
 	case errors.Is(err, directory.ErrConflict):
 		problems = problemList{{Field: "account-email", Message: "That e-mail address already has an account"}}
 	case errors.Is(err, directory.ErrNotFound):
@@ -441,6 +435,20 @@ func (h *adminHandlers) adminAddAccount(w http.ResponseWriter, r *http.Request) 
 		return nil
 	}
 	return redirect(w, r, withFlash("/admin/accounts", "account-added"))
+}
+
+// accountFields are the new-account form's fields, in page order.
+func accountFields(form accountForm) errorFields {
+	return errorFields{
+		{path: "email", control: "account-email", message: func(directory.Problem) string { return emailMessage(form.Email) }},
+		{path: "role", control: "account-role", message: func(directory.Problem) string { return "Choose a role from the list" }},
+		{path: "orgs", control: "account-org", message: func(directory.Problem) string {
+			return "Choose the organisation this provider looks after"
+		}},
+		{path: "password", control: "account-password", message: func(directory.Problem) string {
+			return fmt.Sprintf("The first password must be %d characters or more", directory.MinPasswordLen)
+		}},
+	}
 }
 
 // adminDisable stops an account signing in and ends its sessions.

@@ -248,7 +248,12 @@ func (h *accountHandlers) login(w http.ResponseWriter, r *http.Request) error {
 	password := r.PostForm.Get("password")
 	p := &loginPage{BasePage: BasePage{Title: "Error: Sign in"}, Email: email, Next: safeNext(r.PostForm.Get("next"))}
 	if email == "" || password == "" {
-		p.Problems = problemList{{Field: "email", Message: "Enter your e-mail address and your password"}}
+		if email == "" {
+			p.Problems = append(p.Problems, problem{Field: "email", Message: "Enter your e-mail address"})
+		}
+		if password == "" {
+			p.Problems = append(p.Problems, problem{Field: "password", Message: "Enter your password"})
+		}
 		h.render(w, r, http.StatusBadRequest, "login", p)
 		return nil
 	}

@@ -46,6 +46,7 @@ func TestRouteAccess(t *testing.T) {
 	}{
 		// Public pages stay open to everyone.
 		{"GET", "/", nil, want{200, 200, 200, 200, 200}},
+		{"GET", "/help-now", nil, want{200, 200, 200, 200, 200}},
 		{"GET", "/search?q=gardening", nil, want{200, 200, 200, 200, 200}},
 		{"GET", "/search/print?q=gardening", nil, want{200, 200, 200, 200, 200}},
 		{"GET", "/match", nil, want{200, 200, 200, 200, 200}},

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"signpost/directory"
+	"signpost/engine"
 )
 
 // finderForm is what a person asked the search page or the matcher, as
@@ -15,7 +16,7 @@ import (
 type finderForm struct {
 	Q        string
 	Near     string
-	Radius   string // kilometres, or "any"
+	Radius   string // in the site's units (miles or km), or "any"
 	Sort     string
 	Day      string
 	Delivery string
@@ -137,26 +138,27 @@ func (f finderForm) hasCriteria() bool {
 		f.Access != "" || len(f.Needs)+len(f.Interest)+len(f.Activity) > 0
 }
 
-// radiusMetres reads the radius; ok is false when it is not a distance.
-// ParseFloat reads "NaN" and "Inf"; the comparison is written so that NaN,
-// which fails every comparison, is refused rather than meaning no limit.
-func (f finderForm) radiusMetres() (m float64, ok bool) {
+// radiusMetres reads the radius, in the site's units; ok is false when it
+// is not a distance the engine takes. ParseFloat reads "NaN" and "Inf";
+// the comparison is written so that NaN, which fails every comparison, is
+// refused rather than meaning no limit.
+func (f finderForm) radiusMetres(u engine.Units) (m float64, ok bool) {
 	if f.Radius == "any" {
 		return 0, true
 	}
-	km, err := strconv.ParseFloat(f.Radius, 64)
-	if err != nil || !(km > 0 && km <= 1000) {
+	n, err := strconv.ParseFloat(f.Radius, 64)
+	if err != nil || !(n > 0 && u.Metres(n) <= engine.MaxRadiusM) {
 		return 0, false
 	}
-	return km * 1000, true
+	return u.Metres(n), true
 }
 
 // radiusProblem is the message for a radius that is not a distance.
-const radiusProblem = "Choose a distance from the list (up to 1,000 km, or any distance)"
+const radiusProblem = "Choose a distance from the list, or any distance"
 
 // engineValues is the form in the parameters engine.ParseQuery reads, with
 // the place already resolved to a point.
-func (f finderForm) engineValues(place *directory.Place, perPage int) url.Values {
+func (f finderForm) engineValues(place *directory.Place, perPage int, u engine.Units) url.Values {
 	v := url.Values{}
 	if f.Q != "" {
 		v.Set("q", f.Q)
@@ -164,7 +166,7 @@ func (f finderForm) engineValues(place *directory.Place, perPage int) url.Values
 	if place != nil {
 		v.Set("lat", strconv.FormatFloat(place.Lat, 'f', -1, 64))
 		v.Set("lon", strconv.FormatFloat(place.Lon, 'f', -1, 64))
-		if m, ok := f.radiusMetres(); ok && m > 0 {
+		if m, ok := f.radiusMetres(u); ok && m > 0 {
 			v.Set("proximity", strconv.FormatFloat(m, 'f', -1, 64))
 		}
 	}
@@ -193,11 +195,16 @@ type option struct {
 	ID       string
 }
 
-func radiusOptions(selected string) []option {
-	opts := []option{
-		{Value: "1", Label: "Within 1 km"}, {Value: "2", Label: "Within 2 km"}, {Value: "5", Label: "Within 5 km"},
-		{Value: "10", Label: "Within 10 km"}, {Value: "25", Label: "Within 25 km"}, {Value: "any", Label: "Any distance"},
+// radiusChoices are the distances offered, in the site's units: a walk, a
+// short bus ride, a town, a borough, the region.
+var radiusChoices = []float64{1, 2, 5, 10, 25}
+
+func radiusOptions(selected string, u engine.Units) []option {
+	var opts []option
+	for _, n := range radiusChoices {
+		opts = append(opts, option{Value: strconv.FormatFloat(n, 'f', -1, 64), Label: "Within " + u.Count(n)})
 	}
+	opts = append(opts, option{Value: "any", Label: "Any distance"})
 	return markSelected(opts, selected)
 }
 

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 
 	"signpost/directory"
@@ -90,28 +92,36 @@ func (h *publicHandlers) find(r *http.Request, f finderForm, mode finderMode) (f
 	}
 	// A bad radius is refused even without a place, as the API refuses a
 	// bad proximity: a value that means nothing is never quietly dropped.
-	m, ok := f.radiusMetres()
+	m, ok := f.radiusMetres(h.units)
 	if !ok {
 		a.problems = append(a.problems, problem{Field: "radius", Message: radiusProblem})
 	}
-	if len(a.problems) > 0 {
-		return a, nil
-	}
-	if a.place != nil {
+	if a.place != nil && ok {
 		a.radiusM = m
 	}
-	q, err := engine.ParseQuery(f.engineValues(a.place, resultsPerPage))
-	if err == nil {
-		switch mode {
-		case matching:
-			a.res, err = h.finder.Match(r.Context(), q)
-		default:
-			a.res, err = h.finder.Search(r.Context(), q)
-		}
-	}
+	// The other values are read even when the place or radius is wrong,
+	// so that the summary lists every problem at once, in page order.
+	values := f.engineValues(a.place, resultsPerPage, h.units)
+	q, err := engine.ParseQuery(values)
 	var fe *engine.FieldError
+	switch {
+	case errors.As(err, &fe):
+		a.problems = append(a.problems, eachValueProblem(values)...)
+	case err != nil:
+		return a, fmt.Errorf("search: %w", err)
+	}
+	if len(a.problems) > 0 {
+		a.problems = problemList(a.problems).inPageOrder(finderControls...)
+		return a, nil
+	}
+	switch mode {
+	case matching:
+		a.res, err = h.finder.Match(r.Context(), q)
+	default:
+		a.res, err = h.finder.Search(r.Context(), q)
+	}
 	if errors.As(err, &fe) {
-		a.problems = append(a.problems, problem{Field: controlFor(fe.Field), Message: fieldLabel(fe.Field) + " " + fe.Message})
+		a.problems = append(a.problems, finderProblem(fe))
 		return a, nil
 	}
 	if err != nil {
@@ -119,6 +129,30 @@ func (h *publicHandlers) find(r *http.Request, f finderForm, mode finderMode) (f
 	}
 	return a, nil
 }
+
+// eachValueProblem asks the engine about each value alone: it stops at
+// the first wrong one, and a person should hear of all of them at once.
+func eachValueProblem(values url.Values) []problem {
+	var out []problem
+	for _, k := range sortedKeys(values) {
+		if k == "lon" {
+			continue // checked with lat
+		}
+		one := url.Values{k: values[k]}
+		if k == "lat" {
+			one.Set("lon", values.Get("lon"))
+		}
+		var fe *engine.FieldError
+		if _, err := engine.ParseQuery(one); errors.As(err, &fe) {
+			out = append(out, finderProblem(fe))
+		}
+	}
+	return out
+}
+
+// finderControls are the search page's and the matcher's controls in the
+// order they appear, for the error summary.
+var finderControls = []string{"q", "near", "radius", "sort", "free", "day", "delivery-any", "age", "access", "need", "interest", "activity", "page"}
 
 func unknownPlaceMessage(typed string, suggestions []directory.Place) string {
 	msg := fmt.Sprintf("We couldn't find '%s'.", typed)
@@ -139,27 +173,12 @@ func orJoin(items []string) string {
 	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
 }
 
-// controlFor maps an engine parameter to the id of the control that set it.
-func controlFor(engineField string) string {
-	switch engineField {
-	case "lat", "lon":
-		return "near"
-	case "proximity":
-		return "radius"
-	case "need", "interest", "activity":
-		return "filters"
-	case "per_page":
-		return "page"
-	}
-	return engineField
-}
-
 func (h *publicHandlers) search(w http.ResponseWriter, r *http.Request) error {
 	f := readFinderForm(r.URL.Query())
 	p := &searchPage{
-		BasePage:      BasePage{Title: "Search activities and support", Nav: "search"},
+		BasePage:      BasePage{Title: "Search activities and support", Nav: "search", QuickExit: quickExitForForm(f)},
 		Form:          f,
-		RadiusOptions: radiusOptions(f.Radius),
+		RadiusOptions: radiusOptions(f.Radius, h.units),
 		SortOptions:   sortOptions(f.Sort),
 		DayOptions:    dayOptions(f.Day),
 	}
@@ -193,7 +212,7 @@ func (h *publicHandlers) search(w http.ResponseWriter, r *http.Request) error {
 	printForm.Page = ""
 	p.PrintHref = printForm.href("/search/print")
 	if a.res.Total == 0 {
-		p.Advice = noResultsAdvice(f, "/search")
+		p.Advice = noResultsAdvice(f, "/search", h.units)
 	}
 	h.render(w, r, status, "search", p)
 	return nil
@@ -294,7 +313,7 @@ func termOptions(field string, vocab []directory.Term, checked []string, counts 
 
 // noResultsAdvice offers the ways to widen a search that found nothing, as
 // links that do it.
-func noResultsAdvice(f finderForm, path string) []link {
+func noResultsAdvice(f finderForm, path string, u engine.Units) []link {
 	var out []link
 	if f.Near != "" && f.Radius != "any" {
 		g := f
@@ -302,7 +321,7 @@ func noResultsAdvice(f finderForm, path string) []link {
 		if f.Radius == "1" || f.Radius == "2" || f.Radius == "5" {
 			g.Radius = "25"
 		}
-		out = append(out, link{Href: g.href(path), Text: "Look further away (" + radiusWords(g.Radius) + ")"})
+		out = append(out, link{Href: g.href(path), Text: "Look further away (" + radiusWords(g.Radius, u) + ")"})
 	}
 	drop := func(text string, change func(*finderForm)) {
 		g := f
@@ -346,11 +365,13 @@ func noResultsAdvice(f finderForm, path string) []link {
 	return out
 }
 
-func radiusWords(r string) string {
-	if r == "any" {
+// radiusWords says a radius: "within 5 miles", "any distance".
+func radiusWords(r string, u engine.Units) string {
+	n, err := strconv.ParseFloat(r, 64)
+	if r == "any" || err != nil {
 		return "any distance"
 	}
-	return "within " + r + " km"
+	return "within " + u.Count(n)
 }
 
 func without(list []string, drop string) []string {

@@ -20,8 +20,8 @@ func TestSearchResolvesThePlaceForTheEngine(t *testing.T) {
 		lat, lon float64
 		radiusM  float64
 	}{
-		{"town with default radius", "/search?q=gardening&near=bootle", 53.446, -2.992, 5000},
-		{"postcode to its district", "/search?near=L20+3AB&radius=2", 0, 0, 2000},
+		{"town with the default radius, 5 miles", "/search?q=gardening&near=bootle", 53.446, -2.992, 5 * engine.MetresPerMile},
+		{"postcode to its district", "/search?near=L20+3AB&radius=2", 0, 0, 2 * engine.MetresPerMile},
 		{"typed coordinates", "/search?near=53.4,-2.9&radius=any", 53.4, -2.9, 0},
 	}
 	for _, tt := range tests {
@@ -75,7 +75,7 @@ func TestSearchPage(t *testing.T) {
 	}
 	t.Run("facts", func(t *testing.T) {
 		got := facts(doc.Find("#result-1 .facts"))
-		want := map[string]string{"Distance": "420 m away", "Where": "Derby Park, Park Road, Bootle, L20 3AB",
+		want := map[string]string{"Distance": "0.3 miles away", "Where": "Derby Park, Park Road, Bootle, L20 3AB",
 			"When": "Tuesdays and Thursdays", "Cost": "Free", "Places": "Waiting list"}
 		for k, v := range want {
 			if got[k] != v {
@@ -84,7 +84,7 @@ func TestSearchPage(t *testing.T) {
 		}
 	})
 	t.Run("why reasons", func(t *testing.T) {
-		if got := items(doc.Find("#result-1 .why li")); got != "You said you enjoy: gardening|420 m away" {
+		if got := items(doc.Find("#result-1 .why li")); got != "You said you enjoy: gardening|0.3 miles away" {
 			t.Errorf("reasons = %q", got)
 		}
 	})
@@ -165,9 +165,9 @@ func TestSearchBadValueShowsAnErrorSummary(t *testing.T) {
 	tests := []struct {
 		target, field, want string
 	}{
-		{"/search?day=someday", "day", "The day must be one of"},
-		{"/search?need=sadness", "filters", "The need filter unknown code"},
-		{"/search?page=0", "page", "The page must be"},
+		{"/search?day=someday", "day", "Choose a day from the list"},
+		{"/search?need=sadness", "need", "Choose what is hard at the moment from the list"},
+		{"/search?page=0", "page", "Choose a page of results from the links"},
 		{"/search?near=Bootle&radius=far", "radius", "Choose a distance"},
 	}
 	for _, tt := range tests {
@@ -191,7 +191,7 @@ func TestSearchNoResultsAdvice(t *testing.T) {
 	var advice []string
 	doc.Find(".no-results a").Each(func(_ int, a *goquery.Selection) { advice = append(advice, textOf(a)+" → "+a.AttrOr("href", "")) })
 	want := []string{
-		"Look further away (within 25 km) → /search?free=1&interest=gardening&near=Bootle&q=pottery+club&radius=25",
+		"Look further away (within 25 miles) → /search?free=1&interest=gardening&near=Bootle&q=pottery+club&radius=25",
 		"Include activities that cost something → /search?interest=gardening&near=Bootle&q=pottery+club&radius=2",
 		"Remove the filter ‘Gardening’ → /search?free=1&near=Bootle&q=pottery+club&radius=2",
 		"Search for fewer words: ‘pottery’ → /search?free=1&interest=gardening&near=Bootle&q=pottery&radius=2",

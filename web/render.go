@@ -33,6 +33,9 @@ type BasePage struct {
 	Print bool
 	// Nav marks the current section in the header ("search", "match").
 	Nav string
+	// QuickExit shows the "Leave this page quickly" button: on pages about
+	// feeling unsafe at home (see quickexit.go).
+	QuickExit bool
 
 	// Set by render.
 
@@ -81,7 +84,7 @@ type templates struct {
 const maxPooledBuffer = 256 << 10
 
 // pageNames are the files in templates/pages, without .html.
-var pageNames = []string{"home", "search", "search-print", "match", "activity", "activity-print", "error",
+var pageNames = []string{"home", "help-now", "search", "search-print", "match", "activity", "activity-print", "error",
 	"login", "provider-home", "provider-edit", "provider-history",
 	"admin-home", "admin-queue", "admin-review", "admin-organizations", "admin-accounts", "admin-stale",
 	"admin-corrections", "admin-import",

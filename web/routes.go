@@ -29,6 +29,7 @@ func (s *Server) routes() *mux.Router {
 	// Public pages (public.go, handlers_*.go): open to everyone.
 	pub := s.public
 	r.Handle("/", handle(pub.home)).Methods(get...)
+	r.Handle("/help-now", handle(pub.helpNow)).Methods(get...)
 	r.Handle("/search", handle(pub.search)).Methods(get...)
 	r.Handle("/search/print", handle(pub.searchPrint)).Methods(get...)
 	r.Handle("/match", handle(pub.match)).Methods(get...)

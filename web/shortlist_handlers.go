@@ -51,6 +51,9 @@ type shortlistListPage struct {
 	// box shows exactly what the person typed rather than what is stored.
 	Typed   map[string]string
 	Updated string
+	// Kept is set when the list exists: for My list, when this device
+	// keeps one, which the page then offers to forget.
+	Kept bool
 }
 
 // Value is what the control id shows: what was typed, after a refusal, or
@@ -161,6 +164,7 @@ func (h *shortlistHandlers) renderList(w http.ResponseWriter, r *http.Request, r
 	p.Base, p.Mine, p.Reference = ref.base, ref.mine, sl.Reference
 	p.Items = listItemViews(h.md, items, forOwner)
 	p.Updated = dateText(sl.Updated)
+	p.Kept = true
 	// The text version on the owner's page holds only shared notes, like
 	// every copy that leaves the owner's hands.
 	p.Text = listText(listItemViews(h.md, items, forOthers), h.site.siteURL(r), p.NewShareURL, now)
