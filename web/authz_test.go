@@ -104,12 +104,18 @@ func TestRouteAccess(t *testing.T) {
 		// Adding to a list is offered to everyone: link workers choose
 		// one of their lists, anyone else their My list.
 		{"GET", "/add-to-list?service=" + a, nil, want{200, 200, 200, 200, 200}},
+		// The current list is My list for everyone but a link worker, who
+		// has not chosen one yet and is sent to choose (303 all round).
+		{"POST", "/current-list/items", url.Values{"service": {a}}, want{303, 303, 303, 303, 303}},
+		{"POST", "/current-list/remove", url.Values{"service": {a}}, want{303, 303, 303, 303, 303}},
 
 		// A link worker's shortlists: only link workers keep them, and
 		// another link worker's list does not exist for them (404).
 		{"GET", "/shortlists", nil, want{303, 403, 403, 200, 403}},
 		{"POST", "/shortlists", url.Values{"reference": {"Mr T"}}, want{303, 403, 403, 303, 403}},
 		{"GET", mine, nil, want{303, 403, 403, 200, 403}},
+		{"POST", "/shortlists/current", url.Values{"list": {lists.mine}}, want{303, 403, 403, 303, 403}},
+		{"POST", "/shortlists/current", url.Values{"list": {lists.theirs}}, want{303, 403, 403, 404, 403}},
 		{"GET", theirs, nil, want{303, 403, 403, 404, 403}},
 		{"POST", mine + "/items", url.Values{"service": {b}}, want{303, 403, 403, 303, 403}},
 		{"POST", theirs + "/items", url.Values{"service": {b}}, want{303, 403, 403, 404, 403}},

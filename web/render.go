@@ -33,6 +33,9 @@ type BasePage struct {
 	Print bool
 	// Nav marks the current section in the header ("search", "match").
 	Nav string
+	// CurrentList is the list "Add to list" buttons add to, set by render
+	// (nil on print views).
+	CurrentList *currentListView
 
 	// Set by render.
 
@@ -92,6 +95,10 @@ func parseTemplates() (*templates, error) {
 		"plural": pluralWord,
 		// group names a list of checkboxes for the "checkboxes" partial.
 		"group": func(name string, opts []option) checkGroup { return checkGroup{name, opts} },
+		// withList and addButton give each "Add to list" button the
+		// current list.
+		"withList":  withList,
+		"addButton": func(l *currentListView, id string, n int) addButton { return addButton{List: l, ID: id, N: n} },
 	}
 	t := &templates{pages: map[string]*template.Template{}}
 	for _, name := range pageNames {
@@ -133,6 +140,9 @@ func versioned(static fs.FS, name string) (string, error) {
 type renderer struct {
 	tmpl *templates
 	log  *slog.Logger
+	// current finds the request's current list for the header and the
+	// add buttons; nil draws pages without one.
+	current func(*http.Request) *currentListView
 }
 
 // render executes a page into a buffer first, so that a template fault
@@ -142,6 +152,9 @@ func (rd *renderer) render(w http.ResponseWriter, r *http.Request, status int, n
 	b.Assets = rd.tmpl.assets
 	b.Session = sessionViewOf(r)
 	b.Flash = flashOf(r)
+	if rd.current != nil && !b.Print && b.CurrentList == nil {
+		b.CurrentList = rd.current(r)
+	}
 	tmpl, ok := rd.tmpl.pages[name]
 	buf, _ := rd.tmpl.buffers.Get().(*bytes.Buffer)
 	if buf == nil {

@@ -45,10 +45,15 @@ func (s *Server) routes() *mux.Router {
 	// is open to everyone: the policy decides only which lists it offers.
 	lists := s.lists
 	r.Handle("/add-to-list", handle(lists.addChooser)).Methods(get...)
+	// The current list: a link worker's chosen list, anyone else's My
+	// list, added to from any results page without leaving it.
+	r.Handle("/current-list/items", handle(lists.addCurrent)).Methods(post)
+	r.Handle("/current-list/remove", handle(lists.removeCurrent)).Methods(post)
 	// A link worker's lists. The fixed paths come before /shortlists/{id}.
 	worker := func(h handlerFunc) http.Handler { return guarded(permShortlists, anything, h) }
 	r.Handle("/shortlists", worker(lists.index)).Methods(get...)
 	r.Handle("/shortlists", worker(lists.create)).Methods(post)
+	r.Handle("/shortlists/current", worker(lists.chooseCurrent)).Methods(post)
 	listPages(r, "/shortlists/{id}", worker, lists, lists.workerList)
 	// An individual's own list, kept against a cookie: open to everyone,
 	// with or without an account.

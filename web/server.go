@@ -128,6 +128,7 @@ func New(cfg Config) (*Server, error) {
 	if s.accounts, err = newAccountHandlers(pages, cfg.Accounts, site, cfg.CSRFKey, now); err != nil {
 		return nil, err
 	}
+	pages.current = s.lists.currentList
 	s.handler = s.middleware(s.routes())
 	return s, nil
 }

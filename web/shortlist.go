@@ -43,6 +43,9 @@ type ShortlistStore interface {
 	RevokeShare(ctx context.Context, owner directory.Owner, id, shareID string) error
 	SharedShortlist(ctx context.Context, token string) (*directory.Shortlist, directory.Share, error)
 	ShareLinkOf(ctx context.Context, owner directory.Owner, id, token string) (directory.Share, error)
+
+	CurrentList(ctx context.Context, owner directory.Owner) (string, error)
+	SetCurrentList(ctx context.Context, owner directory.Owner, id string) error
 }
 
 // serviceReader reads one published listing. *directory.Store satisfies

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"cmp"
 	"errors"
 	"net/http"
 	"net/url"
@@ -18,8 +17,9 @@ type shortlistIndexPage struct {
 	Lists     []listSummary
 	Reference string
 	// Service, when set, is added to the new list: the "new list" choice
-	// of "Add to shortlist".
+	// of "Add to shortlist", and Return where to go back to afterwards.
 	Service  string
+	Return   string
 	Problems problemList
 }
 
@@ -100,25 +100,29 @@ func (h *shortlistHandlers) renderIndex(w http.ResponseWriter, r *http.Request, 
 	return nil
 }
 
-// create starts a list, adding the activity the person came from, if any.
+// create starts a list and makes it the current one, adding the activity
+// the person came from, if any, and going back to where they were.
 func (h *shortlistHandlers) create(w http.ResponseWriter, r *http.Request) error {
 	owner := accountOwner(r)
-	ref, service := r.PostFormValue("reference"), r.PostFormValue("service")
+	ref, service, ret := r.PostFormValue("reference"), r.PostFormValue("service"), r.PostFormValue("return")
 	sl, err := h.lists.CreateShortlist(r.Context(), owner, ref)
 	if probs, ok := shortlistProblems(err, "reference"); ok {
-		return h.renderIndex(w, r, owner, http.StatusBadRequest, &shortlistIndexPage{Reference: ref, Service: service, Problems: probs})
+		return h.renderIndex(w, r, owner, http.StatusBadRequest, &shortlistIndexPage{Reference: ref, Service: service, Return: safeNext(ret), Problems: probs})
 	}
 	if err != nil {
 		return err
 	}
-	done := "created"
-	if service != "" {
-		if _, err := h.lists.AddItem(r.Context(), owner, sl.ID, service); err != nil && !errors.Is(err, directory.ErrNotFound) {
-			return err
-		}
-		done = "added"
+	if err := h.lists.SetCurrentList(r.Context(), owner, sl.ID); err != nil {
+		return err
 	}
-	return redirect(w, r, withFlash("/shortlists/"+url.PathEscape(sl.ID), done))
+	base := "/shortlists/" + url.PathEscape(sl.ID)
+	if service == "" {
+		return redirect(w, r, withFlash(base, "created"))
+	}
+	if _, err := h.lists.AddItem(r.Context(), owner, sl.ID, service); err != nil && !errors.Is(err, directory.ErrNotFound) {
+		return err
+	}
+	return redirect(w, r, backTo(ret, service, true, withFlash(base, "added")))
 }
 
 func (h *shortlistHandlers) show(w http.ResponseWriter, r *http.Request, ref listRef) error {
@@ -210,7 +214,13 @@ func (h *shortlistHandlers) addItem(w http.ResponseWriter, r *http.Request, ref 
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, cmp.Or(safeNext(r.PostFormValue("return")), withFlash(ref.base, "added")))
+	if !ref.mine {
+		// Choosing a list to add to makes it the current one.
+		if err := h.lists.SetCurrentList(r.Context(), ref.owner, ref.id); err != nil {
+			return err
+		}
+	}
+	return redirect(w, r, backTo(r.PostFormValue("return"), service, true, withFlash(ref.base, "added")))
 }
 
 func (h *shortlistHandlers) setNote(w http.ResponseWriter, r *http.Request, ref listRef) error {

@@ -520,9 +520,12 @@ func TestAddToListButtons(t *testing.T) {
 	for name, path := range pages {
 		t.Run(name, func(t *testing.T) {
 			p := v.get(path)
-			forms := p.doc.Find(`form.add-to-list[action="/add-to-list"][method=get]`)
+			forms := p.doc.Find(`form.add-to-list[action="/current-list/items"][method=post]`)
 			if forms.Length() == 0 {
-				t.Fatalf("%s has no Add to a list button", path)
+				t.Fatalf("%s has no Add to list button", path)
+			}
+			if ret := forms.First().Find("input[name=return]").AttrOr("value", ""); !strings.HasPrefix(path, strings.SplitN(ret, "#", 2)[0]) {
+				t.Errorf("the button comes back to %q, not %s", ret, path)
 			}
 			id, _ := forms.First().Find("input[name=service]").Attr("value")
 			if _, err := site.store.Service(context.Background(), id); err != nil {

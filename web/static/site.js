@@ -28,6 +28,48 @@
     });
   }
 
+  // "Add to list" without leaving the page: the button's form is sent in
+  // the background, the button changes to "Added ✓ — remove" (and back),
+  // and a polite live region says what happened. Any answer but the JSON
+  // one (a list to choose first, an error) is left to the plain form.
+  var addForms = document.querySelectorAll("form[data-add-in-place]");
+  if (addForms.length && window.fetch && window.FormData) {
+    var live = document.createElement("div");
+    live.id = "list-status";
+    live.className = "visually-hidden";
+    live.setAttribute("aria-live", "polite");
+    document.body.appendChild(live);
+    addForms.forEach(function (form) {
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        var button = form.querySelector("button");
+        if (button.disabled) { return; }
+        button.disabled = true;
+        fetch(form.action, {
+          method: "POST", body: new FormData(form), credentials: "same-origin",
+          headers: { "Accept": "application/json" }
+        }).then(function (res) {
+          var type = res.headers.get("Content-Type") || "";
+          if (!res.ok || type.indexOf("application/json") !== 0) { throw new Error("not in place"); }
+          return res.json();
+        }).then(function (r) {
+          button.disabled = false;
+          form.action = r.action;
+          button.textContent = r.button;
+          if (r.on_list) { button.setAttribute("aria-pressed", "true"); } else { button.removeAttribute("aria-pressed"); }
+          var old = form.querySelector(".added");
+          if (old) { old.remove(); }
+          // Cleared first, so saying the same words twice is heard twice.
+          live.textContent = "";
+          window.setTimeout(function () { live.textContent = r.message; }, 50);
+        }).catch(function () {
+          button.disabled = false;
+          form.submit();
+        });
+      });
+    });
+  }
+
   // A Print button on the print views.
   document.querySelectorAll("[data-print]").forEach(function (slot) {
     var button = document.createElement("button");
