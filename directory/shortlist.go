@@ -492,3 +492,93 @@ func putShortlist(tx *bbolt.Tx, sl *Shortlist) error {
 	}
 	return tx.Bucket(bucketShortlists).Put(shortlistKey(sl.ID), raw)
 }
+
+// ListEdit is everything a list's page saves in one go: the reference,
+// every note and the order, so that nothing typed in one box is lost by
+// saving another.
+type ListEdit struct {
+	// Reference is the new reference; nil leaves it (a My list has none).
+	Reference *string
+	// Notes are the items' notes by service id; an item not named keeps
+	// its note.
+	Notes map[string]ItemNote
+	// Order, when set, is the items' service ids in their new order. Ids
+	// not on the list are ignored; items it leaves out follow, in their
+	// old order.
+	Order []string
+}
+
+// NoteProblemPath is the Path of a problem with the note of the item for
+// serviceID, in a ListEdit's ValidationError.
+func NoteProblemPath(serviceID string) string { return "notes." + serviceID }
+
+// SaveShortlist applies a ListEdit in one transaction. Every box is
+// checked before anything is written: a ValidationError lists each refused
+// one (the reference under "reference", a note under NoteProblemPath) and
+// nothing is saved.
+func (s *Store) SaveShortlist(ctx context.Context, owner Owner, id string, e ListEdit) (*Shortlist, error) {
+	var problems Problems
+	if e.Reference != nil {
+		ref := strings.TrimSpace(*e.Reference)
+		e.Reference = &ref
+		problems = append(problems, ValidateReference(ref)...)
+	}
+	notes := make(map[string]ItemNote, len(e.Notes))
+	for sid, n := range e.Notes {
+		n.Text = strings.TrimSpace(n.Text)
+		for _, p := range ValidateNote(n.Text) {
+			p.Path = NoteProblemPath(sid)
+			problems = append(problems, p)
+		}
+		notes[sid] = n
+	}
+	if len(problems) > 0 {
+		// Map order is random; the summary lists problems in a fixed one.
+		slices.SortStableFunc(problems, func(a, b Problem) int { return strings.Compare(a.Path, b.Path) })
+		return nil, &ValidationError{ID: id, Problems: problems}
+	}
+	return s.changeShortlist(ctx, owner, id, func(tx *bbolt.Tx, sl *Shortlist) error {
+		if e.Reference != nil {
+			if sl.IsMyList() {
+				return fmt.Errorf("rename my list: %w", ErrForbidden)
+			}
+			sl.Reference = *e.Reference
+		}
+		for i, it := range sl.Items {
+			if n, ok := notes[it.ServiceID]; ok {
+				sl.Items[i].Note = n.Text
+				sl.Items[i].NoteShared = n.Visibility == NoteShared
+			}
+		}
+		if e.Order != nil {
+			sl.Items = reordered(sl.Items, e.Order)
+		}
+		return nil
+	})
+}
+
+// reordered puts items in the order of ids, then any left out in their old
+// order.
+func reordered(items []Item, ids []string) []Item {
+	rank := make(map[string]int, len(ids))
+	for i, id := range ids {
+		if _, dup := rank[id]; !dup {
+			rank[id] = i
+		}
+	}
+	out := slices.Clone(items)
+	slices.SortStableFunc(out, func(a, b Item) int {
+		ra, aok := rank[a.ServiceID]
+		rb, bok := rank[b.ServiceID]
+		switch {
+		case aok && bok:
+			return ra - rb
+		case aok:
+			return -1
+		case bok:
+			return 1
+		}
+		return 0
+	})
+	return out
+}

@@ -119,10 +119,8 @@ func TestRouteAccess(t *testing.T) {
 		{"GET", theirs, nil, want{303, 403, 403, 404, 403}},
 		{"POST", mine + "/items", url.Values{"service": {b}}, want{303, 403, 403, 303, 403}},
 		{"POST", theirs + "/items", url.Values{"service": {b}}, want{303, 403, 403, 404, 403}},
-		{"POST", mine + "/items/" + a + "/note", url.Values{"note": {"ask for Jo"}}, want{303, 403, 403, 303, 403}},
-		{"POST", theirs + "/items/" + a + "/note", url.Values{"note": {"mine now"}}, want{303, 403, 403, 404, 403}},
-		{"POST", mine + "/items/" + b + "/move", url.Values{"dir": {"up"}}, want{303, 403, 403, 303, 403}},
-		{"POST", theirs + "/items/" + a + "/move", url.Values{"dir": {"down"}}, want{303, 403, 403, 404, 403}},
+		{"POST", mine + "/save", url.Values{"note-" + a: {"ask for Jo"}, "move": {"up:" + b}, "reference": {"Mrs K"}}, want{303, 403, 403, 303, 403}},
+		{"POST", theirs + "/save", url.Values{"note-" + a: {"mine now"}}, want{303, 403, 403, 404, 403}},
 		{"GET", mine + "/print", nil, want{303, 403, 403, 200, 403}},
 		{"GET", theirs + "/print", nil, want{303, 403, 403, 404, 403}},
 		{"POST", mine + "/print", nil, want{303, 403, 403, 200, 403}},
@@ -133,10 +131,8 @@ func TestRouteAccess(t *testing.T) {
 		{"POST", theirs + "/share", nil, want{303, 403, 403, 404, 403}},
 		{"POST", mine + "/shares/" + lists.mineShare + "/revoke", nil, want{303, 403, 403, 303, 403}},
 		{"POST", theirs + "/shares/" + lists.theirShare + "/revoke", nil, want{303, 403, 403, 404, 403}},
-		{"POST", mine + "/rename", url.Values{"reference": {"Mrs K"}}, want{303, 403, 403, 303, 403}},
-		{"POST", theirs + "/rename", url.Values{"reference": {"Mine now"}}, want{303, 403, 403, 404, 403}},
-		{"POST", mine + "/items/" + a + "/remove", nil, want{303, 403, 403, 303, 403}},
-		{"POST", theirs + "/items/" + a + "/remove", nil, want{303, 403, 403, 404, 403}},
+		{"POST", theirs + "/save", url.Values{"remove": {a}}, want{303, 403, 403, 404, 403}},
+		{"POST", mine + "/save", url.Values{"remove": {a}}, want{303, 403, 403, 303, 403}},
 		{"GET", "/shortlists/" + unknown, nil, want{303, 403, 403, 404, 403}},
 
 		// Share links open for anyone holding them, signed in or not.
@@ -150,8 +146,7 @@ func TestRouteAccess(t *testing.T) {
 		{"GET", "/my-list", nil, want{200, 200, 200, 200, 200}},
 		{"POST", "/my-list/items", url.Values{"service": {a}}, want{303, 303, 303, 303, 303}},
 		{"POST", "/my-list/items", url.Values{"service": {b}}, want{303, 303, 303, 303, 303}},
-		{"POST", "/my-list/items/" + a + "/note", url.Values{"note": {"Tuesdays"}}, want{303, 303, 303, 303, 303}},
-		{"POST", "/my-list/items/" + b + "/move", url.Values{"dir": {"up"}}, want{303, 303, 303, 303, 303}},
+		{"POST", "/my-list/save", url.Values{"note-" + a: {"Tuesdays"}, "move": {"up:" + b}}, want{303, 303, 303, 303, 303}},
 		{"GET", "/my-list/print", nil, want{200, 200, 200, 200, 200}},
 		{"POST", "/my-list/print", nil, want{200, 200, 200, 200, 200}},
 		{"GET", "/my-list/text", nil, want{200, 200, 200, 200, 200}},
@@ -159,9 +154,8 @@ func TestRouteAccess(t *testing.T) {
 		{"POST", "/my-list/share", nil, want{200, 200, 200, 200, 200}},
 		// Not a share of this visitor's list.
 		{"POST", "/my-list/shares/" + lists.mineShare + "/revoke", nil, want{404, 404, 404, 404, 404}},
-		// A My list has no reference to change.
-		{"POST", "/my-list/rename", url.Values{"reference": {"Mine"}}, want{403, 403, 403, 403, 403}},
-		{"POST", "/my-list/items/" + a + "/remove", nil, want{303, 303, 303, 303, 303}},
+		// A My list has no reference: one sent is ignored.
+		{"POST", "/my-list/save", url.Values{"reference": {"Mine"}, "remove": {a}}, want{303, 303, 303, 303, 303}},
 		{"POST", "/my-list/delete", nil, want{303, 303, 303, 303, 303}},
 
 		// Deleting goes after every other request about the lists.

@@ -46,15 +46,19 @@ var flashes = map[string]flash{
 	"correction-open":      {Message: "The correction is open again."},
 
 	// Shortlists and My list.
-	"created":  {Message: "List created. Add activities from search results, the matcher or an activity's page."},
-	"added":    {Message: "Added to the list."},
-	"removed":  {Message: "Removed from the list."},
-	"renamed":  {Message: "Reference changed."},
-	"deleted":  {Message: "List deleted. Any share links to it have stopped working."},
-	"note":     {Message: "Note saved."},
-	"revoked":  {Message: "Share link withdrawn. It no longer opens the list."},
-	"moved":    {Message: "Order changed."},
-	"notfound": {Message: "That activity is not in the directory any more."},
+	"created": {Message: "List created. Add activities from search results, the matcher or an activity's page."},
+	"added":   {Message: "Added to the list."},
+	"removed": {Message: "Removed from the list."},
+	"renamed": {Message: "Reference changed."},
+	"deleted": {Message: "List deleted. Any share links to it have stopped working."},
+	"note":    {Message: "Note saved."},
+	"revoked": {Message: "Share link withdrawn. It no longer opens the list."},
+	"moved":   {Message: "Order changed."},
+	"saved":   {Message: "Your changes are saved."},
+	// The list's one form saves every box before any button's action.
+	"saved-moved":   {Message: "Your changes are saved and the order changed."},
+	"saved-removed": {Message: "Your changes are saved and the activity removed from the list."},
+	"notfound":      {Message: "That activity is not in the directory any more."},
 }
 
 // flashOf is the flash message the request's address asks for, if any.

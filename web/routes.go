@@ -117,12 +117,9 @@ func listPages(r *mux.Router, base string, wrap func(handlerFunc) http.Handler, 
 	post := http.MethodPost
 	existing := func(page listPage) http.Handler { return wrap(onList(resolve, existingList, page)) }
 	r.Handle(base, existing(h.show)).Methods(get...)
-	r.Handle(base+"/rename", existing(h.rename)).Methods(post)
+	r.Handle(base+"/save", existing(h.save)).Methods(post)
 	r.Handle(base+"/delete", existing(h.delete)).Methods(post)
 	r.Handle(base+"/items", wrap(onList(resolve, newOrExistingList, h.addItem))).Methods(post)
-	r.Handle(base+"/items/{service}/note", existing(h.setNote)).Methods(post)
-	r.Handle(base+"/items/{service}/move", existing(h.moveItem)).Methods(post)
-	r.Handle(base+"/items/{service}/remove", existing(h.removeItem)).Methods(post)
 	r.Handle(base+"/share", existing(h.share)).Methods(post)
 	r.Handle(base+"/shares/{share}/revoke", existing(h.revoke)).Methods(post)
 	// The print and text versions are posted to when they carry a share

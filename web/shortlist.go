@@ -27,14 +27,12 @@ type ShortlistStore interface {
 	CreateShortlist(ctx context.Context, owner directory.Owner, reference string) (*directory.Shortlist, error)
 	Shortlist(ctx context.Context, owner directory.Owner, id string) (*directory.Shortlist, error)
 	Shortlists(ctx context.Context, owner directory.Owner) ([]*directory.Shortlist, error)
-	RenameShortlist(ctx context.Context, owner directory.Owner, id, reference string) (*directory.Shortlist, error)
 	DeleteShortlist(ctx context.Context, owner directory.Owner, id string) error
 	MyList(ctx context.Context, token string) (*directory.Shortlist, error)
 	FindMyList(ctx context.Context, token string) (*directory.Shortlist, error)
 
 	AddItem(ctx context.Context, owner directory.Owner, id, serviceID string) (*directory.Shortlist, error)
-	SetItemNote(ctx context.Context, owner directory.Owner, id, serviceID string, note directory.ItemNote) (*directory.Shortlist, error)
-	MoveItem(ctx context.Context, owner directory.Owner, id, serviceID string, delta int) (*directory.Shortlist, error)
+	SaveShortlist(ctx context.Context, owner directory.Owner, id string, e directory.ListEdit) (*directory.Shortlist, error)
 	RemoveItem(ctx context.Context, owner directory.Owner, id, serviceID string) (*directory.Shortlist, error)
 	ShortlistItems(ctx context.Context, sl *directory.Shortlist) ([]directory.ItemView, error)
 

@@ -172,18 +172,6 @@ func (h *shortlistHandlers) renderList(w http.ResponseWriter, r *http.Request, r
 	return nil
 }
 
-func (h *shortlistHandlers) rename(w http.ResponseWriter, r *http.Request, ref listRef) error {
-	typed := r.PostFormValue("reference")
-	_, err := h.lists.RenameShortlist(r.Context(), ref.owner, ref.id, typed)
-	if probs, ok := shortlistProblems(err, "reference"); ok {
-		return h.renderList(w, r, ref, http.StatusBadRequest, &shortlistListPage{Problems: probs, Typed: map[string]string{"reference": typed}})
-	}
-	if err != nil {
-		return err
-	}
-	return redirect(w, r, withFlash(ref.base, "renamed"))
-}
-
 func (h *shortlistHandlers) delete(w http.ResponseWriter, r *http.Request, ref listRef) error {
 	if err := h.lists.DeleteShortlist(r.Context(), ref.owner, ref.id); err != nil {
 		return err
@@ -221,43 +209,6 @@ func (h *shortlistHandlers) addItem(w http.ResponseWriter, r *http.Request, ref 
 		}
 	}
 	return redirect(w, r, backTo(r.PostFormValue("return"), service, true, withFlash(ref.base, "added")))
-}
-
-func (h *shortlistHandlers) setNote(w http.ResponseWriter, r *http.Request, ref listRef) error {
-	service := mux.Vars(r)["service"]
-	note, shared := r.PostFormValue("note"), r.PostFormValue("shared")
-	in := directory.ItemNote{Text: note}
-	if shared != "" {
-		in.Visibility = directory.NoteShared
-	}
-	_, err := h.lists.SetItemNote(r.Context(), ref.owner, ref.id, service, in)
-	if probs, ok := shortlistProblems(err, "note-"+service); ok {
-		typed := map[string]string{"note-" + service: note, "shared-" + service: shared}
-		return h.renderList(w, r, ref, http.StatusBadRequest, &shortlistListPage{Problems: probs, Typed: typed})
-	}
-	if err != nil {
-		return err
-	}
-	return redirect(w, r, withFlash(ref.base+"#item-"+url.PathEscape(service), "note"))
-}
-
-func (h *shortlistHandlers) moveItem(w http.ResponseWriter, r *http.Request, ref listRef) error {
-	service := mux.Vars(r)["service"]
-	delta := 1
-	if r.PostFormValue("dir") == "up" {
-		delta = -1
-	}
-	if _, err := h.lists.MoveItem(r.Context(), ref.owner, ref.id, service, delta); err != nil {
-		return err
-	}
-	return redirect(w, r, withFlash(ref.base+"#item-"+url.PathEscape(service), "moved"))
-}
-
-func (h *shortlistHandlers) removeItem(w http.ResponseWriter, r *http.Request, ref listRef) error {
-	if _, err := h.lists.RemoveItem(r.Context(), ref.owner, ref.id, mux.Vars(r)["service"]); err != nil {
-		return err
-	}
-	return redirect(w, r, withFlash(ref.base, "removed"))
 }
 
 // share makes a new share link and shows it on the list's page. This

@@ -70,6 +70,44 @@
     });
   }
 
+  // Dragging a list's items into a new order: an enhancement of the
+  // position boxes, which it fills in; saving the form keeps the order.
+  document.querySelectorAll("ol[data-reorder]").forEach(function (list) {
+    var dragged = null;
+    var status = document.createElement("p");
+    status.className = "hint";
+    status.setAttribute("role", "status");
+    list.insertAdjacentElement("afterend", status);
+    var renumber = function () {
+      list.querySelectorAll(":scope > li").forEach(function (li, i) {
+        var pos = li.querySelector("input[type=number]");
+        if (pos) { pos.value = i + 1; }
+      });
+    };
+    list.querySelectorAll(":scope > li").forEach(function (li) {
+      li.draggable = true;
+      li.addEventListener("dragstart", function (e) {
+        dragged = li;
+        li.classList.add("dragging");
+        e.dataTransfer.effectAllowed = "move";
+        e.dataTransfer.setData("text/plain", li.id);
+      });
+      li.addEventListener("dragend", function () { li.classList.remove("dragging"); dragged = null; });
+      li.addEventListener("dragover", function (e) {
+        if (!dragged || dragged === li) { return; }
+        e.preventDefault();
+        var box = li.getBoundingClientRect();
+        var after = e.clientY > box.top + box.height / 2;
+        list.insertBefore(dragged, after ? li.nextSibling : li);
+      });
+      li.addEventListener("drop", function (e) {
+        e.preventDefault();
+        renumber();
+        status.textContent = "Moved. Save to keep the new order.";
+      });
+    });
+  });
+
   // A Print button on the print views.
   document.querySelectorAll("[data-print]").forEach(function (slot) {
     var button = document.createElement("button");
