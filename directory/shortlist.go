@@ -31,11 +31,14 @@ type Shortlist struct {
 	Owner string `json:"owner,omitempty"`
 	// OwnerToken is the hex SHA-256 of a My list's cookie token; the token
 	// itself is never stored.
-	OwnerToken string    `json:"owner_token,omitempty"`
-	Reference  string    `json:"reference"`
-	Items      []Item    `json:"items"`
-	Created    time.Time `json:"created"`
-	Updated    time.Time `json:"updated"`
+	OwnerToken string `json:"owner_token,omitempty"`
+	Reference  string `json:"reference"`
+	// Place is where the person lives, as a postcode district at most
+	// ("L20"; see PostcodeDistrict), or empty.
+	Place   string    `json:"place,omitempty"`
+	Items   []Item    `json:"items"`
+	Created time.Time `json:"created"`
+	Updated time.Time `json:"updated"`
 	// Opened is when a My list's holder last opened it, to within a day
 	// (see touchMyList); lists not opened for MyListLife are removed.
 	Opened time.Time `json:"opened,omitzero"`
@@ -499,6 +502,9 @@ func putShortlist(tx *bbolt.Tx, sl *Shortlist) error {
 type ListEdit struct {
 	// Reference is the new reference; nil leaves it (a My list has none).
 	Reference *string
+	// Place is the person's postcode district; a full postcode is cut to
+	// its district. Nil leaves it; an empty string clears it.
+	Place *string
 	// Notes are the items' notes by service id; an item not named keeps
 	// its note.
 	Notes map[string]ItemNote
@@ -523,6 +529,11 @@ func (s *Store) SaveShortlist(ctx context.Context, owner Owner, id string, e Lis
 		e.Reference = &ref
 		problems = append(problems, ValidateReference(ref)...)
 	}
+	if e.Place != nil {
+		d, probs := validatePlace(*e.Place)
+		e.Place = &d
+		problems = append(problems, probs...)
+	}
 	notes := make(map[string]ItemNote, len(e.Notes))
 	for sid, n := range e.Notes {
 		n.Text = strings.TrimSpace(n.Text)
@@ -543,6 +554,9 @@ func (s *Store) SaveShortlist(ctx context.Context, owner Owner, id string, e Lis
 				return fmt.Errorf("rename my list: %w", ErrForbidden)
 			}
 			sl.Reference = *e.Reference
+		}
+		if e.Place != nil {
+			sl.Place = *e.Place
 		}
 		for i, it := range sl.Items {
 			if n, ok := notes[it.ServiceID]; ok {

@@ -85,3 +85,53 @@ func TestSaveShortlist(t *testing.T) {
 		}
 	})
 }
+
+func TestPostcodeDistrict(t *testing.T) {
+	tests := []struct {
+		in, want string
+		ok       bool
+	}{
+		{"L20", "L20", true},
+		{"l20", "L20", true},
+		{"L20 3AB", "L20", true},
+		{"l203ab", "L20", true},
+		{" CH41  1AA ", "CH41", true},
+		{"EC1A 1BB", "EC1A", true},
+		{"L2", "L2", true},
+		{"Bootle", "", false},
+		{"L20 3", "", false},
+		{"20", "", false},
+		{"", "", false},
+	}
+	for _, tt := range tests {
+		got, ok := directory.PostcodeDistrict(tt.in)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("PostcodeDistrict(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+// TestListPlace: a list keeps a postcode district at most.
+func TestListPlace(t *testing.T) {
+	ctx := context.Background()
+	f := newShortlistFixture(t)
+	alice := directory.AccountOwner("alice@example.org")
+	sl, err := f.store.CreateShortlist(ctx, alice, "Mrs K")
+	must(t, err)
+	full := "l20 3ab"
+	got, err := f.store.SaveShortlist(ctx, alice, sl.ID, directory.ListEdit{Place: &full})
+	must(t, err)
+	if got.Place != "L20" {
+		t.Errorf("a full postcode was stored as %q, want its district L20", got.Place)
+	}
+	bad := "Bootle"
+	_, err = f.store.SaveShortlist(ctx, alice, sl.ID, directory.ListEdit{Place: &bad})
+	var ve *directory.ValidationError
+	if !errors.As(err, &ve) || ve.Problems[0].Path != "place" {
+		t.Errorf("a town name: %v", err)
+	}
+	empty := ""
+	if got, err = f.store.SaveShortlist(ctx, alice, sl.ID, directory.ListEdit{Place: &empty}); err != nil || got.Place != "" {
+		t.Errorf("clearing: %q, %v", got.Place, err)
+	}
+}

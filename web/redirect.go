@@ -57,6 +57,7 @@ var flashes = map[string]flash{
 	"saved":   {Message: "Your changes are saved."},
 	// The list's one form saves every box before any button's action.
 	"saved-moved":   {Message: "Your changes are saved and the order changed."},
+	"saved-sorted":  {Message: "Your changes are saved and the nearest activities are first."},
 	"saved-removed": {Message: "Your changes are saved and the activity removed from the list."},
 	"notfound":      {Message: "That activity is not in the directory any more."},
 }

@@ -117,12 +117,13 @@ func New(cfg Config) (*Server, error) {
 	pages := &renderer{tmpl: tmpl, log: log}
 	md := newMarkdown()
 	site := origin{https: cfg.HTTPS}
+	maps := newMapper(cfg.Basemap, cfg.MapPlaces)
 	s := &Server{
 		pages:    pages,
-		public:   newPublicHandlers(pages, cfg.Engine, cfg.Store, cfg.Gazetteer, newMapper(cfg.Basemap, cfg.MapPlaces), md, now),
+		public:   newPublicHandlers(pages, cfg.Engine, cfg.Store, cfg.Gazetteer, maps, md, now),
 		provider: &providerHandlers{renderer: pages, store: cfg.Provider, places: cfg.Gazetteer, md: md, now: now},
 		admin:    &adminHandlers{renderer: pages, store: cfg.Admin, md: md, now: now},
-		lists:    newShortlistHandlers(pages, cfg.Shortlists, cfg.Store, site, md, now),
+		lists:    newShortlistHandlers(pages, cfg.Shortlists, cfg.Store, cfg.Gazetteer, maps, site, md, now),
 		api:      cfg.API,
 	}
 	if s.accounts, err = newAccountHandlers(pages, cfg.Accounts, site, cfg.CSRFKey, now); err != nil {

@@ -60,9 +60,13 @@ type shortlistHandlers struct {
 	lists ShortlistStore
 	// listings names the activity being added to a list.
 	listings serviceReader
-	site     origin
-	md       *markdown
-	now      func() time.Time
+	// places finds a list's postcode district for its map, which maps
+	// draws.
+	places Places
+	maps   *mapper
+	site   origin
+	md     *markdown
+	now    func() time.Time
 	// newMyLists slows anyone making My lists in bulk: each is a record
 	// kept without an account.
 	newMyLists *throttle
@@ -75,8 +79,8 @@ const (
 	myListWindow     = time.Hour
 )
 
-func newShortlistHandlers(pages *renderer, lists ShortlistStore, listings serviceReader, site origin, md *markdown, now func() time.Time) *shortlistHandlers {
-	return &shortlistHandlers{renderer: pages, lists: lists, listings: listings, site: site, md: md, now: now,
+func newShortlistHandlers(pages *renderer, lists ShortlistStore, listings serviceReader, places Places, maps *mapper, site origin, md *markdown, now func() time.Time) *shortlistHandlers {
+	return &shortlistHandlers{renderer: pages, lists: lists, listings: listings, places: places, maps: maps, site: site, md: md, now: now,
 		newMyLists: newThrottle(myListsPerWindow, myListWindow, now)}
 }
 

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"html/template"
 	"net/http"
 	"net/url"
 
@@ -37,8 +38,12 @@ type shortlistListPage struct {
 	Base      string
 	Mine      bool
 	Reference string
-	Items     []listItemView
-	Shares    []shareView
+	// Place is the list's postcode district; Map draws the list around
+	// it.
+	Place  string
+	Map    template.HTML
+	Items  []listItemView
+	Shares []shareView
 	// NewShareURL is the link just made. Only its hash is stored, so this
 	// page is the one time it is shown; NewShareToken lets the print and
 	// text forms include it.
@@ -164,6 +169,8 @@ func (h *shortlistHandlers) renderList(w http.ResponseWriter, r *http.Request, r
 	}
 	p.Base, p.Mine, p.Reference = ref.base, ref.mine, sl.Reference
 	p.Items = listItemViews(h.md, items, forOwner)
+	p.Place = sl.Place
+	p.Map = h.placeItems(p.Items, items, h.listPlace(sl.Place), false)
 	p.Updated = dateText(sl.Updated)
 	// The text version on the owner's page holds only shared notes, like
 	// every copy that leaves the owner's hands.

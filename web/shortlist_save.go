@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
 	"net/url"
@@ -35,6 +36,11 @@ func (h *shortlistHandlers) save(w http.ResponseWriter, r *http.Request, ref lis
 		edit.Reference = &reference
 		typed["reference"] = reference
 	}
+	if f.Has("place") {
+		place := f.Get("place")
+		edit.Place = &place
+		typed["place"] = place
+	}
 	ids := make([]string, len(sl.Items))
 	positions := make(map[string]int, len(sl.Items))
 	for i, it := range sl.Items {
@@ -61,6 +67,18 @@ func (h *shortlistHandlers) save(w http.ResponseWriter, r *http.Request, ref lis
 		moved, dir = id, map[string]int{"up": -1, "down": 1}[how]
 	}
 	edit.Order = reorder(ids, positions, moved, dir)
+	sortNear := f.Get("sort") == "near"
+	if sortNear {
+		// Nearest first, from the place as just typed.
+		district, _ := directory.PostcodeDistrict(f.Get("place"))
+		if place := h.listPlace(cmp.Or(district, sl.Place)); place != nil {
+			items, err := h.lists.ShortlistItems(r.Context(), sl)
+			if err != nil {
+				return err
+			}
+			edit.Order = nearestFirst(items, place)
+		}
+	}
 
 	_, err = h.lists.SaveShortlist(r.Context(), ref.owner, ref.id, edit)
 	var ve *directory.ValidationError
@@ -75,6 +93,9 @@ func (h *shortlistHandlers) save(w http.ResponseWriter, r *http.Request, ref lis
 			return err
 		}
 		return redirect(w, r, withFlash(ref.base, "saved-removed"))
+	}
+	if sortNear {
+		return redirect(w, r, withFlash(ref.base, "saved-sorted"))
 	}
 	if moved != "" {
 		return redirect(w, r, withFlash(ref.base+"#item-"+url.PathEscape(moved), "saved-moved"))

@@ -1,11 +1,18 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"signpost/directory"
 )
+
+func accountOwnerOf(email string) directory.Owner { return directory.AccountOwner(email) }
 
 func TestReorder(t *testing.T) {
 	ids := []string{"a", "b", "c", "d", "e"}
@@ -128,4 +135,67 @@ func TestListFormSavesEverything(t *testing.T) {
 			t.Errorf("after Remove: %q, note %q", got, p.doc.Find("#note-"+id(3)).Text())
 		}
 	})
+}
+
+// TestListPlace: a list keeps its person's postcode district, never more,
+// and uses it to map the list and put the nearest activities first.
+func TestListPlace(t *testing.T) {
+	site := newListSite(t)
+	svcs := site.sampleServices(t, 4)
+	v := site.linkWorker(t, "lw-place@example.org")
+	list := startList(t, v, "Mrs K", svcs[0])
+	base := list.url.Path
+	for _, s := range svcs[1:] {
+		list = addTo(t, v, "Mrs K", s)
+	}
+
+	p := v.submit(list, "#list-form", url.Values{"place": {"x 1"}})
+	if p.status != http.StatusBadRequest || p.doc.Find("#place").AttrOr("value", "") != "x 1" || p.doc.Find("#place-error").Length() != 1 {
+		t.Errorf("a place that is no postcode: status %d, box %q", p.status, p.doc.Find("#place").AttrOr("value", ""))
+	}
+	p = v.submit(v.get(base), "#list-form", url.Values{"place": {"l20 3ab"}})
+	if got := p.doc.Find("#place").AttrOr("value", ""); got != "L20" {
+		t.Errorf("a full postcode is kept as %q, want L20", got)
+	}
+	sl, err := site.store.Shortlist(t.Context(), accountOwnerOf("lw-place@example.org"), strings.TrimPrefix(base, "/shortlists/"))
+	if err != nil || sl.Place != "L20" {
+		t.Fatalf("stored place %q, %v", sl.Place, err)
+	}
+	if strings.Contains(p.body, "3AB") {
+		t.Error("the page shows the full postcode")
+	}
+	svg := p.doc.Find("figure.map-figure svg")
+	if svg.Find(".map-marker").Length() != 4 || svg.Find(".map-you").Length() != 1 {
+		t.Errorf("the map has %d pins and %d You markers", svg.Find(".map-marker").Length(), svg.Find(".map-you").Length())
+	}
+	if got := textOf(p.doc.Find(".shortlist-item dd:contains('from L20')").First()); !strings.HasSuffix(got, "from L20") {
+		t.Errorf("distance %q", got)
+	}
+
+	p = v.submit(p, "#list-form", url.Values{"sort": {"near"}})
+	if p.url.Query().Get("done") != "saved-sorted" {
+		t.Fatalf("sorting went to %s", p.url)
+	}
+	var last float64
+	p.doc.Find(".shortlist-item").Each(func(i int, s *goquery.Selection) {
+		d := distanceOf(t, textOf(s.Find("dd:contains('from L20')")))
+		if d < last {
+			t.Errorf("item %d is %v km away, after one %v km away", i+1, d, last)
+		}
+		last = d
+	})
+}
+
+// distanceOf reads "1.2 km away from L20" (or "300 m away") in km.
+func distanceOf(t *testing.T, s string) float64 {
+	t.Helper()
+	var n float64
+	var unit string
+	if _, err := fmt.Sscanf(s, "%g %s", &n, &unit); err != nil {
+		t.Fatalf("distance %q: %v", s, err)
+	}
+	if unit == "m" {
+		n /= 1000
+	}
+	return n
 }

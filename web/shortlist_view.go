@@ -31,11 +31,13 @@ type listItemView struct {
 	// NoteShared: the note shows on the share link, print and text.
 	NoteShared bool
 	AddedOn    string
-	Warnings   []string
-	Notices    []string
-	Gone       bool
-	First      bool
-	Last       bool
+	// Distance is how far it is from the list's place, when it has one.
+	Distance string
+	Warnings []string
+	Notices  []string
+	Gone     bool
+	First    bool
+	Last     bool
 }
 
 // audience is who a list's views are for.
