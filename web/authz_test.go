@@ -115,6 +115,8 @@ func TestRouteAccess(t *testing.T) {
 		{"POST", "/shortlists", url.Values{"reference": {"Mr T"}}, want{303, 403, 403, 303, 403}},
 		{"GET", mine, nil, want{303, 403, 403, 200, 403}},
 		{"POST", "/shortlists/current", url.Values{"list": {lists.mine}}, want{303, 403, 403, 303, 403}},
+		{"GET", "/shortlists/profile", nil, want{303, 403, 403, 200, 403}},
+		{"POST", "/shortlists/profile", url.Values{"display_name": {"A. Khan"}}, want{303, 403, 403, 303, 403}},
 		{"POST", "/shortlists/current", url.Values{"list": {lists.theirs}}, want{303, 403, 403, 404, 403}},
 		{"GET", theirs, nil, want{303, 403, 403, 404, 403}},
 		{"POST", mine + "/items", url.Values{"service": {b}}, want{303, 403, 403, 303, 403}},

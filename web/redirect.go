@@ -59,6 +59,7 @@ var flashes = map[string]flash{
 	"saved-moved":   {Message: "Your changes are saved and the order changed."},
 	"saved-sorted":  {Message: "Your changes are saved and the nearest activities are first."},
 	"saved-removed": {Message: "Your changes are saved and the activity removed from the list."},
+	"profile":       {Message: "Your details are saved. Lists you share show them from now on."},
 	"notfound":      {Message: "That activity is not in the directory any more."},
 }
 

@@ -88,7 +88,7 @@ var pageNames = []string{"home", "search", "search-print", "match", "activity", 
 	"login", "provider-home", "provider-edit", "provider-history",
 	"admin-home", "admin-queue", "admin-review", "admin-organizations", "admin-accounts", "admin-stale",
 	"admin-corrections", "admin-import",
-	"shortlist_index", "shortlist_list", "shortlist_print", "shortlist_shared", "shortlist_add"}
+	"shortlist_index", "shortlist_list", "shortlist_print", "shortlist_shared", "shortlist_add", "shortlist_profile"}
 
 func parseTemplates() (*templates, error) {
 	funcs := template.FuncMap{
@@ -97,7 +97,11 @@ func parseTemplates() (*templates, error) {
 		"group": func(name string, opts []option) checkGroup { return checkGroup{name, opts} },
 		// withList and addButton give each "Add to list" button the
 		// current list.
-		"withList":  withList,
+		"withList": withList,
+		// profileField is one box of the profile form.
+		"profileField": func(probs problemList, id, label, hint, value, autocomplete, max string) profileField {
+			return profileField{Problems: probs, ID: id, Label: label, Hint: hint, Value: value, Autocomplete: autocomplete, Max: max}
+		},
 		"addButton": func(l *currentListView, id string, n int) addButton { return addButton{List: l, ID: id, N: n} },
 	}
 	t := &templates{pages: map[string]*template.Template{}}

@@ -54,6 +54,8 @@ func (s *Server) routes() *mux.Router {
 	r.Handle("/shortlists", worker(lists.index)).Methods(get...)
 	r.Handle("/shortlists", worker(lists.create)).Methods(post)
 	r.Handle("/shortlists/current", worker(lists.chooseCurrent)).Methods(post)
+	r.Handle("/shortlists/profile", worker(lists.profile)).Methods(get...)
+	r.Handle("/shortlists/profile", worker(lists.saveProfile)).Methods(post)
 	listPages(r, "/shortlists/{id}", worker, lists, lists.workerList)
 	// An individual's own list, kept against a cookie: open to everyone,
 	// with or without an account.

@@ -42,6 +42,10 @@ type ShortlistStore interface {
 	SharedShortlist(ctx context.Context, token string) (*directory.Shortlist, directory.Share, error)
 	ShareLinkOf(ctx context.Context, owner directory.Owner, id, token string) (directory.Share, error)
 
+	Profile(ctx context.Context, email string) (directory.Profile, error)
+	SetProfile(ctx context.Context, email string, p directory.Profile) (directory.Profile, error)
+	MakerOf(ctx context.Context, sl *directory.Shortlist) (directory.ListMaker, error)
+
 	CurrentList(ctx context.Context, owner directory.Owner) (string, error)
 	SetCurrentList(ctx context.Context, owner directory.Owner, id string) error
 }

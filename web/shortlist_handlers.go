@@ -174,7 +174,11 @@ func (h *shortlistHandlers) renderList(w http.ResponseWriter, r *http.Request, r
 	p.Updated = dateText(sl.Updated)
 	// The text version on the owner's page holds only shared notes, like
 	// every copy that leaves the owner's hands.
-	p.Text = listText(listItemViews(h.md, items, forOthers), h.site.siteURL(r), p.NewShareURL, now)
+	maker, err := h.makerOf(r, sl)
+	if err != nil {
+		return err
+	}
+	p.Text = listText(listItemViews(h.md, items, forOthers), h.site.siteURL(r), p.NewShareURL, now, maker)
 	h.render(w, r, status, "shortlist_list", p)
 	return nil
 }
@@ -265,6 +269,7 @@ type printPage struct {
 	Items    []listItemView
 	ShareURL string
 	Printed  string
+	Maker    makerView
 	BackHref string
 	// Robots is set on the share link's print view, never indexed.
 	Robots string
@@ -275,7 +280,12 @@ func (h *shortlistHandlers) print(w http.ResponseWriter, r *http.Request, ref li
 	if err != nil {
 		return err
 	}
+	maker, err := h.makerOf(r, sl)
+	if err != nil {
+		return err
+	}
 	p := &printPage{
+		Maker:    maker,
 		BasePage: BasePage{Title: "Printable list: " + listTitle(sl), Print: true},
 		Heading:  "Your list of activities",
 		Items:    listItemViews(h.md, items, forOthers),
@@ -291,11 +301,15 @@ func (h *shortlistHandlers) print(w http.ResponseWriter, r *http.Request, ref li
 }
 
 func (h *shortlistHandlers) text(w http.ResponseWriter, r *http.Request, ref listRef) error {
-	_, items, err := h.ownedItems(r, ref)
+	sl, items, err := h.ownedItems(r, ref)
 	if err != nil {
 		return err
 	}
-	body := listText(listItemViews(h.md, items, forOthers), h.site.siteURL(r), h.ownerShareURL(r, ref), h.now())
+	maker, err := h.makerOf(r, sl)
+	if err != nil {
+		return err
+	}
+	body := listText(listItemViews(h.md, items, forOthers), h.site.siteURL(r), h.ownerShareURL(r, ref), h.now(), maker)
 	writeListText(w, r, body)
 	return nil
 }
