@@ -49,6 +49,8 @@ type shortlistListPage struct {
 	// text forms include it.
 	NewShareURL   string
 	NewShareToken string
+	// NewShareQR is the link as a QR code.
+	NewShareQR template.HTML
 	// Text is the plain-text version, ready to copy.
 	Text     string
 	Problems problemList
@@ -233,8 +235,13 @@ func (h *shortlistHandlers) share(w http.ResponseWriter, r *http.Request, ref li
 	if err != nil {
 		return err
 	}
+	link := h.shareURL(r, token)
+	qr, err := qrSVG(link, "QR code of the share link")
+	if err != nil {
+		return err
+	}
 	return h.renderList(noStore(w), r, ref, http.StatusOK, &shortlistListPage{
-		NewShareURL: h.shareURL(r, token), NewShareToken: token,
+		NewShareURL: link, NewShareToken: token, NewShareQR: qr,
 	})
 }
 
@@ -268,6 +275,8 @@ type printPage struct {
 	Heading  string
 	Items    []listItemView
 	ShareURL string
+	// ShareQR is ShareURL as a QR code, to scan from the paper.
+	ShareQR  template.HTML
 	Printed  string
 	Maker    makerView
 	BackHref string
@@ -295,6 +304,9 @@ func (h *shortlistHandlers) print(w http.ResponseWriter, r *http.Request, ref li
 	}
 	if p.ShareURL != "" {
 		w = noStore(w)
+		if p.ShareQR, err = qrSVG(p.ShareURL, "QR code of the link to this list"); err != nil {
+			return err
+		}
 	}
 	h.render(w, r, http.StatusOK, "shortlist_print", p)
 	return nil

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"html/template"
 	"net/http"
 	"net/url"
 
@@ -19,6 +20,7 @@ type sharedPage struct {
 	PrintHref string
 	TextHref  string
 	ShareURL  string
+	ShareQR   template.HTML
 	Maker     makerView
 	// Robots is the meta robots value; share links must never be indexed.
 	Robots string
@@ -80,13 +82,19 @@ func (h *shortlistHandlers) shared(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	base := "/s/" + url.PathEscape(token)
+	link := h.shareURL(r, token)
+	qr, err := qrSVG(link, "QR code of the link to this list")
+	if err != nil {
+		return err
+	}
 	p := &sharedPage{
+		ShareQR:   qr,
 		BasePage:  BasePage{Title: "A list of activities shared with you"},
 		Items:     listItemViews(h.md, items, forOthers),
 		Expires:   dateText(sh.Expires),
 		PrintHref: base + "/print",
 		TextHref:  base + "/text",
-		ShareURL:  h.shareURL(r, token),
+		ShareURL:  link,
 		Maker:     maker,
 		Robots:    "noindex, nofollow",
 	}
@@ -100,11 +108,17 @@ func (h *shortlistHandlers) sharedPrint(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
+	link := h.shareURL(r, token)
+	qr, err := qrSVG(link, "QR code of the link to this list")
+	if err != nil {
+		return err
+	}
 	p := &printPage{
+		ShareQR:  qr,
 		BasePage: BasePage{Title: "Printable list of activities", Print: true},
 		Heading:  "Your list of activities",
 		Items:    listItemViews(h.md, items, forOthers),
-		ShareURL: h.shareURL(r, token),
+		ShareURL: link,
 		Maker:    maker,
 		Printed:  dateText(h.now()),
 		BackHref: "/s/" + url.PathEscape(token),

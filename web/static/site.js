@@ -108,6 +108,33 @@
     });
   });
 
+  // "Copy link" beside a link to copy; without the script the hint beside
+  // it says how to copy it by hand.
+  document.querySelectorAll("input[data-copy]").forEach(function (input) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "secondary";
+    button.textContent = "Copy link";
+    var status = document.createElement("span");
+    status.className = "copy-status";
+    status.setAttribute("role", "status");
+    button.addEventListener("click", function () {
+      var done = function () { status.textContent = "Link copied."; };
+      var byHand = function () {
+        input.focus();
+        input.select();
+        status.textContent = document.execCommand && document.execCommand("copy") ? "Link copied." : "Now copy the selected link.";
+      };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(input.value).then(done, byHand);
+      } else {
+        byHand();
+      }
+    });
+    input.insertAdjacentElement("afterend", button);
+    button.insertAdjacentElement("afterend", status);
+  });
+
   // A Print button on the print views.
   document.querySelectorAll("[data-print]").forEach(function (slot) {
     var button = document.createElement("button");
