@@ -191,12 +191,22 @@ func (s *Store) MakerOf(ctx context.Context, sl *Shortlist) (ListMaker, error) {
 	err := s.view(ctx, func(tx *bbolt.Tx) error {
 		a, err := getAccount(tx, sl.Owner)
 		if errors.Is(err, ErrNotFound) {
-			return nil
+			a, err = &Account{Email: sl.Owner, Disabled: true}, nil
 		}
 		if err != nil {
 			return err
 		}
 		if a.Disabled {
+			// The maker has left: a team list is the team's now.
+			if sl.Team != "" {
+				t, err := getTeam(tx, sl.Team)
+				if err != nil && !errors.Is(err, ErrNotFound) {
+					return err
+				}
+				if t != nil {
+					m.Team = t.Name
+				}
+			}
 			return nil
 		}
 		m.Profile, err = getProfile(tx, a.Email)

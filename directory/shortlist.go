@@ -35,10 +35,16 @@ type Shortlist struct {
 	Reference  string `json:"reference"`
 	// Place is where the person lives, as a postcode district at most
 	// ("L20"; see PostcodeDistrict), or empty.
-	Place   string    `json:"place,omitempty"`
-	Items   []Item    `json:"items"`
-	Created time.Time `json:"created"`
-	Updated time.Time `json:"updated"`
+	Place string `json:"place,omitempty"`
+	// Team is the id of the owner's team when the list is shared with it:
+	// every member may then open and change it.
+	Team string `json:"team,omitempty"`
+	// History says who changed what, oldest first, for lists kept by
+	// link workers (see record).
+	History []ListChange `json:"history,omitempty"`
+	Items   []Item       `json:"items"`
+	Created time.Time    `json:"created"`
+	Updated time.Time    `json:"updated"`
 	// Opened is when a My list's holder last opened it, to within a day
 	// (see touchMyList); lists not opened for MyListLife are removed.
 	Opened time.Time `json:"opened,omitzero"`
@@ -182,6 +188,7 @@ func (s *Store) CreateShortlist(ctx context.Context, owner Owner, reference stri
 	}
 	now := s.now().UTC()
 	sl := &Shortlist{ID: uuid.NewString(), Owner: owner.account, Reference: reference, Items: []Item{}, Created: now, Updated: now}
+	sl.record(owner.account, now, ChangeCreated)
 	err := s.update(ctx, func(tx *bbolt.Tx) ([]string, error) {
 		b := tx.Bucket(bucketShortlists)
 		n := 0
@@ -332,6 +339,11 @@ func (s *Store) DeleteShortlist(ctx context.Context, owner Owner, id string) err
 		if err != nil {
 			return nil, err
 		}
+		// Colleagues continue a team list; deleting it is its owner's
+		// call, or the team's once the owner has left.
+		if owner.account != "" && sl.Owner != owner.account && !ownerLeft(tx, sl) {
+			return nil, fmt.Errorf("only the list's owner deletes it: %w", ErrForbidden)
+		}
 		return nil, deleteShortlist(tx, sl)
 	})
 	if err != nil {
@@ -346,6 +358,11 @@ func deleteShortlist(tx *bbolt.Tx, sl *Shortlist) error {
 		return err
 	}
 	b := tx.Bucket(bucketShortlists)
+	if sl.Team != "" {
+		if err := b.Delete(teamListKey(sl.Team, sl.ID)); err != nil {
+			return err
+		}
+	}
 	if sl.Owner != "" {
 		if err := b.Delete(ownerKey(sl.Owner, sl.ID)); err != nil {
 			return err
@@ -447,10 +464,15 @@ func (s *Store) changeShortlist(ctx context.Context, owner Owner, id string, cha
 		if sl, err = ownedShortlist(tx, owner, id); err != nil {
 			return nil, err
 		}
+		before := *sl
+		before.Items = slices.Clone(sl.Items)
 		if err := change(tx, sl); err != nil {
 			return nil, err
 		}
 		sl.Updated = s.now().UTC()
+		for _, what := range changesBetween(&before, sl) {
+			sl.record(owner.account, sl.Updated, what)
+		}
 		return nil, putShortlist(tx, sl)
 	})
 	if err != nil {
@@ -467,7 +489,9 @@ func ownedShortlist(tx *bbolt.Tx, owner Owner, id string) (*Shortlist, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !owner.owns(sl) {
+	// A list shared with a team is its members' too, while they are in it.
+	inTeam := owner.account != "" && sl.Team != "" && memberTeam(tx, owner.account) == sl.Team
+	if !owner.owns(sl) && !inTeam {
 		return nil, fmt.Errorf("shortlist %s: %w", id, ErrNotFound)
 	}
 	return sl, nil

@@ -92,6 +92,10 @@ func TestRouteAccess(t *testing.T) {
 		{"POST", "/admin/accounts", url.Values{"email": {"bad"}}, want{303, 403, 403, 403, 400}},
 		{"POST", "/admin/accounts/disable", url.Values{"email": {"nobody@example.org"}}, want{303, 403, 403, 403, 404}},
 		{"POST", "/admin/accounts/enable", url.Values{"email": {"nobody@example.org"}}, want{303, 403, 403, 403, 404}},
+		{"GET", "/admin/teams", nil, want{303, 403, 403, 403, 200}},
+		{"POST", "/admin/teams", url.Values{"name": {""}}, want{303, 403, 403, 403, 400}},
+		{"POST", "/admin/teams/" + unknown + "/members", url.Values{"email": {emailLW}}, want{303, 403, 403, 403, 400}},
+		{"POST", "/admin/teams/" + unknown + "/members/remove", url.Values{"email": {emailLW}}, want{303, 403, 403, 403, 404}},
 		{"GET", "/admin/stale", nil, want{303, 403, 403, 403, 200}},
 		{"GET", "/admin/corrections", nil, want{303, 403, 403, 403, 200}},
 		{"POST", correction, url.Values{"status": {"dismissed"}}, want{303, 403, 403, 403, 303}},
@@ -131,6 +135,9 @@ func TestRouteAccess(t *testing.T) {
 		{"POST", mine + "/text", nil, want{303, 403, 403, 200, 403}},
 		{"POST", mine + "/share", nil, want{303, 403, 403, 200, 403}},
 		{"POST", theirs + "/share", nil, want{303, 403, 403, 404, 403}},
+		// The table's link worker is in no team, so has none to share with.
+		{"POST", mine + "/team", url.Values{"share": {"1"}}, want{303, 403, 403, 403, 403}},
+		{"POST", theirs + "/team", url.Values{"share": {"1"}}, want{303, 403, 403, 404, 403}},
 		{"POST", mine + "/shares/" + lists.mineShare + "/revoke", nil, want{303, 403, 403, 303, 403}},
 		{"POST", theirs + "/shares/" + lists.theirShare + "/revoke", nil, want{303, 403, 403, 404, 403}},
 		{"POST", theirs + "/save", url.Values{"remove": {a}}, want{303, 403, 403, 404, 403}},
@@ -154,6 +161,8 @@ func TestRouteAccess(t *testing.T) {
 		{"GET", "/my-list/text", nil, want{200, 200, 200, 200, 200}},
 		{"POST", "/my-list/text", nil, want{200, 200, 200, 200, 200}},
 		{"POST", "/my-list/share", nil, want{200, 200, 200, 200, 200}},
+		// A My list belongs to no team.
+		{"POST", "/my-list/team", url.Values{"share": {"1"}}, want{403, 403, 403, 403, 403}},
 		// Not a share of this visitor's list.
 		{"POST", "/my-list/shares/" + lists.mineShare + "/revoke", nil, want{404, 404, 404, 404, 404}},
 		// A My list has no reference: one sent is ignored.

@@ -43,6 +43,9 @@ var flashes = map[string]flash{
 	"enabled":              {Message: "The account can sign in again."},
 	"correction-done":      {Message: "The correction is marked as done."},
 	"correction-dismissed": {Message: "The correction is dismissed."},
+	"team-added":           {Message: "The team is added. Add its link workers below."},
+	"member-added":         {Message: "The link worker is in the team. They see its shared lists under Team lists."},
+	"member-removed":       {Message: "The link worker is out of the team. Lists they shared stay with it."},
 	"correction-open":      {Message: "The correction is open again."},
 
 	// Shortlists and My list.
@@ -59,6 +62,8 @@ var flashes = map[string]flash{
 	"saved-moved":   {Message: "Your changes are saved and the order changed."},
 	"saved-sorted":  {Message: "Your changes are saved and the nearest activities are first."},
 	"saved-removed": {Message: "Your changes are saved and the activity removed from the list."},
+	"team-shared":   {Message: "Your team can see this list now, and change and continue it."},
+	"team-unshared": {Message: "The list is no longer shared with the team."},
 	"profile":       {Message: "Your details are saved. Lists you share show them from now on."},
 	"notfound":      {Message: "That activity is not in the directory any more."},
 }

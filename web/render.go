@@ -87,7 +87,7 @@ const maxPooledBuffer = 256 << 10
 var pageNames = []string{"home", "search", "search-print", "match", "activity", "activity-print", "error",
 	"login", "provider-home", "provider-edit", "provider-history",
 	"admin-home", "admin-queue", "admin-review", "admin-organizations", "admin-accounts", "admin-stale",
-	"admin-corrections", "admin-import",
+	"admin-corrections", "admin-import", "admin-teams",
 	"shortlist_index", "shortlist_list", "shortlist_print", "shortlist_shared", "shortlist_add", "shortlist_profile"}
 
 func parseTemplates() (*templates, error) {

@@ -92,6 +92,10 @@ func (s *Server) routes() *mux.Router {
 	r.Handle("/admin/accounts", guarded(permManageAccounts, anything, adm.adminAddAccount)).Methods(post)
 	r.Handle("/admin/accounts/disable", guarded(permManageAccounts, anything, adm.adminDisable)).Methods(post)
 	r.Handle("/admin/accounts/enable", guarded(permManageAccounts, anything, adm.adminEnable)).Methods(post)
+	r.Handle("/admin/teams", guarded(permManageTeams, anything, adm.adminTeams)).Methods(get...)
+	r.Handle("/admin/teams", guarded(permManageTeams, anything, adm.adminCreateTeam)).Methods(post)
+	r.Handle("/admin/teams/{id}/members", guarded(permManageTeams, anything, adm.adminAddTeamMember)).Methods(post)
+	r.Handle("/admin/teams/{id}/members/remove", guarded(permManageTeams, anything, adm.adminRemoveTeamMember)).Methods(post)
 	r.Handle("/admin/stale", guarded(permModerate, anything, adm.adminStale)).Methods(get...)
 	r.Handle("/admin/corrections", guarded(permModerate, anything, adm.adminCorrections)).Methods(get...)
 	r.Handle("/admin/corrections/{service}/{id}", guarded(permModerate, anything, adm.adminSetCorrectionStatus)).Methods(post)
@@ -123,6 +127,7 @@ func listPages(r *mux.Router, base string, wrap func(handlerFunc) http.Handler, 
 	r.Handle(base+"/delete", existing(h.delete)).Methods(post)
 	r.Handle(base+"/items", wrap(onList(resolve, newOrExistingList, h.addItem))).Methods(post)
 	r.Handle(base+"/share", existing(h.share)).Methods(post)
+	r.Handle(base+"/team", existing(h.shareTeam)).Methods(post)
 	r.Handle(base+"/shares/{share}/revoke", existing(h.revoke)).Methods(post)
 	// The print and text versions are posted to when they carry a share
 	// link's token, which must not go in an address.

@@ -46,6 +46,10 @@ type ShortlistStore interface {
 	SetProfile(ctx context.Context, email string, p directory.Profile) (directory.Profile, error)
 	MakerOf(ctx context.Context, sl *directory.Shortlist) (directory.ListMaker, error)
 
+	ShareWithTeam(ctx context.Context, owner directory.Owner, id string, share bool) (*directory.Shortlist, error)
+	TeamShortlists(ctx context.Context, owner directory.Owner) ([]*directory.Shortlist, error)
+	TeamOf(ctx context.Context, email string) (*directory.Team, error)
+
 	CurrentList(ctx context.Context, owner directory.Owner) (string, error)
 	SetCurrentList(ctx context.Context, owner directory.Owner, id string) error
 }

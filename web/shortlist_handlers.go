@@ -15,7 +15,9 @@ import (
 // start one.
 type shortlistIndexPage struct {
 	BasePage
-	Lists     []listSummary
+	Lists []listSummary
+	// TeamLists are colleagues' lists shared with the team.
+	TeamLists []listSummary
 	Reference string
 	// Service, when set, is added to the new list: the "new list" choice
 	// of "Add to shortlist", and Return where to go back to afterwards.
@@ -25,6 +27,9 @@ type shortlistIndexPage struct {
 }
 
 type listSummary struct {
+	// Owner names a colleague's list's owner (or the team, once they
+	// have left).
+	Owner     string
 	Href      string
 	Reference string
 	Count     int
@@ -54,6 +59,10 @@ type shortlistListPage struct {
 	// Text is the plain-text version, ready to copy.
 	Text     string
 	Problems problemList
+	// Team is what the page says of the team; nil without one.
+	Team *teamListView
+	// History is the latest changes: "Notes changed by A. Khan, 3 June".
+	History []historyLine
 	// Typed holds what was sent in a refused form, by control id, so the
 	// box shows exactly what the person typed rather than what is stored.
 	Typed   map[string]string
@@ -100,6 +109,9 @@ func (h *shortlistHandlers) renderIndex(w http.ResponseWriter, r *http.Request, 
 			Href: "/shortlists/" + url.PathEscape(sl.ID), Reference: sl.Reference,
 			Count: len(sl.Items), Updated: dateText(sl.Updated),
 		})
+	}
+	if p.TeamLists, err = h.teamSummaries(r, owner); err != nil {
+		return err
 	}
 	p.Title = "Your shortlists"
 	p.Nav = "shortlists"
@@ -172,6 +184,12 @@ func (h *shortlistHandlers) renderList(w http.ResponseWriter, r *http.Request, r
 	p.Base, p.Mine, p.Reference = ref.base, ref.mine, sl.Reference
 	p.Items = listItemViews(h.md, items, forOwner)
 	p.Place = sl.Place
+	if p.Team, err = h.teamView(r, sl); err != nil {
+		return err
+	}
+	if p.History, err = h.history(r, sl); err != nil {
+		return err
+	}
 	p.Map = h.placeItems(p.Items, items, h.listPlace(sl.Place), false)
 	p.Updated = dateText(sl.Updated)
 	// The text version on the owner's page holds only shared notes, like
