@@ -34,6 +34,7 @@ type AdminStore interface {
 	AddAccount(ctx context.Context, a directory.Account, password string) (directory.Account, error)
 	DisableAccount(ctx context.Context, email string) error
 	EnableAccount(ctx context.Context, email string) error
+	teamAdmin
 
 	// The stale report and the corrections inbox.
 	StaleServices(ctx context.Context, cutoff time.Time, limit int) ([]directory.StaleListing, int, error)
@@ -83,6 +84,7 @@ var adminSections = []link{
 	{Href: "/admin/corrections", Text: "Corrections"},
 	{Href: "/admin/organizations", Text: "Organisations"},
 	{Href: "/admin/accounts", Text: "Accounts"},
+	{Href: "/admin/teams", Text: "Teams"},
 	{Href: "/admin/import", Text: "Import and export"},
 	{Href: "/admin/outbox", Text: "Outbox"},
 }

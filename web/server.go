@@ -143,12 +143,13 @@ func New(cfg Config) (*Server, error) {
 	pages := &renderer{tmpl: tmpl, log: log}
 	md := newMarkdown()
 	site := origin{https: cfg.HTTPS}
+	maps := newMapper(cfg.Basemap, cfg.MapPlaces, cfg.Units)
 	s := &Server{
 		pages:    pages,
-		public:   newPublicHandlers(pages, cfg.Engine, cfg.Store, cfg.Gazetteer, newMapper(cfg.Basemap, cfg.MapPlaces, cfg.Units), md, now),
+		public:   newPublicHandlers(pages, cfg.Engine, cfg.Store, cfg.Gazetteer, maps, md, now),
 		provider: &providerHandlers{renderer: pages, store: cfg.Provider, places: cfg.Gazetteer, md: md, now: now},
 		admin:    &adminHandlers{renderer: pages, store: cfg.Admin, md: md, now: now},
-		lists:    newShortlistHandlers(pages, cfg.Shortlists, cfg.Store, site, md, now),
+		lists:    newShortlistHandlers(pages, cfg.Shortlists, cfg.Store, cfg.Gazetteer, maps, site, md, now),
 		api:      cfg.API,
 	}
 	s.public.helpNowBody = helpNow
@@ -158,6 +159,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.mail = &mailPages{renderer: pages, store: cfg.Mail, site: site, cookieName: s.accounts.cookieName,
 		relay: cfg.MailRelay, baseURL: cfg.BaseURL, now: now}
+	pages.current = s.lists.currentList
 	s.handler = s.middleware(s.routes())
 	return s, nil
 }
