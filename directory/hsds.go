@@ -49,6 +49,10 @@ type Service struct {
 	// ignore these.
 	Capacity Capacity   `json:"capacity,omitempty"`
 	Delivery []Delivery `json:"delivery,omitempty"`
+	// SupersededBy names the listing this one was merged into as a
+	// duplicate. The store sets it from the merge decision on every write,
+	// so a re-import cannot clear it; search leaves such listings out.
+	SupersededBy string `json:"superseded_by,omitempty"`
 }
 
 // Organization is an HSDS organization.
