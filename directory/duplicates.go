@@ -146,21 +146,37 @@ func (f *DuplicateFinder) Candidates() []DuplicateCandidate {
 				seen[pk] = struct{}{}
 				a, b := &f.items[i], &f.items[j]
 				sim := dice(a.grams, b.grams)
-				if sim < f.opts.MinName {
+				// Cheap test first: even the most signals lower the bar
+				// only so far.
+				if sim < f.opts.MinName-maxNameRelief {
 					continue
 				}
 				c := DuplicateCandidate{A: a.id, B: b.id, Name: sim}
 				if c.B < c.A {
 					c.A, c.B = c.B, c.A
 				}
+				common := intersectSorted(a.signals, b.signals)
 				kinds := map[SignalKind]bool{}
-				for _, k := range intersectSorted(a.signals, b.signals) {
+				for _, k := range common {
 					if n := len(blocks[k]); n > f.opts.MaxBlock {
 						continue
 					}
 					kind, val, _ := strings.Cut(k, ":")
 					c.Shared = append(c.Shared, Signal{Kind: SignalKind(kind), Value: val})
 					kinds[SignalKind(kind)] = true
+				}
+				// Two listings at different venues with different phone
+				// numbers are two activities however alike their names
+				// ("Walking Group" is run in every town), unless several
+				// other signals say otherwise.
+				if len(kinds) == 0 || conflicts(a.signals, b.signals, common) >= len(kinds) {
+					continue
+				}
+				// Each further kind of signal lowers the bar for the name a
+				// little: the same venue, phone and e-mail outweigh a typo
+				// in a short name ("Yoga Club", "Yoga Culb").
+				if sim < f.opts.MinName-min(maxNameRelief, nameRelief*float64(len(kinds)-1)) {
+					continue
 				}
 				c.Score = sim + 0.1*float64(len(kinds))
 				out = append(out, c)
@@ -176,6 +192,13 @@ func (f *DuplicateFinder) Candidates() []DuplicateCandidate {
 	return out
 }
 
+// How far each further kind of shared signal lowers the name bar, and the
+// most it may.
+const (
+	nameRelief    = 0.06
+	maxNameRelief = 0.18
+)
+
 // nameStopWords are dropped wherever they stand: they change nothing about
 // what an activity is.
 var nameStopWords = map[string]bool{"the": true, "and": true, "a": true, "of": true, "for": true, "at": true, "in": true}
@@ -186,7 +209,7 @@ var nameSuffixes = map[string]bool{
 	"group": true, "groups": true, "club": true, "clubs": true, "session": true, "sessions": true,
 	"society": true, "association": true, "project": true, "meetup": true, "meet": true, "up": true,
 	"network": true, "cic": true, "ltd": true, "limited": true, "charity": true, "team": true,
-	"class": true, "classes": true, "service": true, "services": true,
+	"class": true, "classes": true, "circle": true, "service": true, "services": true,
 }
 
 // NormalizeName reduces an activity's name to the words that identify it:
@@ -379,6 +402,28 @@ func NormalizePostcode(s string) string {
 		return ""
 	}
 	return s
+}
+
+// conflicts counts the kinds of place-bound signal (postcode, phone) that
+// both listings have without any value in common.
+func conflicts(a, b, common []string) int {
+	n := 0
+	for _, kind := range []SignalKind{SignalPostcode, SignalPhone} {
+		p := string(kind) + ":"
+		if hasPrefix(a, p) && hasPrefix(b, p) && !hasPrefix(common, p) {
+			n++
+		}
+	}
+	return n
+}
+
+func hasPrefix(keys []string, prefix string) bool {
+	for _, k := range keys {
+		if strings.HasPrefix(k, prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 func intersectSorted(a, b []string) []string {
