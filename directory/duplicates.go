@@ -1,6 +1,7 @@
 package directory
 
 import (
+	"iter"
 	"net/url"
 	"sort"
 	"strings"
@@ -91,6 +92,7 @@ type DuplicateFinder struct {
 type dupItem struct {
 	id      string
 	grams   []uint32 // sorted, distinct character bigrams of the normalised name
+	words   []string // sorted, distinct words of three letters or more of the normalised name
 	signals []string // sorted, distinct signal keys
 	// skip holds listings never to pair with, such as those already merged.
 	skip bool
@@ -110,7 +112,15 @@ func NewDuplicateFinder(opts DuplicateOptions) *DuplicateFinder {
 // Add records a listing. Listings merged into another are skipped: they are
 // already dealt with.
 func (f *DuplicateFinder) Add(s *Service) {
-	it := dupItem{id: s.ID, grams: nameGrams(NormalizeName(s.Name)), skip: s.SupersededBy != ""}
+	name := NormalizeName(s.Name)
+	it := dupItem{id: s.ID, grams: nameGrams(name), skip: s.SupersededBy != ""}
+	for _, w := range strings.Fields(name) {
+		if len([]rune(w)) >= 3 {
+			it.words = append(it.words, w)
+		}
+	}
+	sort.Strings(it.words)
+	it.words = compactStrings(it.words)
 	for _, sig := range ServiceSignals(s) {
 		it.signals = append(it.signals, sig.key())
 	}
@@ -130,9 +140,37 @@ func (f *DuplicateFinder) Candidates() []DuplicateCandidate {
 			blocks[k] = append(blocks[k], int32(i))
 		}
 	}
+	// A value too common to tell listings apart may still do so together
+	// with a word of the name: one phone number of a busy organisation,
+	// and the one "walking" activity among all it runs.
+	narrowed := map[string][]int32{}
+	for k, members := range blocks {
+		if len(members) <= f.opts.MaxBlock {
+			continue
+		}
+		for _, i := range members {
+			for _, w := range f.items[i].words {
+				nk := k + "#" + w
+				narrowed[nk] = append(narrowed[nk], i)
+			}
+		}
+	}
+	// counts tells whether a shared value is a signal for the pair, and
+	// whether only with a word of the name.
+	counts := func(k string, a, b *dupItem) (ok, weak bool) {
+		if len(blocks[k]) <= f.opts.MaxBlock {
+			return true, false
+		}
+		for _, w := range intersectSorted(a.words, b.words) {
+			if n := len(narrowed[k+"#"+w]); n <= f.opts.MaxBlock {
+				return true, true
+			}
+		}
+		return false, false
+	}
 	seen := map[uint64]struct{}{}
 	var out []DuplicateCandidate
-	for _, members := range blocks {
+	for members := range all(blocks, narrowed) {
 		if len(members) < 2 || len(members) > f.opts.MaxBlock {
 			continue
 		}
@@ -157,10 +195,13 @@ func (f *DuplicateFinder) Candidates() []DuplicateCandidate {
 				}
 				common := intersectSorted(a.signals, b.signals)
 				kinds := map[SignalKind]bool{}
+				strong := false
 				for _, k := range common {
-					if n := len(blocks[k]); n > f.opts.MaxBlock {
+					ok, weak := counts(k, a, b)
+					if !ok {
 						continue
 					}
+					strong = strong || !weak
 					kind, val, _ := strings.Cut(k, ":")
 					c.Shared = append(c.Shared, Signal{Kind: SignalKind(kind), Value: val})
 					kinds[SignalKind(kind)] = true
@@ -176,6 +217,11 @@ func (f *DuplicateFinder) Candidates() []DuplicateCandidate {
 				// little: the same venue, phone and e-mail outweigh a typo
 				// in a short name ("Yoga Club", "Yoga Culb").
 				if sim < f.opts.MinName-min(maxNameRelief, nameRelief*float64(len(kinds)-1)) {
+					continue
+				}
+				// A common value narrowed by a word is the weakest evidence:
+				// alone it needs the names all but the same.
+				if !strong && sim < weakMinName {
 					continue
 				}
 				c.Score = sim + 0.1*float64(len(kinds))
@@ -197,6 +243,7 @@ func (f *DuplicateFinder) Candidates() []DuplicateCandidate {
 const (
 	nameRelief    = 0.06
 	maxNameRelief = 0.18
+	weakMinName   = 0.9
 )
 
 // nameStopWords are dropped wherever they stand: they change nothing about
@@ -402,6 +449,19 @@ func NormalizePostcode(s string) string {
 		return ""
 	}
 	return s
+}
+
+// all yields the members of every block of the maps.
+func all(maps ...map[string][]int32) iter.Seq[[]int32] {
+	return func(yield func([]int32) bool) {
+		for _, m := range maps {
+			for _, members := range m {
+				if !yield(members) {
+					return
+				}
+			}
+		}
+	}
 }
 
 // conflicts counts the kinds of place-bound signal (postcode, phone) that
