@@ -86,7 +86,7 @@ func dupService(n int, name string) *directory.Service {
 }
 
 func withPhone(s *directory.Service, number string) *directory.Service {
-	s.Phones = append(s.Phones, directory.Phone{Number: number})
+	s.Phones = append(s.Phones, directory.Phone{ID: fmt.Sprintf("00000000-0000-4000-9000-%012d", len(s.Phones)), Number: number})
 	return s
 }
 

@@ -85,6 +85,8 @@ var migrations = []func(tx *bbolt.Tx) error{
 		}
 		return nil
 	},
+	// 8: decisions about candidate duplicates, and the merges they made.
+	createDuplicates,
 }
 
 // SchemaVersion is the store layout this build reads and writes.
@@ -437,6 +439,8 @@ func (s *Store) putService(tx *bbolt.Tx, svc *Service, save Save) (bool, error) 
 	services := tx.Bucket(bucketServices)
 	prevRaw := services.Get([]byte(svc.ID))
 	stored := *svc
+	// A merge decision outlives every copy a publisher sends.
+	stored.SupersededBy = supersededBy(tx, svc.ID)
 	var prev *Service
 	if prevRaw != nil {
 		// Only last_modified is needed to tell "unchanged"; the whole record
