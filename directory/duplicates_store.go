@@ -315,3 +315,9 @@ func (s *Store) DuplicateCandidates(ctx context.Context, opts DuplicateOptions) 
 	sort.SliceStable(out, func(i, j int) bool { return (out[i].Decision == nil) && (out[j].Decision != nil) })
 	return out, nil
 }
+
+// Listed reports whether search should offer the listing: it is running and
+// was not merged into another.
+func (s *Service) Listed() bool {
+	return s.Status == StatusActive && s.SupersededBy == ""
+}

@@ -76,7 +76,7 @@ func capacityIndex(c directory.Capacity) uint8 {
 // Row flags.
 const (
 	flagLive     uint8 = 1 << iota // the slot holds a service
-	flagActive                     // status is active
+	flagActive                     // status is active and not merged into another listing
 	flagFree                       // no cost option above zero
 	flagPhysical                   // at least one physical location with coordinates
 	flagMorePts                    // more than one physical location (see rowInfo.MorePts)
@@ -230,7 +230,7 @@ func makeRow(s *directory.Service, doc map[string]any) row {
 		minAge:     math.Inf(-1),
 		maxAge:     math.Inf(1),
 	}
-	if s.Status == directory.StatusActive {
+	if s.Listed() {
 		r.flags |= flagActive
 	}
 	if s.Free() {

@@ -19,7 +19,7 @@ import (
 //
 // TestNDJSONAgreesWithPages holds this and the engine together.
 func matchesFilters(q *engine.Query, s *directory.Service) bool {
-	if s.Status != directory.StatusActive {
+	if !s.Listed() {
 		return false
 	}
 	for _, c := range []struct {
