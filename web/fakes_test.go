@@ -73,6 +73,16 @@ func (l *fakeListings) Service(_ context.Context, id string) (*directory.Service
 	return nil, fmt.Errorf("service %s: %w", id, directory.ErrNotFound)
 }
 
+func (l *fakeListings) MergedInto(_ context.Context, lead string) ([]*directory.Service, error) {
+	var out []*directory.Service
+	for _, s := range l.services {
+		if s.SupersededBy == lead {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
 func (l *fakeListings) AddCorrection(_ context.Context, c directory.Correction) (directory.Correction, error) {
 	if errs := c.Validate().Errors(); len(errs) > 0 {
 		return directory.Correction{}, &directory.ValidationError{ID: c.ServiceID, Problems: errs}

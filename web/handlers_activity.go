@@ -22,6 +22,8 @@ type activityPage struct {
 	Org         string
 	Alert       string
 	NotRunning  string
+	// Lead is the listing this one was merged into as a duplicate.
+	Lead *leadView
 	Description template.HTML
 	Topics      []string
 	When        []scheduleLine
@@ -56,6 +58,12 @@ type activityPage struct {
 type scheduleLine struct {
 	Text string
 	Note string
+}
+
+// leadView links a merged duplicate to the listing that stands for it.
+type leadView struct {
+	Href string
+	Name string
 }
 
 type placeView struct {
@@ -134,6 +142,15 @@ func (h *publicHandlers) activityPage(r *http.Request) (*activityPage, error) {
 	if svc.Organization != nil {
 		p.Org = svc.Organization.Name
 		p.Title = svc.Name + " – " + svc.Organization.Name
+	}
+	if svc.SupersededBy != "" {
+		p.Lead = &leadView{Href: "/activities/" + url.PathEscape(svc.SupersededBy), Name: "the main listing"}
+		if lead, err := h.listings.Service(r.Context(), svc.SupersededBy); err == nil {
+			p.Lead.Name = lead.Name
+			if lead.Organization != nil && lead.Organization.Name != "" {
+				p.Lead.Name += " (" + lead.Organization.Name + ")"
+			}
+		}
 	}
 	if svc.Status != "" && svc.Status != directory.StatusActive {
 		p.NotRunning = "This activity is marked as " + string(svc.Status) + ". Check with the organisers before you go."

@@ -202,7 +202,7 @@ func (h *publicHandlers) search(w http.ResponseWriter, r *http.Request) error {
 	}
 	p.Searched = true
 	p.Total = a.res.Total
-	p.Results = h.resultViews(a.res.Items, (a.res.Page-1)*a.res.Size, a.place)
+	p.Results = h.resultViews(r.Context(), a.res.Items, (a.res.Page-1)*a.res.Size, a.place)
 	p.Heading = resultsHeading(a.res.Total, f, a.place)
 	p.Title = searchTitle(f, a.place, a.res)
 	p.Map = h.maps.resultsMap(p.Results, a.place, "results", false)

@@ -23,6 +23,8 @@ type Listings interface {
 	Service(ctx context.Context, id string) (*directory.Service, error)
 	// AddCorrection stores a suggested correction of a service.
 	AddCorrection(ctx context.Context, c directory.Correction) (directory.Correction, error)
+	// MergedInto returns the listings merged into lead as duplicates.
+	MergedInto(ctx context.Context, lead string) ([]*directory.Service, error)
 }
 
 // Places resolves what a person types as a place. *directory.Gazetteer

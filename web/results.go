@@ -1,8 +1,11 @@
 package web
 
 import (
+	"context"
+	"log/slog"
 	"math"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -32,6 +35,9 @@ type resultView struct {
 	CapacityWarn bool
 	Modes        string
 	Reasons      []string
+	// AlsoListedBy names the organisations whose listings of this activity
+	// were merged into it.
+	AlsoListedBy string
 	// Where is the address of the location nearest the searched point.
 	Where  string
 	marker *orb.Point
@@ -45,7 +51,7 @@ var whyKinds = map[engine.ReasonKind]bool{
 	engine.ReasonPhone: true, engine.ReasonAccess: true, engine.ReasonNotChecked: true,
 }
 
-func (h *publicHandlers) resultViews(items []engine.Result, offset int, from *directory.Place) []resultView {
+func (h *publicHandlers) resultViews(ctx context.Context, items []engine.Result, offset int, from *directory.Place) []resultView {
 	out := make([]resultView, 0, len(items))
 	for i, it := range items {
 		svc := it.Service
@@ -68,6 +74,7 @@ func (h *publicHandlers) resultViews(items []engine.Result, offset int, from *di
 		if svc.Organization != nil {
 			v.Org = svc.Organization.Name
 		}
+		v.AlsoListedBy = h.alsoListedBy(ctx, svc)
 		if it.DistanceM != nil {
 			v.Distance = h.units.Distance(*it.DistanceM) + " away"
 		}
@@ -219,4 +226,27 @@ func paginate(f finderForm, path string, res *engine.Results) pagination {
 		p.NextHref = link(p.Page + 1)
 	}
 	return p
+}
+
+// alsoListedBy names the other publishers of an activity whose listings
+// were merged into this one, leaving out its own organisation. A failure
+// only loses the line, so it is logged rather than failing the page.
+func (h *publicHandlers) alsoListedBy(ctx context.Context, lead *directory.Service) string {
+	merged, err := h.listings.MergedInto(ctx, lead.ID)
+	if err != nil {
+		slog.WarnContext(ctx, "also listed by", "service", lead.ID, "err", err)
+		return ""
+	}
+	own := ""
+	if lead.Organization != nil {
+		own = lead.Organization.Name
+	}
+	var names []string
+	for _, m := range merged {
+		if m.Organization == nil || m.Organization.Name == "" || m.Organization.Name == own || slices.Contains(names, m.Organization.Name) {
+			continue
+		}
+		names = append(names, m.Organization.Name)
+	}
+	return strings.Join(names, ", ")
 }
