@@ -17,13 +17,13 @@ import (
 // activityPage is /activities/{id} and its print view.
 type activityPage struct {
 	BasePage
-	ID          string
-	Name        string
-	Org         string
-	Alert       string
-	NotRunning  string
+	ID         string
+	Name       string
+	Org        string
+	Alert      string
+	NotRunning string
 	// Lead is the listing this one was merged into as a duplicate.
-	Lead *leadView
+	Lead        *leadView
 	Description template.HTML
 	Topics      []string
 	When        []scheduleLine
