@@ -41,6 +41,9 @@ type AdminStore interface {
 	Corrections(ctx context.Context, serviceID string) ([]directory.Correction, error)
 	SetCorrectionStatus(ctx context.Context, u directory.CorrectionUpdate) (directory.Correction, error)
 
+	// Duplicate listings.
+	duplicateAdmin
+
 	// Import and export.
 	hsds.Store
 	EachService(ctx context.Context, fn func(*directory.Service) error) error
@@ -82,6 +85,7 @@ var adminSections = []link{
 	{Href: "/admin/queue", Text: "Waiting for review"},
 	{Href: "/admin/stale", Text: "Not confirmed"},
 	{Href: "/admin/corrections", Text: "Corrections"},
+	{Href: "/admin/duplicates", Text: "Duplicates"},
 	{Href: "/admin/organizations", Text: "Organisations"},
 	{Href: "/admin/accounts", Text: "Accounts"},
 	{Href: "/admin/teams", Text: "Teams"},

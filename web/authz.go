@@ -41,6 +41,9 @@ const (
 	permManageAccounts permission = "manage-accounts"
 	// permManageTeams makes teams of link workers and says who is in them.
 	permManageTeams permission = "manage-teams"
+	// permMergeDuplicates decides whether listings are one activity and
+	// merges them, hiding one from search.
+	permMergeDuplicates permission = "merge-duplicates"
 	// permImportExport loads and downloads the whole directory.
 	permImportExport permission = "import-export"
 	// permShortlists opens /shortlists: keeping pseudonymous lists of
@@ -71,18 +74,19 @@ const (
 // their shortlists, and change no listing. A role missing from a row has
 // scopeNone.
 var policy = map[permission]map[directory.Role]scope{
-	permProviderArea:   {directory.RoleProvider: scopeOwnOrgs, directory.RoleAdmin: scopeAll},
-	permViewListing:    {directory.RoleProvider: scopeOwnOrgs, directory.RoleAdmin: scopeAll},
-	permEditListing:    {directory.RoleProvider: scopeOwnOrgs, directory.RoleAdmin: scopeAll},
-	permCreateListing:  {directory.RoleProvider: scopeOwnOrgs, directory.RoleAdmin: scopeAll},
-	permPublish:        {directory.RoleAdmin: scopeAll},
-	permModerate:       {directory.RoleAdmin: scopeAll},
-	permRestore:        {directory.RoleAdmin: scopeAll},
-	permManageAccounts: {directory.RoleAdmin: scopeAll},
-	permManageTeams:    {directory.RoleAdmin: scopeAll},
-	permImportExport:   {directory.RoleAdmin: scopeAll},
-	permShortlists:     {directory.RoleLinkWorker: scopeOwnRecords},
-	permOwnAccount:     {directory.RoleAdmin: scopeOwnRecords, directory.RoleProvider: scopeOwnRecords, directory.RoleLinkWorker: scopeOwnRecords},
+	permProviderArea:    {directory.RoleProvider: scopeOwnOrgs, directory.RoleAdmin: scopeAll},
+	permViewListing:     {directory.RoleProvider: scopeOwnOrgs, directory.RoleAdmin: scopeAll},
+	permEditListing:     {directory.RoleProvider: scopeOwnOrgs, directory.RoleAdmin: scopeAll},
+	permCreateListing:   {directory.RoleProvider: scopeOwnOrgs, directory.RoleAdmin: scopeAll},
+	permPublish:         {directory.RoleAdmin: scopeAll},
+	permModerate:        {directory.RoleAdmin: scopeAll},
+	permRestore:         {directory.RoleAdmin: scopeAll},
+	permManageAccounts:  {directory.RoleAdmin: scopeAll},
+	permManageTeams:     {directory.RoleAdmin: scopeAll},
+	permImportExport:    {directory.RoleAdmin: scopeAll},
+	permMergeDuplicates: {directory.RoleAdmin: scopeAll},
+	permShortlists:      {directory.RoleLinkWorker: scopeOwnRecords},
+	permOwnAccount:      {directory.RoleAdmin: scopeOwnRecords, directory.RoleProvider: scopeOwnRecords, directory.RoleLinkWorker: scopeOwnRecords},
 }
 
 // can reports whether account a may do p to something of organisation

@@ -48,6 +48,10 @@ var flashes = map[string]flash{
 	"member-removed":       {Message: "The link worker is out of the team. Lists they shared stay with it."},
 	"correction-open":      {Message: "The correction is open again."},
 	"reset-sent":           {Message: "A link to choose a new password is on its way to the account's owner. It works once, for an hour."},
+	"duplicates-merged":    {Message: "The listings are merged. Search shows the one you kept, naming both organisations."},
+	"duplicates-different": {Message: "Noted: these are different activities. The pair will not be offered again."},
+	"duplicates-later":     {Message: "The pair is put off. It stays on the list, after the pairs not yet looked at."},
+	"duplicates-unmerged":  {Message: "The listings are un-merged. Both show in search again."},
 	"reminded":             {Heading: "Reminders are queued", Message: "Each listing's providers, or its own address, will be asked to confirm it is still running."},
 
 	// Passwords.
