@@ -68,6 +68,8 @@ func TestBadInvocationsFailClearly(t *testing.T) {
 		{"export bad format", []string{"export", "--data", dir, "--format", "xml"}, 1, `--format: "xml" is not one of json, ndjson, csv`},
 		{"export csv without out", []string{"export", "--data", dir, "--format", "csv"}, 1, "give it with --out"},
 		{"gen negative", []string{"gen", "--n", "-1"}, 1, "--n: must not be negative"},
+		{"gen duplicates out of range", []string{"gen", "--duplicates", "1.5"}, 1, "--duplicates: must be at least 0 and less than 1"},
+		{"gen truth without duplicates", []string{"gen", "--truth", "x.csv"}, 1, "--truth: needs --duplicates"},
 		{"backup without file", []string{"backup", "--data", dir}, 2, "Usage: signpost backup"},
 		{"stray argument", []string{"reindex", "--data", dir, "now"}, 2, `unexpected argument "now"`},
 		{"stray argument to export", []string{"export", "--data", dir, "out.json"}, 2, `unexpected argument "out.json"`},
@@ -182,6 +184,37 @@ func TestGenIsDeterministic(t *testing.T) {
 	}
 	if code, stdout, stderr := runCmd(t, "", "import", "--data", t.TempDir(), path); code != 0 || !strings.Contains(stdout, "50 new or changed") {
 		t.Fatalf("import of gen output: exit %d\n%s%s", code, stdout, stderr)
+	}
+}
+
+// gen --duplicates plants near-copies, says which in --truth, and what it
+// writes still imports.
+func TestGenPlantsDuplicates(t *testing.T) {
+	dir := t.TempDir()
+	out, truth := filepath.Join(dir, "gen.ndjson"), filepath.Join(dir, "truth.csv")
+	if code, _, stderr := runCmd(t, "", "gen", "--n", "200", "--duplicates", "0.1", "--out", out, "--truth", truth); code != 0 {
+		t.Fatal(stderr)
+	}
+	raw, err := os.ReadFile(truth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(raw)), "\n")
+	if len(lines) < 5 || len(lines) > 40 {
+		t.Fatalf("%d planted pairs in 200 at 10%%, want about 20", len(lines))
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range lines {
+		dup, orig, ok := strings.Cut(l, ",")
+		if !ok || !strings.Contains(string(data), `"id":"`+dup+`"`) || !strings.Contains(string(data), `"id":"`+orig+`"`) {
+			t.Fatalf("truth line %q does not name two services of the output", l)
+		}
+	}
+	if code, stdout, stderr := runCmd(t, "", "import", "--data", t.TempDir(), out); code != 0 || !strings.Contains(stdout, "200 new or changed") {
+		t.Fatalf("import of gen output with duplicates: exit %d\n%s%s", code, stdout, stderr)
 	}
 }
 
