@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"sync"
 	"time"
 
 	"go.etcd.io/bbolt"
@@ -289,20 +290,31 @@ type DuplicateReview struct {
 	Decision *DuplicateDecision
 }
 
+// duplicateCache keeps the candidates of one generation: finding them reads
+// every listing (seconds at 100k), and the review page asks after every
+// decision, each of which moves the generation anyway.
+type duplicateCache struct {
+	mu    sync.Mutex
+	gen   uint64
+	opts  DuplicateOptions
+	cands []DuplicateCandidate
+	ok    bool
+}
+
 // DuplicateCandidates finds the candidate pairs still to decide: undecided
 // ones best first, then those put off for later. Pairs decided "same" or
 // "different" are left out, as are listings already merged.
 func (s *Store) DuplicateCandidates(ctx context.Context, opts DuplicateOptions) ([]DuplicateReview, error) {
-	f := NewDuplicateFinder(opts)
-	if err := s.EachService(ctx, func(svc *Service) error { f.Add(svc); return nil }); err != nil {
-		return nil, fmt.Errorf("duplicates: %w", err)
+	cands, err := s.duplicateCandidates(ctx, opts)
+	if err != nil {
+		return nil, err
 	}
 	decisions, err := s.DuplicateDecisions(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var out []DuplicateReview
-	for _, c := range f.Candidates() {
+	for _, c := range cands {
 		r := DuplicateReview{DuplicateCandidate: c}
 		if d, ok := decisions[c.Key()]; ok {
 			if d.Verdict != VerdictLater {
@@ -314,6 +326,37 @@ func (s *Store) DuplicateCandidates(ctx context.Context, opts DuplicateOptions) 
 	}
 	sort.SliceStable(out, func(i, j int) bool { return (out[i].Decision == nil) && (out[j].Decision != nil) })
 	return out, nil
+}
+
+func (s *Store) duplicateCandidates(ctx context.Context, opts DuplicateOptions) ([]DuplicateCandidate, error) {
+	c := &s.dups
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var cands []DuplicateCandidate
+	var gen uint64
+	err := s.view(ctx, func(tx *bbolt.Tx) error {
+		gen = u64(tx.Bucket(bucketMeta).Get(keyGeneration))
+		if c.ok && c.gen == gen && c.opts == opts {
+			cands = c.cands
+			return nil
+		}
+		f := NewDuplicateFinder(opts)
+		cur := tx.Bucket(bucketServices).Cursor()
+		for k, v := cur.First(); k != nil; k, v = cur.Next() {
+			var svc Service
+			if err := json.Unmarshal(v, &svc); err != nil {
+				return fmt.Errorf("service %s: decode: %w", k, err)
+			}
+			f.Add(&svc)
+		}
+		cands = f.Candidates()
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("duplicates: %w", err)
+	}
+	c.gen, c.opts, c.cands, c.ok = gen, opts, cands, true
+	return cands, nil
 }
 
 // Listed reports whether search should offer the listing: it is running and

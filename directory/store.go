@@ -115,6 +115,9 @@ type Store struct {
 
 	// mailQueued wakes the mail sender when a commit queued a message.
 	mailQueued chan struct{}
+
+	// dups holds the last candidate duplicates found, by generation.
+	dups duplicateCache
 }
 
 // Open opens or creates the store at path, upgrading its schema and undoing
