@@ -108,6 +108,8 @@ func TestBrowserSignedInAccessibility(t *testing.T) {
 	if _, err := es.store.AddItem(ctx, lw, list.ID, es.ListingB); err != nil {
 		t.Fatal(err)
 	}
+	// And a pair of possible duplicates to review.
+	plantDuplicate(t, es.store, es.ListingB)
 
 	for _, role := range []struct {
 		name, email string
@@ -126,6 +128,7 @@ func TestBrowserSignedInAccessibility(t *testing.T) {
 			"/admin/corrections",
 			"/admin/stale",
 			"/admin/accounts",
+			"/admin/duplicates",
 		}},
 		{"link worker", emailLW, []string{
 			"/shortlists",
