@@ -201,6 +201,29 @@ func (s *Store) unmerge(tx *bbolt.Tx, d DuplicateDecision, actor string) ([]stri
 	return []string{hidden}, nil
 }
 
+// releaseMerged un-merges the listings merged into a lead that is being
+// removed, so that none stays hidden behind a listing that is gone. The
+// decisions go too: the pairs may be offered again.
+func (s *Store) releaseMerged(tx *bbolt.Tx, lead, actor string) ([]string, error) {
+	var touched []string
+	for _, hidden := range mergedInto(tx, lead) {
+		if err := clearMerge(tx, hidden, lead); err != nil {
+			return nil, err
+		}
+		if err := tx.Bucket(bucketDuplicateDecisions).Delete([]byte(PairKey(lead, hidden))); err != nil {
+			return nil, err
+		}
+		changed, err := s.reapplyMerge(tx, hidden, Save{Actor: actor, Action: ActionEdit, Note: "un-merged: " + lead + " was removed"})
+		if err != nil {
+			return nil, err
+		}
+		if changed {
+			touched = append(touched, hidden)
+		}
+	}
+	return touched, nil
+}
+
 func setMerge(tx *bbolt.Tx, hidden, lead string) error {
 	m := tx.Bucket(bucketMerges)
 	if prev := m.Get([]byte("h/" + hidden)); prev != nil {

@@ -161,3 +161,19 @@ func TestMergeChainsFollowTheLead(t *testing.T) {
 		t.Fatalf("changing the lead of a merged pair: %v", err)
 	}
 }
+
+// Removing a lead brings back what was merged into it.
+func TestRemovingALeadReleasesItsDuplicates(t *testing.T) {
+	ctx := context.Background()
+	s, a, b := mergeFixture(t)
+	must(t, s.DecideDuplicate(ctx, a.ID, b.ID, directory.VerdictSame, a.ID, "admin"))
+	must(t, s.DeleteService(ctx, a.ID, directory.Save{Actor: "admin"}))
+	if sb := service(t, s, b.ID).SupersededBy; sb != "" {
+		t.Fatalf("after its lead was removed superseded_by %q, want none", sb)
+	}
+	decisions, err := s.DuplicateDecisions(ctx)
+	must(t, err)
+	if len(decisions) != 0 {
+		t.Fatalf("decisions about a removed listing remain: %v", decisions)
+	}
+}

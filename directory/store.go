@@ -581,7 +581,11 @@ func (s *Store) DeleteService(ctx context.Context, id string, save Save) error {
 		if err := writeService(tx, id, prev, nil, nil); err != nil {
 			return nil, err
 		}
-		return []string{id}, s.appendRevision(tx, Revision{
+		released, err := s.releaseMerged(tx, id, save.Actor)
+		if err != nil {
+			return nil, err
+		}
+		return append(released, id), s.appendRevision(tx, Revision{
 			ServiceID: id, Actor: save.Actor, Action: ActionDelete, Note: save.Note, Changes: Diff(prev, nil),
 		})
 	})
