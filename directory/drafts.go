@@ -75,7 +75,7 @@ func (s *Store) SubmitDraft(ctx context.Context, svc *Service, actor string) (Dr
 		if err != nil && !errors.Is(err, ErrNotFound) {
 			return nil, err
 		}
-		changes := Diff(prev, svc)
+		changes := ContentDiff(prev, svc)
 		if prev != nil && len(changes) == 0 {
 			return nil, fmt.Errorf("draft of %s: %w: nothing differs from the published listing", svc.ID, ErrConflict)
 		}
@@ -156,11 +156,13 @@ type Review struct {
 }
 
 // ApproveDraft publishes a pending draft and deletes it, in one transaction,
-// so the approval is searchable as soon as watchers hear of it. Two fields
-// providers set without moderation keep their published values, because
-// they may have moved on since the draft was written: capacity, and the
-// assured date, which moves to the day of submission if that is later (a
-// provider who rewrote the listing has checked it).
+// so the approval is searchable as soon as watchers hear of it. It applies
+// the draft's content and nothing else: capacity and the assured date are
+// set without moderation and may have moved on since the draft was
+// written, so they keep their published values, and the change is exactly
+// ContentDiff of the two, which the reviewer was shown. A new listing,
+// which has no published values, counts as confirmed on the day it was
+// submitted.
 func (s *Store) ApproveDraft(ctx context.Context, rv Review) error {
 	serviceID, actor, note := rv.ServiceID, rv.Actor, rv.Note
 	return s.update(ctx, func(tx *bbolt.Tx) ([]string, error) {
@@ -176,12 +178,8 @@ func (s *Store) ApproveDraft(ctx context.Context, rv Review) error {
 		if err != nil && !errors.Is(err, ErrNotFound) {
 			return nil, err
 		}
-		if prev != nil {
-			svc.Capacity = prev.Capacity
-			svc.AssuredDate = prev.AssuredDate
-			svc.LastModified = prev.LastModified
-		}
-		if submitted := d.SubmittedAt.Format(time.DateOnly); laterDate(submitted, svc.AssuredDate) {
+		svc.KeepOperational(prev)
+		if submitted := d.SubmittedAt.Format(time.DateOnly); prev == nil && laterDate(submitted, svc.AssuredDate) {
 			svc.AssuredDate = submitted
 		}
 		if errs := svc.Validate().Errors(); len(errs) > 0 {
@@ -244,7 +242,7 @@ func (s *Store) RejectDraft(ctx context.Context, rv Review) error {
 		}
 		return nil, s.appendRevision(tx, Revision{
 			ServiceID: serviceID, Actor: actor, Action: ActionReject, Note: reason,
-			Changes: Diff(prev, &d.Service),
+			Changes: ContentDiff(prev, &d.Service),
 		})
 	})
 }

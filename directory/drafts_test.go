@@ -59,8 +59,8 @@ func TestModerationApprove(t *testing.T) {
 	if got.Capacity != directory.CapacityWaitingList {
 		t.Errorf("approval overwrote capacity: %q", got.Capacity)
 	}
-	if got.AssuredDate != "2026-03-03" {
-		t.Errorf("assured_date = %q, want the day of submission", got.AssuredDate)
+	if got.AssuredDate != published.AssuredDate {
+		t.Errorf("assured_date = %q, want it kept as %q: approval applies content only", got.AssuredDate, published.AssuredDate)
 	}
 	if _, err := s.Draft(ctx, published.ID); !errors.Is(err, directory.ErrNotFound) {
 		t.Errorf("draft still there after approval: %v", err)
@@ -84,14 +84,14 @@ func TestModerationApprove(t *testing.T) {
 	if approval.Actor != "admin@example.org" || !strings.Contains(approval.Note, "prov@example.org") {
 		t.Errorf("approval revision = %+v", approval)
 	}
-	if paths := changedPaths(approval.Changes); !slices.Equal(paths, []string{"assured_date", "description"}) {
+	if paths := changedPaths(approval.Changes); !slices.Equal(paths, []string{"description"}) {
 		t.Errorf("approval diff = %v", approval.Changes)
 	}
 	submission := revs[2]
 	if submission.Actor != "prov@example.org" || len(submission.Snapshot) != 0 {
 		t.Errorf("submission revision = %+v; it must not be restorable, it was never published", submission)
 	}
-	if paths := changedPaths(submission.Changes); !slices.Equal(paths, []string{"capacity", "description"}) {
+	if paths := changedPaths(submission.Changes); !slices.Equal(paths, []string{"description"}) {
 		t.Errorf("submission diff = %v", submission.Changes)
 	}
 

@@ -261,7 +261,7 @@ func (h *adminHandlers) adminQueue(w http.ResponseWriter, r *http.Request) error
 		case err != nil:
 			return fmt.Errorf("listing %s: %w", d.ServiceID, err)
 		}
-		row.Changes = len(directory.Diff(prev, &d.Service))
+		row.Changes = len(directory.ContentDiff(prev, &d.Service))
 		p.Queue = append(p.Queue, row)
 	}
 	h.render(w, r, http.StatusOK, "admin-queue", p)
@@ -291,7 +291,7 @@ func (h *adminHandlers) adminReview(w http.ResponseWriter, r *http.Request) erro
 	p := &adminReviewPage{adminBase: newAdminBase("Review changes to "+d.Service.Name, "/admin/queue")}
 	p.reviewView = reviewView{
 		ServiceID: id, Name: d.Service.Name, By: d.SubmittedBy, Submitted: dateTimeText(d.SubmittedAt),
-		New: prev == nil, Changes: changeViews(directory.Diff(prev, &d.Service)), Preview: preview,
+		New: prev == nil, Changes: changeViews(directory.ContentDiff(prev, &d.Service)), Preview: preview,
 		PublicHref: "/activities/" + url.PathEscape(id), Action: "/admin/queue/" + url.PathEscape(id),
 	}
 	if d.Service.Organization != nil {

@@ -34,6 +34,7 @@ type ProviderStore interface {
 	SetCapacity(ctx context.Context, serviceID string, c directory.Capacity, actor string) (bool, error)
 	ConfirmService(ctx context.Context, serviceID, actor string) (bool, error)
 	Revisions(ctx context.Context, serviceID string) ([]directory.Revision, error)
+	RestorePreview(ctx context.Context, serviceID string, seq uint64) (current, restored *directory.Service, changes []directory.FieldChange, err error)
 	RestoreRevision(ctx context.Context, serviceID string, seq uint64, actor string) error
 }
 
@@ -338,6 +339,13 @@ func (h *providerHandlers) submitListing(w http.ResponseWriter, r *http.Request,
 	var err error
 	if can(a, permPublish, svc.OrgID()) {
 		done = "published"
+		// The form may start from an older draft: capacity and the last
+		// confirmed date are today's, never the draft's.
+		live, lerr := h.store.Service(r.Context(), svc.ID)
+		if lerr != nil && !errors.Is(lerr, directory.ErrNotFound) {
+			return fmt.Errorf("listing %s: %w", svc.ID, lerr)
+		}
+		svc.KeepOperational(live)
 		_, err = h.store.PutService(r.Context(), svc, directory.Save{Actor: a.Email, Action: directory.ActionEdit})
 		if err == nil {
 			// What an admin publishes directly supersedes anything waiting.
@@ -511,8 +519,9 @@ type revisionView struct {
 	Changes []changeView
 	// Summary says in words what a revision without a field-level diff
 	// was: the listing's first version, say.
-	Summary    string
-	Restorable bool
+	Summary     string
+	Restorable  bool
+	RestoreHref string
 }
 
 // changeView is one changed field, named in words.
@@ -550,6 +559,10 @@ func (h *providerHandlers) listingHistory(w http.ResponseWriter, r *http.Request
 		CanRestore: can(currentAccount(r), permRestore, resourceOrg(r)),
 	}
 	created := creations(revs)
+	live, err := h.store.Service(r.Context(), id)
+	if err != nil && !errors.Is(err, directory.ErrNotFound) {
+		return fmt.Errorf("listing %s: %w", id, err)
+	}
 	for i, rev := range revs {
 		label := actionLabels[rev.Action]
 		if label == "" {
@@ -568,9 +581,8 @@ func (h *providerHandlers) listingHistory(w http.ResponseWriter, r *http.Request
 		p.Revisions = append(p.Revisions, revisionView{
 			Seq: rev.Seq, At: dateTimeText(rev.At), Actor: rev.Actor, Action: label, Note: rev.Note,
 			Changes: changeViews(rev.Changes), Summary: summary,
-			// The newest published snapshot is what is live: restoring it
-			// would change nothing.
-			Restorable: len(rev.Snapshot) > 0 && !isLatestSnapshot(revs, i),
+			Restorable: restorable(rev, live),
+			RestoreHref: "/provider/listings/" + url.PathEscape(id) + "/restore?seq=" + strconv.FormatUint(rev.Seq, 10),
 		})
 	}
 	h.render(w, r, http.StatusOK, "provider-history", p)
@@ -621,13 +633,21 @@ func creationText(rev directory.Revision) (label, summary string) {
 	return "Listing created", first + ", published."
 }
 
-func isLatestSnapshot(revs []directory.Revision, i int) bool {
-	for j := 0; j < i; j++ {
-		if len(revs[j].Snapshot) > 0 {
-			return false
-		}
+// restorable reports whether restoring rev would change the content of
+// the live listing: a version whose content is what is live (the newest,
+// or one that only changed capacity) offers no Restore.
+func restorable(rev directory.Revision, live *directory.Service) bool {
+	if len(rev.Snapshot) == 0 {
+		return false
 	}
-	return true
+	if live == nil {
+		return true
+	}
+	var snap directory.Service
+	if err := json.Unmarshal(rev.Snapshot, &snap); err != nil {
+		return false
+	}
+	return len(directory.ContentDiff(live, &snap)) > 0
 }
 
 // changeViews names each changed field in words a provider knows
@@ -673,16 +693,75 @@ func fieldName(path string) string {
 	return strings.Join(words, ": ")
 }
 
+// restorePage is /provider/listings/{id}/restore?seq=N: what restoring
+// an earlier version would change, with the button that does it.
+type restorePage struct {
+	BasePage
+	ID, Name   string
+	Seq        uint64
+	At         string
+	Changes    []changeView
+	HistoryRef string
+	Action     string
+	// Removed says the listing is not published now; restoring brings it
+	// back.
+	Removed bool
+}
+
+// revisionSeq reads the revision a restore is about.
+func revisionSeq(v string) (uint64, error) {
+	seq, err := strconv.ParseUint(v, 10, 64)
+	if err != nil {
+		return 0, &httpError{status: http.StatusBadRequest, heading: "Choose a version to restore", message: "Go back to the history and use a Restore link."}
+	}
+	return seq, nil
+}
+
+// restoreConfirm shows the diff a restore would apply. Restoring brings
+// back content only: capacity and the last confirmed date stay as they
+// are, so the page shows neither.
+func (h *providerHandlers) restoreConfirm(w http.ResponseWriter, r *http.Request) error {
+	id := mux.Vars(r)["id"]
+	seq, err := revisionSeq(r.URL.Query().Get("seq"))
+	if err != nil {
+		return err
+	}
+	current, restored, changes, err := h.store.RestorePreview(r.Context(), id, seq)
+	if err != nil {
+		return fmt.Errorf("restore %s revision %d: %w", id, seq, err)
+	}
+	p := &restorePage{
+		BasePage: BasePage{Title: "Restore an earlier version of " + restored.Name, Nav: "provider"},
+		ID:       id, Name: restored.Name, Seq: seq, Changes: changeViews(changes), Removed: current == nil,
+		HistoryRef: "/provider/listings/" + url.PathEscape(id) + "/history",
+		Action:     "/provider/listings/" + url.PathEscape(id) + "/restore",
+	}
+	if revs, err := h.store.Revisions(r.Context(), id); err == nil {
+		for _, rev := range revs {
+			if rev.Seq == seq {
+				p.At = dateTimeText(rev.At)
+			}
+		}
+	}
+	h.render(w, r, http.StatusOK, "provider-restore", p)
+	return nil
+}
+
 func (h *providerHandlers) restoreRevision(w http.ResponseWriter, r *http.Request) error {
 	if err := readForm(r); err != nil {
 		return err
 	}
 	id := mux.Vars(r)["id"]
-	seq, err := strconv.ParseUint(r.PostForm.Get("seq"), 10, 64)
+	seq, err := revisionSeq(r.PostForm.Get("seq"))
 	if err != nil {
-		return &httpError{status: http.StatusBadRequest, heading: "Choose a version to restore", message: "Go back to the history and use a Restore button."}
+		return err
 	}
-	if err := h.store.RestoreRevision(r.Context(), id, seq, currentAccount(r).Email); err != nil {
+	err = h.store.RestoreRevision(r.Context(), id, seq, currentAccount(r).Email)
+	if errors.Is(err, directory.ErrConflict) {
+		return &httpError{status: http.StatusConflict, heading: "Nothing to restore",
+			message: "The listing already reads like that version.", err: err}
+	}
+	if err != nil {
 		return fmt.Errorf("restore %s revision %d: %w", id, seq, err)
 	}
 	return redirect(w, r, withFlash("/provider/listings/"+url.PathEscape(id)+"/history", "restored"))

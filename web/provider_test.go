@@ -175,15 +175,16 @@ func TestModerationFlow(t *testing.T) {
 	if got := items(doc.Find(".revision h2")); got != "Changes turned down|Changes sent for review|Changes approved|Changes sent for review|Imported" {
 		t.Errorf("history: %s", got)
 	}
-	if doc.Find(`form[action$="/restore"]`).Length() != 0 {
+	if doc.Find(`a.restore`).Length() != 0 {
 		t.Error("a provider is offered Restore")
 	}
 	_, doc = admin.get(histPath)
-	restore := doc.Find(`form[action$="/restore"]`)
+	restore := doc.Find(`a.restore`)
 	if restore.Length() != 1 {
-		t.Fatalf("admin sees %d restore buttons, want 1 (the imported version)", restore.Length())
+		t.Fatalf("admin sees %d restore links, want 1 (the imported version)", restore.Length())
 	}
-	seq, _ := restore.Find(`input[name="seq"]`).Attr("value")
+	href, _ := restore.Attr("href")
+	seq := strings.TrimPrefix(href[strings.Index(href, "?"):], "?seq=")
 	if resp, _ := admin.post("/provider/listings/"+es.ListingA+"/restore", url.Values{"seq": {seq}}); resp.StatusCode != 303 {
 		t.Fatalf("restore: status %d", resp.StatusCode)
 	}

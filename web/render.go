@@ -82,7 +82,7 @@ const maxPooledBuffer = 256 << 10
 
 // pageNames are the files in templates/pages, without .html.
 var pageNames = []string{"home", "search", "search-print", "match", "activity", "activity-print", "error",
-	"login", "provider-home", "provider-edit", "provider-history",
+	"login", "provider-home", "provider-edit", "provider-history", "provider-restore",
 	"admin-home", "admin-queue", "admin-review", "admin-organizations", "admin-accounts", "admin-stale",
 	"admin-corrections", "admin-import",
 	"shortlist_index", "shortlist_list", "shortlist_print", "shortlist_shared", "shortlist_add"}
