@@ -581,7 +581,7 @@ func (h *providerHandlers) listingHistory(w http.ResponseWriter, r *http.Request
 		p.Revisions = append(p.Revisions, revisionView{
 			Seq: rev.Seq, At: dateTimeText(rev.At), Actor: rev.Actor, Action: label, Note: rev.Note,
 			Changes: changeViews(rev.Changes), Summary: summary,
-			Restorable: restorable(rev, live),
+			Restorable:  restorable(rev, live),
 			RestoreHref: "/provider/listings/" + url.PathEscape(id) + "/restore?seq=" + strconv.FormatUint(rev.Seq, 10),
 		})
 	}
