@@ -22,7 +22,7 @@ var matchSteps = []struct {
 	{"needs", "Is anything hard at the moment?", []string{"need"}},
 	{"interests", "What do you enjoy, or would like to try?", []string{"interest"}},
 	{"place", "Where would you like to go?", []string{"near", "radius"}},
-	{"fit", "Is there anything it must fit?", []string{"free", "day", "delivery", "age", "access"}},
+	{"fit", "Is there anything it must fit?", []string{"free", "day", "delivery", "age", "accessibility", "access"}},
 }
 
 const matchResultsStep = "results"
@@ -47,6 +47,7 @@ type matchPage struct {
 	RadiusOptions []option
 	DayOptions    []option
 	Delivery      []option
+	Access        []option
 
 	Problems   problemList
 	DidYouMean []link
@@ -149,6 +150,7 @@ func (h *publicHandlers) matchStepPage(f finderForm, i int) *matchPage {
 	case "fit":
 		p.DayOptions = dayOptions(f.Day)
 		p.Delivery = facetsFor(f, nil).Delivery
+		p.Access = termOptions("accessibility", directory.AccessFeatures, f.AccessFeatures, nil)
 	}
 	return p
 }
@@ -258,6 +260,9 @@ func matchAnswers(f finderForm, place *directory.Place) []answer {
 	}
 	if f.Age != "" {
 		fit = append(fit, "Age "+f.Age)
+	}
+	if len(f.AccessFeatures) > 0 {
+		fit = append(fit, "Access: "+labels(directory.TaxonomyAccess, f.AccessFeatures))
 	}
 	if f.Access != "" {
 		fit = append(fit, "Accessibility: "+f.Access)
