@@ -83,6 +83,9 @@ func newAccountHandlers(pages *renderer, store AccountStore, site origin, csrfKe
 		return nil, fmt.Errorf("web: Config.CSRFKey must be 32 bytes, not %d", len(key))
 	}
 	failed := pages.handle(func(w http.ResponseWriter, r *http.Request) error {
+		if bodyTooLarge(r) {
+			return errTooLarge(maxBodyFor(r.URL.Path))
+		}
 		return &httpError{status: http.StatusForbidden, heading: "This form has expired",
 			message: "For your security, forms stop working after a while or when opened from another site. Go back, reload the page and try again.",
 			err:     csrf.FailureReason(r)}
@@ -138,7 +141,12 @@ func (h *accountHandlers) sessions(next http.Handler) http.Handler {
 		if !safe {
 			// The CSRF check reads the form before any handler can bound
 			// it, so the bound is set here.
-			r.Body = http.MaxBytesReader(w, r.Body, maxBodyFor(r.URL.Path))
+			limit := maxBodyFor(r.URL.Path)
+			var ok bool
+			if r, ok = limitBody(w, r, limit); !ok {
+				h.renderError(w, r, errTooLarge(limit))
+				return
+			}
 		}
 		if safe && (strings.HasPrefix(r.URL.Path, "/static/") || strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/healthz") {
 			next.ServeHTTP(w, r)
@@ -228,6 +236,9 @@ func (h *accountHandlers) loginForm(w http.ResponseWriter, r *http.Request) erro
 // until the window passes, with a 429.
 func (h *accountHandlers) login(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
+		if bodyTooLarge(r) {
+			return errTooLarge(maxBodyFor(r.URL.Path))
+		}
 		return &httpError{status: http.StatusBadRequest, heading: "The form could not be read", message: "Go back and try again.", err: err}
 	}
 	email := directory.NormalizeEmail(clean(r.PostForm.Get("email"), 254))
@@ -310,6 +321,9 @@ func safeNext(next string) string {
 // readForm parses a posted form; its size was bounded by maxBodyFor.
 func readForm(r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
+		if bodyTooLarge(r) {
+			return errTooLarge(maxBodyFor(r.URL.Path))
+		}
 		return &httpError{status: http.StatusBadRequest, heading: "The form could not be read",
 			message: "Go back and try again. If you pasted a lot of text, shorten it.", err: err}
 	}

@@ -211,20 +211,76 @@ type editPage struct {
 	// OrgChoices offers the organisations of a new listing when there are
 	// several.
 	OrgChoices []option
+	// Focus is the control an "add another" or "remove" button leaves the
+	// cursor in.
+	Focus string
 
-	StatusOpts    []option
-	ActivityOpts  []option
-	NeedOpts      []option
-	InterestOpts  []option
-	DeliveryOpts  []option
+	StatusOpts   []option
+	ActivityOpts []option
+	NeedOpts     []option
+	InterestOpts []option
+	DeliveryOpts []option
+	Schedules    []scheduleRowView
+	Places       []placeRowView
+	Costs        []costRowView
+	Phones       []phoneRowView
+	// When is every time in words, one sentence: "Tuesdays, 10am to 1pm;
+	// Thursdays, 6pm to 8pm".
+	When    string
+	MaxRows int
+	Limits  formLimits
+}
+
+// formLimits are the fields' maxlength attributes.
+type formLimits struct {
+	Name, Description, Line, Note, URL, Email, Phone, Postcode, Number int
+}
+
+var listingLimits = formLimits{Name: maxNameLen, Description: maxDescriptionLen, Line: maxLineLen, Note: maxNoteLen,
+	URL: maxURLLen, Email: maxEmailLen, Phone: maxPhoneLen, Postcode: maxPostcodeLen, Number: maxNumberLen}
+
+// The rows of the form as the template shows them: each control's id is
+// its name, "schedule-1-opens", so an error links to it.
+type scheduleRowView struct {
+	scheduleRow
+	Index         int
+	N, Prefix     string
 	DayOpts       []option
 	FrequencyOpts []option
+	// Reads is the row in words, as the public page will say it.
+	Reads string
+}
+
+type placeRowView struct {
+	placeRow
+	Index       int
+	N, Prefix   string
+	FeatureOpts []option
+}
+
+type costRowView struct {
+	costRow
+	Index     int
+	N, Prefix string
+}
+
+type phoneRowView struct {
+	phoneRow
+	Index     int
+	N, Prefix string
+}
+
+// textField is one labelled text input of a row.
+type textField struct {
+	ID, Label, Value string
+	Max              int
+	Problem          *problem
+	Focus            bool
 }
 
 func (h *providerHandlers) newEditPage(r *http.Request, f listingForm) *editPage {
-	p := &editPage{BasePage: BasePage{Nav: "provider"}, Form: f}
+	p := &editPage{BasePage: BasePage{Nav: "provider"}, Form: f, MaxRows: maxRows, Limits: listingLimits}
 	p.StatusOpts = markSelected(slices.Clone(statuses), f.Status)
-	p.FrequencyOpts = markSelected(slices.Clone(frequencies), f.Frequency)
 	terms := func(name string, vocab []directory.Term, picked []string) []option {
 		var out []option
 		for _, t := range vocab {
@@ -238,8 +294,31 @@ func (h *providerHandlers) newEditPage(r *http.Request, f listingForm) *editPage
 	for _, d := range directory.Deliveries {
 		p.DeliveryOpts = append(p.DeliveryOpts, option{Value: string(d), Label: d.Label(), ID: "delivery-" + string(d), Selected: slices.Contains(f.Delivery, string(d))})
 	}
-	for _, d := range directory.Weekdays {
-		p.DayOpts = append(p.DayOpts, option{Value: d, Label: daySingular[d], ID: "day-" + d, Selected: slices.Contains(f.Days, d)})
+	var when []string
+	for i, row := range f.Schedules {
+		v := scheduleRowView{scheduleRow: row, Index: i, N: strconv.Itoa(i + 1), Prefix: fmt.Sprintf("schedule-%d-", i)}
+		for _, d := range directory.Weekdays {
+			v.DayOpts = append(v.DayOpts, option{Value: d, Label: daySingular[d], ID: v.Prefix + "day-" + d, Selected: slices.Contains(row.Days, d)})
+		}
+		v.FrequencyOpts = markSelected(slices.Clone(frequencies), row.Frequency)
+		var sc directory.Schedule
+		row.applyTo(&sc)
+		if v.Reads = describeSchedule(sc); v.Reads != "" {
+			when = append(when, v.Reads)
+		}
+		p.Schedules = append(p.Schedules, v)
+	}
+	p.When = strings.Join(when, "; ")
+	for i, row := range f.Places {
+		v := placeRowView{placeRow: row, Index: i, N: strconv.Itoa(i + 1), Prefix: fmt.Sprintf("place-%d-", i)}
+		v.FeatureOpts = terms(v.Prefix+"feature", directory.AccessFeatures, row.Features)
+		p.Places = append(p.Places, v)
+	}
+	for i, row := range f.Costs {
+		p.Costs = append(p.Costs, costRowView{costRow: row, Index: i, N: strconv.Itoa(i + 1), Prefix: fmt.Sprintf("cost-%d-", i)})
+	}
+	for i, row := range f.Phones {
+		p.Phones = append(p.Phones, phoneRowView{phoneRow: row, Index: i, N: strconv.Itoa(i + 1), Prefix: fmt.Sprintf("phone-%d-", i)})
 	}
 	p.CanPublish = can(currentAccount(r), permPublish, resourceOrg(r))
 	return p
@@ -306,10 +385,27 @@ func (h *providerHandlers) saveListing(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	f := readListingForm(r.PostForm)
+	f, focus, edited2 := readListingEdit(r)
 	p := h.newEditPage(r, f)
+	p.Focus = focus
 	h.describeEdit(p, id, base, d)
+	if edited2 {
+		h.render(w, r, http.StatusOK, "provider-edit", p)
+		return nil
+	}
 	return h.submitListing(w, r, p, edited)
+}
+
+// readListingEdit reads the posted form and applies an "add another" or
+// "remove" press; rowEdited says there was one, and the form is to be
+// shown again rather than sent.
+func readListingEdit(r *http.Request) (f listingForm, focus string, rowEdited bool) {
+	f = readListingForm(r.PostForm)
+	if e, ok := readRowEdit(r.PostForm); ok {
+		focus = f.edit(e)
+		return f.withBlankRows(), focus, true
+	}
+	return f, "", false
 }
 
 // submitListing applies the form to svc and, unless the person asked for
@@ -317,10 +413,15 @@ func (h *providerHandlers) saveListing(w http.ResponseWriter, r *http.Request) e
 // may publish, publishes it). Otherwise the form is shown again.
 func (h *providerHandlers) submitListing(w http.ResponseWriter, r *http.Request, p *editPage, svc *directory.Service) error {
 	a := currentAccount(r)
+	p.Problems = append(p.Problems, p.Form.check()...)
 	p.Problems = append(p.Problems, p.Form.apply(svc, h.places)...)
 	for _, pr := range svc.Validate().Errors() {
-		p.Problems = append(p.Problems, problem{Field: formField(pr.Path), Message: pr.String()})
+		p.Problems = append(p.Problems, problem{Field: formField(pr.Path), Message: plainProblem(pr)})
 	}
+	p.Problems = inPageOrder(p.Problems)
+	// The rows are shown again as they were sent, with the values check
+	// normalised, and a row to type into where a group is now empty.
+	*p = *h.refill(r, p)
 	if r.PostForm.Get("action") == "preview" || len(p.Problems) > 0 {
 		desc, err := h.md.Render(p.Form.Description)
 		if err != nil {
@@ -366,6 +467,22 @@ func (h *providerHandlers) submitListing(w http.ResponseWriter, r *http.Request,
 		return fmt.Errorf("save listing %s: %w", svc.ID, err)
 	}
 	return redirect(w, r, listingsURL(svc.OrgID(), svc.ID, done))
+}
+
+// plainProblem words a problem the standard's rules found for a person
+// at the form: "Enter a name" rather than "name: is required". The form's
+// own rules run first and catch most things in their own words; this is
+// for what only the standard's rules see.
+func plainProblem(pr directory.Problem) string {
+	label := fieldName(pr.Path)
+	required := map[string]string{"name": "Enter the name of the activity", "description": "Enter a description of the activity"}
+	if msg, ok := required[pr.Path]; ok && pr.Message == "is required" {
+		return msg
+	}
+	if pr.Message == "is required" {
+		return "Enter " + strings.ToLower(label[:1]) + label[1:]
+	}
+	return label + " " + pr.Message
 }
 
 // cloneService deep-copies a listing, so a form can be applied to it
@@ -434,8 +551,18 @@ func (h *providerHandlers) newListingPage(r *http.Request, f listingForm) (*edit
 	return p, nil
 }
 
+// refill rebuilds the page's rows from its form, keeping everything
+// else the page says.
+func (h *providerHandlers) refill(r *http.Request, p *editPage) *editPage {
+	fresh := h.newEditPage(r, p.Form.withBlankRows())
+	q := *p
+	q.Form, q.Schedules, q.Places, q.Costs, q.Phones, q.When = fresh.Form, fresh.Schedules, fresh.Places, fresh.Costs, fresh.Phones, fresh.When
+	q.StatusOpts, q.DeliveryOpts = fresh.StatusOpts, fresh.DeliveryOpts
+	return &q
+}
+
 func (h *providerHandlers) newListing(w http.ResponseWriter, r *http.Request) error {
-	p, err := h.newListingPage(r, listingForm{Status: string(directory.StatusActive), Frequency: "weekly"})
+	p, err := h.newListingPage(r, listingForm{Status: string(directory.StatusActive)}.withBlankRows())
 	if err != nil {
 		return err
 	}
@@ -447,9 +574,15 @@ func (h *providerHandlers) saveNewListing(w http.ResponseWriter, r *http.Request
 	if err := readForm(r); err != nil {
 		return err
 	}
-	p, err := h.newListingPage(r, readListingForm(r.PostForm))
+	f, focus, rowEdited := readListingEdit(r)
+	p, err := h.newListingPage(r, f)
 	if err != nil {
 		return err
+	}
+	p.Focus = focus
+	if rowEdited {
+		h.render(w, r, http.StatusOK, "provider-edit", p)
+		return nil
 	}
 	orgID := resourceOrg(r)
 	svc := &directory.Service{ID: uuid.NewString(), OrganizationID: orgID}

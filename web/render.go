@@ -92,6 +92,11 @@ func parseTemplates() (*templates, error) {
 		"plural": pluralWord,
 		// group names a list of checkboxes for the "checkboxes" partial.
 		"group": func(name string, opts []option) checkGroup { return checkGroup{name, opts} },
+		// field describes one text input of a row of the listing form.
+		"field": func(p *editPage, prefix, name, label, value string, max int) textField {
+			id := prefix + name
+			return textField{ID: id, Label: label, Value: value, Max: max, Problem: p.Problems.For(id), Focus: p.Focus == id}
+		},
 	}
 	t := &templates{pages: map[string]*template.Template{}}
 	for _, name := range pageNames {
