@@ -198,6 +198,7 @@ type staleRow struct {
 
 type correctionRow struct {
 	ID      string
+	when    time.Time
 	At      string
 	Listing string
 	Href    string
@@ -208,6 +209,32 @@ type correctionRow struct {
 	Open bool
 	// Action is where the status buttons post.
 	Action string
+	// Note is the reply of whoever looks after the listing, NoteBy who
+	// wrote it and when.
+	Note, NoteBy string
+}
+
+func correctionLabels() map[string]string {
+	labels := map[string]string{}
+	for _, f := range directory.CorrectionFields {
+		labels[f.Code] = f.Label
+	}
+	return labels
+}
+
+// newCorrectionRow is one correction as the inbox and the provider's
+// dashboard show it.
+func newCorrectionRow(c directory.Correction, listing string, labels map[string]string) correctionRow {
+	row := correctionRow{ID: c.ID, when: c.At, At: dateTimeText(c.At), Listing: listing,
+		Href: "/activities/" + url.PathEscape(c.ServiceID), Field: labels[c.Field], Message: c.Message,
+		Status: correctionStatusText(c), Open: c.Status == directory.CorrectionOpen, Note: c.Note}
+	if c.Note != "" {
+		row.NoteBy = c.NoteBy
+		if c.NoteAt != nil {
+			row.NoteBy += " on " + dateText(*c.NoteAt)
+		}
+	}
+	return row
 }
 
 type accountForm struct {
@@ -506,10 +533,7 @@ func (h *adminHandlers) adminCorrections(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return fmt.Errorf("corrections: %w", err)
 	}
-	labels := map[string]string{}
-	for _, f := range directory.CorrectionFields {
-		labels[f.Code] = f.Label
-	}
+	labels := correctionLabels()
 	// A listing's name, read once however many corrections it has; one
 	// since removed is shown by its id.
 	names := map[string]string{}
@@ -535,10 +559,9 @@ func (h *adminHandlers) adminCorrections(w http.ResponseWriter, r *http.Request)
 		if err != nil {
 			return err
 		}
-		p.Corrections = append(p.Corrections, correctionRow{ID: c.ID, At: dateTimeText(c.At), Listing: listing,
-			Href: "/activities/" + url.PathEscape(c.ServiceID), Field: labels[c.Field], Message: c.Message,
-			Status: correctionStatusText(c), Open: c.Status == directory.CorrectionOpen,
-			Action: "/admin/corrections/" + url.PathEscape(c.ServiceID) + "/" + url.PathEscape(c.ID)})
+		row := newCorrectionRow(c, listing, labels)
+		row.Action = "/admin/corrections/" + url.PathEscape(c.ServiceID) + "/" + url.PathEscape(c.ID)
+		p.Corrections = append(p.Corrections, row)
 	}
 	h.render(w, r, http.StatusOK, "admin-corrections", p)
 	return nil

@@ -36,6 +36,8 @@ type ProviderStore interface {
 	Revisions(ctx context.Context, serviceID string) ([]directory.Revision, error)
 	RestorePreview(ctx context.Context, serviceID string, seq uint64) (current, restored *directory.Service, changes []directory.FieldChange, err error)
 	RestoreRevision(ctx context.Context, serviceID string, seq uint64, actor string) error
+	Corrections(ctx context.Context, serviceID string) ([]directory.Correction, error)
+	SetCorrectionStatus(ctx context.Context, u directory.CorrectionUpdate) (directory.Correction, error)
 }
 
 // providerHandlers serve /provider: an organisation's listings with their
@@ -65,6 +67,10 @@ type orgListings struct {
 	Listings []listingRow
 	// Waiting are new listings not yet published.
 	Waiting []draftView
+	// Corrections are what the public said is wrong with the listings,
+	// open ones first; Closed counts those done or dismissed.
+	Corrections []correctionRow
+	Closed      int
 }
 
 type listingRow struct {
@@ -153,10 +159,58 @@ func (h *providerHandlers) providerHome(w http.ResponseWriter, r *http.Request) 
 				ol.Waiting = append(ol.Waiting, draftViewOf(&d))
 			}
 		}
+		if err := h.addCorrections(r, &ol, svcs); err != nil {
+			return err
+		}
 		p.Orgs = append(p.Orgs, ol)
 	}
 	h.render(w, r, http.StatusOK, "provider-home", p)
 	return nil
+}
+
+// addCorrections lists the open corrections of an organisation's
+// listings, newest first, for its providers to act on.
+func (h *providerHandlers) addCorrections(r *http.Request, ol *orgListings, svcs []directory.Service) error {
+	labels := correctionLabels()
+	for i := range svcs {
+		svc := &svcs[i]
+		cs, err := h.store.Corrections(r.Context(), svc.ID)
+		if err != nil {
+			return fmt.Errorf("corrections of %s: %w", svc.ID, err)
+		}
+		for _, c := range cs {
+			if c.Status != directory.CorrectionOpen {
+				ol.Closed++
+				continue
+			}
+			row := newCorrectionRow(c, svc.Name, labels)
+			row.Action = "/provider/listings/" + url.PathEscape(svc.ID) + "/corrections/" + url.PathEscape(c.ID)
+			ol.Corrections = append(ol.Corrections, row)
+		}
+	}
+	slices.SortStableFunc(ol.Corrections, func(a, b correctionRow) int { return b.when.Compare(a.when) })
+	return nil
+}
+
+// setCorrection marks a correction of one of the provider's listings done,
+// or keeps a note on it, and goes back to it on the dashboard.
+func (h *providerHandlers) setCorrection(w http.ResponseWriter, r *http.Request) error {
+	if err := readForm(r); err != nil {
+		return err
+	}
+	vars := mux.Vars(r)
+	c, err := h.store.SetCorrectionStatus(r.Context(), directory.CorrectionUpdate{
+		ServiceID: vars["id"], ID: vars["correction"], Status: directory.CorrectionStatus(r.PostForm.Get("status")),
+		Note: r.PostForm.Get("note"), Actor: currentAccount(r).Email,
+	})
+	if err != nil {
+		return err
+	}
+	done := "correction-noted"
+	if r.PostForm.Get("status") != "" {
+		done = "correction-" + string(c.Status)
+	}
+	return redirect(w, r, withFlash("/provider?org="+url.QueryEscape(resourceOrg(r))+"#corrections-"+url.QueryEscape(resourceOrg(r)), done))
 }
 
 func draftViewOf(d *directory.Draft) draftView {

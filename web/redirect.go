@@ -44,6 +44,7 @@ var flashes = map[string]flash{
 	"correction-done":      {Message: "The correction is marked as done."},
 	"correction-dismissed": {Message: "The correction is dismissed."},
 	"correction-open":      {Message: "The correction is open again."},
+	"correction-noted":     {Message: "Your note is kept with the correction."},
 
 	// Shortlists and My list.
 	"created":  {Message: "List created. Add activities from search results, the matcher or an activity's page."},
