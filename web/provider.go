@@ -288,10 +288,13 @@ type editPage struct {
 // formLimits are the fields' maxlength attributes.
 type formLimits struct {
 	Name, Description, Line, Note, URL, Email, Phone, Postcode, Number int
+	// DescriptionText is Description as the hint says it.
+	DescriptionText string
 }
 
 var listingLimits = formLimits{Name: maxNameLen, Description: maxDescriptionLen, Line: maxLineLen, Note: maxNoteLen,
-	URL: maxURLLen, Email: maxEmailLen, Phone: maxPhoneLen, Postcode: maxPostcodeLen, Number: maxNumberLen}
+	URL: maxURLLen, Email: maxEmailLen, Phone: maxPhoneLen, Postcode: maxPostcodeLen, Number: maxNumberLen,
+	DescriptionText: groupThousands(maxDescriptionLen)}
 
 // The rows of the form as the template shows them: each control's id is
 // its name, "schedule-1-opens", so an error links to it.
