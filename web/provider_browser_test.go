@@ -148,7 +148,8 @@ func TestBrowserProviderAndAdminPages(t *testing.T) {
 					t.Run(fmt.Sprintf("%s at %d", p[0], width), func(t *testing.T) {
 						tab.assertAccessible(t, axe, p[1])
 						if w := run(t, tab, "width", chromedp.Evaluate[int64](`document.documentElement.scrollWidth`)); w > width {
-							t.Errorf("%s scrolls sideways at %d px: %d px wide", p[1], width, w)
+							wide := run(t, tab, "what is wide", chromedp.Evaluate[[]string](fmt.Sprintf(`[...document.querySelectorAll("main *")].filter(e => e.getBoundingClientRect().right > %d).slice(0, 3).map(e => e.tagName + "." + e.className + " " + Math.round(e.getBoundingClientRect().right))`, width)))
+							t.Errorf("%s scrolls sideways at %d px: %d px wide (%v)", p[1], width, w, wide)
 						}
 						if dir != "" {
 							png := run(t, tab, "screenshot", chromedp.FullScreenshot(100))
