@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -39,17 +40,6 @@ const (
 	sessionCookieSecure = "__Host-signpost_session"
 )
 
-// Login throttling: a person who mistypes a password a few times is not
-// slowed; a guesser is. Per account, so one account cannot be brute-forced
-// from many addresses; per address, so one address cannot spray many
-// accounts. Only failures count, but every attempt is reserved as one
-// before its password is checked, so simultaneous attempts cannot all pass.
-const (
-	loginFailuresPerAccount = 5
-	loginFailuresPerAddress = 20
-	loginFailureWindow      = 15 * time.Minute
-)
-
 // maxLoginBody bounds a sign-in post: an address and a password.
 const maxLoginBody = 8 << 10
 
@@ -63,18 +53,21 @@ type accountHandlers struct {
 	// HTTPS and plain HTTP.
 	csrfTLS   func(http.Handler) http.Handler
 	csrfPlain func(http.Handler) http.Handler
-	// failures holds each sign-in attempt, per account and per address,
-	// from before its password is hashed until it succeeds.
-	failures *eventWindow
+	// limits throttle sign-in (throttle_signin.go); devices are the
+	// cookies that exempt a known browser from an account's delay.
+	limits  *signInLimits
+	devices *deviceCookies
 	// hashes bounds the password hashes running at once.
 	hashes *hashPool
-	// perAccount and perAddress are the failure limits; tests lower them.
-	perAccount, perAddress int
 }
 
 // newAccountHandlers sets up sessions and CSRF protection, which is on for
 // every state-changing request, signed in or not.
-func newAccountHandlers(pages *renderer, store AccountStore, site origin, csrfKey []byte, now func() time.Time) (*accountHandlers, error) {
+func newAccountHandlers(pages *renderer, store AccountStore, site origin, csrfKey, deviceKey []byte, now func() time.Time) (*accountHandlers, error) {
+	devices, err := newDeviceCookies(deviceKey, site)
+	if err != nil {
+		return nil, err
+	}
 	key := csrfKey
 	if key == nil {
 		// A key made at start-up: forms left open across a restart fail
@@ -98,14 +91,14 @@ func newAccountHandlers(pages *renderer, store AccountStore, site origin, csrfKe
 		}
 	}
 	return &accountHandlers{
-		renderer:   pages,
-		store:      store,
-		site:       site,
-		csrfTLS:    csrf.Protect(key, opts(true)...),
-		csrfPlain:  csrf.Protect(key, opts(false)...),
-		failures:   newEventWindow(loginFailureWindow, now),
-		hashes:     newCoreHashPool(),
-		perAccount: loginFailuresPerAccount, perAddress: loginFailuresPerAddress,
+		renderer:  pages,
+		store:     store,
+		site:      site,
+		csrfTLS:   csrf.Protect(key, opts(true)...),
+		csrfPlain: csrf.Protect(key, opts(false)...),
+		limits:    newSignInLimits(now),
+		devices:   devices,
+		hashes:    newCoreHashPool(),
 	}, nil
 }
 
@@ -236,10 +229,11 @@ func (h *accountHandlers) loginForm(w http.ResponseWriter, r *http.Request) erro
 }
 
 // login checks the e-mail address and password. Each attempt is recorded
-// against the account and the address before the password is hashed, and
-// counts as a failure unless it succeeds; past the limit the form refuses
-// to check at all until the window passes, with a 429. Hashes run in a
-// bounded pool, and when it is full the attempt is refused with a 503.
+// before the password is hashed (throttle_signin.go): an account that has
+// failed a few times in a row waits longer before each check, unless this
+// browser signed in to it before, and an address that fails too often is
+// held back; either is a 429 that says how long. Hashes run in a bounded
+// pool, and when it is full the attempt is refused with a 503.
 func (h *accountHandlers) login(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return &httpError{status: http.StatusBadRequest, heading: "The form could not be read", message: "Go back and try again.", err: err}
@@ -252,22 +246,22 @@ func (h *accountHandlers) login(w http.ResponseWriter, r *http.Request) error {
 		h.render(w, r, http.StatusBadRequest, "login", p)
 		return nil
 	}
-	accountKey, addressKey := "account:"+email, "address:"+clientKey(r)
-	at, ok := h.failures.Reserve(map[string]int{accountKey: h.perAccount, addressKey: h.perAddress})
-	if !ok {
-		p.Problems = problemList{{Field: "email", Message: "Too many failed attempts. Wait 15 minutes and try again, or ask an admin to reset your password."}}
+	attempt, refused := h.limits.begin(email, clientKey(r), h.devices.read(r, email))
+	if refused != nil {
+		w.Header().Set("Retry-After", strconv.Itoa(int(max(refused.wait.Round(time.Second), time.Second)/time.Second)))
+		msg := "Too many failed sign-ins from your connection. Wait " + waitWords(refused.wait) + " and try again."
+		if refused.account {
+			msg = "Too many failed attempts for this account. Wait " + waitWords(refused.wait) + " and try again, sign in on a device you have used before, or ask an admin to reset your password."
+		}
+		p.Problems = problemList{{Field: "email", Message: msg}}
 		h.render(w, r, http.StatusTooManyRequests, "login", p)
 		return nil
-	}
-	release := func() {
-		h.failures.Release(accountKey, at)
-		h.failures.Release(addressKey, at)
 	}
 	var acct *directory.Account
 	var err error
 	if perr := h.hashes.Do(r.Context(), func() { acct, err = h.store.Authenticate(r.Context(), email, password) }); perr != nil {
 		// Nothing was checked, so the attempt does not count.
-		release()
+		attempt.unchecked()
 		if !errors.Is(perr, errHashesBusy) {
 			return fmt.Errorf("sign in: %w", perr)
 		}
@@ -283,11 +277,14 @@ func (h *accountHandlers) login(w http.ResponseWriter, r *http.Request) error {
 		h.render(w, r, http.StatusUnauthorized, "login", p)
 		return nil
 	}
-	release()
 	if err != nil {
+		attempt.unchecked()
 		return fmt.Errorf("sign in: %w", err)
 	}
-	h.failures.Reset(accountKey)
+	attempt.succeeded()
+	if err := h.devices.issue(w, r, acct.Email); err != nil {
+		return err
+	}
 	// A fresh token at every sign-in, so a token planted before sign-in
 	// (session fixation) never becomes a signed-in one.
 	token, err := h.store.CreateSession(r.Context(), acct.Email)
@@ -301,6 +298,19 @@ func (h *accountHandlers) login(w http.ResponseWriter, r *http.Request) error {
 		next = homeOf(acct)
 	}
 	return redirect(w, r, next)
+}
+
+// waitWords says a wait in whole seconds or minutes, rounded up.
+func waitWords(d time.Duration) string {
+	if d <= time.Minute {
+		n := max(int((d+time.Second-1)/time.Second), 1)
+		if n == 1 {
+			return "a second"
+		}
+		return strconv.Itoa(n) + " seconds"
+	}
+	n := int((d + time.Minute - 1) / time.Minute)
+	return strconv.Itoa(n) + " minutes"
 }
 
 // homeOf is where an account lands after signing in.

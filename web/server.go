@@ -17,6 +17,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"signpost/directory"
@@ -59,6 +60,14 @@ type Config struct {
 	// CSRFKey signs CSRF tokens: 32 bytes, kept secret. Nil makes a random
 	// key at start-up, so forms opened before a restart must be reloaded.
 	CSRFKey []byte
+	// DeviceKey signs the cookies that mark a browser that has signed in
+	// to an account before: 32 bytes, kept secret. Nil makes a random key
+	// at start-up, so known browsers are forgotten at a restart.
+	DeviceKey []byte
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed about the client's address (serve --trusted-proxy). Empty:
+	// the direct peer is the client.
+	TrustedProxies []netip.Prefix
 
 	// Basemap, when set, is the land and water every map draws, with the
 	// names of the waters and the attribution its licence asks for.
@@ -79,7 +88,8 @@ type Server struct {
 	lists    *shortlistHandlers
 	api      http.Handler
 
-	handler http.Handler
+	trustedProxies []netip.Prefix
+	handler        http.Handler
 }
 
 // New builds the site. It parses every template and fails if one is broken,
@@ -124,8 +134,10 @@ func New(cfg Config) (*Server, error) {
 		admin:    &adminHandlers{renderer: pages, store: cfg.Admin, md: md, now: now},
 		lists:    newShortlistHandlers(pages, cfg.Shortlists, cfg.Store, site, md, now),
 		api:      cfg.API,
+
+		trustedProxies: cfg.TrustedProxies,
 	}
-	if s.accounts, err = newAccountHandlers(pages, cfg.Accounts, site, cfg.CSRFKey, now); err != nil {
+	if s.accounts, err = newAccountHandlers(pages, cfg.Accounts, site, cfg.CSRFKey, cfg.DeviceKey, now); err != nil {
 		return nil, err
 	}
 	s.handler = s.middleware(s.routes())
@@ -140,11 +152,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // middleware wraps the router in the site's middleware, outermost first:
 // every request gets an id, then is logged, gets the security headers, and
 // has its panics turned into a 500 page (inside the headers, so the error
-// page carries them too); then its body is bounded, it is signed in from
+// page carries them too); then its client's address is learnt, its body is
+// bounded, it is signed in from
 // its session cookie and checked for a CSRF token if it changes anything.
 func (s *Server) middleware(h http.Handler) http.Handler {
 	h = s.accounts.sessions(h)
 	h = boundBodies(s.pages)(h)
+	h = clientAddresses(s.trustedProxies)(h)
 	h = recoverPanics(s.pages.log, s.pages.panicPage)(h)
 	h = securityHeaders(h)
 	h = accessLog(s.pages.log)(h)

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"signpost/data"
@@ -22,6 +23,9 @@ type serveOptions struct {
 	addr, dataDir   string
 	noSample        bool
 	tlsCert, tlsKey string
+	// trustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client (--trusted-proxy).
+	trustedProxies []netip.Prefix
 }
 
 func runServe(ctx context.Context, e *env, args []string) error {
@@ -83,19 +87,33 @@ func runServe(ctx context.Context, e *env, args []string) error {
 }
 
 func parseServeFlags(e *env, args []string) (serveOptions, error) {
-	fs := newFlags(e, "serve", "serve [--addr 127.0.0.1:8080] [--data ./var] [--no-sample] [--tls-cert FILE --tls-key FILE]")
+	fs := newFlags(e, "serve", "serve [--addr 127.0.0.1:8080] [--data ./var] [--no-sample] [--tls-cert FILE --tls-key FILE]\n"+
+		"               [--trusted-proxy CIDR ...]")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	dataDir := dataFlag(fs, e)
 	noSample := fs.Bool("no-sample", false, "do not load the sample directory into an empty store")
 	tlsCert := fs.String("tls-cert", "", "serve HTTPS with this certificate (PEM); needs --tls-key")
 	tlsKey := fs.String("tls-key", "", "private key (PEM) for --tls-cert")
+	var proxies []string
+	if v := e.getenv("SIGNPOST_TRUSTED_PROXY"); v != "" {
+		proxies = append(proxies, v)
+	}
+	fs.Func("trusted-proxy", "a reverse proxy (address or CIDR range, repeatable or comma-separated) whose X-Forwarded-For\nnames the client for the sign-in and other limits (env SIGNPOST_TRUSTED_PROXY)", func(v string) error {
+		proxies = append(proxies, v)
+		return nil
+	})
 	if err := parseNoArgs(fs, args); err != nil {
 		return serveOptions{}, err
+	}
+	trusted, err := web.ParseTrustedProxies(proxies)
+	if err != nil {
+		return serveOptions{}, fmt.Errorf("--trusted-proxy: %w", err)
 	}
 	if (*tlsCert == "") != (*tlsKey == "") {
 		return serveOptions{}, errors.New("--tls-cert and --tls-key go together")
 	}
-	return serveOptions{addr: *addr, dataDir: *dataDir, noSample: *noSample, tlsCert: *tlsCert, tlsKey: *tlsKey}, nil
+	return serveOptions{addr: *addr, dataDir: *dataDir, noSample: *noSample, tlsCert: *tlsCert, tlsKey: *tlsKey,
+		trustedProxies: trusted}, nil
 }
 
 // siteParts are what the site and the API are wired over.
@@ -117,11 +135,16 @@ func newSite(ctx context.Context, p siteParts, logger *slog.Logger, opts serveOp
 	if err != nil {
 		return nil, err
 	}
+	deviceKey, err := st.Secret(ctx, "device")
+	if err != nil {
+		return nil, err
+	}
 	return web.New(web.Config{
 		Engine: eng, Store: st, Gazetteer: gaz, API: apiHandler, Logger: logger,
 		Accounts: st, Provider: st, Admin: st, Shortlists: st,
-		CSRFKey: csrfKey, HTTPS: opts.tlsCert != "",
+		CSRFKey: csrfKey, DeviceKey: deviceKey, HTTPS: opts.tlsCert != "",
 		Basemap: p.basemap, MapPlaces: gaz.Places(),
+		TrustedProxies: opts.trustedProxies,
 	})
 }
 

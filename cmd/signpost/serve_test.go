@@ -130,3 +130,27 @@ func TestServeHardening(t *testing.T) {
 		t.Errorf("the control socket was left behind")
 	}
 }
+
+func TestServeTrustedProxyFlag(t *testing.T) {
+	var stderr strings.Builder
+	e := &env{stderr: &stderr, getenv: func(k string) string {
+		if k == "SIGNPOST_TRUSTED_PROXY" {
+			return "192.0.2.1"
+		}
+		return ""
+	}}
+	opts, err := parseServeFlags(e, []string{"--trusted-proxy", "10.0.0.0/8,fd00::/8", "--trusted-proxy", "172.16.0.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range opts.trustedProxies {
+		got = append(got, p.String())
+	}
+	if want := "192.0.2.1/32 10.0.0.0/8 fd00::/8 172.16.0.1/32"; strings.Join(got, " ") != want {
+		t.Errorf("trusted proxies %v, want %s", got, want)
+	}
+	if _, err := parseServeFlags(e, []string{"--trusted-proxy", "proxy.example"}); err == nil || !strings.Contains(err.Error(), `"proxy.example" is not an address`) {
+		t.Errorf("a name for a proxy: %v", err)
+	}
+}
