@@ -2,7 +2,9 @@ package web
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"html/template"
@@ -49,10 +51,11 @@ type accountHandlers struct {
 	*renderer
 	store AccountStore
 	site  origin
-	// csrfTLS and csrfPlain are the CSRF protection for requests over
-	// HTTPS and plain HTTP.
-	csrfTLS   func(http.Handler) http.Handler
-	csrfPlain func(http.Handler) http.Handler
+	// csrfKey signs the CSRF cookies of anonymous requests, and is the
+	// key from which each session's is derived (csrfFor); csrfOptions are
+	// gorilla/csrf's options over HTTPS or plain HTTP.
+	csrfKey     []byte
+	csrfOptions func(secure bool) []csrf.Option
 	// limits throttle sign-in (throttle_signin.go); devices are the
 	// cookies that exempt a known browser from an account's delay.
 	limits  *signInLimits
@@ -84,22 +87,45 @@ func newAccountHandlers(pages *renderer, store AccountStore, site origin, csrfKe
 		return csrfFailure(csrf.FailureReason(r))
 	})
 	opts := func(secure bool) []csrf.Option {
+		// Under TLS the __Host- prefix makes browsers refuse the cookie
+		// unless it is Secure, host-only and for the whole site, so a
+		// sibling domain or a plain-HTTP page cannot plant one.
+		name := "signpost_csrf"
+		if secure {
+			name = "__Host-signpost_csrf"
+		}
 		return []csrf.Option{
 			csrf.Secure(secure), csrf.HttpOnly(true), csrf.SameSite(csrf.SameSiteLaxMode),
-			csrf.Path("/"), csrf.FieldName(csrfField), csrf.RequestHeader(csrfHeader), csrf.CookieName("signpost_csrf"),
+			csrf.Path("/"), csrf.FieldName(csrfField), csrf.RequestHeader(csrfHeader), csrf.CookieName(name),
 			csrf.ErrorHandler(failed),
 		}
 	}
 	return &accountHandlers{
-		renderer:  pages,
-		store:     store,
-		site:      site,
-		csrfTLS:   csrf.Protect(key, opts(true)...),
-		csrfPlain: csrf.Protect(key, opts(false)...),
-		limits:    newSignInLimits(now),
-		devices:   devices,
-		hashes:    newCoreHashPool(),
+		renderer:    pages,
+		store:       store,
+		site:        site,
+		csrfKey:     key,
+		csrfOptions: opts,
+		limits:      newSignInLimits(now),
+		devices:     devices,
+		hashes:      newCoreHashPool(),
 	}, nil
+}
+
+// csrfFor is the CSRF protection of a request with the given session token
+// ("" for none). The CSRF cookie is signed with a key derived from the
+// session, so the token changes at sign-in and at sign-out: a cookie and
+// token planted in a browser before its owner signs in (or kept from
+// before they signed out) fail the check afterwards, and gorilla/csrf
+// issues a new pair with the next page.
+func (h *accountHandlers) csrfFor(secure bool, session string) func(http.Handler) http.Handler {
+	key := h.csrfKey
+	if session != "" {
+		mac := hmac.New(sha256.New, h.csrfKey)
+		mac.Write([]byte("csrf for session\x00" + session))
+		key = mac.Sum(nil)
+	}
+	return csrf.Protect(key, h.csrfOptions(secure)...)
 }
 
 // csrfField names the form field (or, for an upload, the query parameter)
@@ -126,18 +152,21 @@ func currentAccount(r *http.Request) *directory.Account {
 }
 
 // sessions signs the request in from its session cookie and then applies
-// CSRF protection. A missing, unknown or expired session simply leaves the
-// request anonymous; the guard on each area decides what that means.
+// CSRF protection, with a token bound to the session (csrfFor). A missing,
+// unknown or expired session simply leaves the request anonymous; the
+// guard on each area decides what that means.
 //
 // Static files, the API and the health check set no CSRF cookie on GET:
 // they have no forms, and a public, open-data API should not hand out
 // cookies.
 func (h *accountHandlers) sessions(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var session string
 		if c, err := r.Cookie(h.cookieName(r)); err == nil && c.Value != "" {
 			a, err := h.store.SessionAccount(r.Context(), c.Value)
 			switch {
 			case err == nil:
+				session = c.Value
 				r = r.WithContext(context.WithValue(r.Context(), accountKey{}, a))
 			case errors.Is(err, directory.ErrNoSession):
 				http.SetCookie(w, h.sessionCookie(r, "", -1))
@@ -167,12 +196,12 @@ func (h *accountHandlers) sessions(next http.Handler) http.Handler {
 			}
 		}
 		if h.site.secure(r) {
-			h.csrfTLS(next).ServeHTTP(w, r)
+			h.csrfFor(true, session)(next).ServeHTTP(w, r)
 			return
 		}
 		// gorilla/csrf assumes HTTPS and demands a same-origin Referer
 		// unless told the request is plain HTTP.
-		h.csrfPlain(next).ServeHTTP(w, csrf.PlaintextHTTPRequest(r))
+		h.csrfFor(false, session)(next).ServeHTTP(w, csrf.PlaintextHTTPRequest(r))
 	})
 }
 
