@@ -17,6 +17,7 @@ import (
 	"github.com/gorilla/csrf"
 
 	"signpost/directory"
+	"signpost/web/origin"
 )
 
 // AccountStore is what sign-in and sessions need of the store.
@@ -50,7 +51,7 @@ const maxLoginBody = 8 << 10
 type accountHandlers struct {
 	*renderer
 	store AccountStore
-	site  origin
+	site  *origin.Origin
 	// csrfKey signs the CSRF cookies of anonymous requests, and is the
 	// key from which each session's is derived (csrfFor); csrfOptions are
 	// gorilla/csrf's options over HTTPS or plain HTTP.
@@ -66,7 +67,7 @@ type accountHandlers struct {
 
 // newAccountHandlers sets up sessions and CSRF protection, which is on for
 // every state-changing request, signed in or not.
-func newAccountHandlers(pages *renderer, store AccountStore, site origin, csrfKey, deviceKey []byte, now func() time.Time) (*accountHandlers, error) {
+func newAccountHandlers(pages *renderer, store AccountStore, site *origin.Origin, csrfKey, deviceKey []byte, now func() time.Time) (*accountHandlers, error) {
 	devices, err := newDeviceCookies(deviceKey, site)
 	if err != nil {
 		return nil, err
@@ -94,11 +95,17 @@ func newAccountHandlers(pages *renderer, store AccountStore, site origin, csrfKe
 		if secure {
 			name = "__Host-signpost_csrf"
 		}
-		return []csrf.Option{
+		o := []csrf.Option{
 			csrf.Secure(secure), csrf.HttpOnly(true), csrf.SameSite(csrf.SameSiteLaxMode),
 			csrf.Path("/"), csrf.FieldName(csrfField), csrf.RequestHeader(csrfHeader), csrf.CookieName(name),
 			csrf.ErrorHandler(failed),
 		}
+		if host := site.BaseHost(); host != "" {
+			// Behind a proxy that rewrites Host, posts still come from
+			// the base URL's pages.
+			o = append(o, csrf.TrustedOrigins([]string{host}))
+		}
+		return o
 	}
 	return &accountHandlers{
 		renderer:    pages,
@@ -195,7 +202,7 @@ func (h *accountHandlers) sessions(next http.Handler) http.Handler {
 				r.Header.Set(csrfHeader, tok)
 			}
 		}
-		if h.site.secure(r) {
+		if h.site.Secure(r) {
 			h.csrfFor(true, session)(next).ServeHTTP(w, r)
 			return
 		}
@@ -206,7 +213,7 @@ func (h *accountHandlers) sessions(next http.Handler) http.Handler {
 }
 
 func (h *accountHandlers) cookieName(r *http.Request) string {
-	if h.site.secure(r) {
+	if h.site.Secure(r) {
 		return sessionCookieSecure
 	}
 	return sessionCookie
@@ -216,7 +223,7 @@ func (h *accountHandlers) cookieName(r *http.Request) string {
 func (h *accountHandlers) sessionCookie(r *http.Request, token string, maxAge int) *http.Cookie {
 	return &http.Cookie{
 		Name: h.cookieName(r), Value: token, Path: "/", MaxAge: maxAge,
-		HttpOnly: true, Secure: h.site.secure(r), SameSite: http.SameSiteLaxMode,
+		HttpOnly: true, Secure: h.site.Secure(r), SameSite: http.SameSiteLaxMode,
 	}
 }
 

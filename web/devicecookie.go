@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/gorilla/securecookie"
+
+	"signpost/web/origin"
 )
 
 // A device cookie (OWASP, "Slow down online guessing attacks with device
@@ -30,7 +32,7 @@ const (
 // deviceCookies issues and reads device cookies.
 type deviceCookies struct {
 	codec *securecookie.SecureCookie
-	site  origin
+	site  *origin.Origin
 }
 
 // deviceToken is what a device cookie holds.
@@ -43,7 +45,7 @@ type deviceToken struct {
 
 // newDeviceCookies signs device cookies with key (32 bytes); nil makes a
 // random key, so device cookies from before a restart are not recognised.
-func newDeviceCookies(key []byte, site origin) (*deviceCookies, error) {
+func newDeviceCookies(key []byte, site *origin.Origin) (*deviceCookies, error) {
 	if key == nil {
 		key = make([]byte, 32)
 		if _, err := rand.Read(key); err != nil {
@@ -60,7 +62,7 @@ func newDeviceCookies(key []byte, site origin) (*deviceCookies, error) {
 }
 
 func (d *deviceCookies) name(r *http.Request) string {
-	if d.site.secure(r) {
+	if d.site.Secure(r) {
 		return deviceCookieNameSecure
 	}
 	return deviceCookieName
@@ -97,7 +99,7 @@ func (d *deviceCookies) issue(w http.ResponseWriter, r *http.Request, email stri
 	}
 	http.SetCookie(w, &http.Cookie{
 		Name: d.name(r), Value: v, Path: "/", MaxAge: int(deviceCookieAge / time.Second),
-		HttpOnly: true, Secure: d.site.secure(r), SameSite: http.SameSiteLaxMode,
+		HttpOnly: true, Secure: d.site.Secure(r), SameSite: http.SameSiteLaxMode,
 	})
 	return nil
 }

@@ -7,7 +7,7 @@ import (
 )
 
 func TestDeviceCookies(t *testing.T) {
-	d, err := newDeviceCookies(make([]byte, 32), origin{})
+	d, err := newDeviceCookies(make([]byte, 32), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

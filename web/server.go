@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"signpost/directory"
+	"signpost/web/origin"
 )
 
 // Config holds the Server's dependencies. Every store and service is
@@ -53,9 +54,15 @@ type Config struct {
 	// Now is the clock for dates shown on pages; nil means time.Now.
 	Now func() time.Time
 
-	// HTTPS says the site is reached over HTTPS even when this process
-	// sees plain HTTP (behind a TLS-terminating proxy): cookies are then
-	// Secure and CSRF checks demand a same-origin Referer.
+	// Origin is where people reach the site: every absolute link (share
+	// links, text views) starts with it, and it says whether the site is
+	// served over HTTPS. cmd builds one from serve's --base-url and --addr
+	// and gives the same one to the API and the mail. Nil: no base URL,
+	// and HTTPS decides the scheme.
+	Origin *origin.Origin
+	// HTTPS, when Origin is nil, says the site is reached over HTTPS even
+	// when this process sees plain HTTP (behind a TLS-terminating proxy):
+	// cookies are then Secure and CSRF checks demand a same-origin Referer.
 	HTTPS bool
 	// CSRFKey signs CSRF tokens: 32 bytes, kept secret. Nil makes a random
 	// key at start-up, so forms opened before a restart must be reloaded.
@@ -126,7 +133,12 @@ func New(cfg Config) (*Server, error) {
 	}
 	pages := &renderer{tmpl: tmpl, log: log}
 	md := newMarkdown()
-	site := origin{https: cfg.HTTPS}
+	site := cfg.Origin
+	if site == nil {
+		if site, err = origin.New("", "", cfg.HTTPS); err != nil {
+			return nil, err
+		}
+	}
 	s := &Server{
 		pages:    pages,
 		public:   newPublicHandlers(pages, cfg.Engine, cfg.Store, cfg.Gazetteer, newMapper(cfg.Basemap, cfg.MapPlaces), md, now),
@@ -164,24 +176,4 @@ func (s *Server) middleware(h http.Handler) http.Handler {
 	h = accessLog(s.pages.log)(h)
 	h = requestID(h)
 	return h
-}
-
-// origin says how the site is reached, for cookies and absolute links.
-type origin struct {
-	// https says the site is served over HTTPS even when requests reach
-	// this process in plain HTTP (behind a TLS-terminating proxy).
-	https bool
-}
-
-// secure reports whether the request reached the site over HTTPS.
-func (o origin) secure(r *http.Request) bool { return o.https || r.TLS != nil }
-
-// siteURL is the origin that share links and the text version's links
-// use: https when the site is reached over TLS, here or at a proxy.
-func (o origin) siteURL(r *http.Request) string {
-	scheme := "http"
-	if o.secure(r) {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
 }

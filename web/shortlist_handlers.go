@@ -163,7 +163,7 @@ func (h *shortlistHandlers) renderList(w http.ResponseWriter, r *http.Request, r
 	p.Updated = dateText(sl.Updated)
 	// The text version on the owner's page holds only shared notes, like
 	// every copy that leaves the owner's hands.
-	p.Text = listText(listItemViews(h.md, items, forOthers), h.site.siteURL(r), p.NewShareURL, now)
+	p.Text = listText(listItemViews(h.md, items, forOthers), h.site.URL(r), p.NewShareURL, now)
 	h.render(w, r, status, "shortlist_list", p)
 	return nil
 }
@@ -327,7 +327,7 @@ func (h *shortlistHandlers) text(w http.ResponseWriter, r *http.Request, ref lis
 	if err != nil {
 		return err
 	}
-	body := listText(listItemViews(h.md, items, forOthers), h.site.siteURL(r), h.ownerShareURL(r, ref), h.now())
+	body := listText(listItemViews(h.md, items, forOthers), h.site.URL(r), h.ownerShareURL(r, ref), h.now())
 	writeListText(w, r, body)
 	return nil
 }

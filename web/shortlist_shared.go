@@ -114,6 +114,6 @@ func (h *shortlistHandlers) sharedText(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	writeListText(w, r, listText(listItemViews(h.md, items, forOthers), h.site.siteURL(r), h.shareURL(r, token), h.now()))
+	writeListText(w, r, listText(listItemViews(h.md, items, forOthers), h.site.URL(r), h.shareURL(r, token), h.now()))
 	return nil
 }

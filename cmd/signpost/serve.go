@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 	"signpost/engine"
 	"signpost/web"
 	"signpost/web/api"
+	"signpost/web/origin"
 )
 
 // serveOptions are the flags of `signpost serve`.
@@ -26,6 +28,10 @@ type serveOptions struct {
 	// trustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client (--trusted-proxy).
 	trustedProxies []netip.Prefix
+	// site is where people reach the site (--base-url, --addr): every
+	// absolute link, the site's, the API's and the e-mails', starts with
+	// site.URL(r), or site.BaseURL() outside a request.
+	site *origin.Origin
 }
 
 func runServe(ctx context.Context, e *env, args []string) error {
@@ -88,12 +94,13 @@ func runServe(ctx context.Context, e *env, args []string) error {
 
 func parseServeFlags(e *env, args []string) (serveOptions, error) {
 	fs := newFlags(e, "serve", "serve [--addr 127.0.0.1:8080] [--data ./var] [--no-sample] [--tls-cert FILE --tls-key FILE]\n"+
-		"               [--trusted-proxy CIDR ...]")
+		"               [--base-url URL] [--trusted-proxy CIDR ...]")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	dataDir := dataFlag(fs, e)
 	noSample := fs.Bool("no-sample", false, "do not load the sample directory into an empty store")
 	tlsCert := fs.String("tls-cert", "", "serve HTTPS with this certificate (PEM); needs --tls-key")
 	tlsKey := fs.String("tls-key", "", "private key (PEM) for --tls-cert")
+	baseURL := fs.String("base-url", e.getenv("SIGNPOST_BASE_URL"), "the address people reach the site at, such as https://signpost.example; every absolute link\n(share links, the API's, e-mails') starts with it (env SIGNPOST_BASE_URL)")
 	var proxies []string
 	if v := e.getenv("SIGNPOST_TRUSTED_PROXY"); v != "" {
 		proxies = append(proxies, v)
@@ -112,8 +119,12 @@ func parseServeFlags(e *env, args []string) (serveOptions, error) {
 	if (*tlsCert == "") != (*tlsKey == "") {
 		return serveOptions{}, errors.New("--tls-cert and --tls-key go together")
 	}
+	site, err := origin.New(*baseURL, *addr, *tlsCert != "")
+	if err != nil {
+		return serveOptions{}, fmt.Errorf("--base-url: %w", err)
+	}
 	return serveOptions{addr: *addr, dataDir: *dataDir, noSample: *noSample, tlsCert: *tlsCert, tlsKey: *tlsKey,
-		trustedProxies: trusted}, nil
+		trustedProxies: trusted, site: site}, nil
 }
 
 // siteParts are what the site and the API are wired over.
@@ -127,7 +138,7 @@ type siteParts struct {
 // newSite wires the site and the API over the store and the engine.
 func newSite(ctx context.Context, p siteParts, logger *slog.Logger, opts serveOptions) (http.Handler, error) {
 	st, eng, gaz := p.st, p.eng, p.gaz
-	apiHandler, err := api.New(api.Config{Engine: eng, Store: st, Gazetteer: gaz, Logger: logger})
+	apiHandler, err := api.New(api.Config{Engine: eng, Store: st, Gazetteer: gaz, Logger: logger, Origin: opts.site})
 	if err != nil {
 		return nil, err
 	}
@@ -142,7 +153,7 @@ func newSite(ctx context.Context, p siteParts, logger *slog.Logger, opts serveOp
 	return web.New(web.Config{
 		Engine: eng, Store: st, Gazetteer: gaz, API: apiHandler, Logger: logger,
 		Accounts: st, Provider: st, Admin: st, Shortlists: st,
-		CSRFKey: csrfKey, DeviceKey: deviceKey, HTTPS: opts.tlsCert != "",
+		CSRFKey: csrfKey, DeviceKey: deviceKey, Origin: opts.site,
 		Basemap: p.basemap, MapPlaces: gaz.Places(),
 		TrustedProxies: opts.trustedProxies,
 	})
@@ -169,6 +180,7 @@ func serveHTTP(ctx context.Context, e *env, handler http.Handler, opts serveOpti
 		scheme = "https"
 	}
 	fmt.Fprintf(e.stderr, "Signpost is serving on %s://%s (Ctrl-C to stop)\n", scheme, ln.Addr())
+	warnWithoutBaseURL(e.stderr, opts)
 	errc := make(chan error, 1)
 	go func() {
 		if opts.tlsCert != "" {
@@ -193,6 +205,16 @@ func serveHTTP(ctx context.Context, e *env, handler http.Handler, opts serveOpti
 		return err
 	}
 	return nil
+}
+
+// warnWithoutBaseURL says when other machines can reach the server but no
+// --base-url says how: absolute links then name the listen address (or
+// localhost), which may not be the address people use.
+func warnWithoutBaseURL(w io.Writer, opts serveOptions) {
+	if opts.site.BaseURL() == "" && opts.site.ListensBeyondLoopback() {
+		fmt.Fprintf(w, "Warning: --base-url is not set, and %s can be reached from other machines. Share links and other\n"+
+			"absolute links will start %s; set --base-url (or SIGNPOST_BASE_URL) to the address people use.\n", opts.addr, opts.site.URL(nil))
+	}
 }
 
 // loadSample fills an empty store with the embedded sample directory, so a
