@@ -204,7 +204,7 @@ func (h *publicHandlers) matchResults(w http.ResponseWriter, r *http.Request, f 
 	if a.res.Page > 1 {
 		p.Title = fmt.Sprintf("Suggestions for you, page %d – Find what suits you", a.res.Page)
 	}
-	p.Results = h.resultViews(a.res.Items, (a.res.Page-1)*a.res.Size, a.place)
+	p.Results = h.resultViews(a.res.Items, (a.res.Page-1)*a.res.Size, a.place, withParam(f.href("/match"), "step", matchResultsStep))
 	p.ResultHead = fmt.Sprintf("%d %s, best first", a.res.Total, pluralWord(a.res.Total, "suggestion", "suggestions"))
 	p.Map = h.maps.resultsMap(p.Results, a.place, "suggestions", false)
 	g := f
