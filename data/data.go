@@ -1,9 +1,14 @@
 // Package data holds what Signpost ships with: a sample directory of
 // fictional activities across the Liverpool City Region, so that a fresh
-// install has something to search, and a gazetteer of the region's towns,
+// install has something to search; a gazetteer of the region's towns,
 // neighbourhoods and postcode districts, so that people can search near a
-// place without any outside geocoding service, and the land and waters the
-// maps draw.
+// place without any outside geocoding service; the land and waters the
+// maps draw; and the vocabulary search reads typed words through (everyday
+// phrases, crisis language).
+//
+// Every file but the sample is a default a deployment may replace: cmd
+// looks for the same name in <data dir>/custom/ first (DESIGN.md, "Files a
+// deployment replaces"); Default hands out the embedded one by name.
 //
 // The package is a leaf: it embeds files and hands out readers, and knows
 // nothing of the types that decode them (directory.Service,
@@ -37,6 +42,12 @@ var (
 
 	//go:embed water-names.csv
 	waterNames string
+
+	//go:embed everyday-phrases.tsv
+	everydayPhrases string
+
+	//go:embed crisis-phrases.txt
+	crisisPhrases string
 )
 
 // SampleServices returns the sample directory as NDJSON: one HSDS 3 service
@@ -69,4 +80,46 @@ func Basemap() io.Reader {
 // the label at. A water may have several rows, one per label point.
 func WaterNames() io.Reader {
 	return strings.NewReader(waterNames)
+}
+
+// EverydayPhrases returns the everyday phrases search understands, as
+// tab-separated lines "phrase<TAB>codes" (engine.ParseVocabulary).
+func EverydayPhrases() io.Reader {
+	return strings.NewReader(everydayPhrases)
+}
+
+// CrisisPhrases returns the crisis language that puts urgent help first,
+// one phrase per line (engine.ParseCrisisPhrases).
+func CrisisPhrases() io.Reader {
+	return strings.NewReader(crisisPhrases)
+}
+
+// The names of the files a deployment may replace, as embedded here and
+// as looked for in <data dir>/custom/.
+const (
+	GazetteerFile       = "gazetteer.csv"
+	EverydayPhrasesFile = "everyday-phrases.tsv"
+	CrisisPhrasesFile   = "crisis-phrases.txt"
+	BasemapFile         = "basemap.geojson"
+	WaterNamesFile      = "water-names.csv"
+)
+
+// Default returns the embedded default of a replaceable file by name, and
+// false for a name that is not one.
+func Default(name string) (io.Reader, bool) {
+	switch name {
+	case GazetteerFile:
+		return Gazetteer(), true
+	case EverydayPhrasesFile:
+		return EverydayPhrases(), true
+	case CrisisPhrasesFile:
+		return CrisisPhrases(), true
+	case BasemapFile:
+		return Basemap(), true
+	case WaterNamesFile:
+		return WaterNames(), true
+	case HelpNowFile:
+		return HelpNow(), true
+	}
+	return nil, false
 }

@@ -1,6 +1,7 @@
 package directory
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/subtle"
@@ -69,10 +70,6 @@ func (a *Account) MemberOf(orgID string) bool {
 	return orgID != "" && slices.Contains(a.Orgs, orgID)
 }
 
-// MinPasswordLen is the shortest password accepted. Length is what makes a
-// password hard to guess; Signpost imposes no composition rules.
-const MinPasswordLen = 10
-
 // ErrBadCredentials is the one answer to a failed sign-in, whether the
 // account is unknown, disabled or the password wrong, so that the answer
 // does not tell a guesser which accounts exist.
@@ -120,8 +117,8 @@ func (s *Store) AddAccount(ctx context.Context, a Account, password string) (Acc
 	a.Email = NormalizeEmail(a.Email)
 	a.Orgs = slices.Compact(slices.Sorted(slices.Values(a.Orgs)))
 	problems := a.Validate()
-	if len(password) < MinPasswordLen {
-		problems = append(problems, Problem{Path: "password", Message: fmt.Sprintf("must be at least %d characters", MinPasswordLen)})
+	if why := PasswordProblem(password, a.Email); why != "" {
+		problems = append(problems, Problem{Path: "password", Message: why})
 	}
 	if errs := problems.Errors(); len(errs) > 0 {
 		return Account{}, &ValidationError{ID: a.Email, Problems: errs}
@@ -233,8 +230,8 @@ func (s *Store) changeAccount(ctx context.Context, email string, change func(*bb
 // SetPassword replaces an account's password and ends its sessions, so a
 // password changed because it leaked locks out whoever used it.
 func (s *Store) SetPassword(ctx context.Context, email, password string) error {
-	if len(password) < MinPasswordLen {
-		return &ValidationError{ID: NormalizeEmail(email), Problems: Problems{{Path: "password", Message: fmt.Sprintf("must be at least %d characters", MinPasswordLen)}}}
+	if why := PasswordProblem(password, NormalizeEmail(email)); why != "" {
+		return &ValidationError{ID: NormalizeEmail(email), Problems: Problems{{Path: "password", Message: why}}}
 	}
 	hash, err := HashPassword(password)
 	if err != nil {
@@ -337,3 +334,64 @@ func CheckPassword(hash, password string) bool {
 // confirmations. Tests use it to move time on; call it before the store is
 // shared between goroutines.
 func (s *Store) SetClock(now func() time.Time) { s.now = now }
+
+// PasswordChange is a signed-in person replacing their own password.
+type PasswordChange struct {
+	Email   string
+	Current string
+	New     string
+	// KeepSession is the token of the session the change is made from: it
+	// stays signed in, and every other session of the account ends, so a
+	// password changed because it leaked locks out whoever used it.
+	KeepSession string
+}
+
+// ChangePassword replaces an account's password after checking the current
+// one. Problems come back as a *ValidationError with paths
+// current_password and new_password, for the form.
+func (s *Store) ChangePassword(ctx context.Context, pc PasswordChange) error {
+	email := NormalizeEmail(pc.Email)
+	a, err := s.Account(ctx, email)
+	if err != nil {
+		return err
+	}
+	var problems Problems
+	switch {
+	case pc.Current == "":
+		problems = append(problems, Problem{Path: "current_password", Message: "type your current password, so no one else can change it at an unattended screen"})
+	case len(pc.Current) > MaxPasswordLen || !CheckPassword(a.PasswordHash, pc.Current):
+		problems = append(problems, Problem{Path: "current_password", Message: "is not right"})
+	}
+	switch why := PasswordProblem(pc.New, email); {
+	case why != "":
+		problems = append(problems, Problem{Path: "new_password", Message: why})
+	case pc.New == pc.Current:
+		problems = append(problems, Problem{Path: "new_password", Message: "is the same as your current password"})
+	}
+	if len(problems) > 0 {
+		return &ValidationError{ID: email, Problems: problems}
+	}
+	hash, err := HashPassword(pc.New)
+	if err != nil {
+		return err
+	}
+	keep := sessionKey(pc.KeepSession)
+	return s.update(ctx, func(tx *bbolt.Tx) ([]string, error) {
+		cur, err := getAccount(tx, email)
+		if err != nil {
+			return nil, err
+		}
+		// Another change (or a reset) won the race since the check above:
+		// the current password typed is no longer current.
+		if cur.PasswordHash != a.PasswordHash {
+			return nil, &ValidationError{ID: email, Problems: Problems{{Path: "current_password", Message: "has just been changed elsewhere; sign in again"}}}
+		}
+		cur.PasswordHash = hash
+		if err := putAccount(tx, cur); err != nil {
+			return nil, err
+		}
+		return nil, deleteSessionsWhere(tx, func(k []byte, sess *Session) bool {
+			return sess.Email == email && !bytes.Equal(k, keep)
+		})
+	})
+}

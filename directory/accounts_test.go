@@ -51,7 +51,7 @@ func TestAddAccount(t *testing.T) {
 		{"admin", directory.Account{Email: " Admin@Example.org ", Role: directory.RoleAdmin}, "correct horse battery", "", nil},
 		{"provider", directory.Account{Email: "prov@example.org", Role: directory.RoleProvider, Orgs: []string{acctOrgA, acctOrgA}}, "correct horse battery", "", nil},
 		{"taken address, other case", directory.Account{Email: "ADMIN@example.org", Role: directory.RoleAdmin}, "correct horse battery", "already has an account", directory.ErrConflict},
-		{"short password", directory.Account{Email: "lw@example.org", Role: directory.RoleLinkWorker}, "short", "password: must be at least 10 characters", nil},
+		{"short password", directory.Account{Email: "lw@example.org", Role: directory.RoleLinkWorker}, "short", "password: must be at least 12 characters", nil},
 		{"bad role", directory.Account{Email: "x@example.org", Role: "owner"}, "correct horse battery", `role: "owner" is not one of`, nil},
 		{"bad address", directory.Account{Email: "not an address", Role: directory.RoleAdmin}, "correct horse battery", "is not an e-mail address", nil},
 		{"provider without org", directory.Account{Email: "p2@example.org", Role: directory.RoleProvider}, "correct horse battery", "orgs: a provider needs at least one organisation", nil},

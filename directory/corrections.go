@@ -109,8 +109,12 @@ func (s *Store) AddCorrection(ctx context.Context, c Correction) (Correction, er
 	c.At = s.now().UTC()
 	c.Status = CorrectionOpen
 	err := s.update(ctx, func(tx *bbolt.Tx) ([]string, error) {
-		if tx.Bucket(bucketServices).Get([]byte(c.ServiceID)) == nil {
-			return nil, fmt.Errorf("correction of service %s: %w", c.ServiceID, ErrNotFound)
+		svc, err := getService(tx, c.ServiceID)
+		if err != nil {
+			return nil, fmt.Errorf("correction of service %s: %w", c.ServiceID, err)
+		}
+		if err := s.noticeOfCorrection(tx, svc, &c); err != nil {
+			return nil, err
 		}
 		b := tx.Bucket(bucketCorrections)
 		seq, err := b.NextSequence()
@@ -214,4 +218,19 @@ func (s *Store) SetCorrectionStatus(ctx context.Context, u CorrectionUpdate) (Co
 		return Correction{}, fmt.Errorf("correction %s of service %s: set status %s: %w", id, serviceID, status, err)
 	}
 	return out, nil
+}
+
+// noticeOfCorrection queues the correction c of svc to each provider of
+// svc's organisation, who can put the listing right.
+func (s *Store) noticeOfCorrection(tx *bbolt.Tx, svc *Service, c *Correction) error {
+	to, err := providersOf(tx, svc.OrgID())
+	if err != nil {
+		return err
+	}
+	for _, addr := range to {
+		if err := s.queueMessage(tx, Message{Kind: MessageCorrection, To: addr, ServiceID: svc.ID, ServiceName: svc.Name, Text: c.Message, Field: c.Field}); err != nil {
+			return err
+		}
+	}
+	return nil
 }

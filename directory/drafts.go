@@ -196,8 +196,22 @@ func (s *Store) ApproveDraft(ctx context.Context, rv Review) error {
 		if err := tx.Bucket(bucketDrafts).Delete([]byte(serviceID)); err != nil {
 			return nil, err
 		}
+		if err := s.noticeToSubmitter(tx, d, actor, Message{Kind: MessageDraftApproved}); err != nil {
+			return nil, err
+		}
 		return []string{serviceID}, nil
 	})
+}
+
+// noticeToSubmitter queues m, a notice of an admin's decision on draft d,
+// to the account that submitted it, unless the admin decided on their own
+// draft.
+func (s *Store) noticeToSubmitter(tx *bbolt.Tx, d *Draft, actor string, m Message) error {
+	if NormalizeEmail(d.SubmittedBy) == NormalizeEmail(actor) {
+		return nil
+	}
+	m.ServiceID, m.ServiceName = d.ServiceID, d.Service.Name
+	return s.queueToAccount(tx, d.SubmittedBy, m)
 }
 
 // laterDate reports whether date a (YYYY-MM-DD) is after b, where b may be
@@ -240,6 +254,9 @@ func (s *Store) RejectDraft(ctx context.Context, rv Review) error {
 		}
 		d.Status, d.Reason, d.ReviewedBy, d.ReviewedAt = DraftRejected, reason, actor, s.now().UTC()
 		if err := putDraft(tx, d); err != nil {
+			return nil, err
+		}
+		if err := s.noticeToSubmitter(tx, d, actor, Message{Kind: MessageDraftRejected, Text: reason}); err != nil {
 			return nil, err
 		}
 		return nil, s.appendRevision(tx, Revision{

@@ -156,7 +156,10 @@ func (g *Gazetteer) Places() []Place {
 //   - a place name, ignoring case, spaces and punctuation ("st helens",
 //     "Newton le Willows");
 //   - a full postcode ("L20 3AB", "l203ab") or a district ("l20"), resolved
-//     to its postcode district, since the gazetteer holds no finer grain.
+//     to its postcode district, since the gazetteer holds no finer grain;
+//   - any of these as people write them: after "near", "in" or "around"
+//     ("near Bootle"), and followed by a county, a country or another place
+//     ("Bootle, Merseyside", "bootle merseyside", "Bootle L20 3AB").
 func (g *Gazetteer) Lookup(q string) (Place, bool) {
 	q = strings.TrimSpace(q)
 	if q == "" || utf8.RuneCountInString(q) > maxQueryRunes {
@@ -165,6 +168,40 @@ func (g *Gazetteer) Lookup(q string) (Place, bool) {
 	if p, ok := parsePoint(q); ok {
 		return p, true
 	}
+	if p, ok := g.lookupName(q); ok {
+		return p, true
+	}
+	q = stripPlacePrefix(q)
+	if p, ok := g.lookupName(q); ok {
+		return p, true
+	}
+	// "Bootle, Merseyside": the first part that is a place.
+	if strings.Contains(q, ",") {
+		for _, part := range strings.Split(q, ",") {
+			if p, ok := g.lookupName(part); ok {
+				return p, true
+			}
+		}
+	}
+	// "bootle merseyside": the longest run of leading words that is a
+	// place, when what follows is a region or itself a place.
+	words := strings.FieldsFunc(q, func(r rune) bool { return r == ',' || unicode.IsSpace(r) })
+	for n := len(words) - 1; n >= 1; n-- {
+		rest := strings.Join(words[n:], " ")
+		if !isRegion(rest) {
+			if _, ok := g.lookupName(rest); !ok {
+				continue
+			}
+		}
+		if p, ok := g.lookupName(strings.Join(words[:n], " ")); ok {
+			return p, true
+		}
+	}
+	return Place{}, false
+}
+
+// lookupName resolves a place name or a postcode, as written.
+func (g *Gazetteer) lookupName(q string) (Place, bool) {
 	if i, ok := g.byKey[placeKey(q)]; ok {
 		return g.places[i], true
 	}
@@ -174,6 +211,32 @@ func (g *Gazetteer) Lookup(q string) (Place, bool) {
 		}
 	}
 	return Place{}, false
+}
+
+// placePrefixes are words people put before a place ("near Bootle").
+var placePrefixes = []string{"near to ", "close to ", "near ", "nr ", "in ", "around ", "round "}
+
+func stripPlacePrefix(q string) string {
+	lower := strings.ToLower(q)
+	for _, p := range placePrefixes {
+		if strings.HasPrefix(lower, p) {
+			return strings.TrimSpace(q[len(p):])
+		}
+	}
+	return q
+}
+
+// regions are counties and countries people add after a place name; they
+// narrow nothing the gazetteer does not already know.
+var regions = map[string]bool{
+	"merseyside": true, "lancashire": true, "cheshire": true, "greater manchester": true,
+	"liverpool city region": true, "city region": true,
+	"england": true, "wales": true, "scotland": true, "uk": true, "gb": true,
+	"united kingdom": true, "great britain": true, "britain": true,
+}
+
+func isRegion(s string) bool {
+	return regions[strings.ToLower(strings.Join(strings.Fields(strings.Trim(s, " ,.")), " "))]
 }
 
 // parsePoint reads "lat,lon" (spaces allowed around either number).
@@ -254,6 +317,10 @@ func placeKey(s string) string {
 // too, after the close misspellings. Ties go to towns before neighbourhoods
 // before postcode districts, then to the name in alphabetical order.
 func (g *Gazetteer) Suggest(q string, n int) []Place {
+	q = stripPlacePrefix(strings.TrimSpace(q))
+	if first, _, ok := strings.Cut(q, ","); ok {
+		q = first
+	}
 	key := placeKey(q)
 	if n <= 0 || key == "" || utf8.RuneCountInString(key) > maxQueryRunes {
 		return nil
@@ -266,7 +333,7 @@ func (g *Gazetteer) Suggest(q string, n int) []Place {
 	var found []candidate
 	prefixes := utf8.RuneCountInString(key) >= minPrefixRunes
 	for i, p := range g.places {
-		d := editDistance(key, g.keys[i])
+		d := EditDistance(key, g.keys[i])
 		switch {
 		case d <= limit:
 		case prefixes && strings.HasPrefix(g.keys[i], key):
@@ -324,10 +391,11 @@ func kindRank(kind string) int {
 	}
 }
 
-// editDistance is the optimal string alignment distance between a and b:
+// EditDistance is the optimal string alignment distance between a and b:
 // insertions, deletions, substitutions and swaps of adjacent letters each
 // cost one. It works on runes so that accented names are measured fairly.
-func editDistance(a, b string) int {
+// Place names here and typed words in the engine are measured alike.
+func EditDistance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
 	// Three rows suffice: the swap rule looks two rows back.
 	prev2 := make([]int, len(rb)+1)

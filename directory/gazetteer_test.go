@@ -96,6 +96,23 @@ func TestGazetteerLookup(t *testing.T) {
 		{"ch41 4hy", "CH41", PlacePostcodeDistrict, 53.3950, -3.0260, true},
 		{"WA10 1AA", "WA10", PlacePostcodeDistrict, 53.4520, -2.7620, true},
 		{"pr8  2aa", "PR8", PlacePostcodeDistrict, 53.6280, -3.0220, true},
+		// As people write places.
+		{"Bootle, Merseyside", "Bootle", PlaceTown, 53.4460, -2.9920, true},
+		{"bootle merseyside", "Bootle", PlaceTown, 53.4460, -2.9920, true},
+		{"Bootle, Merseyside, UK", "Bootle", PlaceTown, 53.4460, -2.9920, true},
+		{"near Bootle", "Bootle", PlaceTown, 53.4460, -2.9920, true},
+		{"Near bootle, merseyside", "Bootle", PlaceTown, 53.4460, -2.9920, true},
+		{"in Old Swan", "Old Swan", PlaceNeighbourhood, 53.4150, -2.9110, true},
+		{"around St Helens", "St Helens", PlaceTown, 53.4530, -2.7370, true},
+		{"near L20 3AB", "L20", PlacePostcodeDistrict, 53.4500, -2.9900, true},
+		{"Bootle L20 3AB", "Bootle", PlaceTown, 53.4460, -2.9920, true},
+		{"L20 3AB, Bootle", "L20", PlacePostcodeDistrict, 53.4500, -2.9900, true},
+		{"old swan st helens", "Old Swan", PlaceNeighbourhood, 53.4150, -2.9110, true},
+		{"Anfield, Walton", "Anfield", PlaceNeighbourhood, 53.4330, -2.9610, true},
+		{"Bootle, Lancashire", "Bootle", PlaceTown, 53.4460, -2.9920, true},
+		{"Bootle Kent", "", "", 0, 0, false},
+		{"near", "", "", 0, 0, false},
+		{"Manchester, Merseyside", "", "", 0, 0, false},
 		{"53.4,-2.9", "53.4,-2.9", PlacePoint, 53.4, -2.9, true},
 		{" 53.45 , -2.99 ", "53.45,-2.99", PlacePoint, 53.45, -2.99, true},
 		{"91,-2.9", "", "", 0, 0, false},
@@ -134,6 +151,8 @@ func TestGazetteerSuggest(t *testing.T) {
 		{"St Helen", 3, []string{"St Helens"}},
 		{"Walten", 3, []string{"Walton"}},
 		{"saint helens", 3, []string{"St Helens"}},
+		{"near Bootel", 3, []string{"Bootle"}},
+		{"Bootel, Merseyside", 3, []string{"Bootle"}},
 		// Completions come after misspellings: "Birken" is four letters
 		// short of Birkenhead, too far for a typo but a clear prefix.
 		{"Birken", 3, []string{"Birkenhead"}},
@@ -188,11 +207,11 @@ func TestEditDistance(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.a+"→"+tt.b, func(t *testing.T) {
-			if got := editDistance(tt.a, tt.b); got != tt.want {
-				t.Errorf("editDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
+			if got := EditDistance(tt.a, tt.b); got != tt.want {
+				t.Errorf("EditDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
 			}
-			if got := editDistance(tt.b, tt.a); got != tt.want {
-				t.Errorf("editDistance(%q, %q) = %d, want %d (not symmetric)", tt.b, tt.a, got, tt.want)
+			if got := EditDistance(tt.b, tt.a); got != tt.want {
+				t.Errorf("EditDistance(%q, %q) = %d, want %d (not symmetric)", tt.b, tt.a, got, tt.want)
 			}
 		})
 	}

@@ -13,19 +13,29 @@ import (
 // means forms opened before a restart still post after it, and a backup
 // restores it with everything else.
 func (s *Store) Secret(ctx context.Context, name string) ([]byte, error) {
-	key := []byte("secret/" + name)
 	var secret []byte
 	err := s.update(ctx, func(tx *bbolt.Tx) ([]string, error) {
-		meta := tx.Bucket(bucketMeta)
-		if v := meta.Get(key); len(v) == 32 {
-			secret = append([]byte{}, v...)
-			return nil, nil
-		}
-		secret = make([]byte, 32)
-		if _, err := rand.Read(secret); err != nil {
-			return nil, fmt.Errorf("secret %s: %w", name, err)
-		}
-		return nil, meta.Put(key, secret)
+		var err error
+		secret, err = secretIn(tx, name)
+		return nil, err
 	})
 	return secret, err
+}
+
+// secretIn reads (or, in a write transaction, first creates) the named
+// secret inside tx.
+func secretIn(tx *bbolt.Tx, name string) ([]byte, error) {
+	key := []byte("secret/" + name)
+	meta := tx.Bucket(bucketMeta)
+	if v := meta.Get(key); len(v) == 32 {
+		return append([]byte{}, v...), nil
+	}
+	if !tx.Writable() {
+		return nil, fmt.Errorf("secret %s: %w: not made yet", name, ErrNotFound)
+	}
+	secret := make([]byte, 32)
+	if _, err := rand.Read(secret); err != nil {
+		return nil, fmt.Errorf("secret %s: %w", name, err)
+	}
+	return secret, meta.Put(key, secret)
 }

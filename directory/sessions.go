@@ -161,22 +161,22 @@ func (s *Store) CountSessions(ctx context.Context) (int, error) {
 
 // sweepSessions deletes sessions that have expired at now.
 func sweepSessions(tx *bbolt.Tx, now time.Time) error {
-	return deleteSessionsWhere(tx, func(sess *Session) bool { return sess.Expired(now) })
+	return deleteSessionsWhere(tx, func(_ []byte, sess *Session) bool { return sess.Expired(now) })
 }
 
 // deleteSessionsOf ends every session of one account.
 func deleteSessionsOf(tx *bbolt.Tx, email string) error {
 	email = NormalizeEmail(email)
-	return deleteSessionsWhere(tx, func(sess *Session) bool { return sess.Email == email })
+	return deleteSessionsWhere(tx, func(_ []byte, sess *Session) bool { return sess.Email == email })
 }
 
-func deleteSessionsWhere(tx *bbolt.Tx, match func(*Session) bool) error {
+func deleteSessionsWhere(tx *bbolt.Tx, match func(key []byte, sess *Session) bool) error {
 	b := tx.Bucket(bucketSessions)
 	var doomed [][]byte
 	err := b.ForEach(func(k, v []byte) error {
 		var sess Session
 		// A session that cannot be read can never sign anyone in: drop it.
-		if err := json.Unmarshal(v, &sess); err != nil || match(&sess) {
+		if err := json.Unmarshal(v, &sess); err != nil || match(k, &sess) {
 			doomed = append(doomed, append([]byte(nil), k...))
 		}
 		return nil

@@ -33,6 +33,10 @@ var (
 	bucketSessions    = []byte("sessions")
 	bucketShortlists  = []byte("shortlists")
 	bucketShares      = []byte("shares")
+	// Link workers' own settings (their current list and profile) and the
+	// teams they share lists with.
+	bucketLinkWorkers = []byte("linkworkers")
+	bucketTeams       = []byte("teams")
 
 	keySchema        = []byte("schema")
 	keyGeneration    = []byte("generation")
@@ -70,6 +74,17 @@ var migrations = []func(tx *bbolt.Tx) error{
 	indexImportedTerms,
 	// 5: the count of published services.
 	countServices,
+	// 6: the e-mail outbox and when each listing was last reminded.
+	createOutbox,
+	// 7: link workers' settings and profiles, and their teams.
+	func(tx *bbolt.Tx) error {
+		for _, b := range [][]byte{bucketLinkWorkers, bucketTeams} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return fmt.Errorf("create bucket %s: %w", b, err)
+			}
+		}
+		return nil
+	},
 }
 
 // SchemaVersion is the store layout this build reads and writes.
@@ -95,6 +110,9 @@ type Store struct {
 
 	mu       sync.Mutex
 	watchers []func(Change)
+
+	// mailQueued wakes the mail sender when a commit queued a message.
+	mailQueued chan struct{}
 }
 
 // Open opens or creates the store at path, upgrading its schema and undoing
@@ -107,7 +125,7 @@ func Open(path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	s := &Store{db: db, now: time.Now}
+	s := &Store{db: db, now: time.Now, mailQueued: make(chan struct{}, 1)}
 	if err := s.migrate(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)

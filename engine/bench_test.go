@@ -85,7 +85,7 @@ func measureEngine(b *testing.B, store *directory.Store, indexDir string, n int)
 
 	// Rebuild: no index yet.
 	start := time.Now()
-	e, err := Open(indexDir, store)
+	e, err := Open(indexDir, store, WithVocabulary(defaultVocab(b)), WithCrisisPhrases(defaultCrisis(b)))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -104,7 +104,7 @@ func measureEngine(b *testing.B, store *directory.Store, indexDir string, n int)
 	runtime.GC()
 	debug.FreeOSMemory()
 	start = time.Now()
-	e, err = Open(indexDir, store)
+	e, err = Open(indexDir, store, WithVocabulary(defaultVocab(b)), WithCrisisPhrases(defaultCrisis(b)))
 	if err != nil {
 		b.Fatal(err)
 	}

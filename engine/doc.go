@@ -8,9 +8,9 @@
 // measurements):
 //
 //   - a Bleve index (in the folder given to Open) for free text only: English
-//     stemming, BM25 relevance, fuzzy matching of unknown words ("counciling"
-//     finds counselling) and everyday words mapped to Signpost's taxonomy
-//     ("anxiety" finds listings tagged worry; synonyms.go);
+//     stemming, BM25 relevance, the terms each listing carries, and the
+//     dictionary of the directory's words as written, which typed words are
+//     corrected against;
 //   - an in-memory, column-shaped table of everything that filters and
 //     scores (term bit masks, ages, cost, schedule days, delivery, nearest
 //     location, capacity, assured date), which every query scans.
@@ -36,6 +36,32 @@
 // (`signpost reindex`); Check reports drift between store and index
 // (`signpost check`). Close saves the table beside the index so the next
 // Open need not read every service from the store.
+//
+// # Typed words
+//
+// What a person types goes through one pipeline (interpret.go), owned
+// here so that the site, the matcher and the API read words alike:
+//
+//  1. the crisis check, on the text exactly as typed (CrisisPhrases, from a
+//     data file; Engine.Crisis and Interpreted.Crisis);
+//  2. normalising: lower case, apostrophes dropped ("can't" is "cant");
+//  3. everyday phrases, longest first and before words are split or filler
+//     dropped ("I don't know anyone round here", "lost my job", "skint"),
+//     mapped to need, interest and activity codes (Vocabulary, from a data
+//     file a deployment replaces);
+//  4. filler words dropped ("I", "need", "help", "with", "new" outside a
+//     phrase): they neither match nor rank, and a query of nothing else is
+//     answered as if empty, with Interpreted.Empty set;
+//  5. misspellings: a word of four letters or more that no listing holds
+//     is corrected to the nearest that one does, or to a vocabulary word,
+//     within one edit (two from six letters; a swap is one edit);
+//  6. the words and codes become one Bleve query; services carrying a
+//     code the words mean rank first (the Phrase component), and their
+//     reasons say so in the person's words ("Helps with: money worries and
+//     debt (you searched skint)").
+//
+// Results.Interpreted tells the page what was done. When a search finds
+// nothing, Relaxations says what each way of widening it would find.
 //
 // # Queries
 //
@@ -69,7 +95,7 @@
 //
 // # Ranking
 //
-// Score = text + need + interest + activity + near − penalties, with the
+// Score = text + phrase + need + interest + activity + near − penalties, with the
 // weights and their reasons in weights.go; each Result carries these
 // Components, its DistanceM (nil when there is none) and Reasons such as
 // "Helps with: money worries and debt", "You said you enjoy: gardening",

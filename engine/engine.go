@@ -64,6 +64,9 @@ type config struct {
 	// tests replace them to make the swap fail part-way.
 	rename    func(oldpath, newpath string) error
 	openIndex func(path string) (bleve.Index, error)
+	// vocab and crisis are the text pipeline's data (nil: none).
+	vocab  *Vocabulary
+	crisis *CrisisPhrases
 }
 
 // Option changes how Open behaves.
@@ -75,6 +78,15 @@ func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l }
 
 // WithProgress writes rebuild progress lines to w (the CLI passes stderr).
 func WithProgress(w io.Writer) Option { return func(c *config) { c.progress = w } }
+
+// WithVocabulary gives the everyday phrases typed words are read through
+// (ParseVocabulary). Without it, words match only as written.
+func WithVocabulary(v *Vocabulary) Option { return func(c *config) { c.vocab = v } }
+
+// WithCrisisPhrases gives the crisis language Crisis and the results'
+// Interpreted.Crisis look for (ParseCrisisPhrases). Without it nothing is
+// recognised, so every deployment passes one.
+func WithCrisisPhrases(p *CrisisPhrases) Option { return func(c *config) { c.crisis = p } }
 
 // WithClock sets the clock used to judge whether a listing's assurance is
 // out of date (tests pin it).

@@ -255,7 +255,7 @@ func rankingEngine(tb testing.TB) *Engine {
 			return
 		}
 		shared.ranking, shared.err = Open(filepath.Join(shared.dir, "index"), newMemSource(rankingFixture()...),
-			WithClock(func() time.Time { return testNow }))
+			WithClock(func() time.Time { return testNow }), WithVocabulary(defaultVocab(tb)))
 	})
 	if shared.err != nil {
 		tb.Fatalf("shared ranking engine: %v", shared.err)

@@ -121,7 +121,11 @@ func checkAgainstOracle(t *testing.T, ctx context.Context, e *Engine, svcs []*di
 	var textScore map[string]float64
 	hasText := false
 	if q.Text != "" {
-		hits, ok, err := e.text.search(ctx, q.Text)
+		tp, err := e.interpret(ctx, e.text, tokens(q.Text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		hits, ok, err := e.text.search(ctx, q.Text, tp.groups)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -40,16 +40,22 @@ func (p *plan) reasons(t *table, c cand, assured time.Time) []Reason {
 	var out []Reason
 	add := func(k ReasonKind, text string) { out = append(out, Reason{Kind: k, Text: text}) }
 	slot := c.slot
-	if m := t.needs[slot] & p.needs; m != 0 {
-		add(ReasonNeed, "Helps with: "+termLabels(directory.Needs, m))
+	// Terms ticked come first, then those that typed words mean, each
+	// group of the latter named in the person's words.
+	typedNeeds, typedInts, typedActs := p.typedTerms(t.needs[slot]&^p.needs, t.interests[slot]&^p.interests, t.activities[slot]&^p.activities)
+	if m := t.needs[slot] & p.needs; m != 0 || len(typedNeeds) > 0 {
+		add(ReasonNeed, "Helps with: "+joinNonEmpty(termLabels(directory.Needs, m), typedLabels(directory.Needs, typedNeeds)))
 	}
 	if m := t.interests[slot] & p.interests; m != 0 {
 		add(ReasonInterest, "You said you enjoy: "+termLabels(directory.Interests, m))
 	}
-	if m := t.activities[slot] & p.activities; m != 0 {
-		add(ReasonActivity, "Kind of activity: "+termLabels(directory.Activities, uint32(m)))
+	if len(typedInts) > 0 {
+		add(ReasonInterest, "Involves: "+typedLabels(directory.Interests, typedInts))
 	}
-	if p.hasText && c.text > 0 {
+	if m := t.activities[slot] & p.activities; m != 0 || len(typedActs) > 0 {
+		add(ReasonActivity, "Kind of activity: "+joinNonEmpty(termLabels(directory.Activities, uint32(m)), typedLabels(directory.Activities, typedActs)))
+	}
+	if p.hasText && c.text > 0 && len(typedNeeds)+len(typedInts)+len(typedActs) == 0 {
 		add(ReasonText, "Matches what you typed")
 	}
 	if p.q.HasPoint && !math.IsNaN(c.dist) {
@@ -89,6 +95,54 @@ func (p *plan) reasons(t *table, c cand, assured time.Time) []Reason {
 		add(ReasonNotChecked, "Not checked since "+assured.UTC().Format("January 2006"))
 	}
 	return out
+}
+
+// typedTerm is a mask of terms a service carries because of one phrase
+// the person typed.
+type typedTerm struct {
+	mask  uint32
+	typed string
+}
+
+// typedTerms splits the terms a slot carries (not counting those ticked)
+// by the phrase that asked for them; a term two phrases mean goes with the
+// first.
+func (p *plan) typedTerms(needs, ints uint32, acts uint16) (n, i, a []typedTerm) {
+	for _, pm := range p.phrases {
+		if m := needs & pm.needs; m != 0 {
+			n = append(n, typedTerm{m, pm.typed})
+			needs &^= m
+		}
+		if m := ints & pm.interests; m != 0 {
+			i = append(i, typedTerm{m, pm.typed})
+			ints &^= m
+		}
+		if m := acts & pm.activities; m != 0 {
+			a = append(a, typedTerm{uint32(m), pm.typed})
+			acts &^= m
+		}
+	}
+	return n, i, a
+}
+
+// typedLabels writes terms with the words that asked for them: "money
+// worries and debt (you searched skint)".
+func typedLabels(vocab []directory.Term, tt []typedTerm) string {
+	var parts []string
+	for _, x := range tt {
+		parts = append(parts, termLabels(vocab, x.mask)+" (you searched "+x.typed+")")
+	}
+	return strings.Join(parts, "; ")
+}
+
+func joinNonEmpty(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + "; " + b
 }
 
 // termLabels lists the lower-cased labels of the terms in mask, in

@@ -22,7 +22,16 @@ type Results struct {
 	Page, Size int
 	Items      []Result
 	Facets     Facets
+	// Interpreted says what was made of the typed words (nil when none
+	// were typed): corrections, phrases read as needs or interests,
+	// filler left out, whether all of it was filler, and whether it held
+	// crisis language.
+	Interpreted *Interpreted
 }
+
+// Crisis reports whether the query's text, as typed, held crisis
+// language: the page then opens with urgent help.
+func (r *Results) Crisis() bool { return r != nil && r.Interpreted != nil && r.Interpreted.Crisis }
 
 // Result is one service with the score it got and why.
 type Result struct {
@@ -37,10 +46,13 @@ type Result struct {
 	Reasons   []Reason
 }
 
-// Components are the parts of a score: Score = Text + Need + Interest +
-// Activity + Near − Penalty. See weights.go.
+// Components are the parts of a score: Score = Text + Phrase + Need +
+// Interest + Activity + Near − Penalty. See weights.go.
 type Components struct {
-	Text     float64
+	Text float64
+	// Phrase is for carrying a term that typed words mean ("skint":
+	// money worries).
+	Phrase   float64
 	Need     float64
 	Interest float64
 	Activity float64
@@ -115,6 +127,13 @@ type plan struct {
 	hasText              bool
 	order                rankOrder
 	capPenalty           [4]float64
+	// phrases are the typed words that mean Signpost terms (at most
+	// maxPhrases), each with its terms as masks; a service carrying one
+	// of a phrase's terms meets it.
+	phrases []phraseMask
+	// phraseNeeds, phraseInts and phraseActs are every phrase's terms.
+	phraseNeeds, phraseInts uint32
+	phraseActs              uint16
 	// needScore[k] is what meeting k of the asked needs adds, worked out
 	// once per query with the same arithmetic as it would be per row;
 	// likewise for interests and activity types.
@@ -241,15 +260,122 @@ const (
 	nearestFirst                  // by distance (SortNearest from a point)
 )
 
+// phraseMask is one recognised phrase's terms as table masks, and each
+// term as a bit with its weight: the vocabulary lists a phrase's terms
+// most meant first ("new to the area": new to the area, then lonely), and
+// each counts half the one before, so a service for people new to an area
+// ranks above a lonely-hearts club for it.
+type phraseMask struct {
+	typed            string
+	needs, interests uint32
+	activities       uint16
+	terms            []phraseTerm
+	total            float64 // the sum of the terms' weights
+}
+
+type phraseTerm struct {
+	column uint8 // 0 needs, 1 interests, 2 activities
+	bit    uint32
+	weight float64
+}
+
+// maxPhrases bounds the phrases that rank: a question, not an essay.
+const maxPhrases = 8
+
+// setPhrases compiles the phrases of the text plan.
+func (p *plan) setPhrases(tp *textPlan) {
+	for _, g := range tp.phrases() {
+		if len(p.phrases) == maxPhrases {
+			break
+		}
+		pm := phraseMask{typed: g.typed}
+		w := 1.0
+		for _, r := range g.refs {
+			var pt phraseTerm
+			switch r.taxonomy {
+			case directory.TaxonomyNeeds:
+				pt = phraseTerm{0, termMask(directory.Needs, []string{r.code}), w}
+				pm.needs |= pt.bit
+			case directory.TaxonomyInterests:
+				pt = phraseTerm{1, termMask(directory.Interests, []string{r.code}), w}
+				pm.interests |= pt.bit
+			case directory.TaxonomyActivities:
+				pt = phraseTerm{2, termMask(directory.Activities, []string{r.code}), w}
+				pm.activities |= uint16(pt.bit)
+			}
+			pm.terms = append(pm.terms, pt)
+			pm.total += w
+			w /= 2
+		}
+		p.phrases = append(p.phrases, pm)
+		p.phraseNeeds |= pm.needs
+		p.phraseInts |= pm.interests
+		p.phraseActs |= pm.activities
+	}
+}
+
+// anyPhrase reports whether a slot with these terms carries any term the
+// typed words mean.
+func (p *plan) anyPhrase(needs, ints uint32, acts uint16) bool {
+	return needs&p.phraseNeeds != 0 || ints&p.phraseInts != 0 || acts&p.phraseActs != 0
+}
+
+// phraseScore is how well a slot meets the phrases, from 0 (none of
+// their terms) to 1 (every term of every phrase), and whether it meets
+// any. Each phrase counts equally; within one, its terms by weight.
+func (p *plan) phraseScore(t *table, slot uint32) (float64, bool) {
+	cols := [3]uint32{t.needs[slot], t.interests[slot], uint32(t.activities[slot])}
+	sum, any := 0.0, false
+	for i := range p.phrases {
+		pm := &p.phrases[i]
+		got := 0.0
+		for _, pt := range pm.terms {
+			if cols[pt.column]&pt.bit != 0 {
+				got += pt.weight
+			}
+		}
+		if got > 0 {
+			any = true
+			sum += got / pm.total
+		}
+	}
+	return sum / float64(len(p.phrases)), any
+}
+
 // cand is a service that passed every filter, with what ranking needs.
 type cand struct {
 	slot  uint32
 	score float64
 	dist  float64 // NaN when none
 	text  float64 // normalised text relevance, 0..1
+	// phrase is how well it meets the phrases typed (plan.phraseScore).
+	phrase float64
 }
 
 func (e *Engine) run(ctx context.Context, q Query, m mode) (*Results, error) {
+	return e.answer(ctx, q, m, wantPage)
+}
+
+// count returns how many services a search would find, without ranking
+// or fetching a page.
+func (e *Engine) count(ctx context.Context, q Query, m mode) (int, error) {
+	res, err := e.answer(ctx, q, m, wantCount)
+	if err != nil {
+		return 0, err
+	}
+	return res.Total, nil
+}
+
+// wanted says what a query's answer holds.
+type wanted int
+
+const (
+	wantPage  wanted = iota // the total, the facets and the page asked for
+	wantCount               // the total and the facets only
+)
+
+// answer runs a query for what is wanted.
+func (e *Engine) answer(ctx context.Context, q Query, m mode, want wanted) (*Results, error) {
 	q, err := q.validate()
 	if err != nil {
 		return nil, err
@@ -263,32 +389,44 @@ func (e *Engine) run(ctx context.Context, q Query, m mode) (*Results, error) {
 
 	t := e.tab
 	var text *textEntry
+	var interp *Interpreted
 	if strings.TrimSpace(q.Text) != "" {
 		if text, err = e.textHits(ctx, t, q.Text); err != nil {
 			return nil, err
 		}
 		p.hasText = text.ok
+		p.setPhrases(text.plan)
+		in := *text.plan.interp
+		in.Text = q.Text
+		in.Crisis = e.Crisis(q.Text)
+		interp = &in
 	}
 	p.soft = m == modeMatch && (p.nNeeds+p.nInt+p.nAct > 0 || p.hasText)
 
-	res, pageIDs, err := p.rank(ctx, t, text)
+	res, pageIDs, err := p.rank(ctx, t, text, want)
 	if err != nil {
 		return nil, err
 	}
+	res.Interpreted = interp
 	return res, e.attachServices(ctx, res, pageIDs)
 }
 
 // rank makes one pass over the table under its read lock: it filters and
-// scores every candidate, counts the facets and keeps the requested page,
-// whose services' ids it returns for the caller to fetch outside the lock.
-func (p *plan) rank(ctx context.Context, t *table, text *textEntry) (*Results, []string, error) {
+// scores every candidate, counts the facets and, when asked for a page,
+// keeps it, returning its services' ids for the caller to fetch outside
+// the lock.
+func (p *plan) rank(ctx context.Context, t *table, text *textEntry, want wanted) (*Results, []string, error) {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	q := p.q
-	top := newTopK(q.Page*q.Size, p.less(t))
+	keep := 0
+	if want == wantPage {
+		keep = q.Page * q.Size
+	}
+	top := newTopK(keep, p.less(t))
 	var f facetCounter
-	p.candidates(t, text, func(slot uint32, text float64) {
-		c, pass, ranked := p.eval(t, slot, text, top.bar(p.order))
+	p.candidates(t, text, func(slot uint32, text, phrase float64) {
+		c, pass, ranked := p.eval(t, slot, text, phrase, top.bar(p.order))
 		if !pass {
 			return
 		}
@@ -311,14 +449,15 @@ func (p *plan) rank(ctx context.Context, t *table, text *textEntry) (*Results, [
 	return res, pageIDs, nil
 }
 
-// candidates calls visit with every slot that can match, and its text
-// relevance (0 without one).
-func (p *plan) candidates(t *table, text *textEntry, visit func(slot uint32, text float64)) {
+// candidates calls visit with every slot that can match, its text
+// relevance (0 without words) and how well it meets the typed phrases.
+func (p *plan) candidates(t *table, text *textEntry, visit func(slot uint32, text, phrase float64)) {
 	switch {
 	case p.hasText && p.mode == modeSearch:
-		// Only text hits can match: visit them and nothing else.
+		// Only text hits (with the services carrying a term the words
+		// mean) can match: visit them and nothing else.
 		for _, h := range text.hits {
-			visit(h.slot, h.score)
+			visit(h.slot, h.score, float64(h.phrase))
 		}
 	case p.hasText:
 		// Every slot can match; the hits are in slot order, so they are
@@ -326,15 +465,15 @@ func (p *plan) candidates(t *table, text *textEntry, visit func(slot uint32, tex
 		// table-sized slice of scores on every query.
 		hits := text.hits
 		for slot := range t.flags {
-			score := 0.0
+			score, phrase := 0.0, 0.0
 			if len(hits) > 0 && hits[0].slot == uint32(slot) {
-				score, hits = hits[0].score, hits[1:]
+				score, phrase, hits = hits[0].score, float64(hits[0].phrase), hits[1:]
 			}
-			visit(uint32(slot), score)
+			visit(uint32(slot), score, phrase)
 		}
 	default:
 		for slot := range t.flags {
-			visit(uint32(slot), 0)
+			visit(uint32(slot), 0, 0)
 		}
 	}
 }
@@ -394,7 +533,11 @@ func (e *Engine) textHits(ctx context.Context, t *table, text string) (_ *textEn
 
 // searchText asks the text index and caches the answer.
 func (e *Engine) searchText(ctx context.Context, t *table, text, key string, gen uint64) (ent *textEntry, err error) {
-	hits, ok, err := e.text.search(ctx, text)
+	tp, err := e.interpret(ctx, e.text, strings.Fields(key))
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	hits, ok, err := e.text.search(ctx, text, tp.groups)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
@@ -414,12 +557,41 @@ func (e *Engine) searchText(ctx context.Context, t *table, text, key string, gen
 	}
 	t.mu.RUnlock()
 	slices.Sort(order)
-	ent = &textEntry{key: key, tab: t, gen: gen, ok: ok, hits: make([]slotHit, len(order))}
+	ent = &textEntry{key: key, tab: t, gen: gen, ok: ok, plan: tp, hits: make([]slotHit, len(order))}
 	for j, o := range order {
 		ent.hits[j] = slotHit{slot: uint32(o >> 32), score: hits[uint32(o)].score / best}
 	}
+	var pp plan
+	if pp.setPhrases(tp); len(pp.phrases) > 0 {
+		ent.hits = withCarriers(t, ent.hits, &pp)
+	}
 	e.cache.put(ent)
 	return ent, nil
+}
+
+// withCarriers adds to slot-ordered text hits, with a text score of 0,
+// every service carrying a term the typed words mean (they match without
+// the words), and notes how well each meets the phrases. One bit test per row, done once per cached entry, is far
+// cheaper than walking a term's postings in the text index.
+func withCarriers(t *table, hits []slotHit, pp *plan) []slotHit {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	out := make([]slotHit, 0, len(hits)+len(t.flags)/8)
+	for slot := range t.flags {
+		h := slotHit{slot: uint32(slot)}
+		hit := len(hits) > 0 && hits[0].slot == uint32(slot)
+		if hit {
+			h, hits = hits[0], hits[1:]
+		}
+		if t.flags[slot]&flagLive != 0 && pp.anyPhrase(t.needs[slot], t.interests[slot], t.activities[slot]) {
+			share, _ := pp.phraseScore(t, uint32(slot))
+			h.phrase = float32(share)
+		} else if !hit {
+			continue
+		}
+		out = append(out, h)
+	}
+	return out
 }
 
 // eval applies every filter to one slot (pass) and, when the candidate
@@ -428,7 +600,7 @@ func (e *Engine) searchText(ctx context.Context, t *table, text, key string, gen
 // candidate that cannot reach the bar would never be kept, so its
 // distance and nearness, the costly part, are left uncomputed. Totals and
 // facets count every passing candidate all the same.
-func (p *plan) eval(t *table, slot uint32, text float64, bar bar) (c cand, pass, ranked bool) {
+func (p *plan) eval(t *table, slot uint32, text, phrase float64, bar bar) (c cand, pass, ranked bool) {
 	fl := t.flags[slot]
 	if fl&p.mustFlags != p.mustFlags {
 		return cand{}, false, false
@@ -438,7 +610,10 @@ func (p *plan) eval(t *table, slot uint32, text float64, bar bar) (c cand, pass,
 		if needs&p.needs != p.needs || ints&p.interests != p.interests || acts&p.activities != p.activities {
 			return cand{}, false, false
 		}
-	} else if p.soft && text == 0 && needs&p.needs == 0 && ints&p.interests == 0 && acts&p.activities == 0 {
+		if p.hasText && text == 0 && phrase == 0 {
+			return cand{}, false, false
+		}
+	} else if p.soft && text == 0 && phrase == 0 && needs&p.needs == 0 && ints&p.interests == 0 && acts&p.activities == 0 {
 		return cand{}, false, false
 	}
 	if t.days[slot]&p.days != p.days || t.delivery[slot]&p.delivery != p.delivery {
@@ -458,7 +633,7 @@ func (p *plan) eval(t *table, slot uint32, text float64, bar bar) (c cand, pass,
 		}
 	}
 
-	c = cand{slot: slot, dist: math.NaN(), text: text}
+	c = cand{slot: slot, dist: math.NaN(), text: text, phrase: phrase}
 	// haveDist: c.dist is the exact distance, or NaN because there is no
 	// physical location; otherwise it is worked out only if needed.
 	haveDist := true
@@ -487,7 +662,7 @@ func (p *plan) eval(t *table, slot uint32, text float64, bar bar) (c cand, pass,
 		}
 	}
 
-	cp := p.components(t, slot, text, 0)
+	cp := p.components(t, slot, text, phrase, 0)
 	if !p.q.HasPoint {
 		c.score = cp.total()
 		return c, true, true
@@ -522,10 +697,13 @@ func (p *plan) near(t *table, slot uint32, dist float64) float64 {
 
 // components scores one slot; near is the nearness component, worked out
 // by the caller.
-func (p *plan) components(t *table, slot uint32, text, near float64) Components {
+func (p *plan) components(t *table, slot uint32, text, phrase, near float64) Components {
 	var cp Components
 	if p.hasText {
 		cp.Text = WeightText * text
+	}
+	if phrase > 0 {
+		cp.Phrase = WeightPhrase * (1 + phrase) / 2
 	}
 	cp.Need = p.needScore[bits.OnesCount32(t.needs[slot]&p.needs)]
 	cp.Interest = p.interestScore[bits.OnesCount32(t.interests[slot]&p.interests)]
@@ -539,7 +717,7 @@ func (p *plan) components(t *table, slot uint32, text, near float64) Components 
 }
 
 func (c Components) total() float64 {
-	return c.Text + c.Need + c.Interest + c.Activity + c.Near - c.Penalty
+	return c.Text + c.Phrase + c.Need + c.Interest + c.Activity + c.Near - c.Penalty
 }
 
 // less reports whether a ranks before b: by score (or distance, for
@@ -738,7 +916,7 @@ func (p *plan) result(t *table, c cand) Result {
 		}
 		near = p.near(t, c.slot, c.dist)
 	}
-	r.Components = p.components(t, c.slot, c.text, near)
+	r.Components = p.components(t, c.slot, c.text, c.phrase, near)
 	r.Reasons = p.reasons(t, c, time.Unix(t.assured[c.slot], 0))
 	return r
 }

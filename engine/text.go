@@ -22,17 +22,22 @@ import (
 )
 
 // The text index holds only what free-text search needs: a name field, one
-// body field with every other searchable word, and the keys of the
-// service's Signpost terms. Nothing is stored (the table and the store
+// body field with every other searchable word, and the words as written for
+// the dictionary. (A service's Signpost terms are matched in the table.)
+// Nothing is stored (the table and the store
 // hold the values), which keeps the index small and quick to build.
 const (
-	fieldName  = "name"
-	fieldBody  = "body"
-	fieldTerms = "terms"
+	fieldName = "name"
+	fieldBody = "body"
+	// fieldWords holds each distinct word of the name and body as written
+	// (tokens: lower case, no apostrophes, not stemmed): the dictionary
+	// typed words are checked and corrected against. Being in the index,
+	// it stays current as listings change.
+	fieldWords = "words"
 
 	// textSchema is recorded in the index; change it whenever the mapping
 	// or textDoc changes, and the next start rebuilds the index.
-	textSchema = "signpost-text-1"
+	textSchema = "signpost-text-2"
 )
 
 // Keys of the index's internal store.
@@ -67,7 +72,7 @@ func newMapping() mapping.IndexMapping {
 	dm := bleve.NewDocumentStaticMapping()
 	dm.AddFieldMappingsAt(fieldName, text())
 	dm.AddFieldMappingsAt(fieldBody, text())
-	dm.AddFieldMappingsAt(fieldTerms, kw)
+	dm.AddFieldMappingsAt(fieldWords, kw)
 	im.DefaultMapping = dm
 	return im
 }
@@ -97,20 +102,34 @@ func textDoc(s *directory.Service) map[string]any {
 			}
 		}
 	}
-	var terms []string
 	for _, taxonomy := range []string{directory.TaxonomyNeeds, directory.TaxonomyInterests, directory.TaxonomyActivities} {
 		for _, code := range s.TermCodes(taxonomy) {
 			t, _ := directory.LookupTerm(taxonomy, code)
 			add(t.Label)
-			terms = append(terms, termRef{taxonomy, code}.key())
 		}
 	}
 	add(s.OtherTerms()...)
+	bodyText := strings.Join(body, "\n")
 	return map[string]any{
 		fieldName:  s.Name,
-		fieldBody:  strings.Join(body, "\n"),
-		fieldTerms: terms,
+		fieldBody:  bodyText,
+		fieldWords: surfaceWords(s.Name, bodyText),
 	}
+}
+
+// surfaceWords lists the distinct tokens of the texts, for the dictionary.
+func surfaceWords(texts ...string) []string {
+	seen := map[string]struct{}{}
+	var out []string
+	for _, text := range texts {
+		for _, t := range tokens(text) {
+			if _, ok := seen[t]; !ok {
+				seen[t] = struct{}{}
+				out = append(out, t)
+			}
+		}
+	}
+	return out
 }
 
 // textDigest identifies what textDoc gave for a service, so that a write
@@ -118,17 +137,14 @@ func textDoc(s *directory.Service) map[string]any {
 // need not touch the text index. The zero digest means "not known".
 type textDigest [16]byte
 
-// digestTextDoc hashes a textDoc: its fields are strings and a list of term
-// keys, joined with separators that no analysed word contains.
+// digestTextDoc hashes a textDoc's name and body (the words field is made
+// from them), joined by a separator no analysed word contains. The body
+// holds the labels of the service's terms, so a change of terms changes it.
 func digestTextDoc(doc map[string]any) textDigest {
 	h := sha256.New()
 	io.WriteString(h, doc[fieldName].(string))
 	h.Write([]byte{0})
 	io.WriteString(h, doc[fieldBody].(string))
-	for _, t := range doc[fieldTerms].([]string) {
-		h.Write([]byte{0})
-		io.WriteString(h, t)
-	}
 	var d textDigest
 	copy(d[:], h.Sum(nil))
 	return d
@@ -185,81 +201,88 @@ func words(text string) []string {
 	})
 }
 
-// buildQuery turns typed words into one Bleve query, or nil when no word is
-// left to search for (only stop words).
+// buildQuery turns the text pipeline's groups into one Bleve query, or nil
+// when there is nothing to search for.
 //
-// Each word becomes a disjunction of: its stem in the name (boosted) or the
-// body; when no listing has the stem, a fuzzy match of it for words long
-// enough to misspell (distance 1 from four letters, 2 from seven, first
-// letter fixed), so that "counciling" finds counselling and "gardning"
-// gardening; and the taxonomy
-// terms the word means in everyday speech ("anxiety" → worry). The words are
-// then OR-ed: BM25 ranks listings matching more of them first, and a
-// listing need not contain every word a person typed ("something for my
-// anxiety").
-//
-// Fuzzy matching is kept for unknown words because it is noisy on real
-// ones: "quilt" is one letter from "quiet".
-// maxFuzzyLen is the longest word given typo tolerance.
-const maxFuzzyLen = 30
-
-func (ti *textIndex) buildQuery(text string) (query.Query, error) {
-	var groups []query.Query
-	for _, w := range words(text) {
+// A one-word group becomes a disjunction of its stem in the name (boosted)
+// or the body. A phrase becomes its words all together (filler left out:
+// "lost my job" needs "lost" and "job", so "lost" alone does not match);
+// the terms a phrase means are matched by the table's pass. A
+// word that is no word of the directory and was not corrected (more edits
+// away than the limits) is tried loosely on its stem, as a last resort. The
+// groups are then OR-ed: BM25 ranks listings matching more of them first,
+// and a listing need not match every group ("lonely and skint").
+func (ti *textIndex) buildQuery(groups []wordGroup) (query.Query, error) {
+	var out []query.Query
+	for _, g := range groups {
 		var clauses []query.Query
-		for _, tok := range ti.analyzer.Analyze([]byte(w)) {
-			stem := string(tok.Term)
-			fuzzy := 0
-			// Past maxFuzzyLen a word is no typo of a real one, and Bleve's
-			// automaton for it would blow up.
-			if n := len([]rune(stem)); n >= 4 && n <= maxFuzzyLen {
-				known, err := ti.known(stem)
-				if err != nil {
-					return nil, err
+		var perWord []query.Query
+		for _, w := range g.words {
+			var wordClauses []query.Query
+			for _, tok := range ti.analyzer.Analyze([]byte(w)) {
+				stem := string(tok.Term)
+				fuzzy := 0
+				// Past maxFuzzyLen a word is no typo of a real one, and
+				// Bleve's automaton for it would blow up.
+				if n := len([]rune(stem)); g.fuzzy && n >= 4 && n <= maxFuzzyLen {
+					known, err := ti.known(stem)
+					if err != nil {
+						return nil, err
+					}
+					if !known {
+						fuzzy = 1
+						if n >= 7 {
+							fuzzy = 2
+						}
+					}
 				}
-				if !known {
-					fuzzy = 1
-					if n >= 7 {
-						fuzzy = 2
+				for _, f := range []struct {
+					field string
+					boost float64
+				}{{fieldName, boostName}, {fieldBody, boostBody}} {
+					tq := query.NewTermQuery(stem)
+					tq.SetField(f.field)
+					tq.SetBoost(f.boost)
+					wordClauses = append(wordClauses, tq)
+					if fuzzy > 0 {
+						fq := query.NewFuzzyQuery(stem)
+						fq.SetField(f.field)
+						fq.SetPrefix(1)
+						fq.SetFuzziness(fuzzy)
+						fq.SetBoost(f.boost * boostFuzzy)
+						wordClauses = append(wordClauses, fq)
 					}
 				}
 			}
-			for _, f := range []struct {
-				field string
-				boost float64
-			}{{fieldName, boostName}, {fieldBody, boostBody}} {
-				tq := query.NewTermQuery(stem)
-				tq.SetField(f.field)
-				tq.SetBoost(f.boost)
-				clauses = append(clauses, tq)
-				if fuzzy > 0 {
-					fq := query.NewFuzzyQuery(stem)
-					fq.SetField(f.field)
-					fq.SetPrefix(1)
-					fq.SetFuzziness(fuzzy)
-					fq.SetBoost(f.boost * boostFuzzy)
-					clauses = append(clauses, fq)
-				}
+			if len(wordClauses) > 0 {
+				perWord = append(perWord, query.NewDisjunctionQuery(wordClauses))
 			}
 		}
-		for _, ref := range termsForWord(w) {
-			tq := query.NewTermQuery(ref.key())
-			tq.SetField(fieldTerms)
-			tq.SetBoost(boostSynonym)
-			clauses = append(clauses, tq)
+		switch {
+		case len(perWord) == 1:
+			clauses = append(clauses, perWord[0].(*query.DisjunctionQuery).Disjuncts...)
+		case len(perWord) > 1:
+			clauses = append(clauses, query.NewConjunctionQuery(perWord))
 		}
+		// The terms a phrase means are matched in the table's pass
+		// (plan.phrases), not here: a term is on a fifth of the listings,
+		// and walking its postings, then finding each hit's table row,
+		// cost more than the bit test the pass makes anyway.
 		if len(clauses) > 0 {
-			groups = append(groups, query.NewDisjunctionQuery(clauses))
+			out = append(out, query.NewDisjunctionQuery(clauses))
 		}
 	}
-	if len(groups) == 0 {
+	if len(out) == 0 {
 		return nil, nil
 	}
-	if len(groups) == 1 {
-		return groups[0], nil
+	if len(out) == 1 {
+		return out[0], nil
 	}
-	return query.NewDisjunctionQuery(groups), nil
+	return query.NewDisjunctionQuery(out), nil
 }
+
+// maxFuzzyLen is the longest word given typo tolerance.
+const maxFuzzyLen = 30
 
 // known reports whether any listing holds the stem in its name or body.
 func (ti *textIndex) known(stem string) (bool, error) {
@@ -286,13 +309,14 @@ func (ti *textIndex) known(stem string) (bool, error) {
 // sort and per-hit allocations cost more than the matching itself once a
 // common word hits tens of thousands of listings. ok is false when the
 // text held no searchable word.
-func (ti *textIndex) search(ctx context.Context, text string) (hits []textHit, ok bool, err error) {
-	q, err := ti.buildQuery(text)
+func (ti *textIndex) search(ctx context.Context, text string, groups []wordGroup) (hits []textHit, ok bool, err error) {
+	q, err := ti.buildQuery(groups)
 	if err != nil {
 		return nil, true, fmt.Errorf("text search %q: %w", text, err)
 	}
 	if q == nil {
-		return nil, false, nil
+		// Nothing to look up by word; a phrase's terms may still match.
+		return nil, len(groups) > 0, nil
 	}
 	adv, err := ti.idx.Advanced()
 	if err != nil {

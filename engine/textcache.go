@@ -44,11 +44,17 @@ type textEntry struct {
 	gen  uint64
 	hits []slotHit
 	ok   bool // false: the text held no searchable word
+	// plan is what the text pipeline made of the words.
+	plan *textPlan
 }
 
 type slotHit struct {
-	slot  uint32
-	score float64
+	slot uint32
+	// phrase is how well the service meets the phrases the words were
+	// read as (plan.phraseScore), worked out once per entry; it fits in
+	// the padding after slot.
+	phrase float32
+	score  float64
 }
 
 // textCacheSize bounds the cache: a hit set of 20k services takes 320 KB,
@@ -59,9 +65,10 @@ func newTextCache(max int) *textCache {
 	return &textCache{max: max, order: list.New(), entries: map[string]*list.Element{}, flights: map[flightKey]*flight{}}
 }
 
-// cacheKey folds case and spacing, which do not change what matches.
+// cacheKey is the text as the pipeline's tokens: case, spacing,
+// punctuation and apostrophes do not change what matches.
 func cacheKey(text string) string {
-	return strings.Join(words(text), " ")
+	return strings.Join(tokens(text), " ")
 }
 
 func (c *textCache) get(key string, tab *table, gen uint64) (*textEntry, bool) {

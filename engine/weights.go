@@ -21,6 +21,13 @@ const (
 	// what they ticked.
 	WeightText = 1.0
 
+	// WeightPhrase is the most that carrying the terms typed words mean
+	// can add ("skint": money worries), when every term of every phrase
+	// is met; meeting any gives at least half (plan.phraseScore). A person who typed what is hard for them
+	// should see the services that help with it first, so even half of it
+	// outweighs the best text match of a listing that does not.
+	WeightPhrase = 2.5
+
 	// WeightNeed is the most that meeting needs can add (all of them met).
 	// Needs are why a person was referred; they count most.
 	WeightNeed = 1.0
@@ -71,13 +78,11 @@ const (
 )
 
 // Text field boosts inside the Bleve query: words in the name say more about
-// a listing than words in its description; an everyday word that maps to a
-// taxonomy term ("anxiety" to worry) is as good as the word itself; a fuzzy
+// a listing than words in its description; a fuzzy
 // (misspelt) match counts for less than an exact one so that correctly spelt
 // matches come first.
 const (
-	boostName    = 3.0
-	boostBody    = 1.0
-	boostSynonym = 1.5
-	boostFuzzy   = 0.4
+	boostName  = 3.0
+	boostBody  = 1.0
+	boostFuzzy = 0.4
 )

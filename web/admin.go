@@ -34,6 +34,7 @@ type AdminStore interface {
 	AddAccount(ctx context.Context, a directory.Account, password string) (directory.Account, error)
 	DisableAccount(ctx context.Context, email string) error
 	EnableAccount(ctx context.Context, email string) error
+	teamAdmin
 
 	// The stale report and the corrections inbox.
 	StaleServices(ctx context.Context, cutoff time.Time, limit int) ([]directory.StaleListing, int, error)
@@ -83,7 +84,9 @@ var adminSections = []link{
 	{Href: "/admin/corrections", Text: "Corrections"},
 	{Href: "/admin/organizations", Text: "Organisations"},
 	{Href: "/admin/accounts", Text: "Accounts"},
+	{Href: "/admin/teams", Text: "Teams"},
 	{Href: "/admin/import", Text: "Import and export"},
+	{Href: "/admin/outbox", Text: "Outbox"},
 }
 
 // AdminNav is the admin navigation of the page.
@@ -188,6 +191,7 @@ type orgRow struct {
 }
 
 type staleRow struct {
+	ServiceID string
 	Name      string
 	Href      string
 	Org       string
@@ -497,7 +501,7 @@ func (h *adminHandlers) adminStale(w http.ResponseWriter, r *http.Request) error
 	}
 	p.More = total - len(stale)
 	for _, l := range stale {
-		row := staleRow{Name: l.Name, Href: "/activities/" + url.PathEscape(l.ServiceID), Org: l.OrganizationName,
+		row := staleRow{ServiceID: l.ServiceID, Name: l.Name, Href: "/activities/" + url.PathEscape(l.ServiceID), Org: l.OrganizationName,
 			Contact: l.Contact, Providers: l.Providers, Checked: "Never"}
 		if !l.Assured.IsZero() {
 			row.Checked = dateText(l.Assured)
@@ -603,7 +607,10 @@ const maxImportUpload = 64 << 20
 
 // adminImport imports an uploaded HSDS JSON or NDJSON file. The upload is
 // kept in memory (or multipart's temporary file) and read twice, as
-// hsds.Import validates everything before it writes anything.
+// hsds.Import validates everything before it writes anything. Nothing
+// reads the body before this handler (see sessions and boundBodies), and
+// the temporary files go when it returns, whatever the outcome; a failed
+// parse removes its own.
 func (h *adminHandlers) adminImport(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseMultipartForm(8 << 20); err != nil {
 		return &httpError{status: http.StatusBadRequest, heading: "The file could not be read",

@@ -32,6 +32,7 @@ func (b *browser) signIn(t *testing.T, email string) {
 // Markdown, previews it, sends it; an admin approves it; the public page
 // shows it.
 func TestBrowserModeration(t *testing.T) {
+	t.Parallel()
 	b, es := newEditorialBrowser(t)
 	id := es.ListingA
 
@@ -80,6 +81,7 @@ func TestBrowserModeration(t *testing.T) {
 // waiting), review, corrections and stale report; a link worker's
 // shortlists.
 func TestBrowserSignedInAccessibility(t *testing.T) {
+	t.Parallel()
 	b, es := newEditorialBrowser(t)
 	axe := loadAxe(t)
 	ctx := context.Background()

@@ -39,6 +39,8 @@ const (
 	permRestore permission = "restore"
 	// permManageAccounts adds and disables accounts.
 	permManageAccounts permission = "manage-accounts"
+	// permManageTeams makes teams of link workers and says who is in them.
+	permManageTeams permission = "manage-teams"
 	// permImportExport loads and downloads the whole directory.
 	permImportExport permission = "import-export"
 	// permShortlists opens /shortlists: keeping pseudonymous lists of
@@ -46,6 +48,9 @@ const (
 	// role: the store finds a list only for its owner, so another link
 	// worker's list is "not found".
 	permShortlists permission = "shortlists"
+	// permOwnAccount changes one's own password: every role has it, about
+	// no organisation.
+	permOwnAccount permission = "own-account"
 )
 
 // scope is how far a role's permission reaches.
@@ -62,8 +67,9 @@ const (
 )
 
 // policy is the whole of Signpost's authorization. Link workers are in
-// the shortlists row only: they use the public site and their shortlists,
-// and change no listing. A role missing from a row has scopeNone.
+// the shortlists and own-account rows only: they use the public site and
+// their shortlists, and change no listing. A role missing from a row has
+// scopeNone.
 var policy = map[permission]map[directory.Role]scope{
 	permProviderArea:   {directory.RoleProvider: scopeOwnOrgs, directory.RoleAdmin: scopeAll},
 	permViewListing:    {directory.RoleProvider: scopeOwnOrgs, directory.RoleAdmin: scopeAll},
@@ -73,8 +79,10 @@ var policy = map[permission]map[directory.Role]scope{
 	permModerate:       {directory.RoleAdmin: scopeAll},
 	permRestore:        {directory.RoleAdmin: scopeAll},
 	permManageAccounts: {directory.RoleAdmin: scopeAll},
+	permManageTeams:    {directory.RoleAdmin: scopeAll},
 	permImportExport:   {directory.RoleAdmin: scopeAll},
 	permShortlists:     {directory.RoleLinkWorker: scopeOwnRecords},
+	permOwnAccount:     {directory.RoleAdmin: scopeOwnRecords, directory.RoleProvider: scopeOwnRecords, directory.RoleLinkWorker: scopeOwnRecords},
 }
 
 // can reports whether account a may do p to something of organisation

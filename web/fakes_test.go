@@ -125,6 +125,7 @@ type unusedStores struct {
 	ProviderStore
 	AdminStore
 	ShortlistStore
+	MailStore
 }
 
 // Service is ambiguous between the embedded interfaces; it is unused too.
@@ -155,7 +156,7 @@ type fakeSite struct {
 func (fs *fakeSite) config() Config {
 	var none unusedStores
 	return Config{Engine: fs.finder, Store: fs.listings, Gazetteer: fs.places,
-		Accounts: none, Provider: none, Admin: none, Shortlists: none, HelpNow: helpNowText()}
+		Accounts: none, Provider: none, Admin: none, Shortlists: none, Mail: none, HelpNow: helpNowText()}
 }
 
 func newFakeSite(t *testing.T) *fakeSite {

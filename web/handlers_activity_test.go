@@ -61,7 +61,7 @@ func TestActivityPage(t *testing.T) {
 		}
 	})
 	t.Run("correction form", func(t *testing.T) {
-		form := doc.Find(`form[method=post]`)
+		form := doc.Find(`section.correction form[method=post]`)
 		if form.AttrOr("action", "") != "/activities/"+club.ID+"/corrections" {
 			t.Errorf("form posts to %q", form.AttrOr("action", ""))
 		}

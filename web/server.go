@@ -43,6 +43,9 @@ type Config struct {
 	Admin AdminStore
 	// Shortlists keeps link workers' shortlists, My lists and share links.
 	Shortlists ShortlistStore
+	// Mail serves the password pages, the reminder link's page and the
+	// admin's outbox (mailpages.go).
+	Mail MailStore
 	// Units are the site's units of distance: how distances read ("2.5
 	// miles away") and what the radius parameter counts. The zero value is
 	// miles. Give the engine the same (engine.WithUnits) so that its
@@ -76,6 +79,12 @@ type Config struct {
 	// MapPlaces are the places maps name: towns, and neighbourhoods when a
 	// map is zoomed in. Usually the gazetteer's places.
 	MapPlaces []directory.Place
+	// MailRelay says e-mail is really sent (serve --smtp). Without it an
+	// admin's password reset shows the link instead of mailing it.
+	MailRelay bool
+	// BaseURL is the address people reach the site at (serve --base-url),
+	// for the reset link shown to an admin.
+	BaseURL string
 }
 
 // Server is the whole site. It is an http.Handler and safe for concurrent
@@ -87,6 +96,7 @@ type Server struct {
 	provider *providerHandlers
 	admin    *adminHandlers
 	lists    *shortlistHandlers
+	mail     *mailPages
 	api      http.Handler
 
 	handler http.Handler
@@ -110,6 +120,8 @@ func New(cfg Config) (*Server, error) {
 		return nil, errors.New("web: Config.Admin is required")
 	case cfg.Shortlists == nil:
 		return nil, errors.New("web: Config.Shortlists is required")
+	case cfg.Mail == nil:
+		return nil, errors.New("web: Config.Mail is required")
 	}
 	log := cfg.Logger
 	if log == nil {
@@ -131,12 +143,13 @@ func New(cfg Config) (*Server, error) {
 	pages := &renderer{tmpl: tmpl, log: log}
 	md := newMarkdown()
 	site := origin{https: cfg.HTTPS}
+	maps := newMapper(cfg.Basemap, cfg.MapPlaces, cfg.Units)
 	s := &Server{
 		pages:    pages,
-		public:   newPublicHandlers(pages, cfg.Engine, cfg.Store, cfg.Gazetteer, newMapper(cfg.Basemap, cfg.MapPlaces, cfg.Units), md, now),
+		public:   newPublicHandlers(pages, cfg.Engine, cfg.Store, cfg.Gazetteer, maps, md, now),
 		provider: &providerHandlers{renderer: pages, store: cfg.Provider, places: cfg.Gazetteer, md: md, now: now},
 		admin:    &adminHandlers{renderer: pages, store: cfg.Admin, md: md, now: now},
-		lists:    newShortlistHandlers(pages, cfg.Shortlists, cfg.Store, site, md, now),
+		lists:    newShortlistHandlers(pages, cfg.Shortlists, cfg.Store, cfg.Gazetteer, maps, site, md, now),
 		api:      cfg.API,
 	}
 	s.public.helpNowBody = helpNow
@@ -144,6 +157,9 @@ func New(cfg Config) (*Server, error) {
 	if s.accounts, err = newAccountHandlers(pages, cfg.Accounts, site, cfg.CSRFKey, now); err != nil {
 		return nil, err
 	}
+	s.mail = &mailPages{renderer: pages, store: cfg.Mail, site: site, cookieName: s.accounts.cookieName,
+		relay: cfg.MailRelay, baseURL: cfg.BaseURL, now: now}
+	pages.current = s.lists.currentList
 	s.handler = s.middleware(s.routes())
 	return s, nil
 }
@@ -156,10 +172,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // middleware wraps the router in the site's middleware, outermost first:
 // every request gets an id, then is logged, gets the security headers, and
 // has its panics turned into a 500 page (inside the headers, so the error
-// page carries them too); then it is signed in from its session cookie and
-// checked for a CSRF token if it changes anything.
+// page carries them too); then its body is bounded, it is signed in from
+// its session cookie and checked for a CSRF token if it changes anything.
 func (s *Server) middleware(h http.Handler) http.Handler {
 	h = s.accounts.sessions(h)
+	h = boundBodies(s.pages)(h)
 	h = recoverPanics(s.pages.log, s.pages.panicPage)(h)
 	h = securityHeaders(h)
 	h = accessLog(s.pages.log)(h)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -23,6 +22,7 @@ type serveOptions struct {
 	addr, dataDir   string
 	noSample        bool
 	tlsCert, tlsKey string
+	mail            *mailFlags
 	// units are the site's units of distance (--units miles|km).
 	units engine.Units
 }
@@ -57,18 +57,29 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer closeControl()
-	gaz, err := directory.LoadGazetteer(data.Gazetteer())
+	stopMail, err := startMail(ctx, st, opts.mail, logger)
 	if err != nil {
 		return err
 	}
-	// A deployment's own basemap.geojson and water-names.csv (<data
-	// dir>/custom/, see "Files a deployment replaces") take the embedded
-	// defaults' place here, through the same mechanism as the gazetteer.
-	basemap, err := directory.LoadBasemap(data.Basemap(), data.WaterNames())
+	defer stopMail()
+	gaz, err := loadReplaceable(opts.dataDir, data.GazetteerFile, logger, directory.LoadGazetteer)
 	if err != nil {
 		return err
 	}
-	eng, err := engine.Open(indexDir(opts.dataDir), st, engine.WithLogger(logger), engine.WithProgress(e.stderr), engine.WithWaters(basemap), engine.WithUnits(opts.units))
+	vocab, err := loadReplaceable(opts.dataDir, data.EverydayPhrasesFile, logger, engine.ParseVocabulary)
+	if err != nil {
+		return err
+	}
+	crisis, err := loadReplaceable(opts.dataDir, data.CrisisPhrasesFile, logger, engine.ParseCrisisPhrases)
+	if err != nil {
+		return err
+	}
+	basemap, err := loadBasemap(opts.dataDir, logger)
+	if err != nil {
+		return err
+	}
+	eng, err := engine.Open(indexDir(opts.dataDir), st, engine.WithLogger(logger), engine.WithProgress(e.stderr),
+		engine.WithVocabulary(vocab), engine.WithCrisisPhrases(crisis), engine.WithWaters(basemap), engine.WithUnits(opts.units))
 	if err != nil {
 		return err
 	}
@@ -78,7 +89,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			logger.Error("index update failed; the next start will rebuild", "generation", ch.Generation, "err", err)
 		}
 	})
-	helpNow, err := loadHelpNow()
+	helpNow, err := loadReplaceable(opts.dataDir, data.HelpNowFile, logger, readText)
 	if err != nil {
 		return err
 	}
@@ -90,14 +101,19 @@ func runServe(ctx context.Context, e *env, args []string) error {
 }
 
 func parseServeFlags(e *env, args []string) (serveOptions, error) {
-	fs := newFlags(e, "serve", "serve [--addr 127.0.0.1:8080] [--data ./var] [--no-sample] [--units miles|km] [--tls-cert FILE --tls-key FILE]")
+	fs := newFlags(e, "serve", "serve [--addr 127.0.0.1:8080] [--data ./var] [--no-sample] [--units miles|km] [--tls-cert FILE --tls-key FILE]\n"+
+		"             [--base-url URL] [--smtp smtp://user:password@host:port --mail-from ADDRESS] [--remind-after 6mo]")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	dataDir := dataFlag(fs, e)
 	noSample := fs.Bool("no-sample", false, "do not load the sample directory into an empty store")
 	tlsCert := fs.String("tls-cert", "", "serve HTTPS with this certificate (PEM); needs --tls-key")
 	tlsKey := fs.String("tls-key", "", "private key (PEM) for --tls-cert")
+	mf := addMailFlags(fs, e)
 	unitsFlag := fs.String("units", "miles", "how the site writes distances and reads its radius: miles or km (the API keeps metres)")
 	if err := parseNoArgs(fs, args); err != nil {
+		return serveOptions{}, err
+	}
+	if err := mf.check(); err != nil {
 		return serveOptions{}, err
 	}
 	if (*tlsCert == "") != (*tlsKey == "") {
@@ -107,7 +123,7 @@ func parseServeFlags(e *env, args []string) (serveOptions, error) {
 	if err != nil {
 		return serveOptions{}, fmt.Errorf("--units: %w", err)
 	}
-	return serveOptions{addr: *addr, dataDir: *dataDir, noSample: *noSample, tlsCert: *tlsCert, tlsKey: *tlsKey, units: units}, nil
+	return serveOptions{addr: *addr, dataDir: *dataDir, noSample: *noSample, tlsCert: *tlsCert, tlsKey: *tlsKey, mail: mf, units: units}, nil
 }
 
 // siteParts are what the site and the API are wired over.
@@ -136,20 +152,9 @@ func newSite(ctx context.Context, p siteParts, logger *slog.Logger, opts serveOp
 		Accounts: st, Provider: st, Admin: st, Shortlists: st,
 		CSRFKey: csrfKey, HTTPS: opts.tlsCert != "",
 		Basemap: p.basemap, MapPlaces: gaz.Places(),
+		Mail: st, MailRelay: *opts.mail.smtp != "", BaseURL: *opts.mail.baseURL,
 		HelpNow: p.helpNow, Units: opts.units,
 	})
-}
-
-// loadHelpNow reads the urgent-help page (/help-now). A deployment's own
-// <data dir>/custom/help-now.md replaces the embedded UK default through
-// the one mechanism for the files a deployment replaces (DESIGN.md); this
-// is the one place it plugs in.
-func loadHelpNow() (string, error) {
-	b, err := io.ReadAll(data.HelpNow())
-	if err != nil {
-		return "", fmt.Errorf("read %s: %w", data.HelpNowFile, err)
-	}
-	return string(b), nil
 }
 
 // serveHTTP listens and serves handler until ctx ends, then lets requests

@@ -47,11 +47,13 @@ func TestUserCommands(t *testing.T) {
 		wantCode int
 		wantErr  string
 	}{
-		{"missing role", "pw-long-enough\n", []string{"user", "add", "--email", "x@example.org"}, 2, "Usage: signpost user add"},
-		{"taken address", "pw-long-enough\n", []string{"user", "add", "--email", "admin@example.org", "--role", "admin"}, 1, "already has an account"},
-		{"provider of unknown org", "pw-long-enough\n", []string{"user", "add", "--email", "p@example.org", "--role", "provider", "--org", "nope"}, 1, "organisation nope: not found"},
+		{"missing role", "correct horse battery\n", []string{"user", "add", "--email", "x@example.org"}, 2, "Usage: signpost user add"},
+		{"taken address", "correct horse battery\n", []string{"user", "add", "--email", "admin@example.org", "--role", "admin"}, 1, "already has an account"},
+		{"provider of unknown org", "correct horse battery\n", []string{"user", "add", "--email", "p@example.org", "--role", "provider", "--org", "nope"}, 1, "organisation nope: not found"},
 		{"empty stdin", "", []string{"user", "add", "--email", "y@example.org", "--role", "admin"}, 1, "no password on stdin"},
 		{"short password", "short\n", []string{"user", "add", "--email", "y@example.org", "--role", "admin"}, 1, "password: must be at least"},
+		{"one letter twelve times", "aaaaaaaaaaaa\n", []string{"user", "add", "--email", "y@example.org", "--role", "admin"}, 1, "password: is too easy to guess: it repeats"},
+		{"common password", "password1234\n", []string{"user", "add", "--email", "y@example.org", "--role", "admin"}, 1, "one of the most common passwords"},
 		{"unknown action", "", []string{"user", "remove"}, 2, `unknown action "remove"`},
 		{"disable unknown", "", []string{"user", "disable", "--email", "ghost@example.org"}, 1, "not found"},
 		{"disable", "", []string{"user", "disable", "--email", "LW@example.org"}, 0, "disabled lw@example.org"},

@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"signpost/engine"
 )
 
 // Paging defaults and limits of the HSDS list endpoints.
@@ -26,6 +28,10 @@ type Page[T any] struct {
 	// lies past its end.
 	Empty    bool `json:"empty"`
 	Contents []T  `json:"contents"`
+	// Interpreted says what was made of the search words (corrections,
+	// phrases read as needs, filler left out); only where words were
+	// searched for.
+	Interpreted *engine.Interpreted `json:"interpreted,omitempty"`
 }
 
 // paging is the page a client asked for.

@@ -1,7 +1,9 @@
 package api
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -15,6 +17,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"signpost/data"
 	"signpost/directory"
 	"signpost/directory/hsds"
 	"signpost/engine"
@@ -30,6 +33,12 @@ type fixture struct {
 // newFixture opens an empty store and engine in t.TempDir(), stores svcs in
 // one import, imports the HSDS files given, and serves the API.
 func newFixture(t testing.TB, svcs []*directory.Service, files ...string) *fixture {
+	t.Helper()
+	return newFixtureWith(t, nil, svcs, files...)
+}
+
+// newFixtureWith is newFixture with engine options.
+func newFixtureWith(t testing.TB, opts []engine.Option, svcs []*directory.Service, files ...string) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -57,7 +66,7 @@ func newFixture(t testing.TB, svcs []*directory.Service, files ...string) *fixtu
 			t.Fatalf("import %s: %v", f, err)
 		}
 	}
-	eng, err := engine.Open(filepath.Join(dir, "index"), st)
+	eng, err := engine.Open(filepath.Join(dir, "index"), st, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,4 +258,29 @@ func mustNew(tb testing.TB, cfg Config) http.Handler {
 		tb.Fatal(err)
 	}
 	return h
+}
+
+// sampleFixture serves the sample directory with the default vocabulary
+// and crisis phrases, as `signpost serve` does.
+func sampleFixture(t *testing.T) *fixture {
+	t.Helper()
+	var svcs []*directory.Service
+	sc := bufio.NewScanner(data.SampleServices())
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		var s directory.Service
+		if err := json.Unmarshal(sc.Bytes(), &s); err != nil {
+			t.Fatal(err)
+		}
+		svcs = append(svcs, &s)
+	}
+	vocab, err := engine.ParseVocabulary(data.EverydayPhrases())
+	if err != nil {
+		t.Fatal(err)
+	}
+	crisis, err := engine.ParseCrisisPhrases(data.CrisisPhrases())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newFixtureWith(t, []engine.Option{engine.WithVocabulary(vocab), engine.WithCrisisPhrases(crisis)}, svcs)
 }

@@ -71,6 +71,17 @@ func eachRanked(ctx context.Context, run runFunc, q engine.Query, fn func(engine
 // every match is read, counted and the page kept.
 func pageOfMatches[T any](ctx context.Context, run runFunc, q *serviceQuery, render func(engine.Result) T) (Page[T], error) {
 	p := q.paging
+	// Every engine page of one query says the same of its words: keep the
+	// first for the envelope.
+	var interp *engine.Interpreted
+	inner := run
+	run = func(ctx context.Context, eq engine.Query) (*engine.Results, error) {
+		res, err := inner(ctx, eq)
+		if err == nil && interp == nil {
+			interp = res.Interpreted
+		}
+		return res, err
+	}
 	if !q.needsPostFilter() {
 		results, total, err := ranked(ctx, run, q.engine, p.Offset(), p.PerPage)
 		if err != nil {
@@ -80,7 +91,9 @@ func pageOfMatches[T any](ctx context.Context, run runFunc, q *serviceQuery, ren
 		for i, r := range results {
 			items[i] = render(r)
 		}
-		return newPage(items, total, p), nil
+		page := newPage(items, total, p)
+		page.Interpreted = interp
+		return page, nil
 	}
 	var items []T
 	total := 0
@@ -94,7 +107,9 @@ func pageOfMatches[T any](ctx context.Context, run runFunc, q *serviceQuery, ren
 		total++
 		return nil
 	})
-	return newPage(items, total, p), err
+	page := newPage(items, total, p)
+	page.Interpreted = interp
+	return page, err
 }
 
 // listServices answers GET /services.

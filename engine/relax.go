@@ -1,0 +1,235 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"signpost/directory"
+)
+
+// RelaxKind names a way of widening a search that found too little.
+type RelaxKind string
+
+// The kinds of relaxation.
+const (
+	// RelaxFilter drops one filter (free, age, day, delivery,
+	// accessibility, language, or one need, interest or activity type).
+	RelaxFilter RelaxKind = "drop-filter"
+	// RelaxFurther looks further away, or anywhere.
+	RelaxFurther RelaxKind = "further"
+	// RelaxWord searches a word of the directory near one typed that was
+	// too far from any to be corrected on its own.
+	RelaxWord RelaxKind = "word"
+	// RelaxNeed searches for a term the typed words mean, without the
+	// words.
+	RelaxNeed RelaxKind = "related"
+	// RelaxWords drops the typed words and keeps the filters.
+	RelaxWords RelaxKind = "drop-words"
+)
+
+// Relaxation is one way to widen a search, with what it would find. The
+// site offers those with a Count above zero ("Include activities that
+// cost (12)"), so that a page with no results never suggests another with
+// none.
+type Relaxation struct {
+	Kind RelaxKind
+	// Field is the parameter changed: free, age, day, delivery, access,
+	// language, need, interest, activity, proximity or q.
+	Field string
+	// Value is what was dropped or used instead: a term code, a radius in
+	// metres ("0": anywhere), a word.
+	Value string
+	// Label says it in plain English: "Include activities that cost",
+	// "Look within 10 km", "Search for walking instead".
+	Label string
+	// Query is the search widened; Count is its total.
+	Query Query
+	Count int
+}
+
+// Relaxations tries every way of widening a site search (Search's
+// semantics) and returns those that would find something, each with its
+// count, in the order a page should offer them: filters dropped, further
+// away, a near word, a related need, then no words at all.
+func (e *Engine) Relaxations(ctx context.Context, q Query) ([]Relaxation, error) {
+	q, err := q.validate()
+	if err != nil {
+		return nil, err
+	}
+	var cands []Relaxation
+	add := func(kind RelaxKind, field, value, label string, change func(*Query)) {
+		rq := q
+		rq.Needs, rq.Interests, rq.Activities = slices.Clone(q.Needs), slices.Clone(q.Interests), slices.Clone(q.Activities)
+		change(&rq)
+		cands = append(cands, Relaxation{Kind: kind, Field: field, Value: value, Label: label, Query: rq})
+	}
+
+	if q.Free {
+		add(RelaxFilter, "free", "", "Include activities that cost", func(r *Query) { r.Free = false })
+	}
+	if q.Age != nil {
+		add(RelaxFilter, "age", fmt.Sprint(*q.Age), "Any age", func(r *Query) { r.Age = nil })
+	}
+	if q.Day != "" {
+		add(RelaxFilter, "day", q.Day, "Any day", func(r *Query) { r.Day = "" })
+	}
+	if q.Delivery != "" {
+		add(RelaxFilter, "delivery", string(q.Delivery), "Any way of taking part", func(r *Query) { r.Delivery = "" })
+	}
+	if q.Accessibility != "" {
+		add(RelaxFilter, "access", q.Accessibility, "Without the accessibility filter", func(r *Query) { r.Accessibility = "" })
+	}
+	if q.Language != "" {
+		add(RelaxFilter, "language", q.Language, "Any language", func(r *Query) { r.Language = "" })
+	}
+	for _, f := range []struct {
+		field string
+		codes []string
+		vocab []directory.Term
+		pick  func(*Query) *[]string
+	}{
+		{"need", q.Needs, directory.Needs, func(r *Query) *[]string { return &r.Needs }},
+		{"interest", q.Interests, directory.Interests, func(r *Query) *[]string { return &r.Interests }},
+		{"activity", q.Activities, directory.Activities, func(r *Query) *[]string { return &r.Activities }},
+	} {
+		for _, code := range f.codes {
+			label := "Without “" + strings.ToLower(f.vocab[termIndex(f.vocab, code)].Label) + "”"
+			add(RelaxFilter, f.field, code, label, func(r *Query) {
+				codes := f.pick(r)
+				*codes = slices.DeleteFunc(*codes, func(c string) bool { return c == code })
+			})
+		}
+	}
+
+	if q.HasPoint && q.RadiusM > 0 {
+		for _, factor := range []float64{2, 5} {
+			if r := q.RadiusM * factor; r < MaxRadiusM {
+				add(RelaxFurther, "proximity", fmt.Sprint(r), "Look within "+formatRadius(r), func(rq *Query) { rq.RadiusM = r })
+			}
+		}
+		add(RelaxFurther, "proximity", "0", "Look anywhere", func(r *Query) { r.RadiusM = 0 })
+	}
+
+	if strings.TrimSpace(q.Text) != "" {
+		tp, err := e.planText(ctx, q.Text)
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range tp.groups {
+			if !g.fuzzy {
+				continue
+			}
+			// One more edit than correction allows on its own: offered,
+			// never made silently.
+			near, ok, err := e.nearWord(ctx, g.typed, min(correctLimit(g.typed)+1, 2))
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				text := replaceToken(q.Text, g.typed, near)
+				add(RelaxWord, "q", near, "Search for "+text+" instead", func(r *Query) { r.Text = text })
+			}
+		}
+		for _, g := range tp.phrases() {
+			for _, ref := range g.refs {
+				vocab, field := termVocab(ref.taxonomy)
+				label := strings.ToLower(vocab[termIndex(vocab, ref.code)].Label)
+				add(RelaxNeed, field, ref.code, "Show everything for “"+label+"”", func(r *Query) {
+					r.Text = ""
+					switch field {
+					case "need":
+						r.Needs = appendNew(r.Needs, ref.code)
+					case "interest":
+						r.Interests = appendNew(r.Interests, ref.code)
+					default:
+						r.Activities = appendNew(r.Activities, ref.code)
+					}
+				})
+			}
+		}
+		add(RelaxWords, "q", "", "Search without the words", func(r *Query) { r.Text = "" })
+	}
+
+	var out []Relaxation
+	seen := map[string]bool{}
+	for _, c := range cands {
+		key := fmt.Sprintf("%+v", c.Query)
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		n, err := e.count(ctx, c.Query, modeSearch)
+		if err != nil {
+			return nil, fmt.Errorf("relaxations: %w", err)
+		}
+		if n > 0 {
+			c.Count = n
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// planText returns what the text pipeline makes of text (from the cache
+// when it can).
+func (e *Engine) planText(ctx context.Context, text string) (*textPlan, error) {
+	e.stateMu.RLock()
+	defer e.stateMu.RUnlock()
+	if e.text == nil {
+		return nil, fmt.Errorf("relaxations: engine is closed")
+	}
+	ent, err := e.textHits(ctx, e.tab, text)
+	if err != nil {
+		return nil, err
+	}
+	return ent.plan, nil
+}
+
+// nearWord is the word of the directory or vocabulary nearest w within
+// limit edits.
+func (e *Engine) nearWord(ctx context.Context, w string, limit int) (string, bool, error) {
+	e.stateMu.RLock()
+	defer e.stateMu.RUnlock()
+	if e.text == nil {
+		return "", false, fmt.Errorf("relaxations: engine is closed")
+	}
+	return e.text.correct(ctx, w, e.cfg.vocab, limit)
+}
+
+// replaceToken writes text as tokens with one word replaced.
+func replaceToken(text, from, to string) string {
+	toks := tokens(text)
+	for i, t := range toks {
+		if t == from {
+			toks[i] = to
+		}
+	}
+	return strings.Join(toks, " ")
+}
+
+func termVocab(taxonomy string) ([]directory.Term, string) {
+	switch taxonomy {
+	case directory.TaxonomyNeeds:
+		return directory.Needs, "need"
+	case directory.TaxonomyInterests:
+		return directory.Interests, "interest"
+	}
+	return directory.Activities, "activity"
+}
+
+func appendNew(codes []string, code string) []string {
+	if slices.Contains(codes, code) {
+		return codes
+	}
+	return append(codes, code)
+}
+
+// formatRadius writes a radius as the site offers it: "10 km", "500 m".
+func formatRadius(m float64) string {
+	if m < 1000 {
+		return fmt.Sprintf("%.0f m", m)
+	}
+	return fmt.Sprintf("%g km", float64(int(m/100))/10)
+}
