@@ -119,6 +119,8 @@ func (h *publicHandlers) matchStepPage(f finderForm, i int) *matchPage {
 		Form:      f,
 		NextStep:  matchResultsStep,
 	}
+	p.Crisis = h.finderCrisis(f)
+	p.QuickExit = p.QuickExit || p.Crisis != ""
 	if i+1 < len(matchSteps) {
 		p.NextStep = matchSteps[i+1].Key
 	}
@@ -201,6 +203,8 @@ func (h *publicHandlers) matchResults(w http.ResponseWriter, r *http.Request, f 
 		Total:     a.res.Total,
 		BackHref:  stepHref(f, matchSteps[len(matchSteps)-1].Key),
 	}
+	p.Crisis = h.finderCrisis(f)
+	p.QuickExit = p.QuickExit || p.Crisis != "" || wordsMeanSafety(a.res)
 	if a.res.Page > 1 {
 		p.Title = fmt.Sprintf("Suggestions for you, page %d – Find what suits you", a.res.Page)
 	}

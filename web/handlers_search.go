@@ -194,6 +194,8 @@ func (h *publicHandlers) search(w http.ResponseWriter, r *http.Request) error {
 		DayOptions:    dayOptions(f.Day),
 		FiltersChosen: f.filtersChosen(),
 	}
+	p.Crisis = h.finderCrisis(f)
+	p.QuickExit = p.QuickExit || p.Crisis != ""
 	a, err := h.find(r, f, searching)
 	if err != nil {
 		return err
@@ -213,6 +215,7 @@ func (h *publicHandlers) search(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	p.Searched = true
+	p.QuickExit = p.QuickExit || wordsMeanSafety(a.res)
 	if namedPoint(a.place) {
 		// The box says where, as a person would; the links keep the
 		// point, so every page of results starts from it.

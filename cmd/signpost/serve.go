@@ -153,7 +153,7 @@ func newSite(ctx context.Context, p siteParts, logger *slog.Logger, opts serveOp
 		CSRFKey: csrfKey, HTTPS: opts.tlsCert != "",
 		Basemap: p.basemap, MapPlaces: gaz.Places(),
 		Mail: st, MailRelay: *opts.mail.smtp != "", BaseURL: *opts.mail.baseURL,
-		HelpNow: p.helpNow, Units: opts.units,
+		HelpNow: p.helpNow, Units: opts.units, Crisis: eng,
 	})
 }
 
