@@ -67,6 +67,9 @@ type Query struct {
 	// Accessibility keeps services whose locations' accessibility notes
 	// mention every word of it ("wheelchair", "hearing loop").
 	Accessibility string
+	// AccessFeatures are codes of the signpost-access taxonomy; a service
+	// is kept when its places offer every one.
+	AccessFeatures []string
 	// Language keeps services working in that language (code or name,
 	// any case). A service that names no language is taken to work in
 	// English.
@@ -112,6 +115,7 @@ func fieldErr(field, format string, args ...any) *FieldError {
 //	day                    MO..SU (or a day name)
 //	delivery               online | in-person | phone
 //	access                 accessibility words
+//	accessibility          access feature codes; repeatable or comma-separated
 //	language               language code or name
 //	organization_id, modified_after (RFC 3339 or YYYY-MM-DD)
 //	sort                   best | nearest
@@ -194,6 +198,9 @@ func ParseQuery(v url.Values) (Query, error) {
 		q.Delivery = dv
 	}
 	q.Accessibility = strings.TrimSpace(v.Get("access"))
+	if q.AccessFeatures, err = parseCodes(v, "accessibility", directory.AccessFeatures); err != nil {
+		return Query{}, err
+	}
 	q.Language = strings.TrimSpace(v.Get("language"))
 	q.OrganizationID = strings.TrimSpace(v.Get("organization_id"))
 	if m := strings.TrimSpace(v.Get("modified_after")); m != "" {

@@ -112,6 +112,7 @@ type plan struct {
 	soft                 bool // Match: some need, interest, activity or text was asked
 	mustFlags            uint8
 	days, delivery       uint8
+	accessMask           uint8
 	inPersonOnly         bool
 	age                  float64
 	hasAge               bool
@@ -160,7 +161,8 @@ func (q Query) validate() (Query, error) {
 		field string
 		codes []string
 		vocab []directory.Term
-	}{{"need", q.Needs, directory.Needs}, {"interest", q.Interests, directory.Interests}, {"activity", q.Activities, directory.Activities}} {
+	}{{"need", q.Needs, directory.Needs}, {"interest", q.Interests, directory.Interests}, {"activity", q.Activities, directory.Activities},
+		{"accessibility", q.AccessFeatures, directory.AccessFeatures}} {
 		for _, code := range c.codes {
 			if termIndex(c.vocab, code) < 0 {
 				return q, fieldErr(c.field, "unknown code %q", code)
@@ -208,6 +210,7 @@ func (e *Engine) compile(q Query, m mode) *plan {
 		mustFlags:  flagLive | flagActive,
 		lang:       strings.ToLower(strings.TrimSpace(q.Language)),
 		access:     words(q.Accessibility),
+		accessMask: uint8(termMask(directory.AccessFeatures, q.AccessFeatures)),
 	}
 	p.nNeeds, p.nInt, p.nAct = bits.OnesCount32(p.needs), bits.OnesCount32(p.interests), bits.OnesCount16(p.activities)
 	p.cold = p.lang != "" || len(p.access) > 0 || q.OrganizationID != "" || !q.ModifiedAfter.IsZero() || len(q.TaxonomyTermIDs) > 0
@@ -616,7 +619,7 @@ func (p *plan) eval(t *table, slot uint32, text, phrase float64, bar bar) (c can
 	} else if p.soft && text == 0 && phrase == 0 && needs&p.needs == 0 && ints&p.interests == 0 && acts&p.activities == 0 {
 		return cand{}, false, false
 	}
-	if t.days[slot]&p.days != p.days || t.delivery[slot]&p.delivery != p.delivery {
+	if t.days[slot]&p.days != p.days || t.delivery[slot]&p.delivery != p.delivery || t.access[slot]&p.accessMask != p.accessMask {
 		return cand{}, false, false
 	}
 	if p.hasAge && (p.age < t.minAge[slot] || p.age > t.maxAge[slot]) {

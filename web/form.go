@@ -26,7 +26,10 @@ type finderForm struct {
 	Needs    []string
 	Interest []string
 	Activity []string
-	Page     string
+	// AccessFeatures are codes of the signpost-access taxonomy the place
+	// must offer, every one (the accessibility parameter).
+	AccessFeatures []string
+	Page           string
 }
 
 // defaultRadius is the distance used when a place is given without one: a
@@ -47,6 +50,13 @@ func readFinderForm(v url.Values) finderForm {
 		Needs:    codes(v["need"]),
 		Interest: codes(v["interest"]),
 		Activity: codes(v["activity"]),
+	}
+	// Only known features: the checkboxes send nothing else, and a stray
+	// code in a shared link is dropped rather than refused.
+	for _, c := range codes(v["accessibility"]) {
+		if _, ok := directory.LookupTerm(directory.TaxonomyAccess, c); ok {
+			f.AccessFeatures = append(f.AccessFeatures, c)
+		}
 	}
 	switch strings.ToLower(v.Get("free")) {
 	case "1", "true", "yes", "on":
@@ -108,6 +118,9 @@ func (f finderForm) values() url.Values {
 	for _, c := range f.Activity {
 		v.Add("activity", c)
 	}
+	for _, c := range f.AccessFeatures {
+		v.Add("accessibility", c)
+	}
 	if f.Free {
 		v.Set("free", "1")
 	}
@@ -146,7 +159,7 @@ func (f finderForm) filtersChosen() int {
 // hasCriteria reports whether the person asked for anything at all.
 func (f finderForm) hasCriteria() bool {
 	return f.Q != "" || f.Near != "" || f.Free || f.Day != "" || f.Delivery != "" || f.Age != "" ||
-		f.Access != "" || len(f.Needs)+len(f.Interest)+len(f.Activity) > 0
+		f.Access != "" || len(f.Needs)+len(f.Interest)+len(f.Activity)+len(f.AccessFeatures) > 0
 }
 
 // radiusMetres reads the radius, in the site's units; ok is false when it
@@ -184,6 +197,7 @@ func (f finderForm) engineValues(place *directory.Place, perPage int, u engine.U
 	v["need"] = f.Needs
 	v["interest"] = f.Interest
 	v["activity"] = f.Activity
+	v["accessibility"] = f.AccessFeatures
 	if f.Free {
 		v.Set("free", "true")
 	}

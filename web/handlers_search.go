@@ -57,6 +57,9 @@ type facetsView struct {
 	Needs      []option
 	Interests  []option
 	Activities []option
+	// Access are the access features, without counts: the engine does
+	// not count them.
+	Access []option
 }
 
 // finderAnswer is what running a finder form gave.
@@ -294,6 +297,7 @@ func facetsFor(f finderForm, fc *engine.Facets) facetsView {
 	v.Needs = termOptions("need", directory.Needs, f.Needs, counts(fc, func(f *engine.Facets) []engine.FacetCount { return f.Needs }))
 	v.Interests = termOptions("interest", directory.Interests, f.Interest, counts(fc, func(f *engine.Facets) []engine.FacetCount { return f.Interests }))
 	v.Activities = termOptions("activity", directory.Activities, f.Activity, counts(fc, func(f *engine.Facets) []engine.FacetCount { return f.Activities }))
+	v.Access = termOptions("accessibility", directory.AccessFeatures, f.AccessFeatures, nil)
 	return v
 }
 
@@ -363,6 +367,11 @@ func noResultsAdvice(f finderForm, path string, u engine.Units) []link {
 	}
 	if f.Access != "" {
 		drop("Do not filter by accessibility", func(g *finderForm) { g.Access = "" })
+	}
+	for _, c := range f.AccessFeatures {
+		if t, ok := directory.LookupTerm(directory.TaxonomyAccess, c); ok {
+			drop("Remove the filter ‘"+t.Label+"’", func(g *finderForm) { g.AccessFeatures = without(g.AccessFeatures, c) })
+		}
 	}
 	for _, c := range f.Needs {
 		if t, ok := directory.LookupTerm(directory.TaxonomyNeeds, c); ok {

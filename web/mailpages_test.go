@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"signpost/directory"
+	"signpost/web/origin"
 )
 
 func TestChangeOwnPassword(t *testing.T) {
@@ -143,7 +144,11 @@ func TestAdminResetWithARelayMailsTheLink(t *testing.T) {
 	t.Parallel()
 	es := newEditorialSite(t)
 	cfg := es.config(es.clock.Now)
-	cfg.MailRelay, cfg.BaseURL = true, "https://signpost.example"
+	site, err := origin.New("https://signpost.example", "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.MailRelay, cfg.Origin = true, site
 	srv, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)

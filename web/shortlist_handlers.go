@@ -209,7 +209,7 @@ func (h *shortlistHandlers) renderList(w http.ResponseWriter, r *http.Request, r
 	if err != nil {
 		return err
 	}
-	p.Text = listText(listItemViews(h.md, items, forOthers), h.site.siteURL(r), p.NewShareURL, now, maker)
+	p.Text = listText(listItemViews(h.md, items, forOthers), h.site.URL(r), p.NewShareURL, now, maker)
 	h.render(w, r, status, "shortlist_list", p)
 	return nil
 }
@@ -350,7 +350,7 @@ func (h *shortlistHandlers) text(w http.ResponseWriter, r *http.Request, ref lis
 	if err != nil {
 		return err
 	}
-	body := listText(listItemViews(h.md, items, forOthers), h.site.siteURL(r), h.ownerShareURL(r, ref), h.now(), maker)
+	body := listText(listItemViews(h.md, items, forOthers), h.site.URL(r), h.ownerShareURL(r, ref), h.now(), maker)
 	writeListText(w, r, body)
 	return nil
 }
