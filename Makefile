@@ -80,6 +80,7 @@ basemap:
 screenshots:
 	SIGNPOST_SCREENSHOTS=$(CURDIR)/web/testdata/screenshots $(GO) test -count=1 -run '^TestBrowser$$/^screenshots$$' ./web/
 	cp web/testdata/screenshots/readme-search.png web/testdata/search.png
+	cp web/testdata/screenshots/readme-crisis-panel.png web/testdata/crisis-panel.png
 	for f in web/testdata/screenshots/readme-map-*.png; do cp $$f web/testdata/$${f##*/readme-}; done
 
 clean:

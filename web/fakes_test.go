@@ -166,7 +166,7 @@ type fakeSite struct {
 func (fs *fakeSite) config() Config {
 	var none unusedStores
 	return Config{Engine: fs.finder, Store: fs.listings, Gazetteer: fs.places,
-		Accounts: none, Provider: none, Admin: none, Shortlists: none, Mail: none, HelpNow: helpNowText()}
+		Accounts: none, Provider: none, Admin: none, Shortlists: none, Mail: none, HelpNow: helpNowText(), Crisis: crisisWords()}
 }
 
 func newFakeSite(t *testing.T) *fakeSite {

@@ -145,6 +145,17 @@ func (f finderForm) href(path string) string {
 	return path
 }
 
+// filtersChosen counts the search page's filters in force.
+func (f finderForm) filtersChosen() int {
+	n := len(f.Needs) + len(f.Interest) + len(f.Activity)
+	for _, on := range []bool{f.Free, f.Day != "", f.Delivery != "", f.Age != "", f.Access != ""} {
+		if on {
+			n++
+		}
+	}
+	return n
+}
+
 // hasCriteria reports whether the person asked for anything at all.
 func (f finderForm) hasCriteria() bool {
 	return f.Q != "" || f.Near != "" || f.Free || f.Day != "" || f.Delivery != "" || f.Age != "" ||

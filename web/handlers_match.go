@@ -120,6 +120,8 @@ func (h *publicHandlers) matchStepPage(f finderForm, i int) *matchPage {
 		Form:      f,
 		NextStep:  matchResultsStep,
 	}
+	p.Crisis = h.finderCrisis(f)
+	p.QuickExit = p.QuickExit || p.Crisis != ""
 	if i+1 < len(matchSteps) {
 		p.NextStep = matchSteps[i+1].Key
 	}
@@ -203,10 +205,12 @@ func (h *publicHandlers) matchResults(w http.ResponseWriter, r *http.Request, f 
 		Total:     a.res.Total,
 		BackHref:  stepHref(f, matchSteps[len(matchSteps)-1].Key),
 	}
+	p.Crisis = h.finderCrisis(f)
+	p.QuickExit = p.QuickExit || p.Crisis != "" || wordsMeanSafety(a.res)
 	if a.res.Page > 1 {
 		p.Title = fmt.Sprintf("Suggestions for you, page %d – Find what suits you", a.res.Page)
 	}
-	p.Results = h.resultViews(a.res.Items, (a.res.Page-1)*a.res.Size, a.place)
+	p.Results = h.resultViews(a.res.Items, (a.res.Page-1)*a.res.Size, a.place, withParam(f.href("/match"), "step", matchResultsStep))
 	p.ResultHead = fmt.Sprintf("%d %s, best first", a.res.Total, pluralWord(a.res.Total, "suggestion", "suggestions"))
 	p.Map = h.maps.resultsMap(p.Results, a.place, "suggestions", false)
 	g := f

@@ -24,6 +24,9 @@ type searchPage struct {
 	SortOptions   []option
 	DayOptions    []option
 	Facets        facetsView
+	// FiltersChosen counts the filters in force, for the closed
+	// "Filter results" disclosure.
+	FiltersChosen int
 
 	Problems problemList
 	// Unknown is a place that was not found, with DidYouMean offering
@@ -86,6 +89,14 @@ func (h *publicHandlers) find(r *http.Request, f finderForm, mode finderMode) (f
 	var a finderAnswer
 	if f.Near != "" {
 		if p, ok := h.places.Lookup(f.Near); ok {
+			if p.Kind == directory.PlacePoint {
+				// The search still starts at the point itself.
+				if name, ok := h.maps.nearestName(p.Lat, p.Lon); ok {
+					p.Name = name
+				} else {
+					p.Name = yourLocation
+				}
+			}
 			a.place = &p
 		} else {
 			a.unknown = f.Near
@@ -184,7 +195,10 @@ func (h *publicHandlers) search(w http.ResponseWriter, r *http.Request) error {
 		RadiusOptions: radiusOptions(f.Radius, h.units),
 		SortOptions:   sortOptions(f.Sort),
 		DayOptions:    dayOptions(f.Day),
+		FiltersChosen: f.filtersChosen(),
 	}
+	p.Crisis = h.finderCrisis(f)
+	p.QuickExit = p.QuickExit || p.Crisis != ""
 	a, err := h.find(r, f, searching)
 	if err != nil {
 		return err
@@ -204,8 +218,14 @@ func (h *publicHandlers) search(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	p.Searched = true
+	p.QuickExit = p.QuickExit || wordsMeanSafety(a.res)
+	if namedPoint(a.place) {
+		// The box says where, as a person would; the links keep the
+		// point, so every page of results starts from it.
+		p.Form.Near = a.place.Name
+	}
 	p.Total = a.res.Total
-	p.Results = h.resultViews(a.res.Items, (a.res.Page-1)*a.res.Size, a.place)
+	p.Results = h.resultViews(a.res.Items, (a.res.Page-1)*a.res.Size, a.place, f.href("/search"))
 	p.Heading = resultsHeading(a.res.Total, f, a.place)
 	p.Title = searchTitle(f, a.place, a.res)
 	p.Map = h.maps.resultsMap(p.Results, a.place, "results", false)

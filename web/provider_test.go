@@ -40,7 +40,7 @@ func searchHits(t *testing.T, c *client, q string) []string {
 	}
 	var hrefs []string
 	doc.Find(".result h3 a").Each(func(_ int, a *goquery.Selection) {
-		h, _ := a.Attr("href")
+		h, _, _ := strings.Cut(a.AttrOr("href", ""), "?") // the activity, without the way back
 		hrefs = append(hrefs, h)
 	})
 	return hrefs

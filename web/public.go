@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"html/template"
 	"time"
 
 	"signpost/directory"
@@ -46,8 +45,10 @@ type publicHandlers struct {
 	now      func() time.Time
 	// corrections slows anyone sending corrections in bulk.
 	corrections *throttle
-	// helpNowBody is the urgent-help page's content, rendered once.
-	helpNowBody template.HTML
+	// urgent is the urgent-help page and panel, rendered once.
+	urgent urgentHelp
+	// crisis says whether words typed hold crisis language.
+	crisis CrisisCheck
 	// units are how distances are written and radiuses read.
 	units engine.Units
 }

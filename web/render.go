@@ -36,6 +36,12 @@ type BasePage struct {
 	// QuickExit shows the "Leave this page quickly" button: on pages about
 	// feeling unsafe at home (see quickexit.go).
 	QuickExit bool
+	// Crisis opens the page with the urgent-help panel, speaking to the
+	// person ("you") or to a link worker about them ("them"): the words
+	// typed or noted hold crisis language (see crisis.go).
+	Crisis crisisFor
+	// UrgentHelp is the panel's numbers, set by render when Crisis is.
+	UrgentHelp template.HTML
 	// CurrentList is the list "Add to list" buttons add to, set by render
 	// (nil on print views).
 	CurrentList *currentListView
@@ -156,6 +162,8 @@ type renderer struct {
 	// current finds the request's current list for the header and the
 	// add buttons; nil draws pages without one.
 	current func(*http.Request) *currentListView
+	// urgent is the urgent-help panel's numbers (help-now.md's lead).
+	urgent template.HTML
 }
 
 // render executes a page into a buffer first, so that a template fault
@@ -167,6 +175,9 @@ func (rd *renderer) render(w http.ResponseWriter, r *http.Request, status int, n
 	b.Flash = flashOf(r)
 	if rd.current != nil && !b.Print && b.CurrentList == nil {
 		b.CurrentList = rd.current(r)
+	}
+	if b.Crisis != "" && !b.Print {
+		b.UrgentHelp = rd.urgent
 	}
 	tmpl, ok := rd.tmpl.pages[name]
 	buf, _ := rd.tmpl.buffers.Get().(*bytes.Buffer)

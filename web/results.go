@@ -32,20 +32,28 @@ type resultView struct {
 	CapacityWarn bool
 	Modes        string
 	Reasons      []string
+	// Caution is what to know before going, shown apart from the
+	// reasons: "Not checked yet", "Not checked since March 2025".
+	Caution string
 	// Where is the address of the location nearest the searched point.
 	Where  string
 	marker *orb.Point
 }
 
 // whyKinds are the reasons shown under "Why this is suggested": what
-// matched and how near it is. Days, cost and capacity have their own lines.
+// matched and how near it is. Days, cost and capacity have their own lines;
+// "not checked" is no reason to suggest anything, so it is a caution of
+// its own.
 var whyKinds = map[engine.ReasonKind]bool{
 	engine.ReasonNeed: true, engine.ReasonInterest: true, engine.ReasonActivity: true,
 	engine.ReasonText: true, engine.ReasonDistance: true, engine.ReasonOnline: true,
-	engine.ReasonPhone: true, engine.ReasonAccess: true, engine.ReasonNotChecked: true,
+	engine.ReasonPhone: true, engine.ReasonAccess: true,
 }
 
-func (h *publicHandlers) resultViews(items []engine.Result, offset int, from *directory.Place) []resultView {
+// resultViews lists results for a page. back is the page's own address:
+// each result's link carries it, so that the activity page's back link
+// returns to these results.
+func (h *publicHandlers) resultViews(items []engine.Result, offset int, from *directory.Place, back string) []resultView {
 	out := make([]resultView, 0, len(items))
 	for i, it := range items {
 		svc := it.Service
@@ -60,9 +68,16 @@ func (h *publicHandlers) resultViews(items []engine.Result, offset int, from *di
 			Capacity: svc.Capacity.Label(),
 			Modes:    modesLine(svc),
 		}
+		q := url.Values{}
 		if from != nil {
 			// The activity page offers directions from the same place.
-			v.Href += "?near=" + url.QueryEscape(from.Name)
+			q.Set("near", from.Name)
+		}
+		if back != "" {
+			q.Set("back", back)
+		}
+		if len(q) > 0 {
+			v.Href += "?" + q.Encode()
 		}
 		v.CapacityWarn = svc.Capacity == directory.CapacityFull || svc.Capacity == directory.CapacityPaused
 		if svc.Organization != nil {
@@ -77,6 +92,9 @@ func (h *publicHandlers) resultViews(items []engine.Result, offset int, from *di
 			}
 			if whyKinds[r.Kind] {
 				v.Reasons = append(v.Reasons, r.Text)
+			}
+			if r.Kind == engine.ReasonNotChecked {
+				v.Caution = r.Text + ": check with the organisers before you go"
 			}
 		}
 		if loc, pt := nearestLocation(svc, from); loc != nil {

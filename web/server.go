@@ -53,6 +53,9 @@ type Config struct {
 	// miles. Give the engine the same (engine.WithUnits) so that its
 	// reasons agree.
 	Units engine.Units
+	// Crisis recognises crisis language (*engine.Engine): searches, the
+	// matcher and list pages whose words hold it open with urgent help.
+	Crisis CrisisCheck
 	// HelpNow is the urgent-help page (/help-now) as Markdown: who to call
 	// or text in a crisis, with tel: and sms: links. cmd passes the
 	// deployment's help-now.md, or the embedded UK default. Required.
@@ -136,6 +139,8 @@ func New(cfg Config) (*Server, error) {
 		return nil, errors.New("web: Config.Shortlists is required")
 	case cfg.Mail == nil:
 		return nil, errors.New("web: Config.Mail is required")
+	case cfg.Crisis == nil:
+		return nil, errors.New("web: Config.Crisis is required")
 	}
 	log := cfg.Logger
 	if log == nil {
@@ -146,7 +151,7 @@ func New(cfg Config) (*Server, error) {
 	if now == nil {
 		now = time.Now
 	}
-	helpNow, err := renderHelpNow(cfg.HelpNow)
+	urgent, err := renderHelpNow(cfg.HelpNow)
 	if err != nil {
 		return nil, err
 	}
@@ -154,7 +159,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	pages := &renderer{tmpl: tmpl, log: log}
+	pages := &renderer{tmpl: tmpl, log: log, urgent: urgent.lead}
 	md := newMarkdown()
 	maps := newMapper(cfg.Basemap, cfg.MapPlaces, cfg.Units)
 	site := cfg.Origin
@@ -173,7 +178,8 @@ func New(cfg Config) (*Server, error) {
 
 		trustedProxies: cfg.TrustedProxies,
 	}
-	s.public.helpNowBody = helpNow
+	s.public.urgent, s.public.crisis = urgent, cfg.Crisis
+	s.lists.crisis = cfg.Crisis
 	s.public.units = cfg.Units
 	if s.accounts, err = newAccountHandlers(pages, cfg.Accounts, site, cfg.CSRFKey, cfg.DeviceKey, now); err != nil {
 		return nil, err

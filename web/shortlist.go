@@ -79,6 +79,8 @@ type shortlistHandlers struct {
 	// newMyLists slows anyone making My lists in bulk: each is a record
 	// kept without an account.
 	newMyLists *throttle
+	// crisis recognises crisis language in a list's notes.
+	crisis CrisisCheck
 }
 
 // A person makes one My list per browser; a family or a library PC a few.

@@ -196,6 +196,13 @@ func (h *shortlistHandlers) renderList(w http.ResponseWriter, r *http.Request, r
 	p.Map = h.placeItems(p.Items, items, h.listPlace(sl.Place), false)
 	p.Updated = dateText(sl.Updated)
 	p.Kept = true
+	var notes []string
+	for _, it := range items {
+		notes = append(notes, it.Note)
+	}
+	if crisisIn(h.crisis, notes...) {
+		p.Crisis = crisisThem
+	}
 	// The text version on the owner's page holds only shared notes, like
 	// every copy that leaves the owner's hands.
 	maker, err := h.makerOf(r, sl)

@@ -185,7 +185,7 @@ func newSite(ctx context.Context, p siteParts, logger *slog.Logger, opts serveOp
 		CSRFKey: csrfKey, DeviceKey: deviceKey, Origin: opts.site,
 		Basemap: p.basemap, MapPlaces: gaz.Places(),
 		Mail: st, MailRelay: *opts.mail.smtp != "",
-		HelpNow: p.helpNow, Units: opts.units,
+		HelpNow: p.helpNow, Units: opts.units, Crisis: eng,
 		TrustedProxies: opts.trustedProxies,
 	})
 }
