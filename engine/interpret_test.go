@@ -269,17 +269,17 @@ func TestRelaxations(t *testing.T) {
 		{
 			name: "free craft classes: the class costs, the free craft is no class",
 			q:    Query{Interests: []string{"arts-crafts"}, Activities: []string{"class"}, Free: true},
-			want: []string{"free=:1", "activity=class:1"},
+			want: []string{"Free=:1", "Activities=class:1"},
 		},
 		{
 			name: "a need at an age nobody serves",
 			q:    Query{Needs: []string{"confidence"}, Age: &age},
-			want: []string{"age=30:1", "need=confidence:19"},
+			want: []string{"Age=30:1", "Needs=confidence:19"},
 		},
 		{
 			name: "too near",
 			q:    Query{Interests: []string{"gardening"}, HasPoint: true, Lat: centreLat, Lon: centreLon + 0.12, RadiusM: 2000},
-			want: []string{"interest=gardening:2", "proximity=10000:1", "proximity=0:2"},
+			want: []string{"Interests=gardening:2", "RadiusM=10000:1", "RadiusM=0:2"},
 		},
 	}
 	for _, tt := range tests {

@@ -35,9 +35,10 @@ const (
 // none.
 type Relaxation struct {
 	Kind RelaxKind
-	// Field is the parameter changed: free, age, day, delivery, access,
-	// language, need, interest, activity, proximity or q.
-	Field string
+	// Field is the field of Query changed: Free, Age, Day, Delivery,
+	// Accessibility, Language, Needs, Interests, Activities, RadiusM or
+	// Text.
+	Field Field
 	// Value is what was dropped or used instead: a term code, a radius in
 	// metres ("0": anywhere), a word.
 	Value string
@@ -54,12 +55,12 @@ type Relaxation struct {
 // count, in the order a page should offer them: filters dropped, further
 // away, a near word, a related need, then no words at all.
 func (e *Engine) Relaxations(ctx context.Context, q Query) ([]Relaxation, error) {
-	q, err := q.validate()
+	q, err := q.normalize()
 	if err != nil {
 		return nil, err
 	}
 	var cands []Relaxation
-	add := func(kind RelaxKind, field, value, label string, change func(*Query)) {
+	add := func(kind RelaxKind, field Field, value, label string, change func(*Query)) {
 		rq := q
 		rq.Needs, rq.Interests, rq.Activities = slices.Clone(q.Needs), slices.Clone(q.Interests), slices.Clone(q.Activities)
 		change(&rq)
@@ -67,32 +68,32 @@ func (e *Engine) Relaxations(ctx context.Context, q Query) ([]Relaxation, error)
 	}
 
 	if q.Free {
-		add(RelaxFilter, "free", "", "Include activities that cost", func(r *Query) { r.Free = false })
+		add(RelaxFilter, FieldFree, "", "Include activities that cost", func(r *Query) { r.Free = false })
 	}
 	if q.Age != nil {
-		add(RelaxFilter, "age", fmt.Sprint(*q.Age), "Any age", func(r *Query) { r.Age = nil })
+		add(RelaxFilter, FieldAge, fmt.Sprint(*q.Age), "Any age", func(r *Query) { r.Age = nil })
 	}
 	if q.Day != "" {
-		add(RelaxFilter, "day", q.Day, "Any day", func(r *Query) { r.Day = "" })
+		add(RelaxFilter, FieldDay, q.Day, "Any day", func(r *Query) { r.Day = "" })
 	}
 	if q.Delivery != "" {
-		add(RelaxFilter, "delivery", string(q.Delivery), "Any way of taking part", func(r *Query) { r.Delivery = "" })
+		add(RelaxFilter, FieldDelivery, string(q.Delivery), "Any way of taking part", func(r *Query) { r.Delivery = "" })
 	}
 	if q.Accessibility != "" {
-		add(RelaxFilter, "access", q.Accessibility, "Without the accessibility filter", func(r *Query) { r.Accessibility = "" })
+		add(RelaxFilter, FieldAccess, q.Accessibility, "Without the accessibility filter", func(r *Query) { r.Accessibility = "" })
 	}
 	if q.Language != "" {
-		add(RelaxFilter, "language", q.Language, "Any language", func(r *Query) { r.Language = "" })
+		add(RelaxFilter, FieldLanguage, q.Language, "Any language", func(r *Query) { r.Language = "" })
 	}
 	for _, f := range []struct {
-		field string
+		field Field
 		codes []string
 		vocab []directory.Term
 		pick  func(*Query) *[]string
 	}{
-		{"need", q.Needs, directory.Needs, func(r *Query) *[]string { return &r.Needs }},
-		{"interest", q.Interests, directory.Interests, func(r *Query) *[]string { return &r.Interests }},
-		{"activity", q.Activities, directory.Activities, func(r *Query) *[]string { return &r.Activities }},
+		{FieldNeeds, q.Needs, directory.Needs, func(r *Query) *[]string { return &r.Needs }},
+		{FieldInterests, q.Interests, directory.Interests, func(r *Query) *[]string { return &r.Interests }},
+		{FieldActivities, q.Activities, directory.Activities, func(r *Query) *[]string { return &r.Activities }},
 	} {
 		for _, code := range f.codes {
 			label := "Without “" + strings.ToLower(f.vocab[termIndex(f.vocab, code)].Label) + "”"
@@ -106,10 +107,10 @@ func (e *Engine) Relaxations(ctx context.Context, q Query) ([]Relaxation, error)
 	if q.HasPoint && q.RadiusM > 0 {
 		for _, factor := range []float64{2, 5} {
 			if r := q.RadiusM * factor; r < MaxRadiusM {
-				add(RelaxFurther, "proximity", fmt.Sprint(r), "Look within "+formatRadius(r), func(rq *Query) { rq.RadiusM = r })
+				add(RelaxFurther, FieldRadius, fmt.Sprint(r), "Look within "+formatRadius(r), func(rq *Query) { rq.RadiusM = r })
 			}
 		}
-		add(RelaxFurther, "proximity", "0", "Look anywhere", func(r *Query) { r.RadiusM = 0 })
+		add(RelaxFurther, FieldRadius, "0", "Look anywhere", func(r *Query) { r.RadiusM = 0 })
 	}
 
 	if strings.TrimSpace(q.Text) != "" {
@@ -129,7 +130,7 @@ func (e *Engine) Relaxations(ctx context.Context, q Query) ([]Relaxation, error)
 			}
 			if ok {
 				text := replaceToken(q.Text, g.typed, near)
-				add(RelaxWord, "q", near, "Search for "+text+" instead", func(r *Query) { r.Text = text })
+				add(RelaxWord, FieldText, near, "Search for "+text+" instead", func(r *Query) { r.Text = text })
 			}
 		}
 		for _, g := range tp.phrases() {
@@ -139,9 +140,9 @@ func (e *Engine) Relaxations(ctx context.Context, q Query) ([]Relaxation, error)
 				add(RelaxNeed, field, ref.code, "Show everything for “"+label+"”", func(r *Query) {
 					r.Text = ""
 					switch field {
-					case "need":
+					case FieldNeeds:
 						r.Needs = appendNew(r.Needs, ref.code)
-					case "interest":
+					case FieldInterests:
 						r.Interests = appendNew(r.Interests, ref.code)
 					default:
 						r.Activities = appendNew(r.Activities, ref.code)
@@ -149,7 +150,7 @@ func (e *Engine) Relaxations(ctx context.Context, q Query) ([]Relaxation, error)
 				})
 			}
 		}
-		add(RelaxWords, "q", "", "Search without the words", func(r *Query) { r.Text = "" })
+		add(RelaxWords, FieldText, "", "Search without the words", func(r *Query) { r.Text = "" })
 	}
 
 	var out []Relaxation
@@ -209,14 +210,14 @@ func replaceToken(text, from, to string) string {
 	return strings.Join(toks, " ")
 }
 
-func termVocab(taxonomy string) ([]directory.Term, string) {
+func termVocab(taxonomy string) ([]directory.Term, Field) {
 	switch taxonomy {
 	case directory.TaxonomyNeeds:
-		return directory.Needs, "need"
+		return directory.Needs, FieldNeeds
 	case directory.TaxonomyInterests:
-		return directory.Interests, "interest"
+		return directory.Interests, FieldInterests
 	}
-	return directory.Activities, "activity"
+	return directory.Activities, FieldActivities
 }
 
 func appendNew(codes []string, code string) []string {

@@ -141,62 +141,6 @@ type plan struct {
 	activityScore [17]float64
 }
 
-// validate checks a Query built by code rather than ParseQuery, and fills
-// in defaults.
-func (q Query) validate() (Query, error) {
-	if q.HasPoint {
-		if math.IsNaN(q.Lat) || q.Lat < -90 || q.Lat > 90 {
-			return q, fieldErr("lat", "must be between -90 and 90, not %g", q.Lat)
-		}
-		if math.IsNaN(q.Lon) || q.Lon < -180 || q.Lon > 180 {
-			return q, fieldErr("lon", "must be between -180 and 180, not %g", q.Lon)
-		}
-	}
-	if math.IsNaN(q.RadiusM) || q.RadiusM < 0 || q.RadiusM > MaxRadiusM {
-		return q, fieldErr("proximity", "must be between 0 and %d metres, not %g", MaxRadiusM, q.RadiusM)
-	}
-	for _, c := range []struct {
-		field string
-		codes []string
-		vocab []directory.Term
-	}{{"need", q.Needs, directory.Needs}, {"interest", q.Interests, directory.Interests}, {"activity", q.Activities, directory.Activities}} {
-		for _, code := range c.codes {
-			if termIndex(c.vocab, code) < 0 {
-				return q, fieldErr(c.field, "unknown code %q", code)
-			}
-		}
-	}
-	if q.Age != nil && (*q.Age < 0 || *q.Age > maxAge) {
-		return q, fieldErr("age", "must be from 0 to %d, not %d", maxAge, *q.Age)
-	}
-	if q.Day != "" && dayBit(q.Day) == 0 {
-		return q, fieldErr("day", "must be one of MO, TU, WE, TH, FR, SA, SU, not %q", q.Day)
-	}
-	if q.Delivery != "" && !q.Delivery.Valid() {
-		return q, fieldErr("delivery", "must be online, in-person or phone, not %q", q.Delivery)
-	}
-	switch q.Sort {
-	case "":
-		q.Sort = SortBest
-	case SortBest, SortNearest:
-	default:
-		return q, fieldErr("sort", "must be best or nearest, not %q", q.Sort)
-	}
-	if q.Page == 0 {
-		q.Page = 1
-	}
-	if q.Page < 0 {
-		return q, fieldErr("page", "must be 1 or more, not %d", q.Page)
-	}
-	if q.Size == 0 {
-		q.Size = DefaultSize
-	}
-	if q.Size < 0 || q.Size > MaxSize {
-		return q, fieldErr("per_page", "must be from 1 to %d, not %d", MaxSize, q.Size)
-	}
-	return q, nil
-}
-
 func (e *Engine) compile(q Query, m mode) *plan {
 	p := &plan{
 		mode:       m,
@@ -372,7 +316,7 @@ const (
 
 // answer runs a query for what is wanted.
 func (e *Engine) answer(ctx context.Context, q Query, m mode, want wanted) (*Results, error) {
-	q, err := q.validate()
+	q, err := q.normalize()
 	if err != nil {
 		return nil, err
 	}

@@ -75,7 +75,7 @@ func (rd *renderer) renderError(w http.ResponseWriter, r *http.Request, err erro
 		status, p.Heading, p.Message = http.StatusForbidden, "You cannot do that", "This cannot be changed here."
 	case errors.As(err, &fe):
 		status, p.Heading = http.StatusBadRequest, "There is a problem with the request"
-		p.Problems = problemList{{Field: fe.Field, Message: fieldLabel(fe.Field) + " " + fe.Message}}
+		p.Problems = problemList{formProblem(fe)}
 	case errors.As(err, &ve):
 		status, p.Heading = http.StatusBadRequest, "There is a problem with what was sent"
 		for _, pr := range ve.Problems {
@@ -120,23 +120,4 @@ func (ps problemList) For(field string) *problem {
 type problem struct {
 	Field   string // id of the control, without '#'
 	Message string
-}
-
-// fieldLabel names an engine parameter in the words of the site's forms.
-func fieldLabel(field string) string {
-	switch field {
-	case "q":
-		return "What you are looking for"
-	case "lat", "lon":
-		return "The place"
-	case "proximity":
-		return "The distance"
-	case "need", "interest", "activity":
-		return "The " + field + " filter"
-	case "free":
-		return "The cost filter"
-	case "per_page":
-		return "The page size"
-	}
-	return "The " + field
 }

@@ -1,12 +1,16 @@
 package web
 
 import (
+	"errors"
+	"fmt"
+	"math"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 
 	"signpost/directory"
+	"signpost/engine"
 )
 
 // finderForm is what a person asked the search page or the matcher, as
@@ -154,33 +158,83 @@ func (f finderForm) radiusMetres() (m float64, ok bool) {
 // radiusProblem is the message for a radius that is not a distance.
 const radiusProblem = "Choose a distance from the list (up to 1,000 km, or any distance)"
 
-// engineValues is the form in the parameters engine.ParseQuery reads, with
-// the place already resolved to a point.
-func (f finderForm) engineValues(place *directory.Place, perPage int) url.Values {
-	v := url.Values{}
-	if f.Q != "" {
-		v.Set("q", f.Q)
+// query is the form as the engine's query, with the place resolved to a
+// point and radiusM its radius (0: no limit). Values the engine has no
+// type for (an age or a page that is not a number) are refused here; the
+// rest by the engine's own check, each as a problem for the form control
+// that set it.
+func (f finderForm) query(place *directory.Place, radiusM float64, size int) (engine.Query, []problem) {
+	q := engine.Query{
+		Text:          f.Q,
+		Needs:         f.Needs,
+		Interests:     f.Interest,
+		Activities:    f.Activity,
+		Free:          f.Free,
+		Day:           strings.ToUpper(f.Day),
+		Delivery:      directory.Delivery(strings.ToLower(f.Delivery)),
+		Accessibility: f.Access,
+		Sort:          engine.Sort(strings.ToLower(f.Sort)),
+		Size:          size,
 	}
 	if place != nil {
-		v.Set("lat", strconv.FormatFloat(place.Lat, 'f', -1, 64))
-		v.Set("lon", strconv.FormatFloat(place.Lon, 'f', -1, 64))
-		if m, ok := f.radiusMetres(); ok && m > 0 {
-			v.Set("proximity", strconv.FormatFloat(m, 'f', -1, 64))
+		q.Lat, q.Lon, q.HasPoint, q.RadiusM = place.Lat, place.Lon, true, radiusM
+	}
+	var problems []problem
+	if f.Age != "" {
+		n, err := strconv.Atoi(f.Age)
+		if err != nil || n < 0 || n > engine.MaxAge {
+			problems = append(problems, problem{Field: "age",
+				Message: fmt.Sprintf("The age must be a whole number of years from 0 to %d, not %q", engine.MaxAge, f.Age)})
 		}
+		q.Age = &n
 	}
-	v["need"] = f.Needs
-	v["interest"] = f.Interest
-	v["activity"] = f.Activity
-	if f.Free {
-		v.Set("free", "true")
-	}
-	for k, val := range map[string]string{"day": f.Day, "delivery": f.Delivery, "age": f.Age, "access": f.Access, "sort": f.Sort, "page": f.Page} {
-		if val != "" {
-			v.Set(k, val)
+	q.Page = 1
+	if f.Page != "" {
+		n, err := strconv.Atoi(f.Page)
+		if err != nil || n < 1 || n > math.MaxInt32 {
+			problems = append(problems, problem{Field: "page",
+				Message: fmt.Sprintf("The page must be a whole number from 1 to %d, not %q", math.MaxInt32, f.Page)})
 		}
+		q.Page = n
 	}
-	v.Set("per_page", strconv.Itoa(perPage))
-	return v
+	if len(problems) > 0 {
+		return q, problems
+	}
+	var fe *engine.FieldError
+	if err := q.Validate(); errors.As(err, &fe) {
+		return q, []problem{formProblem(fe)}
+	}
+	return q, nil
+}
+
+// formControls name, for each field of the engine's query, the id of the
+// form control that sets it and the words the error summary uses for it.
+var formControls = map[engine.Field]struct{ id, label string }{
+	engine.FieldText:       {"q", "What you are looking for"},
+	engine.FieldLat:        {"near", "The place"},
+	engine.FieldLon:        {"near", "The place"},
+	engine.FieldRadius:     {"radius", "The distance"},
+	engine.FieldNeeds:      {"filters", "The need filter"},
+	engine.FieldInterests:  {"filters", "The interest filter"},
+	engine.FieldActivities: {"filters", "The activity filter"},
+	engine.FieldFree:       {"free", "The cost filter"},
+	engine.FieldAge:        {"age", "The age"},
+	engine.FieldDay:        {"day", "The day"},
+	engine.FieldDelivery:   {"delivery-any", "The way of taking part"},
+	engine.FieldAccess:     {"access", "The accessibility filter"},
+	engine.FieldSort:       {"sort", "The order"},
+	engine.FieldPage:       {"page", "The page"},
+	engine.FieldSize:       {"page", "The page size"},
+}
+
+// formProblem is the engine's refusal of a field as a problem for the
+// form control that set it.
+func formProblem(fe *engine.FieldError) problem {
+	c, ok := formControls[fe.Field]
+	if !ok {
+		c.id, c.label = strings.ToLower(string(fe.Field)), "The "+strings.ToLower(string(fe.Field))
+	}
+	return problem{Field: c.id, Message: c.label + " " + fe.Message}
 }
 
 // option is one choice of a select, radio group or checkbox list.

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -100,19 +99,17 @@ func (h *publicHandlers) find(r *http.Request, f finderForm, mode finderMode) (f
 	if a.place != nil {
 		a.radiusM = m
 	}
-	q, err := engine.ParseQuery(f.engineValues(a.place, resultsPerPage))
-	if err == nil {
-		switch mode {
-		case matching:
-			a.res, err = h.finder.Match(r.Context(), q)
-		default:
-			a.res, err = h.finder.Search(r.Context(), q)
-		}
-	}
-	var fe *engine.FieldError
-	if errors.As(err, &fe) {
-		a.problems = append(a.problems, problem{Field: controlFor(fe.Field), Message: fieldLabel(fe.Field) + " " + fe.Message})
+	q, problems := f.query(a.place, a.radiusM, resultsPerPage)
+	if len(problems) > 0 {
+		a.problems = problems
 		return a, nil
+	}
+	var err error
+	switch mode {
+	case matching:
+		a.res, err = h.finder.Match(r.Context(), q)
+	default:
+		a.res, err = h.finder.Search(r.Context(), q)
 	}
 	if err != nil {
 		return a, fmt.Errorf("search: %w", err)
@@ -137,21 +134,6 @@ func orJoin(items []string) string {
 		return strings.Join(items, "")
 	}
 	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
-}
-
-// controlFor maps an engine parameter to the id of the control that set it.
-func controlFor(engineField string) string {
-	switch engineField {
-	case "lat", "lon":
-		return "near"
-	case "proximity":
-		return "radius"
-	case "need", "interest", "activity":
-		return "filters"
-	case "per_page":
-		return "page"
-	}
-	return engineField
 }
 
 func (h *publicHandlers) search(w http.ResponseWriter, r *http.Request) error {
