@@ -38,6 +38,10 @@ const (
 type Query struct {
 	// Text is what the person typed, in everyday words.
 	Text string
+	// Verbatim searches the words as typed: a word no listing holds is
+	// not corrected to one that does (the page's "search instead for
+	// lonley").
+	Verbatim bool
 
 	// Lat and Lon are where the person is, in degrees; they count only when
 	// HasPoint is set. The caller resolves place names and postcodes.

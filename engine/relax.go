@@ -55,35 +55,81 @@ type Relaxation struct {
 // count, in the order a page should offer them: filters dropped, further
 // away, a near word, a related need, then no words at all.
 func (e *Engine) Relaxations(ctx context.Context, q Query) ([]Relaxation, error) {
+	return e.relaxations(ctx, q, modeSearch)
+}
+
+// MatchRelaxations is Relaxations for the matcher: each count is what
+// Match would find.
+func (e *Engine) MatchRelaxations(ctx context.Context, q Query) ([]Relaxation, error) {
+	return e.relaxations(ctx, q, modeMatch)
+}
+
+func (e *Engine) relaxations(ctx context.Context, q Query, m mode) ([]Relaxation, error) {
 	q, err := q.normalize()
 	if err != nil {
 		return nil, err
 	}
-	var cands []Relaxation
-	add := func(kind RelaxKind, field Field, value, label string, change func(*Query)) {
-		rq := q
-		rq.Needs, rq.Interests, rq.Activities = slices.Clone(q.Needs), slices.Clone(q.Interests), slices.Clone(q.Activities)
-		change(&rq)
-		cands = append(cands, Relaxation{Kind: kind, Field: field, Value: value, Label: label, Query: rq})
+	b := &relaxBuilder{q: q}
+	b.filters()
+	b.further()
+	if strings.TrimSpace(q.Text) != "" {
+		if err := e.textRelaxations(ctx, b); err != nil {
+			return nil, err
+		}
 	}
+	var out []Relaxation
+	seen := map[string]bool{}
+	for _, c := range b.cands {
+		key := fmt.Sprintf("%+v", c.Query)
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		n, err := e.count(ctx, c.Query, m)
+		if err != nil {
+			return nil, fmt.Errorf("relaxations: %w", err)
+		}
+		if n > 0 {
+			c.Count = n
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
 
+// relaxBuilder collects the ways to widen q, before they are counted.
+type relaxBuilder struct {
+	q     Query
+	cands []Relaxation
+}
+
+func (b *relaxBuilder) add(kind RelaxKind, field Field, value, label string, change func(*Query)) {
+	rq := b.q
+	rq.Needs, rq.Interests, rq.Activities = slices.Clone(b.q.Needs), slices.Clone(b.q.Interests), slices.Clone(b.q.Activities)
+	change(&rq)
+	b.cands = append(b.cands, Relaxation{Kind: kind, Field: field, Value: value, Label: label, Query: rq})
+}
+
+// filters drops each filter in turn.
+func (b *relaxBuilder) filters() {
+	q := b.q
 	if q.Free {
-		add(RelaxFilter, FieldFree, "", "Include activities that cost", func(r *Query) { r.Free = false })
+		b.add(RelaxFilter, FieldFree, "", "Include activities that cost", func(r *Query) { r.Free = false })
 	}
 	if q.Age != nil {
-		add(RelaxFilter, FieldAge, fmt.Sprint(*q.Age), "Any age", func(r *Query) { r.Age = nil })
+		b.add(RelaxFilter, FieldAge, fmt.Sprint(*q.Age), "Any age", func(r *Query) { r.Age = nil })
 	}
 	if q.Day != "" {
-		add(RelaxFilter, FieldDay, q.Day, "Any day", func(r *Query) { r.Day = "" })
+		b.add(RelaxFilter, FieldDay, q.Day, "Any day", func(r *Query) { r.Day = "" })
 	}
 	if q.Delivery != "" {
-		add(RelaxFilter, FieldDelivery, string(q.Delivery), "Any way of taking part", func(r *Query) { r.Delivery = "" })
+		b.add(RelaxFilter, FieldDelivery, string(q.Delivery), "Any way of taking part", func(r *Query) { r.Delivery = "" })
 	}
 	if q.Accessibility != "" {
-		add(RelaxFilter, FieldAccess, q.Accessibility, "Without the accessibility filter", func(r *Query) { r.Accessibility = "" })
+		b.add(RelaxFilter, FieldAccess, q.Accessibility, "Without the accessibility filter", func(r *Query) { r.Accessibility = "" })
 	}
 	if q.Language != "" {
-		add(RelaxFilter, FieldLanguage, q.Language, "Any language", func(r *Query) { r.Language = "" })
+		b.add(RelaxFilter, FieldLanguage, q.Language, "Any language", func(r *Query) { r.Language = "" })
 	}
 	for _, f := range []struct {
 		field Field
@@ -97,91 +143,81 @@ func (e *Engine) Relaxations(ctx context.Context, q Query) ([]Relaxation, error)
 	} {
 		for _, code := range f.codes {
 			label := "Without “" + strings.ToLower(f.vocab[termIndex(f.vocab, code)].Label) + "”"
-			add(RelaxFilter, f.field, code, label, func(r *Query) {
+			b.add(RelaxFilter, f.field, code, label, func(r *Query) {
 				codes := f.pick(r)
 				*codes = slices.DeleteFunc(*codes, func(c string) bool { return c == code })
 			})
 		}
 	}
+}
 
-	if q.HasPoint && q.RadiusM > 0 {
-		for _, factor := range []float64{2, 5} {
-			if r := q.RadiusM * factor; r < MaxRadiusM {
-				add(RelaxFurther, FieldRadius, fmt.Sprint(r), "Look within "+formatRadius(r), func(rq *Query) { rq.RadiusM = r })
-			}
-		}
-		add(RelaxFurther, FieldRadius, "0", "Look anywhere", func(r *Query) { r.RadiusM = 0 })
+// further looks two and five times as far, then anywhere.
+func (b *relaxBuilder) further() {
+	if !b.q.HasPoint || b.q.RadiusM <= 0 {
+		return
 	}
-
-	if strings.TrimSpace(q.Text) != "" {
-		tp, err := e.planText(ctx, q.Text)
-		if err != nil {
-			return nil, err
+	for _, factor := range []float64{2, 5} {
+		if r := b.q.RadiusM * factor; r < MaxRadiusM {
+			b.add(RelaxFurther, FieldRadius, fmt.Sprint(r), "Look within "+formatRadius(r), func(rq *Query) { rq.RadiusM = r })
 		}
-		for _, g := range tp.groups {
-			if !g.fuzzy {
-				continue
-			}
-			// One more edit than correction allows on its own: offered,
-			// never made silently.
-			near, ok, err := e.nearWord(ctx, g.typed, min(correctLimit(g.typed)+1, 2))
-			if err != nil {
-				return nil, err
-			}
-			if ok {
-				text := replaceToken(q.Text, g.typed, near)
-				add(RelaxWord, FieldText, near, "Search for "+text+" instead", func(r *Query) { r.Text = text })
-			}
-		}
-		for _, g := range tp.phrases() {
-			for _, ref := range g.refs {
-				vocab, field := termVocab(ref.taxonomy)
-				label := strings.ToLower(vocab[termIndex(vocab, ref.code)].Label)
-				add(RelaxNeed, field, ref.code, "Show everything for “"+label+"”", func(r *Query) {
-					r.Text = ""
-					switch field {
-					case FieldNeeds:
-						r.Needs = appendNew(r.Needs, ref.code)
-					case FieldInterests:
-						r.Interests = appendNew(r.Interests, ref.code)
-					default:
-						r.Activities = appendNew(r.Activities, ref.code)
-					}
-				})
-			}
-		}
-		add(RelaxWords, FieldText, "", "Search without the words", func(r *Query) { r.Text = "" })
 	}
+	b.add(RelaxFurther, FieldRadius, "0", "Look anywhere", func(r *Query) { r.RadiusM = 0 })
+}
 
-	var out []Relaxation
-	seen := map[string]bool{}
-	for _, c := range cands {
-		key := fmt.Sprintf("%+v", c.Query)
-		if seen[key] {
+// textRelaxations offers a near word for each word too far from any to be
+// corrected, everything for each term the words mean, and no words. (The
+// typed words are OR-ed, so fewer of them never find more.)
+func (e *Engine) textRelaxations(ctx context.Context, b *relaxBuilder) error {
+	q := b.q
+	tp, err := e.planText(ctx, q.Text, q.spelling())
+	if err != nil {
+		return err
+	}
+	for _, g := range tp.groups {
+		if !g.fuzzy {
 			continue
 		}
-		seen[key] = true
-		n, err := e.count(ctx, c.Query, modeSearch)
+		// One more edit than correction allows on its own: offered,
+		// never made silently.
+		near, ok, err := e.nearWord(ctx, g.typed, min(correctLimit(g.typed)+1, 2))
 		if err != nil {
-			return nil, fmt.Errorf("relaxations: %w", err)
+			return err
 		}
-		if n > 0 {
-			c.Count = n
-			out = append(out, c)
+		if ok {
+			text := replaceToken(q.Text, g.typed, near)
+			b.add(RelaxWord, FieldText, near, "Search for "+text+" instead", func(r *Query) { r.Text = text })
 		}
 	}
-	return out, nil
+	for _, g := range tp.phrases() {
+		for _, ref := range g.refs {
+			vocab, field := termVocab(ref.taxonomy)
+			label := strings.ToLower(vocab[termIndex(vocab, ref.code)].Label)
+			b.add(RelaxNeed, field, ref.code, "Show everything for “"+label+"”", func(r *Query) {
+				r.Text = ""
+				switch field {
+				case FieldNeeds:
+					r.Needs = appendNew(r.Needs, ref.code)
+				case FieldInterests:
+					r.Interests = appendNew(r.Interests, ref.code)
+				default:
+					r.Activities = appendNew(r.Activities, ref.code)
+				}
+			})
+		}
+	}
+	b.add(RelaxWords, FieldText, "", "Search without the words", func(r *Query) { r.Text = "" })
+	return nil
 }
 
 // planText returns what the text pipeline makes of text (from the cache
 // when it can).
-func (e *Engine) planText(ctx context.Context, text string) (*textPlan, error) {
+func (e *Engine) planText(ctx context.Context, text string, sp spelling) (*textPlan, error) {
 	e.stateMu.RLock()
 	defer e.stateMu.RUnlock()
 	if e.text == nil {
 		return nil, fmt.Errorf("relaxations: engine is closed")
 	}
-	ent, err := e.textHits(ctx, e.tab, text)
+	ent, err := e.textHits(ctx, e.tab, text, sp)
 	if err != nil {
 		return nil, err
 	}

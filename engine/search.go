@@ -331,7 +331,7 @@ func (e *Engine) answer(ctx context.Context, q Query, m mode, want wanted) (*Res
 	var text *textEntry
 	var interp *Interpreted
 	if strings.TrimSpace(q.Text) != "" {
-		if text, err = e.textHits(ctx, t, q.Text); err != nil {
+		if text, err = e.textHits(ctx, t, q.Text, q.spelling()); err != nil {
 			return nil, err
 		}
 		p.hasText = text.ok
@@ -440,8 +440,12 @@ func (e *Engine) attachServices(ctx context.Context, res *Results, ids []string)
 
 // textHits returns the table slots matching the words, with scores
 // divided by the best, from the cache or from the text index.
-func (e *Engine) textHits(ctx context.Context, t *table, text string) (_ *textEntry, err error) {
+func (e *Engine) textHits(ctx context.Context, t *table, text string, sp spelling) (_ *textEntry, err error) {
 	key := cacheKey(text)
+	if sp == keepSpelling {
+		// Not a token: no text corrected can share its entry.
+		key = "=" + key
+	}
 	// The text generation is read before searching: if a write changes
 	// indexed words during the search, the entry is filed under the old
 	// generation and never served.
@@ -464,16 +468,16 @@ func (e *Engine) textHits(ctx context.Context, t *table, text string) (_ *textEn
 		}
 		// The leader failed (perhaps its request was cancelled): search
 		// alone.
-		return e.searchText(ctx, t, text, key, gen)
+		return e.searchText(ctx, t, text, key, gen, sp)
 	}
 	defer func() { e.cache.land(f) }()
-	f.ent, err = e.searchText(ctx, t, text, key, gen)
+	f.ent, err = e.searchText(ctx, t, text, key, gen, sp)
 	return f.ent, err
 }
 
 // searchText asks the text index and caches the answer.
-func (e *Engine) searchText(ctx context.Context, t *table, text, key string, gen uint64) (ent *textEntry, err error) {
-	tp, err := e.interpret(ctx, e.text, strings.Fields(key))
+func (e *Engine) searchText(ctx context.Context, t *table, text, key string, gen uint64, sp spelling) (ent *textEntry, err error) {
+	tp, err := e.interpret(ctx, e.text, tokens(text), sp)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
