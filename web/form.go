@@ -30,6 +30,9 @@ type finderForm struct {
 	Interest []string
 	Activity []string
 	Page     string
+	// Verbatim searches the words as typed, without correcting them: the
+	// link "search instead for lonley".
+	Verbatim bool
 }
 
 // defaultRadius is the distance used when a place is given without one: a
@@ -58,6 +61,7 @@ func readFinderForm(v url.Values) finderForm {
 	if f.Radius == "" {
 		f.Radius = defaultRadius
 	}
+	f.Verbatim = v.Get("verbatim") == "1" && f.Q != ""
 	return f
 }
 
@@ -124,6 +128,9 @@ func (f finderForm) values() url.Values {
 	if f.Page != "" && f.Page != "1" {
 		set("page", f.Page)
 	}
+	if f.Verbatim && f.Q != "" {
+		v.Set("verbatim", "1")
+	}
 	return v
 }
 
@@ -166,6 +173,7 @@ const radiusProblem = "Choose a distance from the list (up to 1,000 km, or any d
 func (f finderForm) query(place *directory.Place, radiusM float64, size int) (engine.Query, []problem) {
 	q := engine.Query{
 		Text:          f.Q,
+		Verbatim:      f.Verbatim,
 		Needs:         f.Needs,
 		Interests:     f.Interest,
 		Activities:    f.Activity,
@@ -251,6 +259,16 @@ func radiusOptions(selected string) []option {
 	opts := []option{
 		{Value: "1", Label: "Within 1 km"}, {Value: "2", Label: "Within 2 km"}, {Value: "5", Label: "Within 5 km"},
 		{Value: "10", Label: "Within 10 km"}, {Value: "25", Label: "Within 25 km"}, {Value: "any", Label: "Any distance"},
+	}
+	// A distance the list lacks (a "look further away" link's, 4 km from
+	// 2) is offered too, so that the list shows what was asked.
+	if km, err := strconv.ParseFloat(selected, 64); err == nil && km > 0 && km <= 1000 &&
+		!slices.ContainsFunc(opts, func(o option) bool { return o.Value == selected }) {
+		at := slices.IndexFunc(opts, func(o option) bool {
+			v, err := strconv.ParseFloat(o.Value, 64)
+			return err != nil || v > km
+		})
+		opts = slices.Insert(opts, at, option{Value: selected, Label: "Within " + selected + " km"})
 	}
 	return markSelected(opts, selected)
 }

@@ -53,13 +53,14 @@ type matchPage struct {
 
 	// Results step.
 	Answers    []answer
+	Words      *wordsNote
 	Results    []resultView
 	Total      int
 	ResultHead string
 	Map        template.HTML
 	Pagination pagination
 	PrintHref  string
-	Advice     []link
+	Advice     []suggestion
 }
 
 type hiddenField struct{ Name, Value string }
@@ -198,7 +199,9 @@ func (h *publicHandlers) matchResults(w http.ResponseWriter, r *http.Request, f 
 	if a.res.Page > 1 {
 		p.Title = fmt.Sprintf("Suggestions for you, page %d – Find what suits you", a.res.Page)
 	}
-	p.Results = h.resultViews(a.res.Items, (a.res.Page-1)*a.res.Size, a.place)
+	p.Results = h.resultViews(a.res.Items, (a.res.Page-1)*a.res.Size, a.place, a.res.Interpreted)
+	resultsHref := func(g finderForm) string { return stepHref(g, matchResultsStep) }
+	p.Words = newWordsNote(f, a, resultsHref)
 	p.ResultHead = fmt.Sprintf("%d %s, best first", a.res.Total, pluralWord(a.res.Total, "suggestion", "suggestions"))
 	p.Map = h.maps.resultsMap(p.Results, a.place, "suggestions", false)
 	g := f
@@ -211,12 +214,7 @@ func (h *publicHandlers) matchResults(w http.ResponseWriter, r *http.Request, f 
 	}
 	g.Page = ""
 	p.PrintHref = g.href("/match/print")
-	if a.res.Total == 0 {
-		for _, l := range noResultsAdvice(f, "/match") {
-			l.Href = withParam(l.Href, "step", matchResultsStep)
-			p.Advice = append(p.Advice, l)
-		}
-	}
+	p.Advice = suggestions(f, a.relaxations, resultsHref, "suggestion", "suggestions")
 	h.render(w, r, http.StatusOK, "match", p)
 	return nil
 }

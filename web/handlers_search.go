@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -30,12 +31,13 @@ type searchPage struct {
 
 	Searched   bool
 	Heading    string
+	Words      *wordsNote
 	Results    []resultView
 	Total      int
 	Map        template.HTML
 	Pagination pagination
 	PrintHref  string
-	Advice     []link
+	Advice     []suggestion
 }
 
 type link struct {
@@ -61,6 +63,14 @@ type finderAnswer struct {
 	problems []problem
 	unknown  string
 	didYou   []directory.Place
+	// relaxations are the ways to widen a search that found nothing,
+	// each with what it would find.
+	relaxations []engine.Relaxation
+	// instead is set when nothing matched the words and res holds the
+	// results of a near word; asked is then what was made of the words
+	// typed.
+	instead *engine.Relaxation
+	asked   *engine.Interpreted
 }
 
 // finderMode says how the needs, interests and activities of a finder
@@ -105,16 +115,45 @@ func (h *publicHandlers) find(r *http.Request, f finderForm, mode finderMode) (f
 		return a, nil
 	}
 	var err error
-	switch mode {
-	case matching:
-		a.res, err = h.finder.Match(r.Context(), q)
-	default:
-		a.res, err = h.finder.Search(r.Context(), q)
-	}
-	if err != nil {
+	if a.res, err = h.run(r.Context(), q, mode); err != nil {
 		return a, fmt.Errorf("search: %w", err)
 	}
+	if a.res.Total > 0 {
+		return a, nil
+	}
+	// Zero results is the last resort: find what each way of widening
+	// the search would find, and when a word near one typed finds
+	// something, show that, saying so (unless the person asked for the
+	// words as typed).
+	if a.relaxations, err = h.relax(r.Context(), q, mode); err != nil {
+		return a, fmt.Errorf("search: %w", err)
+	}
+	for i, rel := range a.relaxations {
+		if rel.Kind != engine.RelaxWord || f.Verbatim {
+			continue
+		}
+		res, err := h.run(r.Context(), rel.Query, mode)
+		if err != nil {
+			return a, fmt.Errorf("search: %w", err)
+		}
+		a.asked, a.res, a.instead, a.relaxations = a.res.Interpreted, res, &a.relaxations[i], nil
+		break
+	}
 	return a, nil
+}
+
+func (h *publicHandlers) run(ctx context.Context, q engine.Query, mode finderMode) (*engine.Results, error) {
+	if mode == matching {
+		return h.finder.Match(ctx, q)
+	}
+	return h.finder.Search(ctx, q)
+}
+
+func (h *publicHandlers) relax(ctx context.Context, q engine.Query, mode finderMode) ([]engine.Relaxation, error) {
+	if mode == matching {
+		return h.finder.MatchRelaxations(ctx, q)
+	}
+	return h.finder.Relaxations(ctx, q)
 }
 
 func unknownPlaceMessage(typed string, suggestions []directory.Place) string {
@@ -165,8 +204,10 @@ func (h *publicHandlers) search(w http.ResponseWriter, r *http.Request) error {
 	}
 	p.Searched = true
 	p.Total = a.res.Total
-	p.Results = h.resultViews(a.res.Items, (a.res.Page-1)*a.res.Size, a.place)
-	p.Heading = resultsHeading(a.res.Total, f, a.place)
+	p.Results = h.resultViews(a.res.Items, (a.res.Page-1)*a.res.Size, a.place, a.res.Interpreted)
+	searchHref := func(g finderForm) string { return g.href("/search") }
+	p.Words = newWordsNote(f, a, searchHref)
+	p.Heading = resultsHeading(a.res.Total, f, a.place, p.Words)
 	p.Title = searchTitle(f, a.place, a.res)
 	p.Map = h.maps.resultsMap(p.Results, a.place, "results", false)
 	p.Pagination = paginate(f, "/search", a.res)
@@ -174,22 +215,32 @@ func (h *publicHandlers) search(w http.ResponseWriter, r *http.Request) error {
 	printForm := f
 	printForm.Page = ""
 	p.PrintHref = printForm.href("/search/print")
-	if a.res.Total == 0 {
-		p.Advice = noResultsAdvice(f, "/search")
-	}
+	p.Advice = suggestions(f, a.relaxations, searchHref, "activity", "activities")
 	h.render(w, r, status, "search", p)
 	return nil
 }
 
-// resultsHeading says how many were found for what, where.
-func resultsHeading(total int, f finderForm, place *directory.Place) string {
+// resultsHeading says how many were found for what, where: for the words
+// searched in place of those typed when there are some, and for no words
+// when every one was filler.
+func resultsHeading(total int, f finderForm, place *directory.Place, words *wordsNote) string {
 	noun := "activities"
 	if total == 1 {
 		noun = "activity"
 	}
 	h := fmt.Sprintf("%d %s found", total, noun)
-	if f.Q != "" {
-		h += " for ‘" + f.Q + "’"
+	q := f.Q
+	switch {
+	case words == nil:
+	case words.Vague:
+		q = ""
+	case words.Instead != "":
+		q = words.Instead
+	case words.Corrected != "":
+		q = words.Corrected
+	}
+	if q != "" {
+		h += " for ‘" + q + "’"
 	}
 	if place != nil {
 		h += " near " + place.Name
@@ -270,60 +321,6 @@ func termOptions(field string, vocab []directory.Term, checked []string, counts 
 			}
 		}
 		out = append(out, o)
-	}
-	return out
-}
-
-// noResultsAdvice offers the ways to widen a search that found nothing, as
-// links that do it.
-func noResultsAdvice(f finderForm, path string) []link {
-	var out []link
-	if f.Near != "" && f.Radius != "any" {
-		g := f
-		g.Radius, g.Page = "any", ""
-		if f.Radius == "1" || f.Radius == "2" || f.Radius == "5" {
-			g.Radius = "25"
-		}
-		out = append(out, link{Href: g.href(path), Text: "Look further away (" + radiusWords(g.Radius) + ")"})
-	}
-	drop := func(text string, change func(*finderForm)) {
-		g := f
-		g.Page = ""
-		change(&g)
-		out = append(out, link{Href: g.href(path), Text: text})
-	}
-	if f.Free {
-		drop("Include activities that cost something", func(g *finderForm) { g.Free = false })
-	}
-	if f.Day != "" {
-		drop("Include every day of the week", func(g *finderForm) { g.Day = "" })
-	}
-	if f.Delivery != "" {
-		drop("Include every way of taking part", func(g *finderForm) { g.Delivery = "" })
-	}
-	if f.Age != "" {
-		drop("Do not filter by age", func(g *finderForm) { g.Age = "" })
-	}
-	if f.Access != "" {
-		drop("Do not filter by accessibility", func(g *finderForm) { g.Access = "" })
-	}
-	for _, c := range f.Needs {
-		if t, ok := directory.LookupTerm(directory.TaxonomyNeeds, c); ok {
-			drop("Remove the filter ‘"+t.Label+"’", func(g *finderForm) { g.Needs = without(g.Needs, c) })
-		}
-	}
-	for _, c := range f.Interest {
-		if t, ok := directory.LookupTerm(directory.TaxonomyInterests, c); ok {
-			drop("Remove the filter ‘"+t.Label+"’", func(g *finderForm) { g.Interest = without(g.Interest, c) })
-		}
-	}
-	for _, c := range f.Activity {
-		if t, ok := directory.LookupTerm(directory.TaxonomyActivities, c); ok {
-			drop("Remove the filter ‘"+t.Label+"’", func(g *finderForm) { g.Activity = without(g.Activity, c) })
-		}
-	}
-	if f.Q != "" && len(strings.Fields(f.Q)) > 1 {
-		drop("Search for fewer words: ‘"+strings.Fields(f.Q)[0]+"’", func(g *finderForm) { g.Q = strings.Fields(f.Q)[0] })
 	}
 	return out
 }

@@ -32,7 +32,7 @@ type resultView struct {
 	// CapacityWarn is set when the service cannot take people now.
 	CapacityWarn bool
 	Modes        string
-	Reasons      []string
+	Reasons      []reasonView
 	// Where is the address of the location nearest the searched point.
 	Where  string
 	marker *orb.Point
@@ -46,7 +46,7 @@ var whyKinds = map[engine.ReasonKind]bool{
 	engine.ReasonPhone: true, engine.ReasonAccess: true, engine.ReasonNotChecked: true,
 }
 
-func (h *publicHandlers) resultViews(items []engine.Result, offset int, from *directory.Place) []resultView {
+func (h *publicHandlers) resultViews(items []engine.Result, offset int, from *directory.Place, interp *engine.Interpreted) []resultView {
 	out := make([]resultView, 0, len(items))
 	for i, it := range items {
 		svc := it.Service
@@ -77,7 +77,7 @@ func (h *publicHandlers) resultViews(items []engine.Result, offset int, from *di
 				v.Across = r.Text
 			}
 			if whyKinds[r.Kind] {
-				v.Reasons = append(v.Reasons, r.Text)
+				v.Reasons = append(v.Reasons, newReasonView(r.Text, interp))
 			}
 		}
 		if loc, pt := nearestLocation(svc, from); loc != nil {
@@ -87,6 +87,53 @@ func (h *publicHandlers) resultViews(items []engine.Result, offset int, from *di
 		out = append(out, v)
 	}
 	return out
+}
+
+// reasonView is one reason, with the person's own words in it set apart:
+// "Helps with: money worries and debt (you searched <em>skint</em>)".
+type reasonView struct {
+	Parts []reasonPart
+}
+
+type reasonPart struct {
+	Text  string
+	Typed bool
+}
+
+func (r reasonView) String() string {
+	var b strings.Builder
+	for _, p := range r.Parts {
+		b.WriteString(p.Text)
+	}
+	return b.String()
+}
+
+// youSearched opens the engine's quotation of the person's words in a
+// reason; they run to the next ")".
+const youSearched = "(you searched "
+
+// newReasonView splits a reason's text around the words it quotes, and
+// gives them back as the person typed them ("can't sleep", where the
+// engine read "cant sleep").
+func newReasonView(text string, interp *engine.Interpreted) reasonView {
+	var r reasonView
+	for {
+		i := strings.Index(text, youSearched)
+		if i < 0 {
+			break
+		}
+		start := i + len(youSearched)
+		end := strings.IndexByte(text[start:], ')')
+		if end < 0 {
+			break
+		}
+		r.Parts = append(r.Parts, reasonPart{Text: text[:start]}, reasonPart{Text: interp.AsTyped(text[start : start+end]), Typed: true})
+		text = text[start+end:]
+	}
+	if text != "" {
+		r.Parts = append(r.Parts, reasonPart{Text: text})
+	}
+	return r
 }
 
 // nearestLocation returns the physical location with coordinates nearest
