@@ -19,7 +19,7 @@ var matchSteps = []struct {
 	// Fields are the query parameters the step asks for.
 	Fields []string
 }{
-	{"needs", "Is anything hard at the moment?", []string{"need"}},
+	{"needs", "Is anything hard at the moment?", []string{"need", "q"}},
 	{"interests", "What do you enjoy, or would like to try?", []string{"interest"}},
 	{"place", "Where would you like to go?", []string{"near", "radius"}},
 	{"fit", "Is there anything it must fit?", []string{"free", "day", "delivery", "age", "access"}},
@@ -172,8 +172,11 @@ func (h *publicHandlers) matchResults(w http.ResponseWriter, r *http.Request, f 
 		// Send the person back to the step whose answer is wrong, with the
 		// problem explained there.
 		i := stepIndex("fit")
-		if a.problems[0].Field == "near" || a.problems[0].Field == "radius" {
+		switch a.problems[0].Field {
+		case "near", "radius":
 			i = stepIndex("place")
+		case "q":
+			i = stepIndex("needs")
 		}
 		p := h.matchStepPage(f, i)
 		p.Title = "Error: " + p.Title
@@ -195,6 +198,11 @@ func (h *publicHandlers) matchResults(w http.ResponseWriter, r *http.Request, f 
 		Answers:   matchAnswers(f, a.place),
 		Total:     a.res.Total,
 		BackHref:  stepHref(f, matchSteps[len(matchSteps)-1].Key),
+	}
+	if f.Q != "" {
+		// The words belong with what is hard: the step that asks for both.
+		words := answer{Question: "In your own words", Answer: f.Q, Href: stepHref(f, "needs")}
+		p.Answers = slices.Insert(p.Answers, 1, words)
 	}
 	if a.res.Page > 1 {
 		p.Title = fmt.Sprintf("Suggestions for you, page %d – Find what suits you", a.res.Page)

@@ -240,6 +240,20 @@ func TestMatcherReadsWords(t *testing.T) {
 	if got := items(doc.Find("#result-1 .why li")); !strings.Contains(got, "(you searched skint)") {
 		t.Errorf("first suggestion's reasons %q", got)
 	}
+	t.Run("the first question takes the person's own words", func(t *testing.T) {
+		_, doc := get(t, site.srv, "/match")
+		if doc.Find(`form.match-step input#q[name="q"]`).Length() != 1 || textOf(doc.Find(`label[for="q"]`)) != "Or say it in your own words" {
+			t.Fatal("the first step has no box for the person's words")
+		}
+		_, doc = get(t, site.srv, "/match?q=skint&step=interests")
+		if v := doc.Find(`input[type="hidden"][name="q"]`).AttrOr("value", ""); v != "skint" {
+			t.Errorf("the next step carries q=%q", v)
+		}
+		_, doc = get(t, site.srv, "/match?q=skint&step=results")
+		if got := facts(doc.Find(".answers dl")); got["In your own words"] != "skint" {
+			t.Errorf("what you told us = %v", got)
+		}
+	})
 	_, doc = get(t, site.srv, "/match?step=results&q=lonley")
 	link := doc.Find(".words-note a")
 	u, _ := url.Parse(link.AttrOr("href", ""))
