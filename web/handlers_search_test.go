@@ -208,7 +208,7 @@ func TestSearchNoResultsAdvice(t *testing.T) {
 		"Look further away (within 4 km) – 2 activities → /search?free=1&interest=gardening&near=Bootle&q=pottery+club&radius=4",
 		"Look further away (any distance) – 40 activities → /search?free=1&interest=gardening&near=Bootle&q=pottery+club&radius=any",
 		"Show everything for ‘feeling lonely or cut off’ – 7 activities → /search?free=1&interest=gardening&near=Bootle&need=lonely&radius=2",
-		"Show everything, without the words ‘pottery club’ – 12 activities → /search?free=1&interest=gardening&near=Bootle&radius=2",
+		"Leave out the words ‘pottery club’ – 12 activities → /search?free=1&interest=gardening&near=Bootle&radius=2",
 		"answer a few questions and see what fits best → /match",
 	}
 	if strings.Join(advice, "\n") != strings.Join(want, "\n") {

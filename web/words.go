@@ -81,7 +81,7 @@ func newWordsNote(f finderForm, a finderAnswer, href func(finderForm) string) *w
 }
 
 // phraseMeaning writes the terms a phrase was read as: "activities that
-// help with money worries and debt or benefits and entitlements; and
+// help with money worries and debt or benefits and entitlements, and
 // involving arts and crafts". Terms that only repeat a word typed (or its
 // correction) are left out: "gardening" read as gardening, "walks" as
 // walking, "lonley" as feeling lonely tell the person nothing.
@@ -114,7 +114,7 @@ func phraseMeaning(ph engine.PhraseMatch, corrections []engine.Correction) strin
 	if len(parts) == 0 {
 		return ""
 	}
-	return "activities " + strings.Join(parts, "; and ")
+	return "activities " + strings.Join(parts, ", and ")
 }
 
 // repeats reports whether a term's label holds one of the words, near
@@ -196,7 +196,7 @@ func relaxedForm(f finderForm, r engine.Relaxation) (finderForm, string, bool) {
 	case engine.FieldText:
 		g.Q, g.Verbatim = r.Query.Text, false
 		if r.Kind == engine.RelaxWords || g.Q == "" {
-			return g, "Show everything, without the words ‘" + f.Q + "’", true
+			return g, "Leave out the words ‘" + f.Q + "’", true
 		}
 		return g, "Search for ‘" + g.Q + "’ instead", true
 	}
