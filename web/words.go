@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -59,8 +60,8 @@ func newWordsNote(f finderForm, a finderAnswer, href func(finderForm) string) *w
 		if a.res.Interpreted != nil {
 			in = a.res.Interpreted
 		}
-	} else if c := in.CorrectedText(); c != "" {
-		n.Corrected = c
+	} else if len(in.Corrections) > 0 {
+		n.Corrected = correctedAsTyped(in)
 		g := f
 		g.Verbatim, g.Page = true, ""
 		n.TypedHref = href(g)
@@ -79,6 +80,27 @@ func newWordsNote(f finderForm, a finderAnswer, href func(finderForm) string) *w
 	}
 	return n
 }
+
+// correctedAsTyped is the text as typed with each corrected word replaced,
+// keeping the person's capitals, apostrophes and spacing elsewhere: "I'm
+// lonely" for "I'm lonley" (the engine's CorrectedText gives its tokens,
+// "im lonely").
+func correctedAsTyped(in *engine.Interpreted) string {
+	fixed := map[string]string{}
+	for _, c := range in.Corrections {
+		fixed[in.AsTyped(c.Typed)] = c.Corrected
+	}
+	return typedWord.ReplaceAllStringFunc(in.Text, func(w string) string {
+		if c, ok := fixed[w]; ok {
+			return c
+		}
+		return w
+	})
+}
+
+// typedWord is a word as the engine splits text: letters, digits and
+// apostrophes.
+var typedWord = regexp.MustCompile(`[\p{L}\p{N}'’‘ʼ]+`)
 
 // phraseMeaning writes the terms a phrase was read as: "activities that
 // help with money worries and debt or benefits and entitlements, and

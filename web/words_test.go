@@ -2,12 +2,16 @@ package web
 
 import (
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
+
+	"signpost/engine"
 )
 
 // The examples that opened issue 13, on the site over the sample
@@ -259,5 +263,64 @@ func TestMatcherReadsWords(t *testing.T) {
 	u, _ := url.Parse(link.AttrOr("href", ""))
 	if textOf(link) != "lonley" || u.Path != "/match" || u.Query().Get("step") != "results" || u.Query().Get("verbatim") != "1" {
 		t.Errorf("search-instead link %q → %q, want the matcher's results as typed", textOf(link), link.AttrOr("href", ""))
+	}
+}
+
+// TestJudgedQueriesOnTheSite runs the engine's judged queries
+// (engine/testdata/judged) through the search page. Issue 13 counts a page
+// that shows other results in place of matches as a zero-result page
+// unless it says plainly what it did: every page whose heading names other
+// words than those typed must say why, and on the tuning and held-out
+// halves no page may be empty or only ask for more words. The late set's
+// figure is logged (BENCHMARKS.md).
+func TestJudgedQueriesOnTheSite(t *testing.T) {
+	site := newSampleSite(t)
+	quoted := regexp.MustCompile(`‘(.*)’`)
+	for _, set := range []string{"tuning", "heldout", "late"} {
+		raw, err := os.ReadFile(filepath.Join("..", "engine", "testdata", "judged", set+".txt"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var queries, empty int
+		for _, line := range strings.Split(string(raw), "\n") {
+			q, _, _ := strings.Cut(line, "|")
+			if q = strings.TrimSpace(q); q == "" || strings.HasPrefix(line, "#") {
+				continue
+			}
+			queries++
+			_, doc := get(t, site.srv, searchPath(q))
+			note := textOf(doc.Find(".words-note"))
+			if resultCount(t, doc) == 0 || strings.Contains(note, "don't tell us what to look for") {
+				empty++
+				if set != "late" {
+					t.Errorf("%s: %q finds nothing (%s)", set, q, note)
+				}
+				continue
+			}
+			m := quoted.FindStringSubmatch(textOf(doc.Find("#results-heading")))
+			if m != nil && !strings.EqualFold(m[1], q) &&
+				!strings.Contains(note, "Showing results for "+m[1]) && !strings.Contains(note, "these are the results for "+m[1]) {
+				t.Errorf("%s: %q shows results for %q without saying so (%q)", set, q, m[1], note)
+			}
+		}
+		t.Logf("%s: %d queries, %d zero-result pages (%.1f%%)", set, queries, empty, 100*float64(empty)/float64(queries))
+	}
+}
+
+func TestCorrectedAsTyped(t *testing.T) {
+	tests := []struct {
+		text string
+		fix  []engine.Correction
+		want string
+	}{
+		{"lonley", []engine.Correction{{Typed: "lonley", Corrected: "lonely"}}, "lonely"},
+		{"I'm so Lonley, and skint", []engine.Correction{{Typed: "lonley", Corrected: "lonely"}}, "I'm so lonely, and skint"},
+		{"gardning gardning club", []engine.Correction{{Typed: "gardning", Corrected: "gardening"}}, "gardening gardening club"},
+		{"lonleyness lonley", []engine.Correction{{Typed: "lonley", Corrected: "lonely"}}, "lonleyness lonely"},
+	}
+	for _, tt := range tests {
+		if got := correctedAsTyped(&engine.Interpreted{Text: tt.text, Corrections: tt.fix}); got != tt.want {
+			t.Errorf("correctedAsTyped(%q) = %q, want %q", tt.text, got, tt.want)
+		}
 	}
 }
