@@ -118,6 +118,8 @@ func Default(name string) (io.Reader, bool) {
 		return Basemap(), true
 	case WaterNamesFile:
 		return WaterNames(), true
+	case HelpNowFile:
+		return HelpNow(), true
 	}
 	return nil, false
 }

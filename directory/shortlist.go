@@ -31,11 +31,20 @@ type Shortlist struct {
 	Owner string `json:"owner,omitempty"`
 	// OwnerToken is the hex SHA-256 of a My list's cookie token; the token
 	// itself is never stored.
-	OwnerToken string    `json:"owner_token,omitempty"`
-	Reference  string    `json:"reference"`
-	Items      []Item    `json:"items"`
-	Created    time.Time `json:"created"`
-	Updated    time.Time `json:"updated"`
+	OwnerToken string `json:"owner_token,omitempty"`
+	Reference  string `json:"reference"`
+	// Place is where the person lives, as a postcode district at most
+	// ("L20"; see PostcodeDistrict), or empty.
+	Place string `json:"place,omitempty"`
+	// Team is the id of the owner's team when the list is shared with it:
+	// every member may then open and change it.
+	Team string `json:"team,omitempty"`
+	// History says who changed what, oldest first, for lists kept by
+	// link workers (see record).
+	History []ListChange `json:"history,omitempty"`
+	Items   []Item       `json:"items"`
+	Created time.Time    `json:"created"`
+	Updated time.Time    `json:"updated"`
 	// Opened is when a My list's holder last opened it, to within a day
 	// (see touchMyList); lists not opened for MyListLife are removed.
 	Opened time.Time `json:"opened,omitzero"`
@@ -179,6 +188,7 @@ func (s *Store) CreateShortlist(ctx context.Context, owner Owner, reference stri
 	}
 	now := s.now().UTC()
 	sl := &Shortlist{ID: uuid.NewString(), Owner: owner.account, Reference: reference, Items: []Item{}, Created: now, Updated: now}
+	sl.record(owner.account, now, ChangeCreated)
 	err := s.update(ctx, func(tx *bbolt.Tx) ([]string, error) {
 		b := tx.Bucket(bucketShortlists)
 		n := 0
@@ -329,6 +339,11 @@ func (s *Store) DeleteShortlist(ctx context.Context, owner Owner, id string) err
 		if err != nil {
 			return nil, err
 		}
+		// Colleagues continue a team list; deleting it is its owner's
+		// call, or the team's once the owner has left.
+		if owner.account != "" && sl.Owner != owner.account && !ownerLeft(tx, sl) {
+			return nil, fmt.Errorf("only the list's owner deletes it: %w", ErrForbidden)
+		}
 		return nil, deleteShortlist(tx, sl)
 	})
 	if err != nil {
@@ -343,6 +358,11 @@ func deleteShortlist(tx *bbolt.Tx, sl *Shortlist) error {
 		return err
 	}
 	b := tx.Bucket(bucketShortlists)
+	if sl.Team != "" {
+		if err := b.Delete(teamListKey(sl.Team, sl.ID)); err != nil {
+			return err
+		}
+	}
 	if sl.Owner != "" {
 		if err := b.Delete(ownerKey(sl.Owner, sl.ID)); err != nil {
 			return err
@@ -444,10 +464,15 @@ func (s *Store) changeShortlist(ctx context.Context, owner Owner, id string, cha
 		if sl, err = ownedShortlist(tx, owner, id); err != nil {
 			return nil, err
 		}
+		before := *sl
+		before.Items = slices.Clone(sl.Items)
 		if err := change(tx, sl); err != nil {
 			return nil, err
 		}
 		sl.Updated = s.now().UTC()
+		for _, what := range changesBetween(&before, sl) {
+			sl.record(owner.account, sl.Updated, what)
+		}
 		return nil, putShortlist(tx, sl)
 	})
 	if err != nil {
@@ -464,7 +489,9 @@ func ownedShortlist(tx *bbolt.Tx, owner Owner, id string) (*Shortlist, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !owner.owns(sl) {
+	// A list shared with a team is its members' too, while they are in it.
+	inTeam := owner.account != "" && sl.Team != "" && memberTeam(tx, owner.account) == sl.Team
+	if !owner.owns(sl) && !inTeam {
 		return nil, fmt.Errorf("shortlist %s: %w", id, ErrNotFound)
 	}
 	return sl, nil
@@ -491,4 +518,105 @@ func putShortlist(tx *bbolt.Tx, sl *Shortlist) error {
 		return fmt.Errorf("encode shortlist %s: %w", sl.ID, err)
 	}
 	return tx.Bucket(bucketShortlists).Put(shortlistKey(sl.ID), raw)
+}
+
+// ListEdit is everything a list's page saves in one go: the reference,
+// every note and the order, so that nothing typed in one box is lost by
+// saving another.
+type ListEdit struct {
+	// Reference is the new reference; nil leaves it (a My list has none).
+	Reference *string
+	// Place is the person's postcode district; a full postcode is cut to
+	// its district. Nil leaves it; an empty string clears it.
+	Place *string
+	// Notes are the items' notes by service id; an item not named keeps
+	// its note.
+	Notes map[string]ItemNote
+	// Order, when set, is the items' service ids in their new order. Ids
+	// not on the list are ignored; items it leaves out follow, in their
+	// old order.
+	Order []string
+}
+
+// NoteProblemPath is the Path of a problem with the note of the item for
+// serviceID, in a ListEdit's ValidationError.
+func NoteProblemPath(serviceID string) string { return "notes." + serviceID }
+
+// SaveShortlist applies a ListEdit in one transaction. Every box is
+// checked before anything is written: a ValidationError lists each refused
+// one (the reference under "reference", a note under NoteProblemPath) and
+// nothing is saved.
+func (s *Store) SaveShortlist(ctx context.Context, owner Owner, id string, e ListEdit) (*Shortlist, error) {
+	var problems Problems
+	if e.Reference != nil {
+		ref := strings.TrimSpace(*e.Reference)
+		e.Reference = &ref
+		problems = append(problems, ValidateReference(ref)...)
+	}
+	if e.Place != nil {
+		d, probs := validatePlace(*e.Place)
+		e.Place = &d
+		problems = append(problems, probs...)
+	}
+	notes := make(map[string]ItemNote, len(e.Notes))
+	for sid, n := range e.Notes {
+		n.Text = strings.TrimSpace(n.Text)
+		for _, p := range ValidateNote(n.Text) {
+			p.Path = NoteProblemPath(sid)
+			problems = append(problems, p)
+		}
+		notes[sid] = n
+	}
+	if len(problems) > 0 {
+		// Map order is random; the summary lists problems in a fixed one.
+		slices.SortStableFunc(problems, func(a, b Problem) int { return strings.Compare(a.Path, b.Path) })
+		return nil, &ValidationError{ID: id, Problems: problems}
+	}
+	return s.changeShortlist(ctx, owner, id, func(tx *bbolt.Tx, sl *Shortlist) error {
+		if e.Reference != nil {
+			if sl.IsMyList() {
+				return fmt.Errorf("rename my list: %w", ErrForbidden)
+			}
+			sl.Reference = *e.Reference
+		}
+		if e.Place != nil {
+			sl.Place = *e.Place
+		}
+		for i, it := range sl.Items {
+			if n, ok := notes[it.ServiceID]; ok {
+				sl.Items[i].Note = n.Text
+				sl.Items[i].NoteShared = n.Visibility == NoteShared
+			}
+		}
+		if e.Order != nil {
+			sl.Items = reordered(sl.Items, e.Order)
+		}
+		return nil
+	})
+}
+
+// reordered puts items in the order of ids, then any left out in their old
+// order.
+func reordered(items []Item, ids []string) []Item {
+	rank := make(map[string]int, len(ids))
+	for i, id := range ids {
+		if _, dup := rank[id]; !dup {
+			rank[id] = i
+		}
+	}
+	out := slices.Clone(items)
+	slices.SortStableFunc(out, func(a, b Item) int {
+		ra, aok := rank[a.ServiceID]
+		rb, bok := rank[b.ServiceID]
+		switch {
+		case aok && bok:
+			return ra - rb
+		case aok:
+			return -1
+		case bok:
+			return 1
+		}
+		return 0
+	})
+	return out
 }

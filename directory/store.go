@@ -33,6 +33,10 @@ var (
 	bucketSessions    = []byte("sessions")
 	bucketShortlists  = []byte("shortlists")
 	bucketShares      = []byte("shares")
+	// Link workers' own settings (their current list and profile) and the
+	// teams they share lists with.
+	bucketLinkWorkers = []byte("linkworkers")
+	bucketTeams       = []byte("teams")
 
 	keySchema        = []byte("schema")
 	keyGeneration    = []byte("generation")
@@ -72,6 +76,15 @@ var migrations = []func(tx *bbolt.Tx) error{
 	countServices,
 	// 6: the e-mail outbox and when each listing was last reminded.
 	createOutbox,
+	// 7: link workers' settings and profiles, and their teams.
+	func(tx *bbolt.Tx) error {
+		for _, b := range [][]byte{bucketLinkWorkers, bucketTeams} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return fmt.Errorf("create bucket %s: %w", b, err)
+			}
+		}
+		return nil
+	},
 }
 
 // SchemaVersion is the store layout this build reads and writes.

@@ -85,7 +85,7 @@
 // weights and their reasons in weights.go; each Result carries these
 // Components, its DistanceM (nil when there is none) and Reasons such as
 // "Helps with: money worries and debt", "You said you enjoy: gardening",
-// "1.2 km away", "Online", "Free", "Tuesdays and Thursdays", "Full at the
+// "2.5 miles away" (WithUnits), "Online", "Free", "Tuesdays and Thursdays", "Full at the
 // moment", "Not checked since March 2025". Ties break by distance, then
 // name, then id, so pages never overlap or skip. Ranking expectations are
 // kept as data in testdata/ranking.txt.

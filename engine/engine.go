@@ -54,6 +54,8 @@ type config struct {
 	now      func() time.Time
 	// waters, when set, tells which straight lines cross an estuary.
 	waters Waters
+	// units are how reasons write distances ("2.5 miles away").
+	units Units
 	// batch is how many services go into one Bleve batch when rebuilding.
 	// Bigger batches make fewer segments to merge: 10,000 rebuilt 100k
 	// services in 60% of the time 2,000 took, with no higher peak memory.
@@ -89,6 +91,11 @@ func WithCrisisPhrases(p *CrisisPhrases) Option { return func(c *config) { c.cri
 // WithClock sets the clock used to judge whether a listing's assurance is
 // out of date (tests pin it).
 func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
+
+// WithUnits sets how reasons write distances: "2.5 miles away" (Miles,
+// the default) or "4.0 km away". Distances in numbers (Result.DistanceM)
+// stay in metres.
+func WithUnits(u Units) Option { return func(c *config) { c.units = u } }
 
 // Open opens the text index in dir and loads the filter table from src. The
 // index is rebuilt from src when it is missing, unreadable, written by a

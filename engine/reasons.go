@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"fmt"
 	"math"
 	"math/bits"
 	"strings"
@@ -20,7 +19,7 @@ const (
 	ReasonInterest   ReasonKind = "interest"    // "You said you enjoy: gardening"
 	ReasonActivity   ReasonKind = "activity"    // "Kind of activity: peer support group"
 	ReasonText       ReasonKind = "text"        // "Matches what you typed"
-	ReasonDistance   ReasonKind = "distance"    // "1.2 km away"
+	ReasonDistance   ReasonKind = "distance"    // "2.5 miles away"
 	ReasonOnline     ReasonKind = "online"      // "Online"
 	ReasonPhone      ReasonKind = "phone"       // "By phone"
 	ReasonFree       ReasonKind = "free"        // "Free"
@@ -60,7 +59,7 @@ func (p *plan) reasons(t *table, c cand, assured time.Time) []Reason {
 		add(ReasonText, "Matches what you typed")
 	}
 	if p.q.HasPoint && !math.IsNaN(c.dist) {
-		add(ReasonDistance, formatDistance(c.dist))
+		add(ReasonDistance, p.units.Distance(c.dist)+" away")
 		if r, ok := p.acrossWater(t, slot); ok {
 			out = append(out, r)
 		}
@@ -157,19 +156,6 @@ func termLabels(vocab []directory.Term, mask uint32) string {
 		}
 	}
 	return strings.Join(labels, "; ")
-}
-
-// formatDistance writes a distance the way people say it: metres to the
-// nearest 10 under 1 km, one decimal under 10 km, whole kilometres beyond.
-func formatDistance(m float64) string {
-	switch {
-	case m < 995:
-		return fmt.Sprintf("%d m away", int(math.Round(m/10)*10))
-	case m < 9950:
-		return fmt.Sprintf("%.1f km away", m/1000)
-	default:
-		return fmt.Sprintf("%.0f km away", m/1000)
-	}
 }
 
 var dayPlurals = []string{"Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays"}

@@ -12,26 +12,6 @@ import (
 	"github.com/paulmach/orb/geo"
 )
 
-func TestFormatDistance(t *testing.T) {
-	tests := []struct {
-		m    float64
-		want string
-	}{
-		{0, "0 m away"},
-		{64, "60 m away"},
-		{994, "990 m away"},
-		{995, "1.0 km away"},
-		{1234, "1.2 km away"},
-		{9949, "9.9 km away"},
-		{12345, "12 km away"},
-	}
-	for _, tt := range tests {
-		if got := formatDistance(tt.m); got != tt.want {
-			t.Errorf("formatDistance(%v) = %q, want %q", tt.m, got, tt.want)
-		}
-	}
-}
-
 func TestFormatDays(t *testing.T) {
 	tests := []struct {
 		byday string

@@ -123,6 +123,7 @@ type plan struct {
 	nearOnlineEquivalent float64
 	staleBefore          int64 // unix seconds; assured earlier than this is stale
 	waters               Waters
+	units                Units
 	hasText              bool
 	order                rankOrder
 	capPenalty           [4]float64
@@ -177,6 +178,7 @@ func (e *Engine) compile(q Query, m mode) *plan {
 	}
 	p.staleBefore = e.cfg.now().Add(-AssuredFor).Unix()
 	p.waters = e.cfg.waters
+	p.units = e.cfg.units
 	p.capPenalty = [4]float64{0, PenaltyWaitingList, PenaltyFull, PenaltyFull}
 	for k := range p.needScore {
 		if p.nNeeds > 0 {
@@ -290,6 +292,8 @@ type cand struct {
 	score float64
 	dist  float64 // NaN when none
 	text  float64 // normalised text relevance, 0..1
+	// phrase is how well it meets the phrases typed (plan.phraseScore).
+	phrase float64
 }
 
 func (e *Engine) run(ctx context.Context, q Query, m mode) (*Results, error) {
@@ -365,8 +369,8 @@ func (p *plan) rank(ctx context.Context, t *table, text *textEntry, want wanted)
 	}
 	top := newTopK(keep, p.less(t))
 	var f facetCounter
-	p.candidates(t, text, func(slot uint32, text float64) {
-		c, pass, ranked := p.eval(t, slot, text, top.bar(p.order))
+	p.candidates(t, text, func(slot uint32, text, phrase float64) {
+		c, pass, ranked := p.eval(t, slot, text, phrase, top.bar(p.order))
 		if !pass {
 			return
 		}
@@ -389,15 +393,15 @@ func (p *plan) rank(ctx context.Context, t *table, text *textEntry, want wanted)
 	return res, pageIDs, nil
 }
 
-// candidates calls visit with every slot that can match, and its text
-// relevance (0 without one).
-func (p *plan) candidates(t *table, text *textEntry, visit func(slot uint32, text float64)) {
+// candidates calls visit with every slot that can match, its text
+// relevance (0 without words) and how well it meets the typed phrases.
+func (p *plan) candidates(t *table, text *textEntry, visit func(slot uint32, text, phrase float64)) {
 	switch {
 	case p.hasText && p.mode == modeSearch:
 		// Only text hits (with the services carrying a term the words
 		// mean) can match: visit them and nothing else.
 		for _, h := range text.hits {
-			visit(h.slot, h.score)
+			visit(h.slot, h.score, float64(h.phrase))
 		}
 	case p.hasText:
 		// Every slot can match; the hits are in slot order, so they are
@@ -405,15 +409,15 @@ func (p *plan) candidates(t *table, text *textEntry, visit func(slot uint32, tex
 		// table-sized slice of scores on every query.
 		hits := text.hits
 		for slot := range t.flags {
-			score := 0.0
+			score, phrase := 0.0, 0.0
 			if len(hits) > 0 && hits[0].slot == uint32(slot) {
-				score, hits = hits[0].score, hits[1:]
+				score, phrase, hits = hits[0].score, float64(hits[0].phrase), hits[1:]
 			}
-			visit(uint32(slot), score)
+			visit(uint32(slot), score, phrase)
 		}
 	default:
 		for slot := range t.flags {
-			visit(uint32(slot), 0)
+			visit(uint32(slot), 0, 0)
 		}
 	}
 }
@@ -514,22 +518,26 @@ func (e *Engine) searchText(ctx context.Context, t *table, text, key string, gen
 }
 
 // withCarriers adds to slot-ordered text hits, with a text score of 0,
-// every service carrying a term the typed words mean: they match without
-// the words. One bit test per row, done once per cached entry, is far
+// every service carrying a term the typed words mean (they match without
+// the words), and notes how well each meets the phrases. One bit test per row, done once per cached entry, is far
 // cheaper than walking a term's postings in the text index.
 func withCarriers(t *table, hits []slotHit, pp *plan) []slotHit {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	out := make([]slotHit, 0, len(hits)+len(t.flags)/8)
 	for slot := range t.flags {
-		if len(hits) > 0 && hits[0].slot == uint32(slot) {
-			out = append(out, hits[0])
-			hits = hits[1:]
-			continue
+		h := slotHit{slot: uint32(slot)}
+		hit := len(hits) > 0 && hits[0].slot == uint32(slot)
+		if hit {
+			h, hits = hits[0], hits[1:]
 		}
 		if t.flags[slot]&flagLive != 0 && pp.anyPhrase(t.needs[slot], t.interests[slot], t.activities[slot]) {
-			out = append(out, slotHit{slot: uint32(slot)})
+			share, _ := pp.phraseScore(t, uint32(slot))
+			h.phrase = float32(share)
+		} else if !hit {
+			continue
 		}
+		out = append(out, h)
 	}
 	return out
 }
@@ -540,7 +548,7 @@ func withCarriers(t *table, hits []slotHit, pp *plan) []slotHit {
 // candidate that cannot reach the bar would never be kept, so its
 // distance and nearness, the costly part, are left uncomputed. Totals and
 // facets count every passing candidate all the same.
-func (p *plan) eval(t *table, slot uint32, text float64, bar bar) (c cand, pass, ranked bool) {
+func (p *plan) eval(t *table, slot uint32, text, phrase float64, bar bar) (c cand, pass, ranked bool) {
 	fl := t.flags[slot]
 	if fl&p.mustFlags != p.mustFlags {
 		return cand{}, false, false
@@ -550,10 +558,10 @@ func (p *plan) eval(t *table, slot uint32, text float64, bar bar) (c cand, pass,
 		if needs&p.needs != p.needs || ints&p.interests != p.interests || acts&p.activities != p.activities {
 			return cand{}, false, false
 		}
-		if p.hasText && text == 0 && !p.anyPhrase(needs, ints, acts) {
+		if p.hasText && text == 0 && phrase == 0 {
 			return cand{}, false, false
 		}
-	} else if p.soft && text == 0 && needs&p.needs == 0 && ints&p.interests == 0 && acts&p.activities == 0 && !p.anyPhrase(needs, ints, acts) {
+	} else if p.soft && text == 0 && phrase == 0 && needs&p.needs == 0 && ints&p.interests == 0 && acts&p.activities == 0 {
 		return cand{}, false, false
 	}
 	if t.days[slot]&p.days != p.days || t.delivery[slot]&p.delivery != p.delivery {
@@ -573,7 +581,7 @@ func (p *plan) eval(t *table, slot uint32, text float64, bar bar) (c cand, pass,
 		}
 	}
 
-	c = cand{slot: slot, dist: math.NaN(), text: text}
+	c = cand{slot: slot, dist: math.NaN(), text: text, phrase: phrase}
 	// haveDist: c.dist is the exact distance, or NaN because there is no
 	// physical location; otherwise it is worked out only if needed.
 	haveDist := true
@@ -602,7 +610,7 @@ func (p *plan) eval(t *table, slot uint32, text float64, bar bar) (c cand, pass,
 		}
 	}
 
-	cp := p.components(t, slot, text, 0)
+	cp := p.components(t, slot, text, phrase, 0)
 	if !p.q.HasPoint {
 		c.score = cp.total()
 		return c, true, true
@@ -637,15 +645,13 @@ func (p *plan) near(t *table, slot uint32, dist float64) float64 {
 
 // components scores one slot; near is the nearness component, worked out
 // by the caller.
-func (p *plan) components(t *table, slot uint32, text, near float64) Components {
+func (p *plan) components(t *table, slot uint32, text, phrase, near float64) Components {
 	var cp Components
 	if p.hasText {
 		cp.Text = WeightText * text
 	}
-	if len(p.phrases) > 0 {
-		if share, met := p.phraseScore(t, slot); met {
-			cp.Phrase = WeightPhrase * (1 + share) / 2
-		}
+	if phrase > 0 {
+		cp.Phrase = WeightPhrase * (1 + phrase) / 2
 	}
 	cp.Need = p.needScore[bits.OnesCount32(t.needs[slot]&p.needs)]
 	cp.Interest = p.interestScore[bits.OnesCount32(t.interests[slot]&p.interests)]
@@ -858,7 +864,7 @@ func (p *plan) result(t *table, c cand) Result {
 		}
 		near = p.near(t, c.slot, c.dist)
 	}
-	r.Components = p.components(t, c.slot, c.text, near)
+	r.Components = p.components(t, c.slot, c.text, c.phrase, near)
 	r.Reasons = p.reasons(t, c, time.Unix(t.assured[c.slot], 0))
 	return r
 }

@@ -49,8 +49,12 @@ type textEntry struct {
 }
 
 type slotHit struct {
-	slot  uint32
-	score float64
+	slot uint32
+	// phrase is how well the service meets the phrases the words were
+	// read as (plan.phraseScore), worked out once per entry; it fits in
+	// the padding after slot.
+	phrase float32
+	score  float64
 }
 
 // textCacheSize bounds the cache: a hit set of 20k services takes 320 KB,

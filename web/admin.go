@@ -34,6 +34,7 @@ type AdminStore interface {
 	AddAccount(ctx context.Context, a directory.Account, password string) (directory.Account, error)
 	DisableAccount(ctx context.Context, email string) error
 	EnableAccount(ctx context.Context, email string) error
+	teamAdmin
 
 	// The stale report and the corrections inbox.
 	StaleServices(ctx context.Context, cutoff time.Time, limit int) ([]directory.StaleListing, int, error)
@@ -83,6 +84,7 @@ var adminSections = []link{
 	{Href: "/admin/corrections", Text: "Corrections"},
 	{Href: "/admin/organizations", Text: "Organisations"},
 	{Href: "/admin/accounts", Text: "Accounts"},
+	{Href: "/admin/teams", Text: "Teams"},
 	{Href: "/admin/import", Text: "Import and export"},
 	{Href: "/admin/outbox", Text: "Outbox"},
 }
@@ -417,13 +419,7 @@ func (h *adminHandlers) adminAddAccount(w http.ResponseWriter, r *http.Request) 
 	var problems problemList
 	switch {
 	case errors.As(err, &ve):
-		for _, pr := range ve.Problems {
-			field := map[string]string{"email": "account-email", "role": "account-role", "orgs": "account-org", "password": "account-password"}[strings.SplitN(pr.Path, "[", 2)[0]]
-			if field == "" {
-				field = "account-email"
-			}
-			problems = append(problems, problem{Field: field, Message: pr.String()})
-		}
+		problems = accountFields(form).problems(ve.Problems)
 	case errors.Is(err, directory.ErrConflict):
 		problems = problemList{{Field: "account-email", Message: "That e-mail address already has an account"}}
 	case errors.Is(err, directory.ErrNotFound):
@@ -441,6 +437,20 @@ func (h *adminHandlers) adminAddAccount(w http.ResponseWriter, r *http.Request) 
 		return nil
 	}
 	return redirect(w, r, withFlash("/admin/accounts", "account-added"))
+}
+
+// accountFields are the new-account form's fields, in page order.
+func accountFields(form accountForm) errorFields {
+	return errorFields{
+		{path: "email", control: "account-email", message: func(directory.Problem) string { return emailMessage(form.Email) }},
+		{path: "role", control: "account-role", message: func(directory.Problem) string { return "Choose a role from the list" }},
+		{path: "orgs", control: "account-org", message: func(directory.Problem) string {
+			return "Choose the organisation this provider looks after"
+		}},
+		{path: "password", control: "account-password", message: func(directory.Problem) string {
+			return fmt.Sprintf("The first password must be %d characters or more", directory.MinPasswordLen)
+		}},
+	}
 }
 
 // adminDisable stops an account signing in and ends its sessions.
@@ -597,7 +607,10 @@ const maxImportUpload = 64 << 20
 
 // adminImport imports an uploaded HSDS JSON or NDJSON file. The upload is
 // kept in memory (or multipart's temporary file) and read twice, as
-// hsds.Import validates everything before it writes anything.
+// hsds.Import validates everything before it writes anything. Nothing
+// reads the body before this handler (see sessions and boundBodies), and
+// the temporary files go when it returns, whatever the outcome; a failed
+// parse removes its own.
 func (h *adminHandlers) adminImport(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseMultipartForm(8 << 20); err != nil {
 		return &httpError{status: http.StatusBadRequest, heading: "The file could not be read",

@@ -14,7 +14,6 @@ import (
 	"github.com/gorilla/csrf"
 
 	"signpost/directory"
-	"signpost/web/mail"
 )
 
 // AccountStore is what sign-in and sessions need of the store.
@@ -43,7 +42,8 @@ const (
 // Login throttling: a person who mistypes a password a few times is not
 // slowed; a guesser is. Per account, so one account cannot be brute-forced
 // from many addresses; per address, so one address cannot spray many
-// accounts. Only failures count.
+// accounts. Only failures count, but every attempt is reserved as one
+// before its password is checked, so simultaneous attempts cannot all pass.
 const (
 	loginFailuresPerAccount = 5
 	loginFailuresPerAddress = 20
@@ -63,7 +63,11 @@ type accountHandlers struct {
 	// HTTPS and plain HTTP.
 	csrfTLS   func(http.Handler) http.Handler
 	csrfPlain func(http.Handler) http.Handler
-	failures  *eventWindow
+	// failures holds each sign-in attempt, per account and per address,
+	// from before its password is hashed until it succeeds.
+	failures *eventWindow
+	// hashes bounds the password hashes running at once.
+	hashes *hashPool
 	// perAccount and perAddress are the failure limits; tests lower them.
 	perAccount, perAddress int
 }
@@ -84,14 +88,12 @@ func newAccountHandlers(pages *renderer, store AccountStore, site origin, csrfKe
 		return nil, fmt.Errorf("web: Config.CSRFKey must be 32 bytes, not %d", len(key))
 	}
 	failed := pages.handle(func(w http.ResponseWriter, r *http.Request) error {
-		return &httpError{status: http.StatusForbidden, heading: "This form has expired",
-			message: "For your security, forms stop working after a while or when opened from another site. Go back, reload the page and try again.",
-			err:     csrf.FailureReason(r)}
+		return csrfFailure(csrf.FailureReason(r))
 	})
 	opts := func(secure bool) []csrf.Option {
 		return []csrf.Option{
 			csrf.Secure(secure), csrf.HttpOnly(true), csrf.SameSite(csrf.SameSiteLaxMode),
-			csrf.Path("/"), csrf.FieldName("csrf_token"), csrf.CookieName("signpost_csrf"),
+			csrf.Path("/"), csrf.FieldName(csrfField), csrf.RequestHeader(csrfHeader), csrf.CookieName("signpost_csrf"),
 			csrf.ErrorHandler(failed),
 		}
 	}
@@ -102,8 +104,24 @@ func newAccountHandlers(pages *renderer, store AccountStore, site origin, csrfKe
 		csrfTLS:    csrf.Protect(key, opts(true)...),
 		csrfPlain:  csrf.Protect(key, opts(false)...),
 		failures:   newEventWindow(loginFailureWindow, now),
+		hashes:     newCoreHashPool(),
 		perAccount: loginFailuresPerAccount, perAddress: loginFailuresPerAddress,
 	}, nil
+}
+
+// csrfField names the form field (or, for an upload, the query parameter)
+// that carries the CSRF token; csrfHeader the header that may carry it
+// instead.
+const (
+	csrfField  = "csrf_token"
+	csrfHeader = "X-CSRF-Token"
+)
+
+// csrfFailure is the page for a post whose CSRF token is missing or wrong.
+func csrfFailure(reason error) *httpError {
+	return &httpError{status: http.StatusForbidden, heading: "This form has expired",
+		message: "For your security, forms stop working after a while or when opened from another site. Go back, reload the page and try again.",
+		err:     reason}
 }
 
 type accountKey struct{}
@@ -135,15 +153,25 @@ func (h *accountHandlers) sessions(next http.Handler) http.Handler {
 				return
 			}
 		}
-		safe := r.Method == http.MethodGet || r.Method == http.MethodHead || r.Method == http.MethodOptions
-		if !safe {
-			// The CSRF check reads the form before any handler can bound
-			// it, so the bound is set here.
-			r.Body = http.MaxBytesReader(w, r.Body, maxBodyFor(r.URL.Path))
-		}
+		safe := isSafeMethod(r.Method)
 		if safe && (strings.HasPrefix(r.URL.Path, "/static/") || strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/healthz") {
 			next.ServeHTTP(w, r)
 			return
+		}
+		if !safe && isMultipart(r) {
+			// gorilla/csrf looks for its token in a header first and in the
+			// body after, reading the whole upload to find it. An upload's
+			// form carries the token in its address instead, and it is
+			// moved to the header here, so the check reads no body and the
+			// route's guard decides who may send one before anything does.
+			tok := r.URL.Query().Get(csrfField)
+			if tok == "" && r.Header.Get(csrfHeader) == "" {
+				h.renderError(w, r, csrfFailure(csrf.ErrNoToken))
+				return
+			}
+			if tok != "" {
+				r.Header.Set(csrfHeader, tok)
+			}
 		}
 		if h.site.secure(r) {
 			h.csrfTLS(next).ServeHTTP(w, r)
@@ -153,28 +181,6 @@ func (h *accountHandlers) sessions(next http.Handler) http.Handler {
 		// unless told the request is plain HTTP.
 		h.csrfPlain(next).ServeHTTP(w, csrf.PlaintextHTTPRequest(r))
 	})
-}
-
-// maxPostBody bounds any other form post.
-const maxPostBody = 256 << 10
-
-// maxBodyFor is the one place a post's size is bounded. It has to be here,
-// before the CSRF check: gorilla/csrf reads the whole form to find its
-// token, so a limit set later in a handler would find the body already read.
-func maxBodyFor(path string) int64 {
-	switch {
-	case path == "/admin/import":
-		return maxImportUpload
-	case path == "/login":
-		return maxLoginBody
-	case path == "/account/password" || path == mail.ResetPath:
-		return maxPasswordBody
-	case strings.HasPrefix(path, "/activities/") && strings.HasSuffix(path, "/corrections"):
-		return maxCorrectionBody
-	case strings.HasPrefix(path, "/provider/listings/"):
-		return maxListingBody
-	}
-	return maxPostBody
 }
 
 func (h *accountHandlers) cookieName(r *http.Request) string {
@@ -196,6 +202,9 @@ func (h *accountHandlers) sessionCookie(r *http.Request, token string, maxAge in
 // CSRF field every form carries. BasePage holds one.
 type sessionView struct {
 	CSRFField template.HTML
+	// CSRFToken is the token alone, for an upload form's address (see
+	// sessions).
+	CSRFToken string
 	Account   *directory.Account
 }
 
@@ -209,7 +218,7 @@ func (v sessionView) KeepsShortlists() bool {
 }
 
 func sessionViewOf(r *http.Request) sessionView {
-	return sessionView{CSRFField: csrf.TemplateField(r), Account: currentAccount(r)}
+	return sessionView{CSRFField: csrf.TemplateField(r), CSRFToken: csrf.Token(r), Account: currentAccount(r)}
 }
 
 // loginPage is /login.
@@ -226,9 +235,11 @@ func (h *accountHandlers) loginForm(w http.ResponseWriter, r *http.Request) erro
 	return nil
 }
 
-// login checks the e-mail address and password. Failures are counted per
-// account and per address; past the limit the form refuses to check at all
-// until the window passes, with a 429.
+// login checks the e-mail address and password. Each attempt is recorded
+// against the account and the address before the password is hashed, and
+// counts as a failure unless it succeeds; past the limit the form refuses
+// to check at all until the window passes, with a 429. Hashes run in a
+// bounded pool, and when it is full the attempt is refused with a 503.
 func (h *accountHandlers) login(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return &httpError{status: http.StatusBadRequest, heading: "The form could not be read", message: "Go back and try again.", err: err}
@@ -236,27 +247,48 @@ func (h *accountHandlers) login(w http.ResponseWriter, r *http.Request) error {
 	email := directory.NormalizeEmail(clean(r.PostForm.Get("email"), 254))
 	password := r.PostForm.Get("password")
 	p := &loginPage{BasePage: BasePage{Title: "Error: Sign in"}, Email: email, Next: safeNext(r.PostForm.Get("next"))}
+	if email == "" || password == "" {
+		if email == "" {
+			p.Problems = append(p.Problems, problem{Field: "email", Message: "Enter your e-mail address"})
+		}
+		if password == "" {
+			p.Problems = append(p.Problems, problem{Field: "password", Message: "Enter your password"})
+		}
+		h.render(w, r, http.StatusBadRequest, "login", p)
+		return nil
+	}
 	accountKey, addressKey := "account:"+email, "address:"+clientKey(r)
-	if h.failures.Count(accountKey) >= h.perAccount || h.failures.Count(addressKey) >= h.perAddress {
+	at, ok := h.failures.Reserve(map[string]int{accountKey: h.perAccount, addressKey: h.perAddress})
+	if !ok {
 		p.Problems = problemList{{Field: "email", Message: "Too many failed attempts. Wait 15 minutes and try again, or ask an admin to reset your password."}}
 		h.render(w, r, http.StatusTooManyRequests, "login", p)
 		return nil
 	}
-	if email == "" || password == "" {
-		p.Problems = problemList{{Field: "email", Message: "Enter your e-mail address and your password"}}
-		h.render(w, r, http.StatusBadRequest, "login", p)
+	release := func() {
+		h.failures.Release(accountKey, at)
+		h.failures.Release(addressKey, at)
+	}
+	var acct *directory.Account
+	var err error
+	if perr := h.hashes.Do(r.Context(), func() { acct, err = h.store.Authenticate(r.Context(), email, password) }); perr != nil {
+		// Nothing was checked, so the attempt does not count.
+		release()
+		if !errors.Is(perr, errHashesBusy) {
+			return fmt.Errorf("sign in: %w", perr)
+		}
+		w.Header().Set("Retry-After", "5")
+		p.Problems = problemList{{Field: "email", Message: "Lots of people are signing in at the moment. Wait a few seconds and try again."}}
+		h.render(w, r, http.StatusServiceUnavailable, "login", p)
 		return nil
 	}
-	acct, err := h.store.Authenticate(r.Context(), email, password)
 	if errors.Is(err, directory.ErrBadCredentials) {
-		h.failures.Add(accountKey)
-		h.failures.Add(addressKey)
 		// The address is logged, never the password.
 		h.log.InfoContext(r.Context(), "sign-in failed", "email", email)
 		p.Problems = problemList{{Field: "email", Message: "The e-mail address or password is not right"}}
 		h.render(w, r, http.StatusUnauthorized, "login", p)
 		return nil
 	}
+	release()
 	if err != nil {
 		return fmt.Errorf("sign in: %w", err)
 	}

@@ -31,7 +31,9 @@ func TestLogin(t *testing.T) {
 		{"no open redirect", emailProvA, testPassword, "//evil.example/", 303, "/provider", ""},
 		{"wrong password", emailAdmin, "guess", "", 401, "", "The e-mail address or password is not right"},
 		{"unknown account", "who@example.org", testPassword, "", 401, "", "The e-mail address or password is not right"},
-		{"empty", "", "", "", 400, "", "Enter your e-mail address and your password"},
+		{"empty: each field says what it needs, in order", "", "", "", 400, "", "Enter your e-mail address|Enter your password"},
+		{"no password", emailAdmin, "", "", 400, "", "Enter your password"},
+		{"no e-mail address", "", testPassword, "", 400, "", "Enter your e-mail address"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -44,8 +46,14 @@ func TestLogin(t *testing.T) {
 				t.Errorf("Location %q, want %q", loc, tt.wantLocation)
 			}
 			if tt.wantError != "" {
-				if got := textOf(doc.Find(".error-summary li")); got != tt.wantError {
+				if got := items(doc.Find(".error-summary li")); got != tt.wantError {
 					t.Errorf("error summary %q, want %q", got, tt.wantError)
+				}
+				for _, a := range doc.Find(".error-summary a").EachIter() {
+					id := strings.TrimPrefix(a.AttrOr("href", ""), "#")
+					if doc.Find("#"+id).Length() != 1 || textOf(doc.Find("#"+id+"-error")) != "Error: "+textOf(a) {
+						t.Errorf("the summary's %q does not link to its field and message", textOf(a))
+					}
 				}
 				if v, _ := doc.Find("#password").Attr("value"); v != "" {
 					t.Error("the password was echoed back into the form")

@@ -39,6 +39,8 @@ const (
 	permRestore permission = "restore"
 	// permManageAccounts adds and disables accounts.
 	permManageAccounts permission = "manage-accounts"
+	// permManageTeams makes teams of link workers and says who is in them.
+	permManageTeams permission = "manage-teams"
 	// permImportExport loads and downloads the whole directory.
 	permImportExport permission = "import-export"
 	// permShortlists opens /shortlists: keeping pseudonymous lists of
@@ -77,6 +79,7 @@ var policy = map[permission]map[directory.Role]scope{
 	permModerate:       {directory.RoleAdmin: scopeAll},
 	permRestore:        {directory.RoleAdmin: scopeAll},
 	permManageAccounts: {directory.RoleAdmin: scopeAll},
+	permManageTeams:    {directory.RoleAdmin: scopeAll},
 	permImportExport:   {directory.RoleAdmin: scopeAll},
 	permShortlists:     {directory.RoleLinkWorker: scopeOwnRecords},
 	permOwnAccount:     {directory.RoleAdmin: scopeOwnRecords, directory.RoleProvider: scopeOwnRecords, directory.RoleLinkWorker: scopeOwnRecords},

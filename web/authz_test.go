@@ -46,6 +46,7 @@ func TestRouteAccess(t *testing.T) {
 	}{
 		// Public pages stay open to everyone.
 		{"GET", "/", nil, want{200, 200, 200, 200, 200}},
+		{"GET", "/help-now", nil, want{200, 200, 200, 200, 200}},
 		{"GET", "/search?q=gardening", nil, want{200, 200, 200, 200, 200}},
 		{"GET", "/search/print?q=gardening", nil, want{200, 200, 200, 200, 200}},
 		{"GET", "/match", nil, want{200, 200, 200, 200, 200}},
@@ -92,6 +93,10 @@ func TestRouteAccess(t *testing.T) {
 		{"POST", "/admin/accounts", url.Values{"email": {"bad"}}, want{303, 403, 403, 403, 400}},
 		{"POST", "/admin/accounts/disable", url.Values{"email": {"nobody@example.org"}}, want{303, 403, 403, 403, 404}},
 		{"POST", "/admin/accounts/enable", url.Values{"email": {"nobody@example.org"}}, want{303, 403, 403, 403, 404}},
+		{"GET", "/admin/teams", nil, want{303, 403, 403, 403, 200}},
+		{"POST", "/admin/teams", url.Values{"name": {""}}, want{303, 403, 403, 403, 400}},
+		{"POST", "/admin/teams/" + unknown + "/members", url.Values{"email": {emailLW}}, want{303, 403, 403, 403, 400}},
+		{"POST", "/admin/teams/" + unknown + "/members/remove", url.Values{"email": {emailLW}}, want{303, 403, 403, 403, 404}},
 		{"GET", "/admin/stale", nil, want{303, 403, 403, 403, 200}},
 		{"GET", "/admin/corrections", nil, want{303, 403, 403, 403, 200}},
 		{"POST", correction, url.Values{"status": {"dismissed"}}, want{303, 403, 403, 403, 303}},
@@ -116,19 +121,25 @@ func TestRouteAccess(t *testing.T) {
 		// Adding to a list is offered to everyone: link workers choose
 		// one of their lists, anyone else their My list.
 		{"GET", "/add-to-list?service=" + a, nil, want{200, 200, 200, 200, 200}},
+		// The current list is My list for everyone but a link worker, who
+		// has not chosen one yet and is sent to choose (303 all round).
+		{"POST", "/current-list/items", url.Values{"service": {a}}, want{303, 303, 303, 303, 303}},
+		{"POST", "/current-list/remove", url.Values{"service": {a}}, want{303, 303, 303, 303, 303}},
 
 		// A link worker's shortlists: only link workers keep them, and
 		// another link worker's list does not exist for them (404).
 		{"GET", "/shortlists", nil, want{303, 403, 403, 200, 403}},
 		{"POST", "/shortlists", url.Values{"reference": {"Mr T"}}, want{303, 403, 403, 303, 403}},
 		{"GET", mine, nil, want{303, 403, 403, 200, 403}},
+		{"POST", "/shortlists/current", url.Values{"list": {lists.mine}}, want{303, 403, 403, 303, 403}},
+		{"GET", "/shortlists/profile", nil, want{303, 403, 403, 200, 403}},
+		{"POST", "/shortlists/profile", url.Values{"display_name": {"A. Khan"}}, want{303, 403, 403, 303, 403}},
+		{"POST", "/shortlists/current", url.Values{"list": {lists.theirs}}, want{303, 403, 403, 404, 403}},
 		{"GET", theirs, nil, want{303, 403, 403, 404, 403}},
 		{"POST", mine + "/items", url.Values{"service": {b}}, want{303, 403, 403, 303, 403}},
 		{"POST", theirs + "/items", url.Values{"service": {b}}, want{303, 403, 403, 404, 403}},
-		{"POST", mine + "/items/" + a + "/note", url.Values{"note": {"ask for Jo"}}, want{303, 403, 403, 303, 403}},
-		{"POST", theirs + "/items/" + a + "/note", url.Values{"note": {"mine now"}}, want{303, 403, 403, 404, 403}},
-		{"POST", mine + "/items/" + b + "/move", url.Values{"dir": {"up"}}, want{303, 403, 403, 303, 403}},
-		{"POST", theirs + "/items/" + a + "/move", url.Values{"dir": {"down"}}, want{303, 403, 403, 404, 403}},
+		{"POST", mine + "/save", url.Values{"note-" + a: {"ask for Jo"}, "move": {"up:" + b}, "reference": {"Mrs K"}}, want{303, 403, 403, 303, 403}},
+		{"POST", theirs + "/save", url.Values{"note-" + a: {"mine now"}}, want{303, 403, 403, 404, 403}},
 		{"GET", mine + "/print", nil, want{303, 403, 403, 200, 403}},
 		{"GET", theirs + "/print", nil, want{303, 403, 403, 404, 403}},
 		{"POST", mine + "/print", nil, want{303, 403, 403, 200, 403}},
@@ -137,12 +148,13 @@ func TestRouteAccess(t *testing.T) {
 		{"POST", mine + "/text", nil, want{303, 403, 403, 200, 403}},
 		{"POST", mine + "/share", nil, want{303, 403, 403, 200, 403}},
 		{"POST", theirs + "/share", nil, want{303, 403, 403, 404, 403}},
+		// The table's link worker is in no team, so has none to share with.
+		{"POST", mine + "/team", url.Values{"share": {"1"}}, want{303, 403, 403, 403, 403}},
+		{"POST", theirs + "/team", url.Values{"share": {"1"}}, want{303, 403, 403, 404, 403}},
 		{"POST", mine + "/shares/" + lists.mineShare + "/revoke", nil, want{303, 403, 403, 303, 403}},
 		{"POST", theirs + "/shares/" + lists.theirShare + "/revoke", nil, want{303, 403, 403, 404, 403}},
-		{"POST", mine + "/rename", url.Values{"reference": {"Mrs K"}}, want{303, 403, 403, 303, 403}},
-		{"POST", theirs + "/rename", url.Values{"reference": {"Mine now"}}, want{303, 403, 403, 404, 403}},
-		{"POST", mine + "/items/" + a + "/remove", nil, want{303, 403, 403, 303, 403}},
-		{"POST", theirs + "/items/" + a + "/remove", nil, want{303, 403, 403, 404, 403}},
+		{"POST", theirs + "/save", url.Values{"remove": {a}}, want{303, 403, 403, 404, 403}},
+		{"POST", mine + "/save", url.Values{"remove": {a}}, want{303, 403, 403, 303, 403}},
 		{"GET", "/shortlists/" + unknown, nil, want{303, 403, 403, 404, 403}},
 
 		// Share links open for anyone holding them, signed in or not.
@@ -156,18 +168,18 @@ func TestRouteAccess(t *testing.T) {
 		{"GET", "/my-list", nil, want{200, 200, 200, 200, 200}},
 		{"POST", "/my-list/items", url.Values{"service": {a}}, want{303, 303, 303, 303, 303}},
 		{"POST", "/my-list/items", url.Values{"service": {b}}, want{303, 303, 303, 303, 303}},
-		{"POST", "/my-list/items/" + a + "/note", url.Values{"note": {"Tuesdays"}}, want{303, 303, 303, 303, 303}},
-		{"POST", "/my-list/items/" + b + "/move", url.Values{"dir": {"up"}}, want{303, 303, 303, 303, 303}},
+		{"POST", "/my-list/save", url.Values{"note-" + a: {"Tuesdays"}, "move": {"up:" + b}}, want{303, 303, 303, 303, 303}},
 		{"GET", "/my-list/print", nil, want{200, 200, 200, 200, 200}},
 		{"POST", "/my-list/print", nil, want{200, 200, 200, 200, 200}},
 		{"GET", "/my-list/text", nil, want{200, 200, 200, 200, 200}},
 		{"POST", "/my-list/text", nil, want{200, 200, 200, 200, 200}},
 		{"POST", "/my-list/share", nil, want{200, 200, 200, 200, 200}},
+		// A My list belongs to no team.
+		{"POST", "/my-list/team", url.Values{"share": {"1"}}, want{403, 403, 403, 403, 403}},
 		// Not a share of this visitor's list.
 		{"POST", "/my-list/shares/" + lists.mineShare + "/revoke", nil, want{404, 404, 404, 404, 404}},
-		// A My list has no reference to change.
-		{"POST", "/my-list/rename", url.Values{"reference": {"Mine"}}, want{403, 403, 403, 403, 403}},
-		{"POST", "/my-list/items/" + a + "/remove", nil, want{303, 303, 303, 303, 303}},
+		// A My list has no reference: one sent is ignored.
+		{"POST", "/my-list/save", url.Values{"reference": {"Mine"}, "remove": {a}}, want{303, 303, 303, 303, 303}},
 		{"POST", "/my-list/delete", nil, want{303, 303, 303, 303, 303}},
 
 		// Deleting goes after every other request about the lists.

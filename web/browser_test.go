@@ -358,6 +358,9 @@ func TestBrowser(t *testing.T) {
 		{"match-results", "/match?need=lonely&interest=gardening&near=Bootle&step=results"},
 		{"activity", "/activities/" + activity},
 		{"activity-print", "/activities/" + activity + "/print"},
+		{"help-now", "/help-now"},
+		{"search-safety", "/search?need=safety&near=Bootle"},
+		{"my-list", "/my-list"},
 	}
 
 	t.Run("axe finds no WCAG 2.2 A or AA violations", func(t *testing.T) {

@@ -75,11 +75,11 @@ func (rd *renderer) renderError(w http.ResponseWriter, r *http.Request, err erro
 		status, p.Heading, p.Message = http.StatusForbidden, "You cannot do that", "This cannot be changed here."
 	case errors.As(err, &fe):
 		status, p.Heading = http.StatusBadRequest, "There is a problem with the request"
-		p.Problems = problemList{formProblem(fe)}
+		p.Problems = problemList{finderProblem(fe)}
 	case errors.As(err, &ve):
 		status, p.Heading = http.StatusBadRequest, "There is a problem with what was sent"
 		for _, pr := range ve.Problems {
-			p.Problems = append(p.Problems, problem{Field: pr.Path, Message: pr.String()})
+			p.Problems = append(p.Problems, problem{Field: pr.Path, Message: sentence(pr.Message)})
 		}
 	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
 		// The person left before the answer was ready; there is no one to

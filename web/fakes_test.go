@@ -168,7 +168,7 @@ type fakeSite struct {
 func (fs *fakeSite) config() Config {
 	var none unusedStores
 	return Config{Engine: fs.finder, Store: fs.listings, Gazetteer: fs.places,
-		Accounts: none, Provider: none, Admin: none, Shortlists: none, Mail: none}
+		Accounts: none, Provider: none, Admin: none, Shortlists: none, Mail: none, HelpNow: helpNowText()}
 }
 
 func newFakeSite(t *testing.T) *fakeSite {
@@ -179,7 +179,7 @@ func newFakeSite(t *testing.T) *fakeSite {
 		finder: &fakeFinder{results: &engine.Results{
 			Total: 1,
 			Items: []engine.Result{{Service: club, Score: 1.2, DistanceM: num(420),
-				Reasons: []engine.Reason{{Kind: engine.ReasonInterest, Text: "You said you enjoy: gardening"}, {Kind: engine.ReasonDistance, Text: "420 m away"}, {Kind: engine.ReasonFree, Text: "Free"}}}},
+				Reasons: []engine.Reason{{Kind: engine.ReasonInterest, Text: "You said you enjoy: gardening"}, {Kind: engine.ReasonDistance, Text: "0.3 miles away"}, {Kind: engine.ReasonFree, Text: "Free"}}}},
 			Facets: engine.Facets{Free: 1, Interests: []engine.FacetCount{{Code: "gardening", Label: "Gardening", Count: 1}}},
 		}},
 		listings: &fakeListings{services: map[string]*directory.Service{club.ID: club}},

@@ -94,6 +94,13 @@ func loadPlaces() (*directory.Gazetteer, error) {
 	return gazetteer.g, gazetteer.err
 }
 
+// helpNowText is the embedded urgent-help page, as cmd passes it. (A
+// strings.Reader does not fail.)
+func helpNowText() string {
+	b, _ := io.ReadAll(data.HelpNow())
+	return string(b)
+}
+
 // basemap is the embedded basemap and water names, read once.
 var basemap struct {
 	once sync.Once

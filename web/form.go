@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"math"
 	"net/url"
 	"slices"
@@ -19,7 +18,7 @@ import (
 type finderForm struct {
 	Q        string
 	Near     string
-	Radius   string // kilometres, or "any"
+	Radius   string // in the site's units (miles or km), or "any"
 	Sort     string
 	Day      string
 	Delivery string
@@ -148,28 +147,29 @@ func (f finderForm) hasCriteria() bool {
 		f.Access != "" || len(f.Needs)+len(f.Interest)+len(f.Activity) > 0
 }
 
-// radiusMetres reads the radius; ok is false when it is not a distance.
-// ParseFloat reads "NaN" and "Inf"; the comparison is written so that NaN,
-// which fails every comparison, is refused rather than meaning no limit.
-func (f finderForm) radiusMetres() (m float64, ok bool) {
+// radiusMetres reads the radius, in the site's units; ok is false when it
+// is not a distance the engine takes. ParseFloat reads "NaN" and "Inf";
+// the comparison is written so that NaN, which fails every comparison, is
+// refused rather than meaning no limit.
+func (f finderForm) radiusMetres(u engine.Units) (m float64, ok bool) {
 	if f.Radius == "any" {
 		return 0, true
 	}
-	km, err := strconv.ParseFloat(f.Radius, 64)
-	if err != nil || !(km > 0 && km <= 1000) {
+	n, err := strconv.ParseFloat(f.Radius, 64)
+	if err != nil || !(n > 0 && u.Metres(n) <= engine.MaxRadiusM) {
 		return 0, false
 	}
-	return km * 1000, true
+	return u.Metres(n), true
 }
 
 // radiusProblem is the message for a radius that is not a distance.
-const radiusProblem = "Choose a distance from the list (up to 1,000 km, or any distance)"
+const radiusProblem = "Choose a distance from the list, or any distance"
 
 // query is the form as the engine's query, with the place resolved to a
-// point and radiusM its radius (0: no limit). Values the engine has no
-// type for (an age or a page that is not a number) are refused here; the
-// rest by the engine's own check, each as a problem for the form control
-// that set it.
+// point and radiusM its radius (0: no limit). Every value the engine
+// cannot take is a problem for the control that set it, all at once:
+// those it has no type for (an age or a page that is not a number) are
+// refused here, the rest by the engine's own check, field by field.
 func (f finderForm) query(place *directory.Place, radiusM float64, size int) (engine.Query, []problem) {
 	q := engine.Query{
 		Text:          f.Q,
@@ -182,6 +182,7 @@ func (f finderForm) query(place *directory.Place, radiusM float64, size int) (en
 		Delivery:      directory.Delivery(strings.ToLower(f.Delivery)),
 		Accessibility: f.Access,
 		Sort:          engine.Sort(strings.ToLower(f.Sort)),
+		Page:          1,
 		Size:          size,
 	}
 	if place != nil {
@@ -189,60 +190,40 @@ func (f finderForm) query(place *directory.Place, radiusM float64, size int) (en
 	}
 	var problems []problem
 	if f.Age != "" {
-		n, err := strconv.Atoi(f.Age)
-		if err != nil || n < 0 || n > engine.MaxAge {
-			problems = append(problems, problem{Field: "age",
-				Message: fmt.Sprintf("The age must be a whole number of years from 0 to %d, not %q", engine.MaxAge, f.Age)})
+		if n, err := strconv.Atoi(f.Age); err == nil {
+			q.Age = &n
+		} else {
+			problems = append(problems, finderProblem(&engine.FieldError{Field: engine.FieldAge}))
 		}
-		q.Age = &n
 	}
-	q.Page = 1
 	if f.Page != "" {
-		n, err := strconv.Atoi(f.Page)
-		if err != nil || n < 1 || n > math.MaxInt32 {
-			problems = append(problems, problem{Field: "page",
-				Message: fmt.Sprintf("The page must be a whole number from 1 to %d, not %q", math.MaxInt32, f.Page)})
+		if n, err := strconv.Atoi(f.Page); err == nil && n >= 1 && n <= math.MaxInt32 {
+			q.Page = n
+		} else {
+			problems = append(problems, finderProblem(&engine.FieldError{Field: engine.FieldPage}))
 		}
-		q.Page = n
 	}
-	if len(problems) > 0 {
-		return q, problems
-	}
-	var fe *engine.FieldError
-	if err := q.Validate(); errors.As(err, &fe) {
-		return q, []problem{formProblem(fe)}
-	}
-	return q, nil
+	return q, append(problems, eachFieldProblem(q)...)
 }
 
-// formControls name, for each field of the engine's query, the id of the
-// form control that sets it and the words the error summary uses for it.
-var formControls = map[engine.Field]struct{ id, label string }{
-	engine.FieldText:       {"q", "What you are looking for"},
-	engine.FieldLat:        {"near", "The place"},
-	engine.FieldLon:        {"near", "The place"},
-	engine.FieldRadius:     {"radius", "The distance"},
-	engine.FieldNeeds:      {"filters", "The need filter"},
-	engine.FieldInterests:  {"filters", "The interest filter"},
-	engine.FieldActivities: {"filters", "The activity filter"},
-	engine.FieldFree:       {"free", "The cost filter"},
-	engine.FieldAge:        {"age", "The age"},
-	engine.FieldDay:        {"day", "The day"},
-	engine.FieldDelivery:   {"delivery-any", "The way of taking part"},
-	engine.FieldAccess:     {"access", "The accessibility filter"},
-	engine.FieldSort:       {"sort", "The order"},
-	engine.FieldPage:       {"page", "The page"},
-	engine.FieldSize:       {"page", "The page size"},
-}
-
-// formProblem is the engine's refusal of a field as a problem for the
-// form control that set it.
-func formProblem(fe *engine.FieldError) problem {
-	c, ok := formControls[fe.Field]
-	if !ok {
-		c.id, c.label = strings.ToLower(string(fe.Field)), "The "+strings.ToLower(string(fe.Field))
+// eachFieldProblem checks each field of q alone: the engine stops at the
+// first wrong one, and a person should hear of all of them at once.
+func eachFieldProblem(q engine.Query) []problem {
+	var out []problem
+	for _, one := range []engine.Query{
+		{Text: q.Text},
+		{Lat: q.Lat, Lon: q.Lon, HasPoint: q.HasPoint},
+		{RadiusM: q.RadiusM},
+		{Needs: q.Needs}, {Interests: q.Interests}, {Activities: q.Activities},
+		{Age: q.Age}, {Day: q.Day}, {Delivery: q.Delivery}, {Sort: q.Sort},
+		{Page: q.Page, Size: q.Size},
+	} {
+		var fe *engine.FieldError
+		if errors.As(one.Validate(), &fe) {
+			out = append(out, finderProblem(fe))
+		}
 	}
-	return problem{Field: c.id, Message: c.label + " " + fe.Message}
+	return out
 }
 
 // option is one choice of a select, radio group or checkbox list.
@@ -255,21 +236,26 @@ type option struct {
 	ID       string
 }
 
-func radiusOptions(selected string) []option {
-	opts := []option{
-		{Value: "1", Label: "Within 1 km"}, {Value: "2", Label: "Within 2 km"}, {Value: "5", Label: "Within 5 km"},
-		{Value: "10", Label: "Within 10 km"}, {Value: "25", Label: "Within 25 km"}, {Value: "any", Label: "Any distance"},
+// radiusChoices are the distances offered, in the site's units: a walk, a
+// short bus ride, a town, a borough, the region.
+var radiusChoices = []float64{1, 2, 5, 10, 25}
+
+func radiusOptions(selected string, u engine.Units) []option {
+	var opts []option
+	for _, n := range radiusChoices {
+		opts = append(opts, option{Value: strconv.FormatFloat(n, 'f', -1, 64), Label: "Within " + u.Count(n)})
 	}
-	// A distance the list lacks (a "look further away" link's, 4 km from
-	// 2) is offered too, so that the list shows what was asked.
-	if km, err := strconv.ParseFloat(selected, 64); err == nil && km > 0 && km <= 1000 &&
-		!slices.ContainsFunc(opts, func(o option) bool { return o.Value == selected }) {
-		at := slices.IndexFunc(opts, func(o option) bool {
-			v, err := strconv.ParseFloat(o.Value, 64)
-			return err != nil || v > km
-		})
-		opts = slices.Insert(opts, at, option{Value: selected, Label: "Within " + selected + " km"})
+	// A distance the list lacks (a "look further away" link's, 4 miles
+	// from 2) is offered too, so that the list shows what was asked.
+	if n, err := strconv.ParseFloat(selected, 64); err == nil && n > 0 && u.Metres(n) <= engine.MaxRadiusM &&
+		!slices.Contains(radiusChoices, n) {
+		at := slices.IndexFunc(radiusChoices, func(c float64) bool { return c > n })
+		if at < 0 {
+			at = len(opts)
+		}
+		opts = slices.Insert(opts, at, option{Value: selected, Label: "Within " + u.Count(n)})
 	}
+	opts = append(opts, option{Value: "any", Label: "Any distance"})
 	return markSelected(opts, selected)
 }
 

@@ -114,7 +114,7 @@ func (h *publicHandlers) activityPage(r *http.Request) (*activityPage, error) {
 		return nil, fmt.Errorf("activity %s: %w", id, err)
 	}
 	p := &activityPage{
-		BasePage:    BasePage{Title: svc.Name},
+		BasePage:    BasePage{Title: svc.Name, QuickExit: quickExitForService(svc)},
 		ID:          svc.ID,
 		Name:        svc.Name,
 		Alert:       svc.Alert,
@@ -351,13 +351,7 @@ func (h *publicHandlers) addCorrection(w http.ResponseWriter, r *http.Request) e
 	var ve *directory.ValidationError
 	if errors.As(err, &ve) {
 		p.Title = "Error: " + p.Title
-		for _, pr := range ve.Problems {
-			field := "correction-message"
-			if pr.Path == "field" {
-				field = "correction-field"
-			}
-			p.Problems = append(p.Problems, problem{Field: field, Message: correctionMessage(pr)})
-		}
+		p.Problems = correctionFields(form).problems(ve.Problems)
 		h.render(w, r, http.StatusBadRequest, "activity", p)
 		return nil
 	}
@@ -367,12 +361,17 @@ func (h *publicHandlers) addCorrection(w http.ResponseWriter, r *http.Request) e
 	return redirect(w, r, withFlash("/activities/"+url.PathEscape(p.ID)+"#done", "correction-sent"))
 }
 
-func correctionMessage(pr directory.Problem) string {
-	switch pr.Path {
-	case "message":
-		return "Tell us what is wrong: " + pr.Message
-	case "field":
-		return "Choose what is wrong: " + pr.Message
+// correctionFields are the correction form's fields, in page order.
+func correctionFields(form correctionForm) errorFields {
+	return errorFields{
+		{path: "field", control: "correction-field", message: func(directory.Problem) string {
+			return "Choose what is wrong from the list, or leave it as it is"
+		}},
+		{path: "message", control: "correction-message", message: func(directory.Problem) string {
+			if strings.TrimSpace(form.Message) == "" {
+				return "Enter what is wrong or what has changed"
+			}
+			return fmt.Sprintf("What it should say must be %s characters or fewer", thousands(directory.MaxCorrectionLen))
+		}},
 	}
-	return pr.String()
 }

@@ -61,7 +61,7 @@ func TestActivityPage(t *testing.T) {
 		}
 	})
 	t.Run("correction form", func(t *testing.T) {
-		form := doc.Find(`form[method=post]`)
+		form := doc.Find(`section.correction form[method=post]`)
 		if form.AttrOr("action", "") != "/activities/"+club.ID+"/corrections" {
 			t.Errorf("form posts to %q", form.AttrOr("action", ""))
 		}
@@ -138,10 +138,7 @@ func TestCorrections(t *testing.T) {
 		if rec.Code != 400 {
 			t.Fatalf("status %d, want 400", rec.Code)
 		}
-		a := doc.Find(".error-summary a")
-		if a.AttrOr("href", "") != "#correction-message" || !strings.HasPrefix(textOf(a), "Tell us what is wrong") {
-			t.Errorf("summary %q → %q", textOf(a), a.AttrOr("href", ""))
-		}
+		assertSummary(t, doc, "#correction-message Enter what is wrong or what has changed")
 		if doc.Find("#correction-message-error").Length() != 1 || doc.Find(`#correction-field option[selected]`).AttrOr("value", "") != "cost" {
 			t.Error("the form lost its inline error or the chosen field")
 		}
@@ -156,6 +153,13 @@ func TestCorrections(t *testing.T) {
 		if doc.Find("#correction-message").Text() != long {
 			t.Error("the message was not kept")
 		}
+		assertSummary(t, doc, "#correction-message What it should say must be 2,000 characters or fewer")
+	})
+	t.Run("every problem, in the order of the fields", func(t *testing.T) {
+		site := newFakeSite(t)
+		_, doc := post(t, site.srv, target, url.Values{"field": {"colour"}, "message": {""}}, "", "/activities/"+club.ID)
+		assertSummary(t, doc, "#correction-field Choose what is wrong from the list, or leave it as it is",
+			"#correction-message Enter what is wrong or what has changed")
 	})
 	t.Run("throttled per address", func(t *testing.T) {
 		site := newFakeSite(t)

@@ -18,7 +18,7 @@ type homePage struct {
 func (h *publicHandlers) home(w http.ResponseWriter, r *http.Request) error {
 	p := &homePage{
 		BasePage:      BasePage{Title: "Find activities and support near you", Nav: "home"},
-		RadiusOptions: radiusOptions(defaultRadius),
+		RadiusOptions: radiusOptions(defaultRadius, h.units),
 	}
 	for _, t := range directory.Needs {
 		p.Needs = append(p.Needs, link{Href: "/search?need=" + t.Code, Text: t.Label})

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"signpost/directory"
+	"signpost/engine"
 )
 
 // The matcher's steps, in order. Each is skippable; the query string holds
@@ -110,7 +111,8 @@ func (h *publicHandlers) match(w http.ResponseWriter, r *http.Request) error {
 func (h *publicHandlers) matchStepPage(f finderForm, i int) *matchPage {
 	st := matchSteps[i]
 	p := &matchPage{
-		BasePage:  BasePage{Title: fmt.Sprintf("%s (step %d of %d) – Find what suits you", st.Heading, i+1, len(matchSteps)), Nav: "match"},
+		BasePage: BasePage{Title: fmt.Sprintf("%s (step %d of %d) – Find what suits you", st.Heading, i+1, len(matchSteps)), Nav: "match",
+			QuickExit: quickExitForForm(f)},
 		Step:      st.Key,
 		StepNo:    i + 1,
 		StepCount: len(matchSteps),
@@ -146,7 +148,7 @@ func (h *publicHandlers) matchStepPage(f finderForm, i int) *matchPage {
 	case "interests":
 		p.Interests = termOptions("interest", directory.Interests, f.Interest, nil)
 	case "place":
-		p.RadiusOptions = radiusOptions(f.Radius)
+		p.RadiusOptions = radiusOptions(f.Radius, h.units)
 	case "fit":
 		p.DayOptions = dayOptions(f.Day)
 		p.Delivery = facetsFor(f, nil).Delivery
@@ -169,18 +171,19 @@ func (h *publicHandlers) matchResults(w http.ResponseWriter, r *http.Request, f 
 		return err
 	}
 	if len(a.problems) > 0 {
-		// Send the person back to the step whose answer is wrong, with the
-		// problem explained there.
-		i := stepIndex("fit")
-		switch a.problems[0].Field {
-		case "near", "radius":
-			i = stepIndex("place")
-		case "q":
-			i = stepIndex("needs")
+		// Send the person back to the first step with a wrong answer, with
+		// that step's problems explained there.
+		i := len(matchSteps) - 1
+		for _, pr := range a.problems {
+			i = min(i, problemStep(pr))
 		}
 		p := h.matchStepPage(f, i)
 		p.Title = "Error: " + p.Title
-		p.Problems = a.problems
+		for _, pr := range a.problems {
+			if problemStep(pr) == i {
+				p.Problems = append(p.Problems, pr)
+			}
+		}
 		for _, sug := range a.didYou {
 			g := f
 			g.Near = sug.Name
@@ -190,12 +193,12 @@ func (h *publicHandlers) matchResults(w http.ResponseWriter, r *http.Request, f 
 		return nil
 	}
 	p := &matchPage{
-		BasePage:  BasePage{Title: "Suggestions for you – Find what suits you", Nav: "match"},
+		BasePage:  BasePage{Title: "Suggestions for you – Find what suits you", Nav: "match", QuickExit: quickExitForForm(f)},
 		Step:      matchResultsStep,
 		StepCount: len(matchSteps),
 		Heading:   "Suggestions for you",
 		Form:      f,
-		Answers:   matchAnswers(f, a.place),
+		Answers:   matchAnswers(f, a.place, h.units),
 		Total:     a.res.Total,
 		BackHref:  stepHref(f, matchSteps[len(matchSteps)-1].Key),
 	}
@@ -222,9 +225,23 @@ func (h *publicHandlers) matchResults(w http.ResponseWriter, r *http.Request, f 
 	}
 	g.Page = ""
 	p.PrintHref = g.href("/match/print")
-	p.Advice = suggestions(f, a.relaxations, resultsHref, "suggestion", "suggestions")
+	p.Advice = suggestions(f, a.relaxations, h.units, resultsHref, "suggestion", "suggestions")
 	h.render(w, r, http.StatusOK, "match", p)
 	return nil
+}
+
+// problemStep is the index of the matcher step that asks for the control
+// a problem is about.
+func problemStep(pr problem) int {
+	switch pr.Field {
+	case "need", "q":
+		return stepIndex("needs")
+	case "interest":
+		return stepIndex("interests")
+	case "near", "radius":
+		return stepIndex("place")
+	}
+	return stepIndex("fit")
 }
 
 func pluralWord(n int, one, many string) string {
@@ -235,7 +252,7 @@ func pluralWord(n int, one, many string) string {
 }
 
 // matchAnswers says back what the person told the matcher.
-func matchAnswers(f finderForm, place *directory.Place) []answer {
+func matchAnswers(f finderForm, place *directory.Place, u engine.Units) []answer {
 	labels := func(taxonomy string, codes []string) string {
 		var out []string
 		for _, c := range codes {
@@ -250,7 +267,7 @@ func matchAnswers(f finderForm, place *directory.Place) []answer {
 	}
 	where := "Anywhere"
 	if place != nil {
-		where = place.Name + ", " + radiusWords(f.Radius)
+		where = place.Name + ", " + radiusWords(f.Radius, u)
 	}
 	var fit []string
 	if f.Free {

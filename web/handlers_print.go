@@ -43,7 +43,7 @@ func (h *publicHandlers) printList(w http.ResponseWriter, r *http.Request, mode 
 	p := &printListPage{
 		BasePage: BasePage{Title: "Printable list: " + searchTitle(f, a.place, a.res), Print: true},
 		Heading:  resultsHeading(a.res.Total, f, a.place, words),
-		Criteria: matchAnswers(f, a.place),
+		Criteria: matchAnswers(f, a.place, h.units),
 		Results:  h.resultViews(a.res.Items, (a.res.Page-1)*a.res.Size, a.place, a.res.Interpreted),
 		Total:    a.res.Total,
 		Printed:  dateText(h.now()),

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"signpost/directory"
@@ -99,19 +100,19 @@ func (h *publicHandlers) find(r *http.Request, f finderForm, mode finderMode) (f
 	}
 	// A bad radius is refused even without a place, as the API refuses a
 	// bad proximity: a value that means nothing is never quietly dropped.
-	m, ok := f.radiusMetres()
+	m, ok := f.radiusMetres(h.units)
 	if !ok {
 		a.problems = append(a.problems, problem{Field: "radius", Message: radiusProblem})
 	}
-	if len(a.problems) > 0 {
-		return a, nil
-	}
-	if a.place != nil {
+	if a.place != nil && ok {
 		a.radiusM = m
 	}
+	// The other values are read even when the place or radius is wrong,
+	// so that the summary lists every problem at once, in page order.
 	q, problems := f.query(a.place, a.radiusM, resultsPerPage)
-	if len(problems) > 0 {
-		a.problems = problems
+	a.problems = append(a.problems, problems...)
+	if len(a.problems) > 0 {
+		a.problems = problemList(a.problems).inPageOrder(finderControls...)
 		return a, nil
 	}
 	var err error
@@ -156,6 +157,10 @@ func (h *publicHandlers) relax(ctx context.Context, q engine.Query, mode finderM
 	return h.finder.Relaxations(ctx, q)
 }
 
+// finderControls are the search page's and the matcher's controls in the
+// order they appear, for the error summary.
+var finderControls = []string{"q", "near", "radius", "sort", "free", "day", "delivery-any", "age", "access", "need", "interest", "activity", "page"}
+
 func unknownPlaceMessage(typed string, suggestions []directory.Place) string {
 	msg := fmt.Sprintf("We couldn't find '%s'.", typed)
 	if len(suggestions) > 0 {
@@ -178,9 +183,9 @@ func orJoin(items []string) string {
 func (h *publicHandlers) search(w http.ResponseWriter, r *http.Request) error {
 	f := readFinderForm(r.URL.Query())
 	p := &searchPage{
-		BasePage:      BasePage{Title: "Search activities and support", Nav: "search"},
+		BasePage:      BasePage{Title: "Search activities and support", Nav: "search", QuickExit: quickExitForForm(f)},
 		Form:          f,
-		RadiusOptions: radiusOptions(f.Radius),
+		RadiusOptions: radiusOptions(f.Radius, h.units),
 		SortOptions:   sortOptions(f.Sort),
 		DayOptions:    dayOptions(f.Day),
 	}
@@ -215,7 +220,7 @@ func (h *publicHandlers) search(w http.ResponseWriter, r *http.Request) error {
 	printForm := f
 	printForm.Page = ""
 	p.PrintHref = printForm.href("/search/print")
-	p.Advice = suggestions(f, a.relaxations, searchHref, "activity", "activities")
+	p.Advice = suggestions(f, a.relaxations, h.units, searchHref, "activity", "activities")
 	h.render(w, r, status, "search", p)
 	return nil
 }
@@ -325,11 +330,13 @@ func termOptions(field string, vocab []directory.Term, checked []string, counts 
 	return out
 }
 
-func radiusWords(r string) string {
-	if r == "any" {
+// radiusWords says a radius: "within 5 miles", "any distance".
+func radiusWords(r string, u engine.Units) string {
+	n, err := strconv.ParseFloat(r, 64)
+	if r == "any" || err != nil {
 		return "any distance"
 	}
-	return "within " + r + " km"
+	return "within " + u.Count(n)
 }
 
 func without(list []string, drop string) []string {

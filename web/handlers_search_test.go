@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"net/url"
 	"strings"
@@ -20,8 +21,8 @@ func TestSearchResolvesThePlaceForTheEngine(t *testing.T) {
 		lat, lon float64
 		radiusM  float64
 	}{
-		{"town with default radius", "/search?q=gardening&near=bootle", 53.446, -2.992, 5000},
-		{"postcode to its district", "/search?near=L20+3AB&radius=2", 0, 0, 2000},
+		{"town with the default radius, 5 miles", "/search?q=gardening&near=bootle", 53.446, -2.992, 5 * engine.MetresPerMile},
+		{"postcode to its district", "/search?near=L20+3AB&radius=2", 0, 0, 2 * engine.MetresPerMile},
 		{"typed coordinates", "/search?near=53.4,-2.9&radius=any", 53.4, -2.9, 0},
 	}
 	for _, tt := range tests {
@@ -75,7 +76,7 @@ func TestSearchPage(t *testing.T) {
 	}
 	t.Run("facts", func(t *testing.T) {
 		got := facts(doc.Find("#result-1 .facts"))
-		want := map[string]string{"Distance": "420 m away", "Where": "Derby Park, Park Road, Bootle, L20 3AB",
+		want := map[string]string{"Distance": "0.3 miles away", "Where": "Derby Park, Park Road, Bootle, L20 3AB",
 			"When": "Tuesdays and Thursdays", "Cost": "Free", "Places": "Waiting list"}
 		for k, v := range want {
 			if got[k] != v {
@@ -84,7 +85,7 @@ func TestSearchPage(t *testing.T) {
 		}
 	})
 	t.Run("why reasons", func(t *testing.T) {
-		if got := items(doc.Find("#result-1 .why li")); got != "You said you enjoy: gardening|420 m away" {
+		if got := items(doc.Find("#result-1 .why li")); got != "You said you enjoy: gardening|0.3 miles away" {
 			t.Errorf("reasons = %q", got)
 		}
 	})
@@ -165,9 +166,9 @@ func TestSearchBadValueShowsAnErrorSummary(t *testing.T) {
 	tests := []struct {
 		target, field, want string
 	}{
-		{"/search?day=someday", "day", "The day must be one of"},
-		{"/search?need=sadness", "filters", "The need filter unknown code"},
-		{"/search?page=0", "page", "The page must be"},
+		{"/search?day=someday", "day", "Choose a day from the list"},
+		{"/search?need=sadness", "need", "Choose what is hard at the moment from the list"},
+		{"/search?page=0", "page", "Choose a page of results from the links"},
 		{"/search?near=Bootle&radius=far", "radius", "Choose a distance"},
 	}
 	for _, tt := range tests {
@@ -190,7 +191,7 @@ func TestSearchNoResultsAdvice(t *testing.T) {
 	site.finder.relaxations = []engine.Relaxation{
 		{Kind: engine.RelaxFilter, Field: engine.FieldFree, Count: 3},
 		{Kind: engine.RelaxFilter, Field: engine.FieldInterests, Value: "gardening", Count: 1},
-		{Kind: engine.RelaxFurther, Field: engine.FieldRadius, Value: "4000", Count: 2},
+		{Kind: engine.RelaxFurther, Field: engine.FieldRadius, Value: fmt.Sprint(4 * engine.MetresPerMile), Count: 2},
 		{Kind: engine.RelaxFurther, Field: engine.FieldRadius, Value: "0", Count: 40},
 		{Kind: engine.RelaxNeed, Field: engine.FieldNeeds, Value: "lonely", Count: 7, Query: engine.Query{Needs: []string{"lonely"}}},
 		{Kind: engine.RelaxWords, Field: engine.FieldText, Count: 12},
@@ -205,7 +206,7 @@ func TestSearchNoResultsAdvice(t *testing.T) {
 	want := []string{
 		"Include activities that cost something – 3 activities → /search?interest=gardening&near=Bootle&q=pottery+club&radius=2",
 		"Remove the filter ‘Gardening’ – 1 activity → /search?free=1&near=Bootle&q=pottery+club&radius=2",
-		"Look further away (within 4 km) – 2 activities → /search?free=1&interest=gardening&near=Bootle&q=pottery+club&radius=4",
+		"Look further away (within 4 miles) – 2 activities → /search?free=1&interest=gardening&near=Bootle&q=pottery+club&radius=4",
 		"Look further away (any distance) – 40 activities → /search?free=1&interest=gardening&near=Bootle&q=pottery+club&radius=any",
 		"Show everything for ‘feeling lonely or cut off’ – 7 activities → /search?free=1&interest=gardening&near=Bootle&need=lonely&radius=2",
 		"Leave out the words ‘pottery club’ – 12 activities → /search?free=1&interest=gardening&near=Bootle&radius=2",
@@ -219,7 +220,7 @@ func TestSearchNoResultsAdvice(t *testing.T) {
 	}
 	t.Run("a distance the list lacks is offered", func(t *testing.T) {
 		_, doc := get(t, site.srv, "/search?q=pottery&near=Bootle&radius=4")
-		if got := textOf(doc.Find("#radius option[selected]")); got != "Within 4 km" {
+		if got := textOf(doc.Find("#radius option[selected]")); got != "Within 4 miles" {
 			t.Errorf("selected distance = %q", got)
 		}
 	})

@@ -247,6 +247,7 @@ func TestNewRequiresItsDependencies(t *testing.T) {
 		{"no provider area", func(c *Config) { c.Provider = nil }, "Config.Provider is required"},
 		{"no admin area", func(c *Config) { c.Admin = nil }, "Config.Admin is required"},
 		{"no shortlists", func(c *Config) { c.Shortlists = nil }, "Config.Shortlists is required"},
+		{"no urgent help", func(c *Config) { c.HelpNow = " \n" }, "Config.HelpNow is required"},
 	}
 	if _, err := New(full); err != nil {
 		t.Fatalf("New with every dependency: %v", err)
@@ -335,7 +336,7 @@ func TestMatchSteps(t *testing.T) {
 		}
 		answers := facts(doc.Find(".summary-list"))
 		if answers["What is hard"] != "Feeling lonely or cut off" || answers["What you enjoy"] != "Gardening" ||
-			answers["Where"] != "Bootle, within 5 km" || answers["What it must fit"] != "Free" {
+			answers["Where"] != "Bootle, within 5 miles" || answers["What it must fit"] != "Free" {
 			t.Errorf("answers %v", answers)
 		}
 		if got := items(doc.Find("#result-1 .why li")); got == "" {

@@ -43,7 +43,7 @@ func newSampleSite(tb testing.TB) *sampleSite {
 func (s *sampleSite) config(now func() time.Time) Config {
 	return Config{Engine: s.engine, Store: s.store, Gazetteer: s.places, Now: now,
 		Accounts: s.store, Provider: s.store, Admin: s.store, Shortlists: s.store,
-		Basemap: s.basemap, MapPlaces: s.places.Places(), Mail: s.store}
+		Basemap: s.basemap, MapPlaces: s.places.Places(), Mail: s.store, HelpNow: helpNowText()}
 }
 
 // get serves one request and parses the page.
@@ -111,4 +111,14 @@ func items(s *goquery.Selection) string {
 	var out []string
 	s.Each(func(_ int, e *goquery.Selection) { out = append(out, textOf(e)) })
 	return strings.Join(out, "|")
+}
+
+// parseHTML parses a fragment or page for CSS selectors.
+func parseHTML(t *testing.T, s string) *goquery.Document {
+	t.Helper()
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
 }

@@ -10,6 +10,8 @@ import (
 	"github.com/paulmach/orb/clip"
 	"github.com/paulmach/orb/planar"
 	"github.com/paulmach/orb/simplify"
+
+	"signpost/engine"
 )
 
 // Drawing the coast: rings are simplified on the drawing to within
@@ -92,11 +94,11 @@ func writeRing(d *strings.Builder, r orb.Ring) {
 const metresPerMile = 1609.344
 
 // writeDecorations draws what every map carries, aria-hidden, and reserves
-// its room from the labels: a scale bar in miles (bottom left), north
+// its room from the labels: a scale bar in the site's units (bottom left), north
 // (top right) and the basemap's attribution (bottom right).
 func (m *mapper) writeDecorations(b *strings.Builder, v mapView, pal palette, lab *labeller) {
 	fmt.Fprintf(b, `<g class="map-decor" aria-hidden="true" font-size="11" fill="%s">`, pal.ink)
-	writeScaleBar(b, v, pal, lab)
+	writeScaleBar(b, v, pal, lab, m.units)
 	// North: an arrow and an N in the top right corner.
 	x, y := v.w-14, 8.0
 	fmt.Fprintf(b, `<path d="M%g %gl6 14-6-4-6 4z" stroke="#fff" stroke-width="1"/><text x="%g" y="%g" text-anchor="middle" font-weight="bold" stroke="#fff" stroke-width="3" paint-order="stroke">N</text>`,
@@ -114,27 +116,38 @@ func (m *mapper) writeDecorations(b *strings.Builder, v mapView, pal palette, la
 	b.WriteString(`</g>`)
 }
 
-// writeScaleBar draws a bar of a round number of miles, no longer than a
-// quarter of the map's width.
-func writeScaleBar(b *strings.Builder, v mapView, pal palette, lab *labeller) {
-	pxPerMile := metresPerMile * v.groundScale
-	var miles float64
+// writeScaleBar draws a bar of a round number of miles (or kilometres),
+// no longer than a quarter of the map's width.
+func writeScaleBar(b *strings.Builder, v mapView, pal palette, lab *labeller, units engine.Units) {
+	pxPerUnit := units.Metres(1) * v.groundScale
+	var n float64
 	for _, step := range []float64{0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 50, 100} {
-		if step*pxPerMile <= v.w/4 {
-			miles = step
+		if step*pxPerUnit <= v.w/4 {
+			n = step
 		}
 	}
-	if miles == 0 {
+	if n == 0 {
 		return
 	}
-	label := milesText(miles)
-	px := miles * pxPerMile
+	label := milesText(n)
+	if units == engine.Kilometres {
+		label = kmText(n)
+	}
+	px := n * pxPerUnit
 	x, y := 8.0, v.h-8
 	lb := labelBox(label, smallPrint, 0, 0)
 	w := px + 6 + (lb.x1 - lb.x0) + 4
 	fmt.Fprintf(b, `<g class="map-scale"><rect x="%.1f" y="%.1f" width="%.1f" height="18" fill="#fff" fill-opacity="0.85"/><path d="M%.1f %.1fv-6h%.1fv6" fill="none" stroke="%s" stroke-width="2"/><text x="%.1f" y="%.1f">%s</text></g>`,
 		x-4, y-14, w, x, y-2, px, pal.ink, x+px+5, y-2, label)
 	lab.block(box{x - 4, y - 14, x - 4 + w, v.h})
+}
+
+// kmText writes a scale bar's length in kilometres: "250 m", "1 km".
+func kmText(km float64) string {
+	if km < 1 {
+		return fmt.Sprintf("%g m", km*1000)
+	}
+	return fmt.Sprintf("%g km", km)
 }
 
 // milesText writes a scale bar's length: "¼ mile", "1 mile", "5 miles".

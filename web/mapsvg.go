@@ -11,6 +11,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"signpost/directory"
+	"signpost/engine"
 )
 
 // mapMarker is one pin on a map.
@@ -53,10 +54,12 @@ type mapper struct {
 	towns  []directory.Place
 	hoods  []directory.Place
 	waters []directory.Water
+	// units are the scale bar's: miles or kilometres, as the site's.
+	units engine.Units
 }
 
-func newMapper(base *directory.Basemap, places []directory.Place) *mapper {
-	m := &mapper{base: base}
+func newMapper(base *directory.Basemap, places []directory.Place, units engine.Units) *mapper {
+	m := &mapper{base: base, units: units}
 	for _, p := range places {
 		switch p.Kind {
 		case directory.PlaceTown:

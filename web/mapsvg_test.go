@@ -13,6 +13,7 @@ import (
 	"github.com/paulmach/orb/geo"
 
 	"signpost/directory"
+	"signpost/engine"
 )
 
 func parseSVG(t *testing.T, svg string) *goquery.Document {
@@ -41,7 +42,7 @@ func testMapper(t *testing.T) *mapper {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return newMapper(mustBasemap(t), gaz.Places())
+	return newMapper(mustBasemap(t), gaz.Places(), engine.Miles)
 }
 
 // "gardening near Bootle": one result on the Liverpool side, two across
@@ -298,6 +299,46 @@ func TestDrawMapMono(t *testing.T) {
 	}
 	if !strings.Contains(svg, `class="map map-mono"`) {
 		t.Error("a print map is not marked mono")
+	}
+}
+
+func TestKmText(t *testing.T) {
+	for km, want := range map[float64]string{0.1: "100 m", 0.25: "250 m", 0.5: "500 m", 1: "1 km", 20: "20 km"} {
+		if got := kmText(km); got != want {
+			t.Errorf("kmText(%g) = %q, want %q", km, got, want)
+		}
+	}
+}
+
+// A site in kilometres draws its scale bar in them, to the same scale as
+// the pins.
+func TestScaleBarInKilometres(t *testing.T) {
+	m := testMapper(t)
+	m.units = engine.Kilometres
+	spec := mapSpec{ID: "results", Title: "Map of 3 results near Bootle", You: &bootle, Markers: bootleMarkers}
+	svg := string(m.draw(spec))
+	doc := parseSVG(t, svg)
+	bar := doc.Find(".map-scale")
+	var x, y, px float64
+	if _, err := fmt.Sscanf(bar.Find("path").AttrOr("d", ""), "M%f %fv-6h%fv6", &x, &y, &px); err != nil {
+		t.Fatalf("scale bar path %q: %v", bar.Find("path").AttrOr("d", ""), err)
+	}
+	label := bar.Find("text").Text()
+	var n float64
+	var unit string
+	if _, err := fmt.Sscanf(label, "%g %s", &n, &unit); err != nil || (unit != "km" && unit != "m") {
+		t.Fatalf("scale bar label %q is not in km or m", label)
+	}
+	metres := n
+	if unit == "km" {
+		metres *= 1000
+	}
+	milesBar := parseSVG(t, string(testMapper(t).draw(spec))).Find(".map-scale")
+	var mpx float64
+	fmt.Sscanf(milesBar.Find("path").AttrOr("d", ""), "M%f %fv-6h%fv6", &x, &y, &mpx)
+	miles := parseMiles(t, milesBar.Find("text").Text())
+	if got, want := px/metres, mpx/(miles*metresPerMile); math.Abs(got-want) > want*0.01 {
+		t.Errorf("the km bar is %.4f px per metre, the miles bar %.4f", got, want)
 	}
 }
 

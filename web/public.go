@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html/template"
 	"time"
 
 	"signpost/directory"
@@ -48,6 +49,10 @@ type publicHandlers struct {
 	now      func() time.Time
 	// corrections slows anyone sending corrections in bulk.
 	corrections *throttle
+	// helpNowBody is the urgent-help page's content, rendered once.
+	helpNowBody template.HTML
+	// units are how distances are written and radiuses read.
+	units engine.Units
 }
 
 // Correction throttle: a person correcting a listing sends one or two; more

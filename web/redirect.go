@@ -43,6 +43,9 @@ var flashes = map[string]flash{
 	"enabled":              {Message: "The account can sign in again."},
 	"correction-done":      {Message: "The correction is marked as done."},
 	"correction-dismissed": {Message: "The correction is dismissed."},
+	"team-added":           {Message: "The team is added. Add its link workers below."},
+	"member-added":         {Message: "The link worker is in the team. They see its shared lists under Team lists."},
+	"member-removed":       {Message: "The link worker is out of the team. Lists they shared stay with it."},
 	"correction-open":      {Message: "The correction is open again."},
 	"reset-sent":           {Message: "A link to choose a new password is on its way to the account's owner. It works once, for an hour."},
 	"reminded":             {Heading: "Reminders are queued", Message: "Each listing's providers, or its own address, will be asked to confirm it is still running."},
@@ -51,15 +54,23 @@ var flashes = map[string]flash{
 	"password-changed": {Message: "Your password is changed. Every other place you were signed in has been signed out."},
 
 	// Shortlists and My list.
-	"created":  {Message: "List created. Add activities from search results, the matcher or an activity's page."},
-	"added":    {Message: "Added to the list."},
-	"removed":  {Message: "Removed from the list."},
-	"renamed":  {Message: "Reference changed."},
-	"deleted":  {Message: "List deleted. Any share links to it have stopped working."},
-	"note":     {Message: "Note saved."},
-	"revoked":  {Message: "Share link withdrawn. It no longer opens the list."},
-	"moved":    {Message: "Order changed."},
-	"notfound": {Message: "That activity is not in the directory any more."},
+	"created": {Message: "List created. Add activities from search results, the matcher or an activity's page."},
+	"added":   {Message: "Added to the list."},
+	"removed": {Message: "Removed from the list."},
+	"renamed": {Message: "Reference changed."},
+	"deleted": {Message: "List deleted. Any share links to it have stopped working."},
+	"note":    {Message: "Note saved."},
+	"revoked": {Message: "Share link withdrawn. It no longer opens the list."},
+	"moved":   {Message: "Order changed."},
+	"saved":   {Message: "Your changes are saved."},
+	// The list's one form saves every box before any button's action.
+	"saved-moved":   {Message: "Your changes are saved and the order changed."},
+	"saved-sorted":  {Message: "Your changes are saved and the nearest activities are first."},
+	"saved-removed": {Message: "Your changes are saved and the activity removed from the list."},
+	"team-shared":   {Message: "Your team can see this list now, and change and continue it."},
+	"team-unshared": {Message: "The list is no longer shared with the team."},
+	"profile":       {Message: "Your details are saved. Lists you share show them from now on."},
+	"notfound":      {Message: "That activity is not in the directory any more."},
 }
 
 // flashOf is the flash message the request's address asks for, if any.

@@ -33,6 +33,12 @@ type BasePage struct {
 	Print bool
 	// Nav marks the current section in the header ("search", "match").
 	Nav string
+	// QuickExit shows the "Leave this page quickly" button: on pages about
+	// feeling unsafe at home (see quickexit.go).
+	QuickExit bool
+	// CurrentList is the list "Add to list" buttons add to, set by render
+	// (nil on print views).
+	CurrentList *currentListView
 
 	// Set by render.
 
@@ -81,11 +87,11 @@ type templates struct {
 const maxPooledBuffer = 256 << 10
 
 // pageNames are the files in templates/pages, without .html.
-var pageNames = []string{"home", "search", "search-print", "match", "activity", "activity-print", "error",
+var pageNames = []string{"home", "help-now", "search", "search-print", "match", "activity", "activity-print", "error",
 	"login", "provider-home", "provider-edit", "provider-history",
 	"admin-home", "admin-queue", "admin-review", "admin-organizations", "admin-accounts", "admin-stale",
-	"admin-corrections", "admin-import",
-	"shortlist_index", "shortlist_list", "shortlist_print", "shortlist_shared", "shortlist_add",
+	"admin-corrections", "admin-import", "admin-teams",
+	"shortlist_index", "shortlist_list", "shortlist_print", "shortlist_shared", "shortlist_add", "shortlist_profile",
 	"account-password", "password-reset", "still-running", "admin-reset", "admin-outbox"}
 
 func parseTemplates() (*templates, error) {
@@ -93,6 +99,14 @@ func parseTemplates() (*templates, error) {
 		"plural": pluralWord,
 		// group names a list of checkboxes for the "checkboxes" partial.
 		"group": func(name string, opts []option) checkGroup { return checkGroup{name, opts} },
+		// withList and addButton give each "Add to list" button the
+		// current list.
+		"withList": withList,
+		// profileField is one box of the profile form.
+		"profileField": func(probs problemList, id, label, hint, value, autocomplete, max string) profileField {
+			return profileField{Problems: probs, ID: id, Label: label, Hint: hint, Value: value, Autocomplete: autocomplete, Max: max}
+		},
+		"addButton": func(l *currentListView, id string, n int) addButton { return addButton{List: l, ID: id, N: n} },
 	}
 	t := &templates{pages: map[string]*template.Template{}}
 	for _, name := range pageNames {
@@ -134,6 +148,9 @@ func versioned(static fs.FS, name string) (string, error) {
 type renderer struct {
 	tmpl *templates
 	log  *slog.Logger
+	// current finds the request's current list for the header and the
+	// add buttons; nil draws pages without one.
+	current func(*http.Request) *currentListView
 }
 
 // render executes a page into a buffer first, so that a template fault
@@ -143,6 +160,9 @@ func (rd *renderer) render(w http.ResponseWriter, r *http.Request, status int, n
 	b.Assets = rd.tmpl.assets
 	b.Session = sessionViewOf(r)
 	b.Flash = flashOf(r)
+	if rd.current != nil && !b.Print && b.CurrentList == nil {
+		b.CurrentList = rd.current(r)
+	}
 	tmpl, ok := rd.tmpl.pages[name]
 	buf, _ := rd.tmpl.buffers.Get().(*bytes.Buffer)
 	if buf == nil {

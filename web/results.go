@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"math"
 	"net/url"
 	"strconv"
@@ -70,7 +69,7 @@ func (h *publicHandlers) resultViews(items []engine.Result, offset int, from *di
 			v.Org = svc.Organization.Name
 		}
 		if it.DistanceM != nil {
-			v.Distance = distanceText(*it.DistanceM)
+			v.Distance = h.units.Distance(*it.DistanceM) + " away"
 		}
 		for _, r := range it.Reasons {
 			if r.Kind == engine.ReasonAcrossWater {
@@ -182,17 +181,6 @@ func containsFold(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// distanceText writes a distance as people say it.
-func distanceText(m float64) string {
-	switch {
-	case m < 995:
-		return fmt.Sprintf("%d m away", int(math.Round(m/10)*10))
-	case m < 9950:
-		return fmt.Sprintf("%.1f km away", m/1000)
-	}
-	return fmt.Sprintf("%.0f km away", m/1000)
 }
 
 // costLine says what an activity costs: "Free", or its prices.

@@ -29,6 +29,7 @@ func (s *Server) routes() *mux.Router {
 	// Public pages (public.go, handlers_*.go): open to everyone.
 	pub := s.public
 	r.Handle("/", handle(pub.home)).Methods(get...)
+	r.Handle("/help-now", handle(pub.helpNow)).Methods(get...)
 	r.Handle("/search", handle(pub.search)).Methods(get...)
 	r.Handle("/search/print", handle(pub.searchPrint)).Methods(get...)
 	r.Handle("/match", handle(pub.match)).Methods(get...)
@@ -57,10 +58,17 @@ func (s *Server) routes() *mux.Router {
 	// is open to everyone: the policy decides only which lists it offers.
 	lists := s.lists
 	r.Handle("/add-to-list", handle(lists.addChooser)).Methods(get...)
+	// The current list: a link worker's chosen list, anyone else's My
+	// list, added to from any results page without leaving it.
+	r.Handle("/current-list/items", handle(lists.addCurrent)).Methods(post)
+	r.Handle("/current-list/remove", handle(lists.removeCurrent)).Methods(post)
 	// A link worker's lists. The fixed paths come before /shortlists/{id}.
 	worker := func(h handlerFunc) http.Handler { return guarded(permShortlists, anything, h) }
 	r.Handle("/shortlists", worker(lists.index)).Methods(get...)
 	r.Handle("/shortlists", worker(lists.create)).Methods(post)
+	r.Handle("/shortlists/current", worker(lists.chooseCurrent)).Methods(post)
+	r.Handle("/shortlists/profile", worker(lists.profile)).Methods(get...)
+	r.Handle("/shortlists/profile", worker(lists.saveProfile)).Methods(post)
 	listPages(r, "/shortlists/{id}", worker, lists, lists.workerList)
 	// An individual's own list, kept against a cookie: open to everyone,
 	// with or without an account.
@@ -97,6 +105,10 @@ func (s *Server) routes() *mux.Router {
 	r.Handle("/admin/accounts", guarded(permManageAccounts, anything, adm.adminAddAccount)).Methods(post)
 	r.Handle("/admin/accounts/disable", guarded(permManageAccounts, anything, adm.adminDisable)).Methods(post)
 	r.Handle("/admin/accounts/enable", guarded(permManageAccounts, anything, adm.adminEnable)).Methods(post)
+	r.Handle("/admin/teams", guarded(permManageTeams, anything, adm.adminTeams)).Methods(get...)
+	r.Handle("/admin/teams", guarded(permManageTeams, anything, adm.adminCreateTeam)).Methods(post)
+	r.Handle("/admin/teams/{id}/members", guarded(permManageTeams, anything, adm.adminAddTeamMember)).Methods(post)
+	r.Handle("/admin/teams/{id}/members/remove", guarded(permManageTeams, anything, adm.adminRemoveTeamMember)).Methods(post)
 	r.Handle("/admin/stale", guarded(permModerate, anything, adm.adminStale)).Methods(get...)
 	r.Handle("/admin/corrections", guarded(permModerate, anything, adm.adminCorrections)).Methods(get...)
 	r.Handle("/admin/corrections/{service}/{id}", guarded(permModerate, anything, adm.adminSetCorrectionStatus)).Methods(post)
@@ -127,13 +139,11 @@ func listPages(r *mux.Router, base string, wrap func(handlerFunc) http.Handler, 
 	post := http.MethodPost
 	existing := func(page listPage) http.Handler { return wrap(onList(resolve, existingList, page)) }
 	r.Handle(base, existing(h.show)).Methods(get...)
-	r.Handle(base+"/rename", existing(h.rename)).Methods(post)
+	r.Handle(base+"/save", existing(h.save)).Methods(post)
 	r.Handle(base+"/delete", existing(h.delete)).Methods(post)
 	r.Handle(base+"/items", wrap(onList(resolve, newOrExistingList, h.addItem))).Methods(post)
-	r.Handle(base+"/items/{service}/note", existing(h.setNote)).Methods(post)
-	r.Handle(base+"/items/{service}/move", existing(h.moveItem)).Methods(post)
-	r.Handle(base+"/items/{service}/remove", existing(h.removeItem)).Methods(post)
 	r.Handle(base+"/share", existing(h.share)).Methods(post)
+	r.Handle(base+"/team", existing(h.shareTeam)).Methods(post)
 	r.Handle(base+"/shares/{share}/revoke", existing(h.revoke)).Methods(post)
 	// The print and text versions are posted to when they carry a share
 	// link's token, which must not go in an address.

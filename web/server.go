@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"signpost/directory"
+	"signpost/engine"
 )
 
 // Config holds the Server's dependencies. Every store and service is
@@ -45,6 +46,15 @@ type Config struct {
 	// Mail serves the password pages, the reminder link's page and the
 	// admin's outbox (mailpages.go).
 	Mail MailStore
+	// Units are the site's units of distance: how distances read ("2.5
+	// miles away") and what the radius parameter counts. The zero value is
+	// miles. Give the engine the same (engine.WithUnits) so that its
+	// reasons agree.
+	Units engine.Units
+	// HelpNow is the urgent-help page (/help-now) as Markdown: who to call
+	// or text in a crisis, with tel: and sms: links. cmd passes the
+	// deployment's help-now.md, or the embedded UK default. Required.
+	HelpNow string
 
 	// API, when set, is mounted at /api/ inside the site's middleware, so
 	// request ids, logging, panic recovery and security headers cover it.
@@ -122,6 +132,10 @@ func New(cfg Config) (*Server, error) {
 	if now == nil {
 		now = time.Now
 	}
+	helpNow, err := renderHelpNow(cfg.HelpNow)
+	if err != nil {
+		return nil, err
+	}
 	tmpl, err := parseTemplates()
 	if err != nil {
 		return nil, err
@@ -129,19 +143,23 @@ func New(cfg Config) (*Server, error) {
 	pages := &renderer{tmpl: tmpl, log: log}
 	md := newMarkdown()
 	site := origin{https: cfg.HTTPS}
+	maps := newMapper(cfg.Basemap, cfg.MapPlaces, cfg.Units)
 	s := &Server{
 		pages:    pages,
-		public:   newPublicHandlers(pages, cfg.Engine, cfg.Store, cfg.Gazetteer, newMapper(cfg.Basemap, cfg.MapPlaces), md, now),
+		public:   newPublicHandlers(pages, cfg.Engine, cfg.Store, cfg.Gazetteer, maps, md, now),
 		provider: &providerHandlers{renderer: pages, store: cfg.Provider, places: cfg.Gazetteer, md: md, now: now},
 		admin:    &adminHandlers{renderer: pages, store: cfg.Admin, md: md, now: now},
-		lists:    newShortlistHandlers(pages, cfg.Shortlists, cfg.Store, site, md, now),
+		lists:    newShortlistHandlers(pages, cfg.Shortlists, cfg.Store, cfg.Gazetteer, maps, site, md, now),
 		api:      cfg.API,
 	}
+	s.public.helpNowBody = helpNow
+	s.public.units = cfg.Units
 	if s.accounts, err = newAccountHandlers(pages, cfg.Accounts, site, cfg.CSRFKey, now); err != nil {
 		return nil, err
 	}
 	s.mail = &mailPages{renderer: pages, store: cfg.Mail, site: site, cookieName: s.accounts.cookieName,
 		relay: cfg.MailRelay, baseURL: cfg.BaseURL, now: now}
+	pages.current = s.lists.currentList
 	s.handler = s.middleware(s.routes())
 	return s, nil
 }
@@ -154,10 +172,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // middleware wraps the router in the site's middleware, outermost first:
 // every request gets an id, then is logged, gets the security headers, and
 // has its panics turned into a 500 page (inside the headers, so the error
-// page carries them too); then it is signed in from its session cookie and
-// checked for a CSRF token if it changes anything.
+// page carries them too); then its body is bounded, it is signed in from
+// its session cookie and checked for a CSRF token if it changes anything.
 func (s *Server) middleware(h http.Handler) http.Handler {
 	h = s.accounts.sessions(h)
+	h = boundBodies(s.pages)(h)
 	h = recoverPanics(s.pages.log, s.pages.panicPage)(h)
 	h = securityHeaders(h)
 	h = accessLog(s.pages.log)(h)

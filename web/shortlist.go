@@ -27,14 +27,12 @@ type ShortlistStore interface {
 	CreateShortlist(ctx context.Context, owner directory.Owner, reference string) (*directory.Shortlist, error)
 	Shortlist(ctx context.Context, owner directory.Owner, id string) (*directory.Shortlist, error)
 	Shortlists(ctx context.Context, owner directory.Owner) ([]*directory.Shortlist, error)
-	RenameShortlist(ctx context.Context, owner directory.Owner, id, reference string) (*directory.Shortlist, error)
 	DeleteShortlist(ctx context.Context, owner directory.Owner, id string) error
 	MyList(ctx context.Context, token string) (*directory.Shortlist, error)
 	FindMyList(ctx context.Context, token string) (*directory.Shortlist, error)
 
 	AddItem(ctx context.Context, owner directory.Owner, id, serviceID string) (*directory.Shortlist, error)
-	SetItemNote(ctx context.Context, owner directory.Owner, id, serviceID string, note directory.ItemNote) (*directory.Shortlist, error)
-	MoveItem(ctx context.Context, owner directory.Owner, id, serviceID string, delta int) (*directory.Shortlist, error)
+	SaveShortlist(ctx context.Context, owner directory.Owner, id string, e directory.ListEdit) (*directory.Shortlist, error)
 	RemoveItem(ctx context.Context, owner directory.Owner, id, serviceID string) (*directory.Shortlist, error)
 	ShortlistItems(ctx context.Context, sl *directory.Shortlist) ([]directory.ItemView, error)
 
@@ -43,6 +41,17 @@ type ShortlistStore interface {
 	RevokeShare(ctx context.Context, owner directory.Owner, id, shareID string) error
 	SharedShortlist(ctx context.Context, token string) (*directory.Shortlist, directory.Share, error)
 	ShareLinkOf(ctx context.Context, owner directory.Owner, id, token string) (directory.Share, error)
+
+	Profile(ctx context.Context, email string) (directory.Profile, error)
+	SetProfile(ctx context.Context, email string, p directory.Profile) (directory.Profile, error)
+	MakerOf(ctx context.Context, sl *directory.Shortlist) (directory.ListMaker, error)
+
+	ShareWithTeam(ctx context.Context, owner directory.Owner, id string, share bool) (*directory.Shortlist, error)
+	TeamShortlists(ctx context.Context, owner directory.Owner) ([]*directory.Shortlist, error)
+	TeamOf(ctx context.Context, email string) (*directory.Team, error)
+
+	CurrentList(ctx context.Context, owner directory.Owner) (string, error)
+	SetCurrentList(ctx context.Context, owner directory.Owner, id string) error
 }
 
 // serviceReader reads one published listing. *directory.Store satisfies
@@ -59,9 +68,13 @@ type shortlistHandlers struct {
 	lists ShortlistStore
 	// listings names the activity being added to a list.
 	listings serviceReader
-	site     origin
-	md       *markdown
-	now      func() time.Time
+	// places finds a list's postcode district for its map, which maps
+	// draws.
+	places Places
+	maps   *mapper
+	site   origin
+	md     *markdown
+	now    func() time.Time
 	// newMyLists slows anyone making My lists in bulk: each is a record
 	// kept without an account.
 	newMyLists *throttle
@@ -74,8 +87,8 @@ const (
 	myListWindow     = time.Hour
 )
 
-func newShortlistHandlers(pages *renderer, lists ShortlistStore, listings serviceReader, site origin, md *markdown, now func() time.Time) *shortlistHandlers {
-	return &shortlistHandlers{renderer: pages, lists: lists, listings: listings, site: site, md: md, now: now,
+func newShortlistHandlers(pages *renderer, lists ShortlistStore, listings serviceReader, places Places, maps *mapper, site origin, md *markdown, now func() time.Time) *shortlistHandlers {
+	return &shortlistHandlers{renderer: pages, lists: lists, listings: listings, places: places, maps: maps, site: site, md: md, now: now,
 		newMyLists: newThrottle(myListsPerWindow, myListWindow, now)}
 }
 

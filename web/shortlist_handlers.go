@@ -1,8 +1,8 @@
 package web
 
 import (
-	"cmp"
 	"errors"
+	"html/template"
 	"net/http"
 	"net/url"
 
@@ -15,15 +15,21 @@ import (
 // start one.
 type shortlistIndexPage struct {
 	BasePage
-	Lists     []listSummary
+	Lists []listSummary
+	// TeamLists are colleagues' lists shared with the team.
+	TeamLists []listSummary
 	Reference string
 	// Service, when set, is added to the new list: the "new list" choice
-	// of "Add to shortlist".
+	// of "Add to shortlist", and Return where to go back to afterwards.
 	Service  string
+	Return   string
 	Problems problemList
 }
 
 type listSummary struct {
+	// Owner names a colleague's list's owner (or the team, once they
+	// have left).
+	Owner     string
 	Href      string
 	Reference string
 	Count     int
@@ -37,20 +43,33 @@ type shortlistListPage struct {
 	Base      string
 	Mine      bool
 	Reference string
-	Items     []listItemView
-	Shares    []shareView
+	// Place is the list's postcode district; Map draws the list around
+	// it.
+	Place  string
+	Map    template.HTML
+	Items  []listItemView
+	Shares []shareView
 	// NewShareURL is the link just made. Only its hash is stored, so this
 	// page is the one time it is shown; NewShareToken lets the print and
 	// text forms include it.
 	NewShareURL   string
 	NewShareToken string
+	// NewShareQR is the link as a QR code.
+	NewShareQR template.HTML
 	// Text is the plain-text version, ready to copy.
 	Text     string
 	Problems problemList
+	// Team is what the page says of the team; nil without one.
+	Team *teamListView
+	// History is the latest changes: "Notes changed by A. Khan, 3 June".
+	History []historyLine
 	// Typed holds what was sent in a refused form, by control id, so the
 	// box shows exactly what the person typed rather than what is stored.
 	Typed   map[string]string
 	Updated string
+	// Kept is set when the list exists: for My list, when this device
+	// keeps one, which the page then offers to forget.
+	Kept bool
 }
 
 // Value is what the control id shows: what was typed, after a refusal, or
@@ -94,31 +113,38 @@ func (h *shortlistHandlers) renderIndex(w http.ResponseWriter, r *http.Request, 
 			Count: len(sl.Items), Updated: dateText(sl.Updated),
 		})
 	}
+	if p.TeamLists, err = h.teamSummaries(r, owner); err != nil {
+		return err
+	}
 	p.Title = "Your shortlists"
 	p.Nav = "shortlists"
 	h.render(w, r, status, "shortlist_index", p)
 	return nil
 }
 
-// create starts a list, adding the activity the person came from, if any.
+// create starts a list and makes it the current one, adding the activity
+// the person came from, if any, and going back to where they were.
 func (h *shortlistHandlers) create(w http.ResponseWriter, r *http.Request) error {
 	owner := accountOwner(r)
-	ref, service := r.PostFormValue("reference"), r.PostFormValue("service")
+	ref, service, ret := r.PostFormValue("reference"), r.PostFormValue("service"), r.PostFormValue("return")
 	sl, err := h.lists.CreateShortlist(r.Context(), owner, ref)
 	if probs, ok := shortlistProblems(err, "reference"); ok {
-		return h.renderIndex(w, r, owner, http.StatusBadRequest, &shortlistIndexPage{Reference: ref, Service: service, Problems: probs})
+		return h.renderIndex(w, r, owner, http.StatusBadRequest, &shortlistIndexPage{Reference: ref, Service: service, Return: safeNext(ret), Problems: probs})
 	}
 	if err != nil {
 		return err
 	}
-	done := "created"
-	if service != "" {
-		if _, err := h.lists.AddItem(r.Context(), owner, sl.ID, service); err != nil && !errors.Is(err, directory.ErrNotFound) {
-			return err
-		}
-		done = "added"
+	if err := h.lists.SetCurrentList(r.Context(), owner, sl.ID); err != nil {
+		return err
 	}
-	return redirect(w, r, withFlash("/shortlists/"+url.PathEscape(sl.ID), done))
+	base := "/shortlists/" + url.PathEscape(sl.ID)
+	if service == "" {
+		return redirect(w, r, withFlash(base, "created"))
+	}
+	if _, err := h.lists.AddItem(r.Context(), owner, sl.ID, service); err != nil && !errors.Is(err, directory.ErrNotFound) {
+		return err
+	}
+	return redirect(w, r, backTo(ret, service, true, withFlash(base, "added")))
 }
 
 func (h *shortlistHandlers) show(w http.ResponseWriter, r *http.Request, ref listRef) error {
@@ -160,24 +186,25 @@ func (h *shortlistHandlers) renderList(w http.ResponseWriter, r *http.Request, r
 	}
 	p.Base, p.Mine, p.Reference = ref.base, ref.mine, sl.Reference
 	p.Items = listItemViews(h.md, items, forOwner)
+	p.Place = sl.Place
+	if p.Team, err = h.teamView(r, sl); err != nil {
+		return err
+	}
+	if p.History, err = h.history(r, sl); err != nil {
+		return err
+	}
+	p.Map = h.placeItems(p.Items, items, h.listPlace(sl.Place), false)
 	p.Updated = dateText(sl.Updated)
+	p.Kept = true
 	// The text version on the owner's page holds only shared notes, like
 	// every copy that leaves the owner's hands.
-	p.Text = listText(listItemViews(h.md, items, forOthers), h.site.siteURL(r), p.NewShareURL, now)
-	h.render(w, r, status, "shortlist_list", p)
-	return nil
-}
-
-func (h *shortlistHandlers) rename(w http.ResponseWriter, r *http.Request, ref listRef) error {
-	typed := r.PostFormValue("reference")
-	_, err := h.lists.RenameShortlist(r.Context(), ref.owner, ref.id, typed)
-	if probs, ok := shortlistProblems(err, "reference"); ok {
-		return h.renderList(w, r, ref, http.StatusBadRequest, &shortlistListPage{Problems: probs, Typed: map[string]string{"reference": typed}})
-	}
+	maker, err := h.makerOf(r, sl)
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, withFlash(ref.base, "renamed"))
+	p.Text = listText(listItemViews(h.md, items, forOthers), h.site.siteURL(r), p.NewShareURL, now, maker)
+	h.render(w, r, status, "shortlist_list", p)
+	return nil
 }
 
 func (h *shortlistHandlers) delete(w http.ResponseWriter, r *http.Request, ref listRef) error {
@@ -210,44 +237,13 @@ func (h *shortlistHandlers) addItem(w http.ResponseWriter, r *http.Request, ref 
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, cmp.Or(safeNext(r.PostFormValue("return")), withFlash(ref.base, "added")))
-}
-
-func (h *shortlistHandlers) setNote(w http.ResponseWriter, r *http.Request, ref listRef) error {
-	service := mux.Vars(r)["service"]
-	note, shared := r.PostFormValue("note"), r.PostFormValue("shared")
-	in := directory.ItemNote{Text: note}
-	if shared != "" {
-		in.Visibility = directory.NoteShared
+	if !ref.mine {
+		// Choosing a list to add to makes it the current one.
+		if err := h.lists.SetCurrentList(r.Context(), ref.owner, ref.id); err != nil {
+			return err
+		}
 	}
-	_, err := h.lists.SetItemNote(r.Context(), ref.owner, ref.id, service, in)
-	if probs, ok := shortlistProblems(err, "note-"+service); ok {
-		typed := map[string]string{"note-" + service: note, "shared-" + service: shared}
-		return h.renderList(w, r, ref, http.StatusBadRequest, &shortlistListPage{Problems: probs, Typed: typed})
-	}
-	if err != nil {
-		return err
-	}
-	return redirect(w, r, withFlash(ref.base+"#item-"+url.PathEscape(service), "note"))
-}
-
-func (h *shortlistHandlers) moveItem(w http.ResponseWriter, r *http.Request, ref listRef) error {
-	service := mux.Vars(r)["service"]
-	delta := 1
-	if r.PostFormValue("dir") == "up" {
-		delta = -1
-	}
-	if _, err := h.lists.MoveItem(r.Context(), ref.owner, ref.id, service, delta); err != nil {
-		return err
-	}
-	return redirect(w, r, withFlash(ref.base+"#item-"+url.PathEscape(service), "moved"))
-}
-
-func (h *shortlistHandlers) removeItem(w http.ResponseWriter, r *http.Request, ref listRef) error {
-	if _, err := h.lists.RemoveItem(r.Context(), ref.owner, ref.id, mux.Vars(r)["service"]); err != nil {
-		return err
-	}
-	return redirect(w, r, withFlash(ref.base, "removed"))
+	return redirect(w, r, backTo(r.PostFormValue("return"), service, true, withFlash(ref.base, "added")))
 }
 
 // share makes a new share link and shows it on the list's page. This
@@ -261,8 +257,13 @@ func (h *shortlistHandlers) share(w http.ResponseWriter, r *http.Request, ref li
 	if err != nil {
 		return err
 	}
+	link := h.shareURL(r, token)
+	qr, err := qrSVG(link, "QR code of the share link")
+	if err != nil {
+		return err
+	}
 	return h.renderList(noStore(w), r, ref, http.StatusOK, &shortlistListPage{
-		NewShareURL: h.shareURL(r, token), NewShareToken: token,
+		NewShareURL: link, NewShareToken: token, NewShareQR: qr,
 	})
 }
 
@@ -296,7 +297,10 @@ type printPage struct {
 	Heading  string
 	Items    []listItemView
 	ShareURL string
+	// ShareQR is ShareURL as a QR code, to scan from the paper.
+	ShareQR  template.HTML
 	Printed  string
+	Maker    makerView
 	BackHref string
 	// Robots is set on the share link's print view, never indexed.
 	Robots string
@@ -307,7 +311,12 @@ func (h *shortlistHandlers) print(w http.ResponseWriter, r *http.Request, ref li
 	if err != nil {
 		return err
 	}
+	maker, err := h.makerOf(r, sl)
+	if err != nil {
+		return err
+	}
 	p := &printPage{
+		Maker:    maker,
 		BasePage: BasePage{Title: "Printable list: " + listTitle(sl), Print: true},
 		Heading:  "Your list of activities",
 		Items:    listItemViews(h.md, items, forOthers),
@@ -317,17 +326,24 @@ func (h *shortlistHandlers) print(w http.ResponseWriter, r *http.Request, ref li
 	}
 	if p.ShareURL != "" {
 		w = noStore(w)
+		if p.ShareQR, err = qrSVG(p.ShareURL, "QR code of the link to this list"); err != nil {
+			return err
+		}
 	}
 	h.render(w, r, http.StatusOK, "shortlist_print", p)
 	return nil
 }
 
 func (h *shortlistHandlers) text(w http.ResponseWriter, r *http.Request, ref listRef) error {
-	_, items, err := h.ownedItems(r, ref)
+	sl, items, err := h.ownedItems(r, ref)
 	if err != nil {
 		return err
 	}
-	body := listText(listItemViews(h.md, items, forOthers), h.site.siteURL(r), h.ownerShareURL(r, ref), h.now())
+	maker, err := h.makerOf(r, sl)
+	if err != nil {
+		return err
+	}
+	body := listText(listItemViews(h.md, items, forOthers), h.site.siteURL(r), h.ownerShareURL(r, ref), h.now(), maker)
 	writeListText(w, r, body)
 	return nil
 }

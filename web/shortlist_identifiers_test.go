@@ -130,12 +130,12 @@ func TestIdentifierRefusalsThroughForms(t *testing.T) {
 
 	list := startList(t, worker, "Mrs K, Tuesday", svc)
 	base := list.url.Path
-	noteForm := `form[action="` + base + `/items/` + svc.ID + `/note"]`
+	noteForm := "#list-form"
 	noteID := "note-" + svc.ID
 
 	t.Run("renaming a list", func(t *testing.T) {
 		for _, c := range cases {
-			p := worker.submit(worker.get(base), `form[action="`+base+`/rename"]`, url.Values{"reference": {c.text}})
+			p := worker.submit(worker.get(base), "#list-form", url.Values{"reference": {c.text}})
 			fieldRefusal(t, c, "rename", p, "reference", c.reference)
 			if len(c.reference) > 0 {
 				if got, want := p.doc.Find("input#reference").AttrOr("value", ""), parsedLines(c.text); got != want {
@@ -148,7 +148,7 @@ func TestIdentifierRefusalsThroughForms(t *testing.T) {
 	t.Run("a note on an item", func(t *testing.T) {
 		page := worker.get(base)
 		for _, c := range cases {
-			p := worker.submit(page, noteForm, url.Values{"note": {c.text}, "shared": {"1"}})
+			p := worker.submit(page, noteForm, url.Values{noteID: {c.text}, "shared-" + svc.ID: {"1"}})
 			fieldRefusal(t, c, "note", p, noteID, c.note)
 			box := p.doc.Find("textarea#" + noteID)
 			if len(c.note) == 0 {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"html/template"
 	"net/http"
 	"net/url"
 
@@ -19,6 +20,8 @@ type sharedPage struct {
 	PrintHref string
 	TextHref  string
 	ShareURL  string
+	ShareQR   template.HTML
+	Maker     makerView
 	// Robots is the meta robots value; share links must never be indexed.
 	Robots string
 }
@@ -51,38 +54,48 @@ var (
 )
 
 // sharedList opens the list behind the path's token.
-func (h *shortlistHandlers) sharedList(w http.ResponseWriter, r *http.Request) (token string, items []directory.ItemView, sh directory.Share, err error) {
+func (h *shortlistHandlers) sharedList(w http.ResponseWriter, r *http.Request) (token string, items []directory.ItemView, sh directory.Share, maker makerView, err error) {
 	sharedHeaders(w)
 	token = mux.Vars(r)["token"]
 	sl, sh, err := h.lists.SharedShortlist(r.Context(), token)
 	switch {
 	case errors.Is(err, directory.ErrShareRevoked):
-		return "", nil, sh, errShareGone
+		return "", nil, sh, maker, errShareGone
 	case errors.Is(err, directory.ErrShareExpired):
-		return "", nil, sh, errShareExpired
+		return "", nil, sh, maker, errShareExpired
 	case errors.Is(err, directory.ErrNotFound):
-		return "", nil, sh, errShareUnknown
+		return "", nil, sh, maker, errShareUnknown
 	case err != nil:
-		return "", nil, sh, err
+		return "", nil, sh, maker, err
 	}
-	items, err = h.lists.ShortlistItems(r.Context(), sl)
-	return token, items, sh, err
+	if items, err = h.lists.ShortlistItems(r.Context(), sl); err != nil {
+		return "", nil, sh, maker, err
+	}
+	maker, err = h.makerOf(r, sl)
+	return token, items, sh, maker, err
 }
 
 func (h *shortlistHandlers) shared(w http.ResponseWriter, r *http.Request) error {
 	w = noStore(w) // the address holds the token
-	token, items, sh, err := h.sharedList(w, r)
+	token, items, sh, maker, err := h.sharedList(w, r)
 	if err != nil {
 		return err
 	}
 	base := "/s/" + url.PathEscape(token)
+	link := h.shareURL(r, token)
+	qr, err := qrSVG(link, "QR code of the link to this list")
+	if err != nil {
+		return err
+	}
 	p := &sharedPage{
+		ShareQR:   qr,
 		BasePage:  BasePage{Title: "A list of activities shared with you"},
 		Items:     listItemViews(h.md, items, forOthers),
 		Expires:   dateText(sh.Expires),
 		PrintHref: base + "/print",
 		TextHref:  base + "/text",
-		ShareURL:  h.shareURL(r, token),
+		ShareURL:  link,
+		Maker:     maker,
 		Robots:    "noindex, nofollow",
 	}
 	h.render(w, r, http.StatusOK, "shortlist_shared", p)
@@ -91,15 +104,22 @@ func (h *shortlistHandlers) shared(w http.ResponseWriter, r *http.Request) error
 
 func (h *shortlistHandlers) sharedPrint(w http.ResponseWriter, r *http.Request) error {
 	w = noStore(w) // the address holds the token
-	token, items, _, err := h.sharedList(w, r)
+	token, items, _, maker, err := h.sharedList(w, r)
+	if err != nil {
+		return err
+	}
+	link := h.shareURL(r, token)
+	qr, err := qrSVG(link, "QR code of the link to this list")
 	if err != nil {
 		return err
 	}
 	p := &printPage{
+		ShareQR:  qr,
 		BasePage: BasePage{Title: "Printable list of activities", Print: true},
 		Heading:  "Your list of activities",
 		Items:    listItemViews(h.md, items, forOthers),
-		ShareURL: h.shareURL(r, token),
+		ShareURL: link,
+		Maker:    maker,
 		Printed:  dateText(h.now()),
 		BackHref: "/s/" + url.PathEscape(token),
 		Robots:   "noindex, nofollow",
@@ -110,10 +130,10 @@ func (h *shortlistHandlers) sharedPrint(w http.ResponseWriter, r *http.Request) 
 
 func (h *shortlistHandlers) sharedText(w http.ResponseWriter, r *http.Request) error {
 	w = noStore(w) // the address holds the token
-	token, items, _, err := h.sharedList(w, r)
+	token, items, _, maker, err := h.sharedList(w, r)
 	if err != nil {
 		return err
 	}
-	writeListText(w, r, listText(listItemViews(h.md, items, forOthers), h.site.siteURL(r), h.shareURL(r, token), h.now()))
+	writeListText(w, r, listText(listItemViews(h.md, items, forOthers), h.site.siteURL(r), h.shareURL(r, token), h.now(), maker))
 	return nil
 }

@@ -99,12 +99,12 @@ func TestShortlistJourney(t *testing.T) {
 	}
 
 	t.Run("notes, shared and private", func(t *testing.T) {
-		p := alice.submit(list, `form[action="`+base+`/items/`+svcs[0].ID+`/note"]`, url.Values{"note": {"Ask for Jo on Tuesday"}, "shared": {"1"}})
-		p = alice.submit(p, `form[action="`+base+`/items/`+svcs[1].ID+`/note"]`, url.Values{"note": {"Worried about the bus fare"}})
+		p := alice.submit(list, "#list-form", url.Values{"note-" + svcs[0].ID: {"Ask for Jo on Tuesday"}, "shared-" + svcs[0].ID: {"1"}})
+		p = alice.submit(p, "#list-form", url.Values{"note-" + svcs[1].ID: {"Worried about the bus fare"}})
 		if got := p.doc.Find("#note-" + svcs[1].ID).Text(); got != "Worried about the bus fare" {
 			t.Errorf("private note on the owner's page = %q", got)
 		}
-		refused := alice.submit(p, `form[action="`+base+`/items/`+svcs[2].ID+`/note"]`, url.Values{"note": {"her mobile 07700 900123"}})
+		refused := alice.submit(p, "#list-form", url.Values{"note-" + svcs[2].ID: {"her mobile 07700 900123"}})
 		if refused.status != http.StatusBadRequest || !strings.Contains(textOf(refused.doc.Find("#note-"+svcs[2].ID+"-error")), "phone number") {
 			t.Errorf("a note with a phone number: status %d, error %q", refused.status, textOf(refused.doc.Find(".error-summary")))
 		}
@@ -112,15 +112,15 @@ func TestShortlistJourney(t *testing.T) {
 
 	t.Run("reorder with up and down", func(t *testing.T) {
 		p := alice.get(base)
-		p = alice.submit(p, `#item-`+svcs[2].ID+` form[action$="/move"]:has(input[value=up])`, nil)
+		p = alice.submit(p, "#list-form", url.Values{"move": {"up:" + svcs[2].ID}})
 		if got, want := strings.Join(listItems(p), "|"), svcs[0].Name+"|"+svcs[2].Name+"|"+svcs[1].Name; got != want {
 			t.Errorf("after moving the last up: %q, want %q", got, want)
 		}
-		p = alice.submit(p, `#item-`+svcs[0].ID+` form[action$="/move"]:has(input[value=down])`, nil)
+		p = alice.submit(p, "#list-form", url.Values{"move": {"down:" + svcs[0].ID}})
 		if got, want := strings.Join(listItems(p), "|"), svcs[2].Name+"|"+svcs[0].Name+"|"+svcs[1].Name; got != want {
 			t.Errorf("after moving the first down: %q, want %q", got, want)
 		}
-		if p.doc.Find(`#item-`+svcs[2].ID+` input[value=up]`).Length() != 0 || p.doc.Find(`#item-`+svcs[1].ID+` input[value=down]`).Length() != 0 {
+		if p.doc.Find(`#item-`+svcs[2].ID+` button[name=move][value^=up]`).Length() != 0 || p.doc.Find(`#item-`+svcs[1].ID+` button[name=move][value^=down]`).Length() != 0 {
 			t.Error("the first item offers Move up or the last Move down")
 		}
 	})
@@ -226,11 +226,11 @@ func TestShortlistJourney(t *testing.T) {
 	})
 
 	t.Run("remove, rename and delete", func(t *testing.T) {
-		p := alice.submit(alice.get(base), `#item-`+svcs[1].ID+` form[action$="/remove"]`, nil)
+		p := alice.submit(alice.get(base), "#list-form", url.Values{"remove": {svcs[1].ID}})
 		if got := len(listItems(p)); got != 2 {
 			t.Errorf("after remove: %d items", got)
 		}
-		p = alice.submit(p, `form[action="`+base+`/rename"]`, url.Values{"reference": {"Mr P, Thursday"}})
+		p = alice.submit(p, "#list-form", url.Values{"reference": {"Mr P, Thursday"}})
 		if h1 := textOf(p.doc.Find("h1")); h1 != "Shortlist: Mr P, Thursday" {
 			t.Errorf("after rename h1 = %q", h1)
 		}
@@ -255,7 +255,7 @@ func TestShortlistPrivacy(t *testing.T) {
 	svcs := site.sampleServices(t, 2)
 	alice := site.linkWorker(t, "alice@example.org")
 	base := startList(t, alice, "Mrs K", svcs[0]).url.Path
-	alice.submit(alice.get(base), `form[action="`+base+`/items/`+svcs[0].ID+`/note"]`, url.Values{"note": {"private words"}})
+	alice.submit(alice.get(base), "#list-form", url.Values{"note-" + svcs[0].ID: {"private words"}})
 
 	bob := site.linkWorker(t, "bob@example.org")
 	for _, path := range []string{base, base + "/print", base + "/text"} {
@@ -264,13 +264,10 @@ func TestShortlistPrivacy(t *testing.T) {
 		}
 	}
 	posts := map[string]url.Values{
-		base + "/items":                           {"service": {svcs[1].ID}},
-		base + "/items/" + svcs[0].ID + "/note":   {"note": {"mine now"}},
-		base + "/items/" + svcs[0].ID + "/move":   {"dir": {"up"}},
-		base + "/items/" + svcs[0].ID + "/remove": nil,
-		base + "/rename":                          {"reference": {"Bob's now"}},
-		base + "/share":                           nil,
-		base + "/delete":                          nil,
+		base + "/items":  {"service": {svcs[1].ID}},
+		base + "/save":   {"note-" + svcs[0].ID: {"mine now"}, "reference": {"Bob's now"}, "remove": {svcs[0].ID}},
+		base + "/share":  nil,
+		base + "/delete": nil,
 	}
 	for path, form := range posts {
 		if form == nil {
@@ -520,9 +517,12 @@ func TestAddToListButtons(t *testing.T) {
 	for name, path := range pages {
 		t.Run(name, func(t *testing.T) {
 			p := v.get(path)
-			forms := p.doc.Find(`form.add-to-list[action="/add-to-list"][method=get]`)
+			forms := p.doc.Find(`form.add-to-list[action="/current-list/items"][method=post]`)
 			if forms.Length() == 0 {
-				t.Fatalf("%s has no Add to a list button", path)
+				t.Fatalf("%s has no Add to list button", path)
+			}
+			if ret := forms.First().Find("input[name=return]").AttrOr("value", ""); !strings.HasPrefix(path, strings.SplitN(ret, "#", 2)[0]) {
+				t.Errorf("the button comes back to %q, not %s", ret, path)
 			}
 			id, _ := forms.First().Find("input[name=service]").Attr("value")
 			if _, err := site.store.Service(context.Background(), id); err != nil {

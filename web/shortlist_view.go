@@ -31,11 +31,13 @@ type listItemView struct {
 	// NoteShared: the note shows on the share link, print and text.
 	NoteShared bool
 	AddedOn    string
-	Warnings   []string
-	Notices    []string
-	Gone       bool
-	First      bool
-	Last       bool
+	// Distance is how far it is from the list's place, when it has one.
+	Distance string
+	Warnings []string
+	Notices  []string
+	Gone     bool
+	First    bool
+	Last     bool
 }
 
 // audience is who a list's views are for.
@@ -106,9 +108,10 @@ func nonEmpty(s string) []string {
 // so it fits an SMS or an e-mail and survives being pasted anywhere.
 // siteURL is the site's origin for links; shareURL, when set, is the list's
 // share link.
-func listText(items []listItemView, siteURL, shareURL string, made time.Time) string {
+func listText(items []listItemView, siteURL, shareURL string, made time.Time, maker makerView) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Your list of activities (%s)\n", dateText(made))
+	b.WriteString(maker.Text())
 	for _, it := range items {
 		b.WriteString("\n")
 		name := it.Name

@@ -37,7 +37,7 @@ func (w *eventWindow) Count(key string) int {
 func (w *eventWindow) Add(key string) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.add(key)
+	w.add(key, w.now())
 }
 
 // Reset forgets key's events (after a successful sign-in, say).
@@ -47,8 +47,42 @@ func (w *eventWindow) Reset(key string) {
 	delete(w.hits, key)
 }
 
-// add records an event; w.mu is held.
-func (w *eventWindow) add(key string) {
+// Reserve records an event for every key, all under one lock, if each key
+// is under its limit, and reports whether it did. A check that counts
+// first and records after the slow part (a password hash) lets a burst of
+// simultaneous requests all pass the check; a reservation does not. at is
+// the time recorded, for Release.
+func (w *eventWindow) Reserve(limits map[string]int) (at time.Time, ok bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for key, limit := range limits {
+		if len(w.recent(key)) >= limit {
+			return time.Time{}, false
+		}
+	}
+	at = w.now()
+	for key := range limits {
+		w.add(key, at)
+	}
+	return at, true
+}
+
+// Release takes back one event of key recorded at at, by Reserve: the
+// reserved attempt turned out not to count.
+func (w *eventWindow) Release(key string, at time.Time) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	times := w.hits[key]
+	for i := len(times) - 1; i >= 0; i-- {
+		if times[i].Equal(at) {
+			w.hits[key] = append(times[:i:i], times[i+1:]...)
+			return
+		}
+	}
+}
+
+// add records an event at t; w.mu is held.
+func (w *eventWindow) add(key string, t time.Time) {
 	if len(w.hits) >= throttleSweepAt {
 		for k := range w.hits {
 			if len(w.recent(k)) == 0 {
@@ -56,7 +90,7 @@ func (w *eventWindow) add(key string) {
 			}
 		}
 	}
-	w.hits[key] = append(w.recent(key), w.now())
+	w.hits[key] = append(w.recent(key), t)
 }
 
 // recent drops key's expired events and returns the rest; w.mu is held.
@@ -93,7 +127,7 @@ func (t *throttle) Allow(key string) bool {
 	if len(t.recent(key)) >= t.max {
 		return false
 	}
-	t.add(key)
+	t.add(key, t.now())
 	return true
 }
 

@@ -56,3 +56,28 @@ func TestClientKey(t *testing.T) {
 		t.Errorf("clientKey = %q, want the IPv6 address", got)
 	}
 }
+
+// Reserve records for every key or for none; Release takes one back.
+func TestEventWindowReserve(t *testing.T) {
+	now := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
+	w := newEventWindow(time.Minute, func() time.Time { return now })
+	limits := map[string]int{"account": 2, "address": 3}
+	at1, ok1 := w.Reserve(limits)
+	_, ok2 := w.Reserve(limits)
+	if !ok1 || !ok2 {
+		t.Fatal("the first two reservations were refused")
+	}
+	if _, ok := w.Reserve(limits); ok {
+		t.Fatal("a third reservation passed the account's limit of 2")
+	}
+	if got := w.Count("address"); got != 2 {
+		t.Errorf("a refused reservation recorded for another key: address count %d, want 2", got)
+	}
+	w.Release("account", at1)
+	if got := w.Count("account"); got != 1 {
+		t.Errorf("after a release: account count %d, want 1", got)
+	}
+	if _, ok := w.Reserve(limits); !ok {
+		t.Error("a reservation after a release was refused")
+	}
+}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -170,10 +171,10 @@ type suggestion struct {
 // suggestions turns the engine's relaxations into links that make them,
 // each with its count; those the site's forms cannot express (a language)
 // are left out. noun names what is counted.
-func suggestions(f finderForm, rels []engine.Relaxation, href func(finderForm) string, one, many string) []suggestion {
+func suggestions(f finderForm, rels []engine.Relaxation, u engine.Units, href func(finderForm) string, one, many string) []suggestion {
 	var out []suggestion
 	for _, r := range rels {
-		g, text, ok := relaxedForm(f, r)
+		g, text, ok := relaxedForm(f, r, u)
 		if !ok || r.Count == 0 {
 			continue
 		}
@@ -185,7 +186,7 @@ func suggestions(f finderForm, rels []engine.Relaxation, href func(finderForm) s
 
 // relaxedForm is the form that asks for a relaxation, and words for a link
 // to it.
-func relaxedForm(f finderForm, r engine.Relaxation) (finderForm, string, bool) {
+func relaxedForm(f finderForm, r engine.Relaxation, u engine.Units) (finderForm, string, bool) {
 	g := f
 	switch r.Field {
 	case engine.FieldFree:
@@ -210,9 +211,10 @@ func relaxedForm(f finderForm, r engine.Relaxation) (finderForm, string, bool) {
 		}
 		g.Radius = "any"
 		if m > 0 {
-			g.Radius = strconv.FormatFloat(m/1000, 'f', -1, 64)
+			// In the site's units, to a hundredth, as the form writes it.
+			g.Radius = strconv.FormatFloat(math.Round(m/u.Metres(1)*100)/100, 'f', -1, 64)
 		}
-		return g, "Look further away (" + radiusWords(g.Radius) + ")", true
+		return g, "Look further away (" + radiusWords(g.Radius, u) + ")", true
 	case engine.FieldNeeds, engine.FieldInterests, engine.FieldActivities:
 		return relaxedTerm(g, r)
 	case engine.FieldText:

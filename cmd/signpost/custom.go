@@ -68,3 +68,10 @@ func loadBasemap(dataDir string, logger *slog.Logger) (*directory.Basemap, error
 	}
 	return b, nil
 }
+
+// readText reads a replaceable file that is used as it is, such as the
+// urgent-help page's Markdown.
+func readText(r io.Reader) (string, error) {
+	b, err := io.ReadAll(r)
+	return string(b), err
+}

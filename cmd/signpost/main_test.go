@@ -71,6 +71,7 @@ func TestBadInvocationsFailClearly(t *testing.T) {
 		{"backup without file", []string{"backup", "--data", dir}, 2, "Usage: signpost backup"},
 		{"stray argument", []string{"reindex", "--data", dir, "now"}, 2, `unexpected argument "now"`},
 		{"stray argument to export", []string{"export", "--data", dir, "out.json"}, 2, `unexpected argument "out.json"`},
+		{"serve in unknown units", []string{"serve", "--data", dir, "--units", "furlongs"}, 1, `--units: units must be miles or km, not "furlongs"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

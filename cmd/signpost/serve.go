@@ -23,6 +23,8 @@ type serveOptions struct {
 	noSample        bool
 	tlsCert, tlsKey string
 	mail            *mailFlags
+	// units are the site's units of distance (--units miles|km).
+	units engine.Units
 }
 
 func runServe(ctx context.Context, e *env, args []string) error {
@@ -77,7 +79,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	eng, err := engine.Open(indexDir(opts.dataDir), st, engine.WithLogger(logger), engine.WithProgress(e.stderr),
-		engine.WithVocabulary(vocab), engine.WithCrisisPhrases(crisis), engine.WithWaters(basemap))
+		engine.WithVocabulary(vocab), engine.WithCrisisPhrases(crisis), engine.WithWaters(basemap), engine.WithUnits(opts.units))
 	if err != nil {
 		return err
 	}
@@ -87,7 +89,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			logger.Error("index update failed; the next start will rebuild", "generation", ch.Generation, "err", err)
 		}
 	})
-	handler, err := newSite(ctx, siteParts{st: st, eng: eng, gaz: gaz, basemap: basemap}, logger, opts)
+	helpNow, err := loadReplaceable(opts.dataDir, data.HelpNowFile, logger, readText)
+	if err != nil {
+		return err
+	}
+	handler, err := newSite(ctx, siteParts{st: st, eng: eng, gaz: gaz, basemap: basemap, helpNow: helpNow}, logger, opts)
 	if err != nil {
 		return err
 	}
@@ -95,7 +101,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 }
 
 func parseServeFlags(e *env, args []string) (serveOptions, error) {
-	fs := newFlags(e, "serve", "serve [--addr 127.0.0.1:8080] [--data ./var] [--no-sample] [--tls-cert FILE --tls-key FILE]\n"+
+	fs := newFlags(e, "serve", "serve [--addr 127.0.0.1:8080] [--data ./var] [--no-sample] [--units miles|km] [--tls-cert FILE --tls-key FILE]\n"+
 		"             [--base-url URL] [--smtp smtp://user:password@host:port --mail-from ADDRESS] [--remind-after 6mo]")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	dataDir := dataFlag(fs, e)
@@ -103,6 +109,7 @@ func parseServeFlags(e *env, args []string) (serveOptions, error) {
 	tlsCert := fs.String("tls-cert", "", "serve HTTPS with this certificate (PEM); needs --tls-key")
 	tlsKey := fs.String("tls-key", "", "private key (PEM) for --tls-cert")
 	mf := addMailFlags(fs, e)
+	unitsFlag := fs.String("units", "miles", "how the site writes distances and reads its radius: miles or km (the API keeps metres)")
 	if err := parseNoArgs(fs, args); err != nil {
 		return serveOptions{}, err
 	}
@@ -112,7 +119,11 @@ func parseServeFlags(e *env, args []string) (serveOptions, error) {
 	if (*tlsCert == "") != (*tlsKey == "") {
 		return serveOptions{}, errors.New("--tls-cert and --tls-key go together")
 	}
-	return serveOptions{addr: *addr, dataDir: *dataDir, noSample: *noSample, tlsCert: *tlsCert, tlsKey: *tlsKey, mail: mf}, nil
+	units, err := engine.ParseUnits(*unitsFlag)
+	if err != nil {
+		return serveOptions{}, fmt.Errorf("--units: %w", err)
+	}
+	return serveOptions{addr: *addr, dataDir: *dataDir, noSample: *noSample, tlsCert: *tlsCert, tlsKey: *tlsKey, mail: mf, units: units}, nil
 }
 
 // siteParts are what the site and the API are wired over.
@@ -121,6 +132,8 @@ type siteParts struct {
 	eng     *engine.Engine
 	gaz     *directory.Gazetteer
 	basemap *directory.Basemap
+	// helpNow is the urgent-help page's Markdown.
+	helpNow string
 }
 
 // newSite wires the site and the API over the store and the engine.
@@ -140,6 +153,7 @@ func newSite(ctx context.Context, p siteParts, logger *slog.Logger, opts serveOp
 		CSRFKey: csrfKey, HTTPS: opts.tlsCert != "",
 		Basemap: p.basemap, MapPlaces: gaz.Places(),
 		Mail: st, MailRelay: *opts.mail.smtp != "", BaseURL: *opts.mail.baseURL,
+		HelpNow: p.helpNow, Units: opts.units,
 	})
 }
 

@@ -1,0 +1,29 @@
+package web
+
+import (
+	"slices"
+
+	"signpost/directory"
+)
+
+// The quick exit ("Leave this page quickly", templates/partials) is shown
+// where someone may be looking for help with an unsafe home: results that
+// search or filter for that need, the matcher once it is chosen, the
+// activity pages of listings that help with it, and /help-now. It is
+// decided from the request and the listing alone. Nothing is stored to
+// remember it, so a shared device keeps no trace that it was ever shown.
+
+// safetyNeed is the need the quick exit goes with: "Feeling unsafe at home".
+const safetyNeed = "safety"
+
+// quickExitForForm reports whether a search or the matcher asks about
+// feeling unsafe at home.
+func quickExitForForm(f finderForm) bool {
+	return slices.Contains(f.Needs, safetyNeed)
+}
+
+// quickExitForService reports whether a listing helps people who feel
+// unsafe at home.
+func quickExitForService(svc *directory.Service) bool {
+	return slices.Contains(svc.TermCodes(directory.TaxonomyNeeds), safetyNeed)
+}
