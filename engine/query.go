@@ -68,6 +68,9 @@ type Query struct {
 	// Accessibility keeps services whose locations' accessibility notes
 	// mention every word of it ("wheelchair", "hearing loop").
 	Accessibility string
+	// AccessFeatures are codes of the signpost-access taxonomy; a service
+	// is kept when its places offer every one.
+	AccessFeatures []string
 	// Language keeps services working in that language (code or name,
 	// any case). A service that names no language is taken to work in
 	// English.
@@ -105,6 +108,7 @@ const (
 	FieldDay        Field = "Day"
 	FieldDelivery   Field = "Delivery"
 	FieldAccess     Field = "Accessibility"
+	FieldFeatures   Field = "AccessFeatures"
 	FieldLanguage   Field = "Language"
 	FieldSort       Field = "Sort"
 	FieldPage       Field = "Page"
@@ -155,7 +159,8 @@ func (q Query) normalize() (Query, error) {
 		field Field
 		codes []string
 		vocab []directory.Term
-	}{{FieldNeeds, q.Needs, directory.Needs}, {FieldInterests, q.Interests, directory.Interests}, {FieldActivities, q.Activities, directory.Activities}} {
+	}{{FieldNeeds, q.Needs, directory.Needs}, {FieldInterests, q.Interests, directory.Interests}, {FieldActivities, q.Activities, directory.Activities},
+		{FieldFeatures, q.AccessFeatures, directory.AccessFeatures}} {
 		for _, code := range c.codes {
 			if termIndex(c.vocab, code) < 0 {
 				return q, fieldErr(c.field, "unknown code %q", code)

@@ -36,8 +36,8 @@ const (
 type Relaxation struct {
 	Kind RelaxKind
 	// Field is the field of Query changed: Free, Age, Day, Delivery,
-	// Accessibility, Language, Needs, Interests, Activities, RadiusM or
-	// Text.
+	// Accessibility, AccessFeatures, Language, Needs, Interests,
+	// Activities, RadiusM or Text.
 	Field Field
 	// Value is what was dropped or used instead: a term code, a radius in
 	// metres ("0": anywhere), a word.
@@ -106,6 +106,7 @@ type relaxBuilder struct {
 func (b *relaxBuilder) add(kind RelaxKind, field Field, value, label string, change func(*Query)) {
 	rq := b.q
 	rq.Needs, rq.Interests, rq.Activities = slices.Clone(b.q.Needs), slices.Clone(b.q.Interests), slices.Clone(b.q.Activities)
+	rq.AccessFeatures = slices.Clone(b.q.AccessFeatures)
 	change(&rq)
 	b.cands = append(b.cands, Relaxation{Kind: kind, Field: field, Value: value, Label: label, Query: rq})
 }
@@ -140,6 +141,7 @@ func (b *relaxBuilder) filters() {
 		{FieldNeeds, q.Needs, directory.Needs, func(r *Query) *[]string { return &r.Needs }},
 		{FieldInterests, q.Interests, directory.Interests, func(r *Query) *[]string { return &r.Interests }},
 		{FieldActivities, q.Activities, directory.Activities, func(r *Query) *[]string { return &r.Activities }},
+		{FieldFeatures, q.AccessFeatures, directory.AccessFeatures, func(r *Query) *[]string { return &r.AccessFeatures }},
 	} {
 		for _, code := range f.codes {
 			label := "Without “" + strings.ToLower(f.vocab[termIndex(f.vocab, code)].Label) + "”"

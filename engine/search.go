@@ -112,6 +112,7 @@ type plan struct {
 	soft                 bool // Match: some need, interest, activity or text was asked
 	mustFlags            uint8
 	days, delivery       uint8
+	accessMask           uint8
 	inPersonOnly         bool
 	age                  float64
 	hasAge               bool
@@ -152,6 +153,7 @@ func (e *Engine) compile(q Query, m mode) *plan {
 		mustFlags:  flagLive | flagActive,
 		lang:       strings.ToLower(strings.TrimSpace(q.Language)),
 		access:     words(q.Accessibility),
+		accessMask: uint8(termMask(directory.AccessFeatures, q.AccessFeatures)),
 	}
 	p.nNeeds, p.nInt, p.nAct = bits.OnesCount32(p.needs), bits.OnesCount32(p.interests), bits.OnesCount16(p.activities)
 	p.cold = p.lang != "" || len(p.access) > 0 || q.OrganizationID != "" || !q.ModifiedAfter.IsZero() || len(q.TaxonomyTermIDs) > 0
@@ -564,7 +566,7 @@ func (p *plan) eval(t *table, slot uint32, text, phrase float64, bar bar) (c can
 	} else if p.soft && text == 0 && phrase == 0 && needs&p.needs == 0 && ints&p.interests == 0 && acts&p.activities == 0 {
 		return cand{}, false, false
 	}
-	if t.days[slot]&p.days != p.days || t.delivery[slot]&p.delivery != p.delivery {
+	if t.days[slot]&p.days != p.days || t.delivery[slot]&p.delivery != p.delivery || t.access[slot]&p.accessMask != p.accessMask {
 		return cand{}, false, false
 	}
 	if p.hasAge && (p.age < t.minAge[slot] || p.age > t.maxAge[slot]) {

@@ -88,6 +88,9 @@ func newAccountHandlers(pages *renderer, store AccountStore, site origin, csrfKe
 		return nil, fmt.Errorf("web: Config.CSRFKey must be 32 bytes, not %d", len(key))
 	}
 	failed := pages.handle(func(w http.ResponseWriter, r *http.Request) error {
+		if bodyTooLarge(r) {
+			return errTooLarge(maxBodyFor(r.URL.Path))
+		}
 		return csrfFailure(csrf.FailureReason(r))
 	})
 	opts := func(secure bool) []csrf.Option {
@@ -242,6 +245,9 @@ func (h *accountHandlers) loginForm(w http.ResponseWriter, r *http.Request) erro
 // bounded pool, and when it is full the attempt is refused with a 503.
 func (h *accountHandlers) login(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
+		if bodyTooLarge(r) {
+			return errTooLarge(maxBodyFor(r.URL.Path))
+		}
 		return &httpError{status: http.StatusBadRequest, heading: "The form could not be read", message: "Go back and try again.", err: err}
 	}
 	email := directory.NormalizeEmail(clean(r.PostForm.Get("email"), 254))
@@ -345,6 +351,9 @@ func safeNext(next string) string {
 // readForm parses a posted form; its size was bounded by maxBodyFor.
 func readForm(r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
+		if bodyTooLarge(r) {
+			return errTooLarge(maxBodyFor(r.URL.Path))
+		}
 		return &httpError{status: http.StatusBadRequest, heading: "The form could not be read",
 			message: "Go back and try again. If you pasted a lot of text, shorten it.", err: err}
 	}

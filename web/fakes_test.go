@@ -155,6 +155,16 @@ func (unusedStores) EachOrganization(context.Context, func(*directory.Organizati
 	panic("unusedStores.EachOrganization")
 }
 
+// Corrections is ambiguous between the embedded interfaces.
+func (unusedStores) Corrections(context.Context, string) ([]directory.Correction, error) {
+	panic("unusedStores.Corrections")
+}
+
+// SetCorrectionStatus is ambiguous between the embedded interfaces.
+func (unusedStores) SetCorrectionStatus(context.Context, directory.CorrectionUpdate) (directory.Correction, error) {
+	panic("unusedStores.SetCorrectionStatus")
+}
+
 // fakeSite is a Server over fakes, with its log captured.
 type fakeSite struct {
 	srv      *Server

@@ -28,7 +28,10 @@ type finderForm struct {
 	Needs    []string
 	Interest []string
 	Activity []string
-	Page     string
+	// AccessFeatures are codes of the signpost-access taxonomy the place
+	// must offer, every one (the accessibility parameter).
+	AccessFeatures []string
+	Page           string
 	// Verbatim searches the words as typed, without correcting them: the
 	// link "search instead for lonley".
 	Verbatim bool
@@ -52,6 +55,13 @@ func readFinderForm(v url.Values) finderForm {
 		Needs:    codes(v["need"]),
 		Interest: codes(v["interest"]),
 		Activity: codes(v["activity"]),
+	}
+	// Only known features: the checkboxes send nothing else, and a stray
+	// code in a shared link is dropped rather than refused.
+	for _, c := range codes(v["accessibility"]) {
+		if _, ok := directory.LookupTerm(directory.TaxonomyAccess, c); ok {
+			f.AccessFeatures = append(f.AccessFeatures, c)
+		}
 	}
 	switch strings.ToLower(v.Get("free")) {
 	case "1", "true", "yes", "on":
@@ -114,6 +124,9 @@ func (f finderForm) values() url.Values {
 	for _, c := range f.Activity {
 		v.Add("activity", c)
 	}
+	for _, c := range f.AccessFeatures {
+		v.Add("accessibility", c)
+	}
 	if f.Free {
 		v.Set("free", "1")
 	}
@@ -144,7 +157,7 @@ func (f finderForm) href(path string) string {
 // hasCriteria reports whether the person asked for anything at all.
 func (f finderForm) hasCriteria() bool {
 	return f.Q != "" || f.Near != "" || f.Free || f.Day != "" || f.Delivery != "" || f.Age != "" ||
-		f.Access != "" || len(f.Needs)+len(f.Interest)+len(f.Activity) > 0
+		f.Access != "" || len(f.Needs)+len(f.Interest)+len(f.Activity)+len(f.AccessFeatures) > 0
 }
 
 // radiusMetres reads the radius, in the site's units; ok is false when it
@@ -172,18 +185,19 @@ const radiusProblem = "Choose a distance from the list, or any distance"
 // refused here, the rest by the engine's own check, field by field.
 func (f finderForm) query(place *directory.Place, radiusM float64, size int) (engine.Query, []problem) {
 	q := engine.Query{
-		Text:          f.Q,
-		Verbatim:      f.Verbatim,
-		Needs:         f.Needs,
-		Interests:     f.Interest,
-		Activities:    f.Activity,
-		Free:          f.Free,
-		Day:           strings.ToUpper(f.Day),
-		Delivery:      directory.Delivery(strings.ToLower(f.Delivery)),
-		Accessibility: f.Access,
-		Sort:          engine.Sort(strings.ToLower(f.Sort)),
-		Page:          1,
-		Size:          size,
+		Text:           f.Q,
+		Verbatim:       f.Verbatim,
+		Needs:          f.Needs,
+		Interests:      f.Interest,
+		Activities:     f.Activity,
+		Free:           f.Free,
+		Day:            strings.ToUpper(f.Day),
+		Delivery:       directory.Delivery(strings.ToLower(f.Delivery)),
+		Accessibility:  f.Access,
+		AccessFeatures: f.AccessFeatures,
+		Sort:           engine.Sort(strings.ToLower(f.Sort)),
+		Page:           1,
+		Size:           size,
 	}
 	if place != nil {
 		q.Lat, q.Lon, q.HasPoint, q.RadiusM = place.Lat, place.Lon, true, radiusM
@@ -214,7 +228,7 @@ func eachFieldProblem(q engine.Query) []problem {
 		{Text: q.Text},
 		{Lat: q.Lat, Lon: q.Lon, HasPoint: q.HasPoint},
 		{RadiusM: q.RadiusM},
-		{Needs: q.Needs}, {Interests: q.Interests}, {Activities: q.Activities},
+		{Needs: q.Needs}, {Interests: q.Interests}, {Activities: q.Activities}, {AccessFeatures: q.AccessFeatures},
 		{Age: q.Age}, {Day: q.Day}, {Delivery: q.Delivery}, {Sort: q.Sort},
 		{Page: q.Page, Size: q.Size},
 	} {

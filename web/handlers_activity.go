@@ -62,7 +62,10 @@ type placeView struct {
 	Name      string
 	Address   []string
 	Transport string
-	Access    []string
+	// Features are the place's access features, in words; Access its
+	// free-text notes.
+	Features []string
+	Access   []string
 	// Directions is set for a place with coordinates.
 	Directions *directions
 	lat, lon   *float64
@@ -281,6 +284,11 @@ func places(svc *directory.Service) (out []placeView, online string) {
 				if part != "" && !containsFold(pv.Address, part) {
 					pv.Address = append(pv.Address, part)
 				}
+			}
+		}
+		for _, c := range sal.AccessCodes() {
+			if t, ok := directory.LookupTerm(directory.TaxonomyAccess, c); ok {
+				pv.Features = append(pv.Features, t.Label)
 			}
 		}
 		for _, ac := range l.Accessibility {

@@ -23,7 +23,7 @@ var matchSteps = []struct {
 	{"needs", "Is anything hard at the moment?", []string{"need", "q"}},
 	{"interests", "What do you enjoy, or would like to try?", []string{"interest"}},
 	{"place", "Where would you like to go?", []string{"near", "radius"}},
-	{"fit", "Is there anything it must fit?", []string{"free", "day", "delivery", "age", "access"}},
+	{"fit", "Is there anything it must fit?", []string{"free", "day", "delivery", "age", "accessibility", "access"}},
 }
 
 const matchResultsStep = "results"
@@ -48,6 +48,7 @@ type matchPage struct {
 	RadiusOptions []option
 	DayOptions    []option
 	Delivery      []option
+	Access        []option
 
 	Problems   problemList
 	DidYouMean []link
@@ -152,6 +153,7 @@ func (h *publicHandlers) matchStepPage(f finderForm, i int) *matchPage {
 	case "fit":
 		p.DayOptions = dayOptions(f.Day)
 		p.Delivery = facetsFor(f, nil).Delivery
+		p.Access = termOptions("accessibility", directory.AccessFeatures, f.AccessFeatures, nil)
 	}
 	return p
 }
@@ -281,6 +283,9 @@ func matchAnswers(f finderForm, place *directory.Place, u engine.Units) []answer
 	}
 	if f.Age != "" {
 		fit = append(fit, "Age "+f.Age)
+	}
+	if len(f.AccessFeatures) > 0 {
+		fit = append(fit, "Access: "+labels(directory.TaxonomyAccess, f.AccessFeatures))
 	}
 	if f.Access != "" {
 		fit = append(fit, "Accessibility: "+f.Access)

@@ -54,6 +54,9 @@ type facetsView struct {
 	Needs      []option
 	Interests  []option
 	Activities []option
+	// Access are the access features, without counts: the engine does
+	// not count them.
+	Access []option
 }
 
 // finderAnswer is what running a finder form gave.
@@ -293,6 +296,7 @@ func facetsFor(f finderForm, fc *engine.Facets) facetsView {
 	v.Needs = termOptions("need", directory.Needs, f.Needs, counts(fc, func(f *engine.Facets) []engine.FacetCount { return f.Needs }))
 	v.Interests = termOptions("interest", directory.Interests, f.Interest, counts(fc, func(f *engine.Facets) []engine.FacetCount { return f.Interests }))
 	v.Activities = termOptions("activity", directory.Activities, f.Activity, counts(fc, func(f *engine.Facets) []engine.FacetCount { return f.Activities }))
+	v.Access = termOptions("accessibility", directory.AccessFeatures, f.AccessFeatures, nil)
 	return v
 }
 

@@ -88,7 +88,7 @@ const maxPooledBuffer = 256 << 10
 
 // pageNames are the files in templates/pages, without .html.
 var pageNames = []string{"home", "help-now", "search", "search-print", "match", "activity", "activity-print", "error",
-	"login", "provider-home", "provider-edit", "provider-history",
+	"login", "provider-home", "provider-edit", "provider-history", "provider-restore",
 	"admin-home", "admin-queue", "admin-review", "admin-organizations", "admin-accounts", "admin-stale",
 	"admin-corrections", "admin-import", "admin-teams",
 	"shortlist_index", "shortlist_list", "shortlist_print", "shortlist_shared", "shortlist_add", "shortlist_profile",
@@ -107,6 +107,11 @@ func parseTemplates() (*templates, error) {
 			return profileField{Problems: probs, ID: id, Label: label, Hint: hint, Value: value, Autocomplete: autocomplete, Max: max}
 		},
 		"addButton": func(l *currentListView, id string, n int) addButton { return addButton{List: l, ID: id, N: n} },
+		// field describes one text input of a row of the listing form.
+		"field": func(p *editPage, prefix, name, label, value string, max int) textField {
+			id := prefix + name
+			return textField{ID: id, Label: label, Value: value, Max: max, Problem: p.Problems.For(id), Focus: p.Focus == id}
+		},
 	}
 	t := &templates{pages: map[string]*template.Template{}}
 	for _, name := range pageNames {

@@ -215,7 +215,7 @@ func relaxedForm(f finderForm, r engine.Relaxation, u engine.Units) (finderForm,
 			g.Radius = strconv.FormatFloat(math.Round(m/u.Metres(1)*100)/100, 'f', -1, 64)
 		}
 		return g, "Look further away (" + radiusWords(g.Radius, u) + ")", true
-	case engine.FieldNeeds, engine.FieldInterests, engine.FieldActivities:
+	case engine.FieldNeeds, engine.FieldInterests, engine.FieldActivities, engine.FieldFeatures:
 		return relaxedTerm(g, r)
 	case engine.FieldText:
 		g.Q, g.Verbatim = r.Query.Text, false
@@ -236,6 +236,8 @@ func relaxedTerm(g finderForm, r engine.Relaxation) (finderForm, string, bool) {
 		taxonomy, list = directory.TaxonomyInterests, &g.Interest
 	case engine.FieldActivities:
 		taxonomy, list = directory.TaxonomyActivities, &g.Activity
+	case engine.FieldFeatures:
+		taxonomy, list = directory.TaxonomyAccess, &g.AccessFeatures
 	}
 	t, ok := directory.LookupTerm(taxonomy, r.Value)
 	if !ok {

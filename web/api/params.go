@@ -47,7 +47,7 @@ func (q *serviceQuery) keep(s *directory.Service) bool {
 	if q.anyTerm == nil && q.anyTaxonomy == "" {
 		return true
 	}
-	for _, a := range s.Attributes {
+	for _, a := range s.AllAttributes() {
 		if t, ok := a.SignpostTerm(); ok && t.Taxonomy == q.anyTaxonomy {
 			return true
 		}
@@ -67,6 +67,7 @@ var signpostParam = map[string]string{
 	directory.TaxonomyNeeds:      "need",
 	directory.TaxonomyInterests:  "interest",
 	directory.TaxonomyActivities: "activity",
+	directory.TaxonomyAccess:     "accessibility",
 }
 
 // maxSearchRunes bounds the words a search may carry. Nobody types more

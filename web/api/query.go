@@ -26,6 +26,7 @@ import (
 //	day                    MO..SU (or a day name)
 //	delivery               online | in-person | phone
 //	access                 accessibility words
+//	accessibility          access feature codes; repeatable or comma-separated
 //	language               language code or name
 //	organization_id, modified_after (RFC 3339 or YYYY-MM-DD; on or after)
 //	sort                   best | nearest
@@ -120,6 +121,9 @@ func parseFilters(v url.Values, q *engine.Query) error {
 		q.Delivery = dv
 	}
 	q.Accessibility = strings.TrimSpace(v.Get("access"))
+	if q.AccessFeatures, err = codesParam(v, "accessibility", directory.TaxonomyAccess); err != nil {
+		return err
+	}
 	q.Language = strings.TrimSpace(v.Get("language"))
 	q.OrganizationID = strings.TrimSpace(v.Get("organization_id"))
 	if m := strings.TrimSpace(v.Get("modified_after")); m != "" {
@@ -225,6 +229,6 @@ var engineParam = map[engine.Field]string{
 	engine.FieldText: "search", engine.FieldLat: "lat", engine.FieldLon: "lon", engine.FieldRadius: "proximity",
 	engine.FieldNeeds: "need", engine.FieldInterests: "interest", engine.FieldActivities: "activity",
 	engine.FieldFree: "free", engine.FieldAge: "age", engine.FieldDay: "day", engine.FieldDelivery: "delivery",
-	engine.FieldAccess: "access", engine.FieldLanguage: "language", engine.FieldSort: "sort",
+	engine.FieldAccess: "access", engine.FieldFeatures: "accessibility", engine.FieldLanguage: "language", engine.FieldSort: "sort",
 	engine.FieldPage: "page", engine.FieldSize: "per_page",
 }

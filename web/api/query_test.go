@@ -20,12 +20,12 @@ func TestParseEngineQuery(t *testing.T) {
 	}{
 		{"empty", "", engine.Query{Sort: engine.SortBest}},
 		{"everything", "q=gardening&lat=53.4&lon=-2.98&proximity=5000&need=lonely&need=money,worry&interest=gardening" +
-			"&activity=class&free=true&age=67&day=tu&delivery=in-person&access=wheelchair&language=pl" +
+			"&activity=class&free=true&age=67&day=tu&delivery=in-person&access=wheelchair&accessibility=parking,step-free&language=pl" +
 			"&organization_id=org1&modified_after=2025-01-31&taxonomy_term_id=a,b&sort=nearest",
 			engine.Query{Text: "gardening", Lat: 53.4, Lon: -2.98, HasPoint: true, RadiusM: 5000,
 				Needs: []string{"lonely", "money", "worry"}, Interests: []string{"gardening"}, Activities: []string{"class"},
 				Free: true, Age: &age, Day: "TU", Delivery: directory.DeliveryInPerson, Accessibility: "wheelchair",
-				Language: "pl", OrganizationID: "org1", ModifiedAfter: time.Date(2025, 1, 31, 0, 0, 0, 0, time.UTC).Add(-time.Nanosecond),
+				AccessFeatures: []string{"parking", "step-free"}, Language: "pl", OrganizationID: "org1", ModifiedAfter: time.Date(2025, 1, 31, 0, 0, 0, 0, time.UTC).Add(-time.Nanosecond),
 				TaxonomyTermIDs: []string{"a", "b"}, Sort: engine.SortNearest}},
 		{"search is an alias of q", "search=choir", engine.Query{Text: "choir", Sort: engine.SortBest}},
 		{"text is an alias of q", "text=choir", engine.Query{Text: "choir", Sort: engine.SortBest}},
@@ -68,6 +68,7 @@ func TestParseEngineQueryErrors(t *testing.T) {
 		{"need=sadness", "need", `unknown code "sadness"`},
 		{"interest=gardening&interest=knitting", "interest", `unknown code "knitting"`},
 		{"activity=party", "activity", `unknown code "party"`},
+		{"accessibility=wheelchair", "accessibility", `unknown code "wheelchair"`},
 		{"free=maybe", "free", `must be true or false, not "maybe"`},
 		{"day=XX", "day", `must be one of MO, TU, WE, TH, FR, SA, SU, not "XX"`},
 		{"delivery=post", "delivery", `must be online, in-person or phone, not "post"`},
