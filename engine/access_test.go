@@ -62,3 +62,23 @@ func TestAccessFeaturesFilterWithAND(t *testing.T) {
 		t.Errorf("an unknown access code: %v, want a FieldError on AccessFeatures", err)
 	}
 }
+
+// TestRelaxAllWhenNoOneChangeFinds: when dropping any one filter still
+// finds nothing, every filter is dropped at once.
+func TestRelaxAllWhenNoOneChangeFinds(t *testing.T) {
+	ctx := context.Background()
+	src := newMemSource(
+		mk("knit", "Knit and Natter", "knitting", atKm(0, 0)),
+		mk("step", "Step only", "a group", atKm(0, 1), features("step-free")),
+		mk("loop", "Loop only", "a group", atKm(1, 1), features("hearing-loop")),
+	)
+	e, _ := mustOpen(t, src)
+	q := Query{Text: "knitting", AccessFeatures: []string{"step-free", "hearing-loop"}}
+	rs, err := e.Relaxations(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != 1 || rs[0].Kind != RelaxAll || rs[0].Count != 1 || rs[0].Query.Text != "knitting" || len(rs[0].Query.AccessFeatures) != 0 {
+		t.Errorf("relaxations = %+v, want every filter dropped, keeping the words, finding 1", rs)
+	}
+}

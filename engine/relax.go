@@ -17,6 +17,9 @@ const (
 	// RelaxFilter drops one filter (free, age, day, delivery,
 	// accessibility, language, or one need, interest or activity type).
 	RelaxFilter RelaxKind = "drop-filter"
+	// RelaxAll drops every filter at once (and, with Field RadiusM, the
+	// radius too): offered only when no single change finds anything.
+	RelaxAll RelaxKind = "drop-all-filters"
 	// RelaxFurther looks further away, or anywhere.
 	RelaxFurther RelaxKind = "further"
 	// RelaxWord searches a word of the directory near one typed that was
@@ -77,9 +80,23 @@ func (e *Engine) relaxations(ctx context.Context, q Query, m mode) ([]Relaxation
 			return nil, err
 		}
 	}
+	out, err := e.countRelaxations(ctx, b.cands, m)
+	if err != nil || len(out) > 0 {
+		return out, err
+	}
+	// No one change finds anything: drop every filter at once, then look
+	// anywhere too, so that a page with no results has somewhere to go.
+	b.cands = nil
+	b.allFilters()
+	return e.countRelaxations(ctx, b.cands, m)
+}
+
+// countRelaxations counts each candidate (once) and keeps those that find
+// something.
+func (e *Engine) countRelaxations(ctx context.Context, cands []Relaxation, m mode) ([]Relaxation, error) {
 	var out []Relaxation
 	seen := map[string]bool{}
-	for _, c := range b.cands {
+	for _, c := range cands {
 		key := fmt.Sprintf("%+v", c.Query)
 		if seen[key] {
 			continue
@@ -150,6 +167,24 @@ func (b *relaxBuilder) filters() {
 				*codes = slices.DeleteFunc(*codes, func(c string) bool { return c == code })
 			})
 		}
+	}
+}
+
+// allFilters drops every filter but the words and the place, then the
+// radius too.
+func (b *relaxBuilder) allFilters() {
+	q := b.q
+	if !q.Free && q.Age == nil && q.Day == "" && q.Delivery == "" && q.Accessibility == "" && q.Language == "" &&
+		len(q.Needs)+len(q.Interests)+len(q.Activities)+len(q.AccessFeatures) == 0 {
+		return
+	}
+	clear := func(r *Query) {
+		r.Free, r.Age, r.Day, r.Delivery, r.Accessibility, r.Language = false, nil, "", "", "", ""
+		r.Needs, r.Interests, r.Activities, r.AccessFeatures = nil, nil, nil, nil
+	}
+	b.add(RelaxAll, "", "", "Without any filters", clear)
+	if q.HasPoint && q.RadiusM > 0 {
+		b.add(RelaxAll, FieldRadius, "0", "Without any filters, anywhere", func(r *Query) { clear(r); r.RadiusM = 0 })
 	}
 }
 

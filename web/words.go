@@ -188,6 +188,15 @@ func suggestions(f finderForm, rels []engine.Relaxation, u engine.Units, href fu
 // to it.
 func relaxedForm(f finderForm, r engine.Relaxation, u engine.Units) (finderForm, string, bool) {
 	g := f
+	if r.Kind == engine.RelaxAll {
+		g.Free, g.Age, g.Day, g.Delivery, g.Access = false, "", "", "", ""
+		g.AccessFeatures, g.Needs, g.Interest, g.Activity = nil, nil, nil, nil
+		if r.Field == engine.FieldRadius {
+			g.Radius = "any"
+			return g, "Remove every filter and look at any distance", true
+		}
+		return g, "Remove every filter", true
+	}
 	switch r.Field {
 	case engine.FieldFree:
 		g.Free = false

@@ -169,6 +169,8 @@ func TestNoResultsSuggestionsKeepTheirWord(t *testing.T) {
 		"/search?q=knitting&near=Bootle&radius=1&free=1&day=SU",
 		"/search?q=xqzzy&near=Bootle&radius=2",
 		"/search?q=lonley&verbatim=1",
+		// No one filter dropped finds anything: all of them are.
+		"/search?q=knitting&near=Bootle&radius=2&accessibility=step-free&accessibility=hearing-loop",
 		"/match?step=results&need=money&near=Bootle&radius=1&free=1&day=SU&delivery=online",
 	} {
 		t.Run(target, func(t *testing.T) {
