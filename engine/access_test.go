@@ -2,8 +2,9 @@ package engine
 
 import (
 	"context"
-	"net/url"
+	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"signpost/directory"
@@ -30,20 +31,16 @@ func TestAccessFeaturesFilterWithAND(t *testing.T) {
 	)
 	e, _ := mustOpen(t, src)
 	for _, tt := range []struct {
-		params string
-		want   []string
+		codes []string
+		want  []string
 	}{
-		{"accessibility=step-free&accessibility=hearing-loop", []string{"all", "both"}},
-		{"accessibility=step-free,hearing-loop,parking", []string{"all"}},
-		{"accessibility=step-free", []string{"all", "both", "step"}},
-		{"accessibility=bsl", nil},
+		{[]string{"step-free", "hearing-loop"}, []string{"all", "both"}},
+		{[]string{"step-free", "hearing-loop", "parking"}, []string{"all"}},
+		{[]string{"step-free"}, []string{"all", "both", "step"}},
+		{[]string{"bsl"}, nil},
 	} {
-		t.Run(tt.params, func(t *testing.T) {
-			v, _ := url.ParseQuery(tt.params)
-			q, err := ParseQuery(v)
-			if err != nil {
-				t.Fatal(err)
-			}
+		t.Run(strings.Join(tt.codes, ","), func(t *testing.T) {
+			q := Query{AccessFeatures: tt.codes}
 			res, err := e.Search(ctx, q)
 			if err != nil {
 				t.Fatal(err)
@@ -60,13 +57,28 @@ func TestAccessFeaturesFilterWithAND(t *testing.T) {
 			}
 		})
 	}
-	if _, err := ParseQuery(url.Values{"accessibility": {"wheelchair"}}); err == nil {
-		t.Error("an unknown access code was accepted")
-	} else if fe, ok := err.(*FieldError); !ok || fe.Field != "accessibility" {
-		t.Errorf("error %v does not name the accessibility parameter", err)
+	var fe *FieldError
+	if err := (Query{AccessFeatures: []string{"wheelchair"}}).Validate(); !errors.As(err, &fe) || fe.Field != FieldFeatures {
+		t.Errorf("an unknown access code: %v, want a FieldError on AccessFeatures", err)
 	}
-	// The free-text filter keeps its meaning beside the codes.
-	if q, err := ParseQuery(url.Values{"access": {"wheelchair"}, "accessibility": {"parking"}}); err != nil || q.Accessibility != "wheelchair" || !slices.Equal(q.AccessFeatures, []string{"parking"}) {
-		t.Errorf("ParseQuery = %+v, %v", q, err)
+}
+
+// TestRelaxAllWhenNoOneChangeFinds: when dropping any one filter still
+// finds nothing, every filter is dropped at once.
+func TestRelaxAllWhenNoOneChangeFinds(t *testing.T) {
+	ctx := context.Background()
+	src := newMemSource(
+		mk("knit", "Knit and Natter", "knitting", atKm(0, 0)),
+		mk("step", "Step only", "a group", atKm(0, 1), features("step-free")),
+		mk("loop", "Loop only", "a group", atKm(1, 1), features("hearing-loop")),
+	)
+	e, _ := mustOpen(t, src)
+	q := Query{Text: "knitting", AccessFeatures: []string{"step-free", "hearing-loop"}}
+	rs, err := e.Relaxations(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != 1 || rs[0].Kind != RelaxAll || rs[0].Count != 1 || rs[0].Query.Text != "knitting" || len(rs[0].Query.AccessFeatures) != 0 {
+		t.Errorf("relaxations = %+v, want every filter dropped, keeping the words, finding 1", rs)
 	}
 }

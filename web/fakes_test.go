@@ -21,6 +21,8 @@ type fakeFinder struct {
 	panics  bool
 	queries []engine.Query
 	matched []bool
+	// relaxations are offered for every search.
+	relaxations []engine.Relaxation
 }
 
 func (f *fakeFinder) answer(q engine.Query, match bool) (*engine.Results, error) {
@@ -46,6 +48,16 @@ func (f *fakeFinder) Search(_ context.Context, q engine.Query) (*engine.Results,
 
 func (f *fakeFinder) Match(_ context.Context, q engine.Query) (*engine.Results, error) {
 	return f.answer(q, true)
+}
+
+func (f *fakeFinder) Relaxations(_ context.Context, q engine.Query) ([]engine.Relaxation, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.relaxations, f.err
+}
+
+func (f *fakeFinder) MatchRelaxations(ctx context.Context, q engine.Query) ([]engine.Relaxation, error) {
+	return f.Relaxations(ctx, q)
 }
 
 func (f *fakeFinder) last(t *testing.T) engine.Query {

@@ -20,7 +20,7 @@ var matchSteps = []struct {
 	// Fields are the query parameters the step asks for.
 	Fields []string
 }{
-	{"needs", "Is anything hard at the moment?", []string{"need"}},
+	{"needs", "Is anything hard at the moment?", []string{"need", "q"}},
 	{"interests", "What do you enjoy, or would like to try?", []string{"interest"}},
 	{"place", "Where would you like to go?", []string{"near", "radius"}},
 	{"fit", "Is there anything it must fit?", []string{"free", "day", "delivery", "age", "accessibility", "access"}},
@@ -55,13 +55,14 @@ type matchPage struct {
 
 	// Results step.
 	Answers    []answer
+	Words      *wordsNote
 	Results    []resultView
 	Total      int
 	ResultHead string
 	Map        template.HTML
 	Pagination pagination
 	PrintHref  string
-	Advice     []link
+	Advice     []suggestion
 }
 
 type hiddenField struct{ Name, Value string }
@@ -207,10 +208,17 @@ func (h *publicHandlers) matchResults(w http.ResponseWriter, r *http.Request, f 
 	}
 	p.Crisis = h.finderCrisis(f)
 	p.QuickExit = p.QuickExit || p.Crisis != "" || wordsMeanSafety(a.res)
+	if f.Q != "" {
+		// The words belong with what is hard: the step that asks for both.
+		words := answer{Question: "In your own words", Answer: f.Q, Href: stepHref(f, "needs")}
+		p.Answers = slices.Insert(p.Answers, 1, words)
+	}
 	if a.res.Page > 1 {
 		p.Title = fmt.Sprintf("Suggestions for you, page %d – Find what suits you", a.res.Page)
 	}
-	p.Results = h.resultViews(a.res.Items, (a.res.Page-1)*a.res.Size, a.place, withParam(f.href("/match"), "step", matchResultsStep))
+	p.Results = h.resultViews(a.res.Items, (a.res.Page-1)*a.res.Size, a.place, withParam(f.href("/match"), "step", matchResultsStep), a.res.Interpreted)
+	resultsHref := func(g finderForm) string { return stepHref(g, matchResultsStep) }
+	p.Words = newWordsNote(f, a, resultsHref)
 	p.ResultHead = fmt.Sprintf("%d %s, best first", a.res.Total, pluralWord(a.res.Total, "suggestion", "suggestions"))
 	p.Map = h.maps.resultsMap(p.Results, a.place, "suggestions", false)
 	g := f
@@ -223,12 +231,7 @@ func (h *publicHandlers) matchResults(w http.ResponseWriter, r *http.Request, f 
 	}
 	g.Page = ""
 	p.PrintHref = g.href("/match/print")
-	if a.res.Total == 0 {
-		for _, l := range noResultsAdvice(f, "/match", h.units) {
-			l.Href = withParam(l.Href, "step", matchResultsStep)
-			p.Advice = append(p.Advice, l)
-		}
-	}
+	p.Advice = suggestions(f, a.relaxations, h.units, resultsHref, "suggestion", "suggestions")
 	h.render(w, r, http.StatusOK, "match", p)
 	return nil
 }
@@ -237,7 +240,7 @@ func (h *publicHandlers) matchResults(w http.ResponseWriter, r *http.Request, f 
 // a problem is about.
 func problemStep(pr problem) int {
 	switch pr.Field {
-	case "need":
+	case "need", "q":
 		return stepIndex("needs")
 	case "interest":
 		return stepIndex("interests")

@@ -8,10 +8,13 @@ import (
 	"signpost/engine"
 )
 
-// Finder answers searches and matches. *engine.Engine satisfies it.
+// Finder answers searches and matches, and says how to widen one that
+// found nothing. *engine.Engine satisfies it.
 type Finder interface {
 	Search(ctx context.Context, q engine.Query) (*engine.Results, error)
 	Match(ctx context.Context, q engine.Query) (*engine.Results, error)
+	Relaxations(ctx context.Context, q engine.Query) ([]engine.Relaxation, error)
+	MatchRelaxations(ctx context.Context, q engine.Query) ([]engine.Relaxation, error)
 }
 
 // Listings is what the public pages need of the store. *directory.Store
