@@ -110,6 +110,13 @@ func TestBrowserSignedInAccessibility(t *testing.T) {
 	}
 	// And a pair of possible duplicates to review.
 	plantDuplicate(t, es.store, es.ListingB)
+	team, err := es.store.CreateTeam(ctx, "Bootle PCN", directory.TeamPCN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := es.store.AddTeamMember(ctx, team.ID, emailLW); err != nil {
+		t.Fatal(err)
+	}
 
 	for _, role := range []struct {
 		name, email string
@@ -129,12 +136,14 @@ func TestBrowserSignedInAccessibility(t *testing.T) {
 			"/admin/stale",
 			"/admin/accounts",
 			"/admin/duplicates",
+			"/admin/teams",
 		}},
 		{"link worker", emailLW, []string{
 			"/shortlists",
 			"/shortlists/" + list.ID,
 			"/add-to-list?service=" + es.ListingB,
 			"/search?q=gardening",
+			"/shortlists/profile",
 		}},
 	} {
 		t.Run(role.name, func(t *testing.T) {

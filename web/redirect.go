@@ -47,6 +47,7 @@ var flashes = map[string]flash{
 	"member-added":         {Message: "The link worker is in the team. They see its shared lists under Team lists."},
 	"member-removed":       {Message: "The link worker is out of the team. Lists they shared stay with it."},
 	"correction-open":      {Message: "The correction is open again."},
+	"correction-noted":     {Message: "Your note is kept with the correction."},
 	"reset-sent":           {Message: "A link to choose a new password is on its way to the account's owner. It works once, for an hour."},
 	"duplicates-merged":    {Message: "The listings are merged. Search shows the one you kept, naming both organisations."},
 	"duplicates-different": {Message: "Noted: these are different activities. The pair will not be offered again."},
