@@ -49,6 +49,9 @@ type Service struct {
 	// ignore these.
 	Capacity Capacity   `json:"capacity,omitempty"`
 	Delivery []Delivery `json:"delivery,omitempty"`
+	// Source says which feed a listing came from. It is filled when the
+	// store reads a listing and never stored in the record itself.
+	Source *Source `json:"source,omitempty"`
 }
 
 // Organization is an HSDS organization.

@@ -85,6 +85,8 @@ var migrations = []func(tx *bbolt.Tx) error{
 		}
 		return nil
 	},
+	// 8: followed feeds and where each of their listings came from.
+	createFeeds,
 }
 
 // SchemaVersion is the store layout this build reads and writes.
@@ -257,6 +259,9 @@ func (s *Store) Service(ctx context.Context, id string) (*Service, error) {
 	err := s.view(ctx, func(tx *bbolt.Tx) error {
 		var err error
 		svc, err = getService(tx, id)
+		if err == nil {
+			svc.Source = sourceOf(tx, id)
+		}
 		return err
 	})
 	return svc, err
@@ -290,6 +295,7 @@ func (s *Store) EachService(ctx context.Context, fn func(*Service) error) error 
 			if err := json.Unmarshal(v, &svc); err != nil {
 				return fmt.Errorf("service %s: decode: %w", k, err)
 			}
+			svc.Source = sourceOf(tx, string(k))
 			if err := fn(&svc); err != nil {
 				return err
 			}
@@ -437,6 +443,8 @@ func (s *Store) putService(tx *bbolt.Tx, svc *Service, save Save) (bool, error) 
 	services := tx.Bucket(bucketServices)
 	prevRaw := services.Get([]byte(svc.ID))
 	stored := *svc
+	// Provenance is kept beside the record (see feeds.go), never in it.
+	stored.Source = nil
 	var prev *Service
 	if prevRaw != nil {
 		// Only last_modified is needed to tell "unchanged"; the whole record
