@@ -11,6 +11,7 @@ import (
 
 	"signpost/data"
 	"signpost/directory"
+	"signpost/directory/feed"
 	"signpost/directory/hsds"
 	"signpost/engine"
 	"signpost/web"
@@ -89,6 +90,16 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			logger.Error("index update failed; the next start will rebuild", "generation", ch.Generation, "err", err)
 		}
 	})
+	// Followed feeds sync in the background when due, once the index hears
+	// of writes; cancelling on shutdown leaves an unfinished pull's resume
+	// point in the store.
+	feedCtx, stopFeeds := context.WithCancel(ctx)
+	fed := make(chan struct{})
+	go func() {
+		defer close(fed)
+		feed.New(st, feed.Options{Logger: logger}).Follow(feedCtx, st, time.Minute)
+	}()
+	defer func() { stopFeeds(); <-fed }()
 	helpNow, err := loadReplaceable(opts.dataDir, data.HelpNowFile, logger, readText)
 	if err != nil {
 		return err
