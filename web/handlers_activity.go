@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -38,6 +39,9 @@ type activityPage struct {
 	Languages   string
 	Checked     string
 	Updated     string
+	// From names the feed a listing came from and when it was last
+	// checked there ("Sefton Directory, checked 3 days ago").
+	From string
 	Capacity    string
 	// CapacityWarn is set when the activity cannot take people now.
 	CapacityWarn bool
@@ -134,6 +138,9 @@ func (h *publicHandlers) activityPage(r *http.Request) (*activityPage, error) {
 	if svc.Organization != nil {
 		p.Org = svc.Organization.Name
 		p.Title = svc.Name + " – " + svc.Organization.Name
+	}
+	if src := svc.Source; src != nil {
+		p.From = src.Feed + ", checked " + daysAgo(h.now(), src.CheckedAt)
 	}
 	if svc.Status != "" && svc.Status != directory.StatusActive {
 		p.NotRunning = "This activity is marked as " + string(svc.Status) + ". Check with the organisers before you go."
@@ -374,4 +381,16 @@ func correctionFields(form correctionForm) errorFields {
 			return fmt.Sprintf("What it should say must be %s characters or fewer", thousands(directory.MaxCorrectionLen))
 		}},
 	}
+}
+
+// daysAgo says how long before now t was, in whole days.
+func daysAgo(now, t time.Time) string {
+	days := int(now.Sub(t).Hours() / 24)
+	switch {
+	case days <= 0:
+		return "today"
+	case days == 1:
+		return "yesterday"
+	}
+	return strconv.Itoa(days) + " days ago"
 }
