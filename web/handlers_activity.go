@@ -41,8 +41,8 @@ type activityPage struct {
 	Updated     string
 	// From names the feed a listing came from and when it was last
 	// checked there ("Sefton Directory, checked 3 days ago").
-	From string
-	Capacity    string
+	From     string
+	Capacity string
 	// CapacityWarn is set when the activity cannot take people now.
 	CapacityWarn bool
 	Map          template.HTML
