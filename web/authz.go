@@ -41,6 +41,9 @@ const (
 	permManageAccounts permission = "manage-accounts"
 	// permManageTeams makes teams of link workers and says who is in them.
 	permManageTeams permission = "manage-teams"
+	// permManageFeeds sees the followed feeds and confirms a withdrawal a
+	// full pull held back.
+	permManageFeeds permission = "manage-feeds"
 	// permImportExport loads and downloads the whole directory.
 	permImportExport permission = "import-export"
 	// permShortlists opens /shortlists: keeping pseudonymous lists of
@@ -80,6 +83,7 @@ var policy = map[permission]map[directory.Role]scope{
 	permRestore:        {directory.RoleAdmin: scopeAll},
 	permManageAccounts: {directory.RoleAdmin: scopeAll},
 	permManageTeams:    {directory.RoleAdmin: scopeAll},
+	permManageFeeds:    {directory.RoleAdmin: scopeAll},
 	permImportExport:   {directory.RoleAdmin: scopeAll},
 	permShortlists:     {directory.RoleLinkWorker: scopeOwnRecords},
 	permOwnAccount:     {directory.RoleAdmin: scopeOwnRecords, directory.RoleProvider: scopeOwnRecords, directory.RoleLinkWorker: scopeOwnRecords},

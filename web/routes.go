@@ -109,6 +109,8 @@ func (s *Server) routes() *mux.Router {
 	r.Handle("/admin/teams", guarded(permManageTeams, anything, adm.adminCreateTeam)).Methods(post)
 	r.Handle("/admin/teams/{id}/members", guarded(permManageTeams, anything, adm.adminAddTeamMember)).Methods(post)
 	r.Handle("/admin/teams/{id}/members/remove", guarded(permManageTeams, anything, adm.adminRemoveTeamMember)).Methods(post)
+	r.Handle("/admin/feeds", guarded(permManageFeeds, anything, adm.adminFeeds)).Methods(get...)
+	r.Handle("/admin/feeds/{name}/confirm", guarded(permManageFeeds, anything, adm.adminConfirmFeed)).Methods(post)
 	r.Handle("/admin/stale", guarded(permModerate, anything, adm.adminStale)).Methods(get...)
 	r.Handle("/admin/corrections", guarded(permModerate, anything, adm.adminCorrections)).Methods(get...)
 	r.Handle("/admin/corrections/{service}/{id}", guarded(permModerate, anything, adm.adminSetCorrectionStatus)).Methods(post)

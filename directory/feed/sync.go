@@ -488,7 +488,7 @@ func (s *Syncer) Confirm(ctx context.Context, name string) (int, error) {
 		return 0, err
 	}
 	if f.Held == nil {
-		return 0, fmt.Errorf("feed %s: no withdrawal is waiting", name)
+		return 0, fmt.Errorf("feed %s: no withdrawal is waiting: %w", name, directory.ErrNotFound)
 	}
 	srcs, err := s.store.FeedSources(ctx, name)
 	if err != nil {
