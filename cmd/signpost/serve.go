@@ -161,7 +161,7 @@ func newSite(ctx context.Context, p siteParts, logger *slog.Logger, opts serveOp
 	return web.New(web.Config{
 		Engine: eng, Store: st, Gazetteer: gaz, API: apiHandler, Logger: logger,
 		Accounts: st, Provider: st, Admin: st, Shortlists: st,
-		Feeds:    feed.New(st, feed.Options{Logger: logger}),
+		Feeds:   feed.New(st, feed.Options{Logger: logger}),
 		CSRFKey: csrfKey, HTTPS: opts.tlsCert != "",
 		Basemap: p.basemap, MapPlaces: gaz.Places(),
 		Mail: st, MailRelay: *opts.mail.smtp != "", BaseURL: *opts.mail.baseURL,
