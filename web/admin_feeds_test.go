@@ -78,3 +78,43 @@ func TestAdminFeedsPage(t *testing.T) {
 		t.Errorf("after confirming: %v, status %q; want inactive", err, got.Status)
 	}
 }
+
+// TestFeedListingsAreReadOnly: a provider of the organisation, and an
+// admin, are refused changes to a listing a feed keeps, with a page that
+// says why; its history stays open.
+func TestFeedListingsAreReadOnly(t *testing.T) {
+	site := newListSite(t)
+	ctx := context.Background()
+	var svc directory.Service
+	site.store.EachService(ctx, func(s *directory.Service) error {
+		if svc.ID == "" && s.OrgID() != "" {
+			svc = *s
+		}
+		return nil
+	})
+	org := svc.OrgID()
+	svc.ID = feed.LocalID("Sefton Directory", false, "up-1")
+	f := directory.Feed{Name: "Sefton Directory", URL: "https://sefton.example/api/v1", Every: time.Hour}
+	if _, err := site.store.ApplyFeedPage(ctx, f, []directory.FeedRecord{{ID: svc.ID, Service: &svc, UpstreamID: "up-1"}}, testNow()); err != nil {
+		t.Fatal(err)
+	}
+	prov := site.visitor(t)
+	if _, err := site.store.AddAccount(ctx, directory.Account{Email: "prov-feed@example.org", Role: directory.RoleProvider, Orgs: []string{org}}, "a long enough password"); err != nil {
+		t.Fatal(err)
+	}
+	prov.startSession("prov-feed@example.org")
+	admin := site.signedIn(t, "admin-ro@example.org", directory.RoleAdmin)
+	for who, v := range map[string]*visitor{"provider": prov, "admin": admin} {
+		page := v.get("/provider/listings/" + svc.ID + "/edit")
+		if page.status != 403 || !strings.Contains(page.body, "comes from another directory") || !strings.Contains(page.body, "Sefton Directory") {
+			t.Errorf("%s opening the edit form: %d, want 403 saying the feed keeps it", who, page.status)
+		}
+		page = v.post("/provider/listings/"+svc.ID+"/capacity", url.Values{"capacity": {"full"}})
+		if page.status != 403 || !strings.Contains(page.body, "comes from another directory") {
+			t.Errorf("%s setting capacity: %d, want 403 saying the feed keeps it", who, page.status)
+		}
+		if page := v.get("/provider/listings/" + svc.ID + "/history"); page.status != 200 {
+			t.Errorf("%s reading the history: %d, want 200", who, page.status)
+		}
+	}
+}

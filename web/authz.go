@@ -164,6 +164,25 @@ func listingOrg(store listingDrafts) resolver {
 	}
 }
 
+// notFromFeed wraps resolve for the routes that change a listing: a
+// listing another directory's feed keeps is read-only here, since the
+// feed's next sync would overwrite any change. Corrections still reach
+// the inbox.
+func notFromFeed(store listingDrafts, resolve resolver) resolver {
+	return func(r *http.Request) (string, error) {
+		org, err := resolve(r)
+		if err != nil {
+			return "", err
+		}
+		svc, err := store.Service(r.Context(), mux.Vars(r)["id"])
+		if err == nil && svc.Source != nil && !svc.Source.Withdrawn {
+			return "", &httpError{status: http.StatusForbidden, heading: "This listing comes from another directory",
+				message: "It is kept up to date from the feed “" + svc.Source.Feed + "”, so changes made here would be overwritten. Ask the people who run that directory to change it."}
+		}
+		return org, nil
+	}
+}
+
 // formOrg resolves the organisation named by a query or form field, for
 // pages that act for one organisation (a new listing). An empty value is
 // about no one organisation.
