@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -95,6 +96,7 @@ func TestFeedFollowsASignpost(t *testing.T) {
 		}
 	}
 	check(first.Name)
+	checkAPISource(t, data, first.ID)
 
 	edited := first
 	edited.Source = nil
@@ -161,5 +163,40 @@ func TestFeedCommandErrors(t *testing.T) {
 		if code != 0 || !strings.Contains(errs, "Usage: signpost feed "+action) {
 			t.Errorf("feed %s --help: %d %q", action, code, errs)
 		}
+	}
+}
+
+// checkAPISource serves the follower's own API and checks that a mirrored
+// listing carries its source there.
+func checkAPISource(t *testing.T, data, id string) {
+	t.Helper()
+	st, err := openStore(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	eng, err := engine.Open(indexDir(data), st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	h, err := api.New(api.Config{Store: st, Engine: eng})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/api/v1/services/"+id, nil))
+	var got struct {
+		Source *struct {
+			Feed       string `json:"feed"`
+			UpstreamID string `json:"upstream_id"`
+			CheckedAt  string `json:"checked_at"`
+		} `json:"source"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil || rec.Code != 200 {
+		t.Fatalf("GET /api/v1/services/%s: %d %v", id, rec.Code, err)
+	}
+	if got.Source == nil || got.Source.Feed != "primary" || got.Source.UpstreamID != id || got.Source.CheckedAt == "" {
+		t.Errorf("API source = %+v, want feed primary, upstream_id %s, checked_at", got.Source, id)
 	}
 }
