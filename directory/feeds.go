@@ -103,18 +103,25 @@ type HeldWithdrawal struct {
 
 // Due reports whether the feed should sync at now.
 func (f *Feed) Due(now time.Time) bool {
-	if f.Resume != nil || f.LastAttempt.IsZero() {
-		return true
-	}
-	return !now.Before(f.NextRun())
+	return f.LastAttempt.IsZero() || !now.Before(f.NextRun())
 }
 
-// NextRun is when the feed is next due.
+// resumeAfter is how soon an interrupted sync is taken up again when the
+// feed's interval is longer: soon enough to finish after a restart, not so
+// soon that a feed which keeps failing is hammered.
+const resumeAfter = 5 * time.Minute
+
+// NextRun is when the feed is next due: its interval after the last
+// attempt, or sooner when that attempt stopped part-way.
 func (f *Feed) NextRun() time.Time {
 	if f.LastAttempt.IsZero() {
 		return time.Time{}
 	}
-	return f.LastAttempt.Add(f.Every)
+	every := f.Every
+	if f.Resume != nil && every > resumeAfter {
+		every = resumeAfter
+	}
+	return f.LastAttempt.Add(every)
 }
 
 // Source is where a listing came from.

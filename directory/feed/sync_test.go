@@ -420,3 +420,45 @@ func TestInterruptedSyncResumes(t *testing.T) {
 		t.Errorf("after resuming: listings %d, withdrawn %d, resume %+v", f.Listings, f.Withdrawn, f.Resume)
 	}
 }
+
+func TestSyncDueRunsOnlyDueFeeds(t *testing.T) {
+	r := newRig(t, "hourly", false, feed.Options{})
+	r.up.add(3, r.clock.now())
+	if n, err := r.sync.SyncDue(ctx, r.st); err != nil || n != 1 {
+		t.Fatalf("first run: %d synced, %v; want 1", n, err)
+	}
+	r.clock.advance(30 * time.Minute)
+	if n, _ := r.sync.SyncDue(ctx, r.st); n != 0 {
+		t.Errorf("half an hour later: %d synced, want 0", n)
+	}
+	r.clock.advance(30 * time.Minute)
+	if n, _ := r.sync.SyncDue(ctx, r.st); n != 1 {
+		t.Errorf("an hour later: %d synced, want 1", n)
+	}
+}
+
+// Follow stops when its context ends, leaving the store usable.
+func TestFollowStopsOnCancel(t *testing.T) {
+	r := newRig(t, "bg", false, feed.Options{})
+	r.up.add(3, r.clock.now())
+	cctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { defer close(done); r.sync.Follow(cctx, r.st, time.Hour) }()
+	deadline := time.After(10 * time.Second)
+	for {
+		if f, _ := r.st.Feed(ctx, "bg"); f != nil && !f.LastSuccess.IsZero() {
+			break
+		}
+		select {
+		case <-deadline:
+			t.Fatal("Follow never synced the due feed")
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Follow did not stop when cancelled")
+	}
+}
