@@ -93,18 +93,19 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	// Followed feeds sync in the background when due, once the index hears
 	// of writes; cancelling on shutdown leaves an unfinished pull's resume
 	// point in the store.
+	feeds := feed.New(st, feed.Options{Logger: logger})
 	feedCtx, stopFeeds := context.WithCancel(ctx)
 	fed := make(chan struct{})
 	go func() {
 		defer close(fed)
-		feed.New(st, feed.Options{Logger: logger}).Follow(feedCtx, st, time.Minute)
+		feeds.Follow(feedCtx, st, time.Minute)
 	}()
 	defer func() { stopFeeds(); <-fed }()
 	helpNow, err := loadReplaceable(opts.dataDir, data.HelpNowFile, logger, readText)
 	if err != nil {
 		return err
 	}
-	handler, err := newSite(ctx, siteParts{st: st, eng: eng, gaz: gaz, basemap: basemap, helpNow: helpNow}, logger, opts)
+	handler, err := newSite(ctx, siteParts{st: st, eng: eng, gaz: gaz, basemap: basemap, helpNow: helpNow, feeds: feeds}, logger, opts)
 	if err != nil {
 		return err
 	}
@@ -145,6 +146,8 @@ type siteParts struct {
 	basemap *directory.Basemap
 	// helpNow is the urgent-help page's Markdown.
 	helpNow string
+	// feeds syncs followed feeds; the admin page confirms through it too.
+	feeds *feed.Syncer
 }
 
 // newSite wires the site and the API over the store and the engine.
@@ -158,10 +161,14 @@ func newSite(ctx context.Context, p siteParts, logger *slog.Logger, opts serveOp
 	if err != nil {
 		return nil, err
 	}
+	feeds := p.feeds
+	if feeds == nil {
+		feeds = feed.New(st, feed.Options{Logger: logger})
+	}
 	return web.New(web.Config{
 		Engine: eng, Store: st, Gazetteer: gaz, API: apiHandler, Logger: logger,
 		Accounts: st, Provider: st, Admin: st, Shortlists: st,
-		Feeds:   feed.New(st, feed.Options{Logger: logger}),
+		Feeds:   feeds,
 		CSRFKey: csrfKey, HTTPS: opts.tlsCert != "",
 		Basemap: p.basemap, MapPlaces: gaz.Places(),
 		Mail: st, MailRelay: *opts.mail.smtp != "", BaseURL: *opts.mail.baseURL,

@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -100,6 +101,11 @@ type Syncer struct {
 	store  Store
 	opt    Options
 	client *client
+	// mu runs one sync or confirmation at a time: each reads a feed's
+	// record, works, and writes it back, and two at once would lose one's
+	// update. Share one Syncer between the background runner and the
+	// admin pages.
+	mu sync.Mutex
 }
 
 // New makes a Syncer over st.
@@ -134,6 +140,8 @@ var feedNamespace = uuid.MustParse("5b0e7c1e-7a51-4a5e-9d4c-2f1f6c0b9a01")
 // FullEvery. An interrupted pull is resumed from the page after the last
 // one written.
 func (s *Syncer) Sync(ctx context.Context, name string, full bool) (*directory.Feed, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	f, err := s.store.Feed(ctx, name)
 	if err != nil {
 		return nil, err
@@ -483,6 +491,8 @@ func (s *Syncer) removals(ctx context.Context, f *directory.Feed, started time.T
 // Confirm makes a held withdrawal, skipping any listing the feed has
 // published again since.
 func (s *Syncer) Confirm(ctx context.Context, name string) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	f, err := s.store.Feed(ctx, name)
 	if err != nil {
 		return 0, err
