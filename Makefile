@@ -5,7 +5,7 @@ DATA    ?= ./var
 ADDR    ?= 127.0.0.1:8080
 FUZZTIME ?= 30s
 
-.PHONY: all build run test vet fmt-check bench fuzz fuzz-ci fuzz-each load clean basemap screenshots
+.PHONY: all build run test vet fmt-check bench fuzz fuzz-ci fuzz-each load clean basemap screenshots sample
 
 all: build
 
@@ -80,7 +80,14 @@ basemap:
 screenshots:
 	SIGNPOST_SCREENSHOTS=$(CURDIR)/web/testdata/screenshots $(GO) test -count=1 -run '^TestBrowser$$/^screenshots$$' ./web/
 	cp web/testdata/screenshots/readme-search.png web/testdata/search.png
+	cp web/testdata/screenshots/readme-crisis-panel.png web/testdata/crisis-panel.png
 	for f in web/testdata/screenshots/readme-map-*.png; do cp $$f web/testdata/$${f##*/readme-}; done
 
 clean:
 	rm -rf bin tmp
+
+# The sample directory's access features, derived from its accessibility
+# notes and directions (cmd/signpost-sample says how); run again after
+# editing the sample's text, and commit the result.
+sample:
+	$(GO) run ./cmd/signpost-sample

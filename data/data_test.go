@@ -152,6 +152,23 @@ func TestSampleTaxonomy(t *testing.T) {
 				t.Errorf("service %q: attribute for %s/%s = %+v, want %+v", s.Name, term.Taxonomy, term.Code, a, want)
 			}
 		}
+		// Access features belong to a place: attached to the service at
+		// the location, as AccessAttribute builds them.
+		for _, sal := range s.ServiceAtLocations {
+			for _, a := range sal.Attributes {
+				term, ok := a.SignpostTerm()
+				if !ok || term.Taxonomy != directory.TaxonomyAccess {
+					t.Errorf("service %q: place attribute %s is not an access feature", s.Name, a.ID)
+					continue
+				}
+				if want := directory.AccessAttribute(sal.ID, term); !reflect.DeepEqual(a, want) {
+					t.Errorf("service %q: access attribute %s = %+v, want %+v", s.Name, term.Code, a, want)
+				}
+			}
+			for _, c := range sal.AccessCodes() {
+				counts[directory.TaxonomyAccess+"/"+c]++
+			}
+		}
 	}
 	for taxonomy, terms := range directory.Vocabularies {
 		for _, term := range terms {

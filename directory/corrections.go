@@ -30,6 +30,12 @@ type Correction struct {
 	// dismissed) and when; they are empty while it is open.
 	StatusBy string     `json:"status_by,omitempty"`
 	StatusAt *time.Time `json:"status_at,omitempty"`
+	// Note is the latest reply from whoever looks after the listing ("we
+	// have moved to Thursdays, thank you"), with who wrote it and when.
+	// The public sender is not told: they left no address.
+	Note   string     `json:"note,omitempty"`
+	NoteBy string     `json:"note_by,omitempty"`
+	NoteAt *time.Time `json:"note_at,omitempty"`
 }
 
 // CorrectionStatus is what became of a correction.
@@ -48,14 +54,21 @@ func (cs CorrectionStatus) Valid() bool {
 	return cs == CorrectionOpen || cs == CorrectionDone || cs == CorrectionDismissed
 }
 
-// CorrectionUpdate is a change of one correction's status, by Actor.
+// CorrectionUpdate is a change of one correction's status, or a note on
+// it, by Actor.
 type CorrectionUpdate struct {
 	ServiceID string
 	// ID is the correction's own id.
-	ID     string
+	ID string
+	// Status is the new status; empty keeps the one it has.
 	Status CorrectionStatus
-	Actor  string
+	// Note, when not empty, replaces the correction's note.
+	Note  string
+	Actor string
 }
+
+// MaxCorrectionNoteLen caps a reply to a correction.
+const MaxCorrectionNoteLen = 1000
 
 // MaxCorrectionLen caps a correction's message: a few paragraphs is plenty,
 // and the form is open to anyone.
@@ -177,9 +190,17 @@ func (s *Store) Corrections(ctx context.Context, serviceID string) ([]Correction
 // watchers are not told.
 func (s *Store) SetCorrectionStatus(ctx context.Context, u CorrectionUpdate) (Correction, error) {
 	serviceID, id, status := u.ServiceID, u.ID, u.Status
-	if !status.Valid() {
+	note := strings.TrimSpace(u.Note)
+	if status != "" && !status.Valid() {
 		return Correction{}, &ValidationError{ID: id, Problems: Problems{{Path: "status",
 			Message: fmt.Sprintf("a correction is %s, %s or %s, not %q", CorrectionOpen, CorrectionDone, CorrectionDismissed, status)}}}
+	}
+	if utf8.RuneCountInString(note) > MaxCorrectionNoteLen {
+		return Correction{}, &ValidationError{ID: id, Problems: Problems{{Path: "note",
+			Message: fmt.Sprintf("keep it under %d characters", MaxCorrectionNoteLen)}}}
+	}
+	if status == "" && note == "" {
+		return Correction{}, &ValidationError{ID: id, Problems: Problems{{Path: "note", Message: "write a note, or mark it as done"}}}
 	}
 	var out Correction
 	err := s.update(ctx, func(tx *bbolt.Tx) ([]string, error) {
@@ -199,10 +220,15 @@ func (s *Store) SetCorrectionStatus(ctx context.Context, u CorrectionUpdate) (Co
 			if corr.ID != id {
 				continue
 			}
-			corr.Status, corr.StatusBy, corr.StatusAt = status, "", nil
-			if status != CorrectionOpen {
-				at := s.now().UTC()
-				corr.StatusBy, corr.StatusAt = u.Actor, &at
+			at := s.now().UTC()
+			if status != "" {
+				corr.Status, corr.StatusBy, corr.StatusAt = status, "", nil
+				if status != CorrectionOpen {
+					corr.StatusBy, corr.StatusAt = u.Actor, &at
+				}
+			}
+			if note != "" {
+				corr.Note, corr.NoteBy, corr.NoteAt = note, u.Actor, &at
 			}
 			raw, err := json.Marshal(corr)
 			if err != nil {

@@ -183,6 +183,16 @@ func TestSetCorrectionStatus(t *testing.T) {
 		}
 	})
 
+	t.Run("a note keeps the status", func(t *testing.T) {
+		if _, err := s.SetCorrectionStatus(ctx, directory.CorrectionUpdate{ServiceID: moved.ServiceID, ID: moved.ID, Note: " We have moved to Thursdays. ", Actor: "prov@example.org"}); err != nil {
+			t.Fatal(err)
+		}
+		c := stored(t, moved.ServiceID, moved.ID)
+		if c.Status != directory.CorrectionOpen || c.Note != "We have moved to Thursdays." || c.NoteBy != "prov@example.org" || c.NoteAt == nil {
+			t.Errorf("stored correction = %+v, want open with the note", c)
+		}
+	})
+
 	refusals := []struct {
 		name, serviceID, id string
 		status              directory.CorrectionStatus
@@ -193,6 +203,7 @@ func TestSetCorrectionStatus(t *testing.T) {
 		{"unknown id", moved.ServiceID, "no-such-id", directory.CorrectionDone, true, "no-such-id"},
 		{"id of another service's correction", moved.ServiceID, other.ID, directory.CorrectionDone, true, other.ID},
 		{"no service", "", moved.ID, directory.CorrectionDone, true, moved.ID},
+		{"neither status nor note", moved.ServiceID, moved.ID, "", false, "write a note"},
 	}
 	for _, tt := range refusals {
 		t.Run(tt.name, func(t *testing.T) {

@@ -39,6 +39,36 @@ func Diff(before, after *Service) []FieldChange {
 	return changes
 }
 
+// operationalPaths are the fields that say how a listing stands today
+// rather than what it is: capacity and the date a person last confirmed
+// it, set at once by providers without moderation, and last_modified.
+// Restoring content and approving a draft leave them as they are, and the
+// diffs shown before either leave them out.
+var operationalPaths = map[string]bool{"capacity": true, "assured_date": true, "last_modified": true}
+
+// ContentDiff is Diff on content fields only: what restoring a version or
+// approving a draft would change, and all it changes.
+func ContentDiff(before, after *Service) []FieldChange {
+	all := Diff(before, after)
+	out := all[:0]
+	for _, c := range all {
+		if !operationalPaths[c.Path] {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// KeepOperational gives svc the operational fields of current (see
+// operationalPaths), so that saving svc changes content only. A nil
+// current (a listing not yet published) leaves svc as it is.
+func (s *Service) KeepOperational(current *Service) {
+	if current == nil {
+		return
+	}
+	s.Capacity, s.AssuredDate, s.LastModified = current.Capacity, current.AssuredDate, current.LastModified
+}
+
 // flatten turns a record into path → scalar text via its JSON form, so the
 // diff follows the same names as the standard and the API.
 func flatten(s *Service) map[string]string {

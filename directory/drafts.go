@@ -75,7 +75,7 @@ func (s *Store) SubmitDraft(ctx context.Context, svc *Service, actor string) (Dr
 		if err != nil && !errors.Is(err, ErrNotFound) {
 			return nil, err
 		}
-		changes := Diff(prev, svc)
+		changes := ContentDiff(prev, svc)
 		if prev != nil && len(changes) == 0 {
 			return nil, fmt.Errorf("draft of %s: %w: nothing differs from the published listing", svc.ID, ErrConflict)
 		}
@@ -156,11 +156,13 @@ type Review struct {
 }
 
 // ApproveDraft publishes a pending draft and deletes it, in one transaction,
-// so the approval is searchable as soon as watchers hear of it. Two fields
-// providers set without moderation keep their published values, because
-// they may have moved on since the draft was written: capacity, and the
-// assured date, which moves to the day of submission if that is later (a
-// provider who rewrote the listing has checked it).
+// so the approval is searchable as soon as watchers hear of it. It applies
+// the draft's content and nothing else: capacity and the assured date are
+// set without moderation and may have moved on since the draft was
+// written, so they keep their published values, and the change is exactly
+// ContentDiff of the two, which the reviewer was shown. A new listing,
+// which has no published values, counts as confirmed on the day it was
+// submitted.
 func (s *Store) ApproveDraft(ctx context.Context, rv Review) error {
 	serviceID, actor, note := rv.ServiceID, rv.Actor, rv.Note
 	return s.update(ctx, func(tx *bbolt.Tx) ([]string, error) {
@@ -176,12 +178,8 @@ func (s *Store) ApproveDraft(ctx context.Context, rv Review) error {
 		if err != nil && !errors.Is(err, ErrNotFound) {
 			return nil, err
 		}
-		if prev != nil {
-			svc.Capacity = prev.Capacity
-			svc.AssuredDate = prev.AssuredDate
-			svc.LastModified = prev.LastModified
-		}
-		if submitted := d.SubmittedAt.Format(time.DateOnly); laterDate(submitted, svc.AssuredDate) {
+		svc.KeepOperational(prev)
+		if submitted := d.SubmittedAt.Format(time.DateOnly); prev == nil && laterDate(submitted, svc.AssuredDate) {
 			svc.AssuredDate = submitted
 		}
 		if errs := svc.Validate().Errors(); len(errs) > 0 {
@@ -261,7 +259,7 @@ func (s *Store) RejectDraft(ctx context.Context, rv Review) error {
 		}
 		return nil, s.appendRevision(tx, Revision{
 			ServiceID: serviceID, Actor: actor, Action: ActionReject, Note: reason,
-			Changes: Diff(prev, &d.Service),
+			Changes: ContentDiff(prev, &d.Service),
 		})
 	})
 }
@@ -335,54 +333,146 @@ type StaleListing struct {
 	// Providers are the e-mail addresses of the provider accounts that can
 	// confirm it.
 	Providers []string
+	// Area is the town of its first place.
+	Area string
 }
 
 // StaleServices lists the published, active services nobody has confirmed
 // since before cutoff (never-confirmed ones included), never-confirmed
 // first and then oldest confirmation first, each with whom to ask. It
-// returns at most limit listings (all when limit ≤ 0) and the total count;
-// both come from the assured-date index, so a large directory costs only the
-// listings shown.
+// returns at most limit listings (all when limit ≤ 0) and the total count.
 func (s *Store) StaleServices(ctx context.Context, cutoff time.Time, limit int) ([]StaleListing, int, error) {
-	var out []StaleListing
-	total := 0
-	before := []byte(cutoff.Format("2006-01-02"))
+	page, err := s.StaleReport(ctx, StaleQuery{Cutoff: cutoff, Limit: limit})
+	return page.Listings, page.Total, err
+}
+
+// StaleQuery is one page of the stale report.
+type StaleQuery struct {
+	// Cutoff keeps listings last confirmed before it; NeverOnly keeps only
+	// those never confirmed.
+	Cutoff    time.Time
+	NeverOnly bool
+	// OrgID keeps one organisation's listings.
+	OrgID string
+	// Area keeps listings with a place in it: a town (the address's city
+	// or second line, any case) or a postcode district ("L20").
+	Area string
+	// Offset listings are skipped; at most Limit are returned (all when
+	// Limit ≤ 0).
+	Offset, Limit int
+}
+
+// StalePage is a page of the stale report and how many listings the
+// whole report holds.
+type StalePage struct {
+	Listings []StaleListing
+	Total    int
+}
+
+// StaleReport lists the stale listings q asks for, in the report's order
+// (never confirmed first, then oldest confirmation first). Without an area
+// it reads only the listings shown: the order and the organisation come
+// from indexes. An area means reading each stale listing's places.
+func (s *Store) StaleReport(ctx context.Context, q StaleQuery) (StalePage, error) {
+	var page StalePage
+	before := []byte(q.Cutoff.Format("2006-01-02"))
+	if q.NeverOnly {
+		before = []byte(neverAssured + "~")
+	}
+	area := strings.ToUpper(strings.TrimSpace(q.Area))
 	err := s.view(ctx, func(tx *bbolt.Tx) error {
 		providers, err := providersByOrg(tx)
 		if err != nil {
 			return err
 		}
 		orgs := tx.Bucket(bucketOrganizations)
+		byOrg := tx.Bucket(bucketServicesByOrg).Cursor()
 		return eachIndexed(tx.Bucket(bucketActiveByAssured), nil, func(key []byte, id string) (bool, error) {
-			if bytes.Compare(key[:len(before)], before) >= 0 {
+			if bytes.Compare(key[:min(len(before), len(key))], before) >= 0 {
 				return false, nil
 			}
-			total++
-			if limit > 0 && len(out) >= limit {
+			if q.OrgID != "" {
+				want := []byte(q.OrgID + "/" + id)
+				if k, _ := byOrg.Seek(want); !bytes.Equal(k, want) {
+					return true, nil
+				}
+			}
+			var svc *Service
+			if area != "" {
+				if svc, err = getService(tx, id); err != nil {
+					return false, err
+				}
+				if !inArea(svc, area) {
+					return true, nil
+				}
+			}
+			page.Total++
+			if page.Total <= q.Offset || (q.Limit > 0 && len(page.Listings) >= q.Limit) {
 				return true, nil
 			}
-			svc, err := getService(tx, id)
+			if svc == nil {
+				if svc, err = getService(tx, id); err != nil {
+					return false, err
+				}
+			}
+			line, err := staleLine(svc, orgs, providers)
 			if err != nil {
 				return false, err
 			}
-			assured, _ := svc.Assured()
-			orgID := svc.OrgID()
-			line := StaleListing{ServiceID: svc.ID, Name: svc.Name, OrganizationID: orgID, Assured: assured}
-			var org *Organization
-			if raw := orgs.Get([]byte(orgID)); raw != nil {
-				org = &Organization{}
-				if err := json.Unmarshal(raw, org); err != nil {
-					return false, fmt.Errorf("organization %s: decode: %w", orgID, err)
-				}
-				line.OrganizationName = org.Name
-			}
-			line.Contact = contactsOf(svc, org)
-			line.Providers = providers[orgID]
-			out = append(out, line)
+			page.Listings = append(page.Listings, line)
 			return true, nil
 		})
 	})
-	return out, total, err
+	return page, err
+}
+
+func staleLine(svc *Service, orgs *bbolt.Bucket, providers map[string][]string) (StaleListing, error) {
+	assured, _ := svc.Assured()
+	orgID := svc.OrgID()
+	line := StaleListing{ServiceID: svc.ID, Name: svc.Name, OrganizationID: orgID, Assured: assured, Area: areaOf(svc)}
+	var org *Organization
+	if raw := orgs.Get([]byte(orgID)); raw != nil {
+		org = &Organization{}
+		if err := json.Unmarshal(raw, org); err != nil {
+			return line, fmt.Errorf("organization %s: decode: %w", orgID, err)
+		}
+		line.OrganizationName = org.Name
+	}
+	line.Contact = contactsOf(svc, org)
+	line.Providers = providers[orgID]
+	return line, nil
+}
+
+// inArea reports whether a physical place of svc is in area (upper case):
+// its town or district line, or its postcode district.
+func inArea(svc *Service, area string) bool {
+	for _, sal := range svc.ServiceAtLocations {
+		if sal.Location == nil {
+			continue
+		}
+		for _, a := range sal.Location.Addresses {
+			district, _, _ := strings.Cut(strings.ToUpper(strings.TrimSpace(a.PostalCode)), " ")
+			if strings.EqualFold(a.City, area) || strings.EqualFold(a.Address2, area) || district == area {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// areaOf names where a listing is, for the report: the first place's
+// town.
+func areaOf(svc *Service) string {
+	for _, sal := range svc.ServiceAtLocations {
+		if sal.Location != nil {
+			for _, a := range sal.Location.Addresses {
+				if a.City != "" {
+					return a.City
+				}
+			}
+		}
+	}
+	return ""
 }
 
 // providersByOrg maps each organisation to its enabled provider accounts.

@@ -3,6 +3,7 @@ package directory_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -59,8 +60,8 @@ func TestModerationApprove(t *testing.T) {
 	if got.Capacity != directory.CapacityWaitingList {
 		t.Errorf("approval overwrote capacity: %q", got.Capacity)
 	}
-	if got.AssuredDate != "2026-03-03" {
-		t.Errorf("assured_date = %q, want the day of submission", got.AssuredDate)
+	if got.AssuredDate != published.AssuredDate {
+		t.Errorf("assured_date = %q, want it kept as %q: approval applies content only", got.AssuredDate, published.AssuredDate)
 	}
 	if _, err := s.Draft(ctx, published.ID); !errors.Is(err, directory.ErrNotFound) {
 		t.Errorf("draft still there after approval: %v", err)
@@ -84,14 +85,14 @@ func TestModerationApprove(t *testing.T) {
 	if approval.Actor != "admin@example.org" || !strings.Contains(approval.Note, "prov@example.org") {
 		t.Errorf("approval revision = %+v", approval)
 	}
-	if paths := changedPaths(approval.Changes); !slices.Equal(paths, []string{"assured_date", "description"}) {
+	if paths := changedPaths(approval.Changes); !slices.Equal(paths, []string{"description"}) {
 		t.Errorf("approval diff = %v", approval.Changes)
 	}
 	submission := revs[2]
 	if submission.Actor != "prov@example.org" || len(submission.Snapshot) != 0 {
 		t.Errorf("submission revision = %+v; it must not be restorable, it was never published", submission)
 	}
-	if paths := changedPaths(submission.Changes); !slices.Equal(paths, []string{"capacity", "description"}) {
+	if paths := changedPaths(submission.Changes); !slices.Equal(paths, []string{"description"}) {
 		t.Errorf("submission diff = %v", submission.Changes)
 	}
 
@@ -380,5 +381,71 @@ func TestStaleServices(t *testing.T) {
 	}
 	if !stale[0].Assured.IsZero() {
 		t.Errorf("never-confirmed listing has Assured = %v", stale[0].Assured)
+	}
+}
+
+// The stale report pages and filters: by organisation, by area (a town or
+// a postcode district) and by how long since confirmation.
+func TestStaleReportPagesAndFilters(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	newAcctClock(s)
+	const orgB = "bbbbbbbb-0000-4000-8000-000000000002"
+	// Twelve stale listings: even ones in Bootle (L20) for org A, odd ones
+	// in Wallasey (CH45) for org B; one a year older than the next.
+	for i := 1; i <= 12; i++ {
+		svc := serviceN(i)
+		org, city, pc := acctOrgA, "Bootle", "L20 3NJ"
+		if i%2 == 1 {
+			org, city, pc = orgB, "Wallasey", "CH45 4PQ"
+		}
+		svc.OrganizationID = org
+		svc.Organization = &directory.Organization{ID: org, Name: "Org " + org[:1], Description: "x"}
+		svc.AssuredDate = time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC).AddDate(0, -2*i, 0).Format(time.DateOnly)
+		if i == 12 {
+			svc.AssuredDate = ""
+		}
+		svc.ServiceAtLocations = []directory.ServiceAtLocation{{ID: fmt.Sprintf("00000000-0000-4000-8001-%012d", i), Location: &directory.Location{
+			ID: fmt.Sprintf("00000000-0000-4000-8002-%012d", i), LocationType: directory.LocationPhysical,
+			Addresses: []directory.Address{{ID: fmt.Sprintf("00000000-0000-4000-8003-%012d", i), Address1: "1 High Street", City: city, PostalCode: pc, Country: "GB"}},
+		}}}
+		if _, err := s.PutService(ctx, svc, directory.Save{Actor: "test", Action: directory.ActionImport}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	names := func(p directory.StalePage) []string {
+		var out []string
+		for _, l := range p.Listings {
+			out = append(out, strings.TrimPrefix(l.Name, "Activity "))
+		}
+		return out
+	}
+	tests := []struct {
+		name  string
+		q     directory.StaleQuery
+		total int
+		want  []string
+	}{
+		{"first page", directory.StaleQuery{Cutoff: now.AddDate(0, -6, 0), Limit: 5}, 12, []string{"12", "11", "10", "9", "8"}},
+		{"second page", directory.StaleQuery{Cutoff: now.AddDate(0, -6, 0), Offset: 5, Limit: 5}, 12, []string{"7", "6", "5", "4", "3"}},
+		{"last page", directory.StaleQuery{Cutoff: now.AddDate(0, -6, 0), Offset: 10, Limit: 5}, 12, []string{"2", "1"}},
+		{"one organisation", directory.StaleQuery{Cutoff: now.AddDate(0, -6, 0), OrgID: orgB, Limit: 3}, 6, []string{"11", "9", "7"}},
+		{"a town", directory.StaleQuery{Cutoff: now.AddDate(0, -6, 0), Area: "bootle", Limit: 50}, 6, []string{"12", "10", "8", "6", "4", "2"}},
+		{"a postcode district", directory.StaleQuery{Cutoff: now.AddDate(0, -6, 0), Area: "CH45", Limit: 2}, 6, []string{"11", "9"}},
+		{"over thirty months", directory.StaleQuery{Cutoff: now.AddDate(0, -30, 0), Limit: 50}, 2, []string{"12", "11"}},
+		{"never confirmed", directory.StaleQuery{NeverOnly: true, Limit: 50}, 1, []string{"12"}},
+		{"organisation and town that do not meet", directory.StaleQuery{Cutoff: now.AddDate(0, -6, 0), OrgID: orgB, Area: "Bootle"}, 0, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			page, err := s.StaleReport(ctx, tt.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if page.Total != tt.total || !slices.Equal(names(page), tt.want) {
+				t.Errorf("total %d %v, want %d %v", page.Total, names(page), tt.total, tt.want)
+			}
+		})
 	}
 }

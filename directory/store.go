@@ -546,30 +546,74 @@ func (s *Store) appendRevision(tx *bbolt.Tx, r Revision) error {
 	return tx.Bucket(bucketServiceRevisions).Put(append([]byte(r.ServiceID+"/"), key...), nil)
 }
 
-// RestoreRevision publishes the snapshot of an earlier revision again; the
-// restore is itself a new revision.
-func (s *Store) RestoreRevision(ctx context.Context, serviceID string, seq uint64, actor string) error {
-	var snap Service
-	err := s.view(ctx, func(tx *bbolt.Tx) error {
-		raw := tx.Bucket(bucketRevisions).Get(be(seq))
-		if raw == nil {
-			return fmt.Errorf("revision %d: %w", seq, ErrNotFound)
-		}
-		var r Revision
-		if err := json.Unmarshal(raw, &r); err != nil {
-			return fmt.Errorf("revision %d: decode: %w", seq, err)
-		}
-		if r.ServiceID != serviceID || len(r.Snapshot) == 0 {
-			return fmt.Errorf("revision %d of service %s: %w", seq, serviceID, ErrNotFound)
-		}
-		return json.Unmarshal(r.Snapshot, &snap)
+// RestorePreview shows what restoring revision seq of a service would do:
+// the listing as it is (nil when it has been removed), as it would be, and
+// the content fields that would change. Restoring brings back content
+// only; capacity and the assured date stay as they are now.
+func (s *Store) RestorePreview(ctx context.Context, serviceID string, seq uint64) (current, restored *Service, changes []FieldChange, err error) {
+	err = s.view(ctx, func(tx *bbolt.Tx) error {
+		current, restored, err = restoreOf(tx, serviceID, seq)
+		return err
 	})
 	if err != nil {
-		return err
+		return nil, nil, nil, err
 	}
-	snap.LastModified = ""
-	_, err = s.PutService(ctx, &snap, Save{Actor: actor, Action: ActionRestore, Note: fmt.Sprintf("restored revision %d", seq)})
-	return err
+	return current, restored, ContentDiff(current, restored), nil
+}
+
+// restoreOf reads, inside tx, the published service and what restoring
+// revision seq would make of it.
+func restoreOf(tx *bbolt.Tx, serviceID string, seq uint64) (current, restored *Service, err error) {
+	raw := tx.Bucket(bucketRevisions).Get(be(seq))
+	if raw == nil {
+		return nil, nil, fmt.Errorf("revision %d: %w", seq, ErrNotFound)
+	}
+	var r Revision
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return nil, nil, fmt.Errorf("revision %d: decode: %w", seq, err)
+	}
+	if r.ServiceID != serviceID || len(r.Snapshot) == 0 {
+		return nil, nil, fmt.Errorf("revision %d of service %s: %w", seq, serviceID, ErrNotFound)
+	}
+	restored = new(Service)
+	if err := json.Unmarshal(r.Snapshot, restored); err != nil {
+		return nil, nil, fmt.Errorf("revision %d: decode: %w", seq, err)
+	}
+	current, err = getService(tx, serviceID)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		// A removed listing comes back as it was, operational fields too:
+		// there is nothing newer to keep.
+		current = nil
+		restored.LastModified = ""
+	case err != nil:
+		return nil, nil, err
+	default:
+		restored.KeepOperational(current)
+	}
+	return current, restored, nil
+}
+
+// RestoreRevision publishes the content of an earlier revision again,
+// keeping today's capacity and assured date; the restore is itself a new
+// revision. It fails with ErrConflict when the content is already live.
+func (s *Store) RestoreRevision(ctx context.Context, serviceID string, seq uint64, actor string) error {
+	return s.update(ctx, func(tx *bbolt.Tx) ([]string, error) {
+		current, restored, err := restoreOf(tx, serviceID, seq)
+		if err != nil {
+			return nil, err
+		}
+		if current != nil && len(ContentDiff(current, restored)) == 0 {
+			return nil, fmt.Errorf("restore revision %d of %s: %w: the listing already reads like this", seq, serviceID, ErrConflict)
+		}
+		if errs := restored.Validate().Errors(); len(errs) > 0 {
+			return nil, &ValidationError{ID: serviceID, Problems: errs}
+		}
+		if _, err := s.putService(tx, restored, Save{Actor: actor, Action: ActionRestore, Note: fmt.Sprintf("restored revision %d", seq)}); err != nil {
+			return nil, err
+		}
+		return []string{serviceID}, nil
+	})
 }
 
 // DeleteService removes a published service; its history stays.

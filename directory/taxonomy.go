@@ -4,13 +4,18 @@ import (
 	"github.com/google/uuid"
 )
 
-// Signpost's three vocabularies. Their names are part of the data contract
+// Signpost's vocabularies. Their names are part of the data contract
 // (DESIGN.md): a term's id is derived from the taxonomy name and its code, so
 // every deployment and every export agree on it.
 const (
 	TaxonomyNeeds      = "signpost-needs"
 	TaxonomyInterests  = "signpost-interests"
 	TaxonomyActivities = "signpost-activities"
+	// TaxonomyAccess holds the access features of a place. HSDS's
+	// accessibility object has free text only, so the features are terms
+	// attached to a service_at_location through its attributes; the
+	// location's accessibility description stays the free text.
+	TaxonomyAccess = "signpost-access"
 )
 
 // Term is one Signpost vocabulary entry: a stable code and the plain-English
@@ -104,6 +109,18 @@ var Activities = terms(TaxonomyActivities, [][2]string{
 	{"drop-in", "Drop-in"},
 })
 
+// AccessFeatures are what a place offers people who need it. The order is
+// the order forms and filters show them in.
+var AccessFeatures = terms(TaxonomyAccess, [][2]string{
+	{"step-free", "Step-free access"},
+	{"accessible-toilet", "Accessible toilet"},
+	{"hearing-loop", "Hearing loop"},
+	{"bsl", "British Sign Language (BSL)"},
+	{"quiet-space", "Quiet space"},
+	{"parking", "Parking"},
+	{"public-transport", "Near public transport"},
+})
+
 func terms(taxonomy string, pairs [][2]string) []Term {
 	out := make([]Term, len(pairs))
 	for i, p := range pairs {
@@ -117,7 +134,11 @@ var Vocabularies = map[string][]Term{
 	TaxonomyNeeds:      Needs,
 	TaxonomyInterests:  Interests,
 	TaxonomyActivities: Activities,
+	TaxonomyAccess:     AccessFeatures,
 }
+
+// taxonomyNames lists the vocabularies in the order HSDS exports give them.
+var taxonomyNames = []string{TaxonomyNeeds, TaxonomyInterests, TaxonomyActivities, TaxonomyAccess}
 
 // termByID indexes every Signpost term by its id. It is built once from the
 // fixed vocabularies above and never written afterwards.
@@ -225,9 +246,10 @@ func HSDSTaxonomies() []Taxonomy {
 		TaxonomyNeeds:      "What is hard for a person right now, in everyday words rather than diagnoses.",
 		TaxonomyInterests:  "What a person enjoys doing.",
 		TaxonomyActivities: "What kind of activity a service is.",
+		TaxonomyAccess:     "What a place offers for access: step-free entry, an accessible toilet, a hearing loop and the like. Attached to a service at a location.",
 	}
 	var out []Taxonomy
-	for _, name := range []string{TaxonomyNeeds, TaxonomyInterests, TaxonomyActivities} {
+	for _, name := range taxonomyNames {
 		out = append(out, Taxonomy{
 			ID: TaxonomyID(name), Name: name, Description: desc[name],
 			URI: "https://signpost.invalid/taxonomy/" + name, Version: "1",
@@ -239,13 +261,60 @@ func HSDSTaxonomies() []Taxonomy {
 // HSDSTerms returns every Signpost term as an HSDS taxonomy_term record.
 func HSDSTerms() []TaxonomyTerm {
 	var out []TaxonomyTerm
-	for _, name := range []string{TaxonomyNeeds, TaxonomyInterests, TaxonomyActivities} {
+	for _, name := range taxonomyNames {
 		for _, t := range Vocabularies[name] {
 			out = append(out, TaxonomyTerm{
 				ID: t.ID(), Code: t.Code, Name: t.Label, Description: t.Label,
 				Taxonomy: name, TaxonomyID: TaxonomyID(name),
 				TermURI: "https://signpost.invalid/taxonomy/" + name + "/" + t.Code,
 			})
+		}
+	}
+	return out
+}
+
+// AccessAttribute builds the attribute that attaches an access feature to
+// a service at a location. Like TermAttribute, its id is derived.
+func AccessAttribute(salID string, t Term) Attribute {
+	a := TermAttribute(salID, t)
+	a.LinkType, a.LinkEntity = "service_at_location", "service_at_location"
+	return a
+}
+
+// AccessCodes returns the codes of the access features attached to this
+// service at a location, in vocabulary order.
+func (sal *ServiceAtLocation) AccessCodes() []string {
+	return accessCodes(sal.Attributes)
+}
+
+// AccessCodes returns the access features of a service: those of every
+// place it runs at, and any a publisher attached to the service itself, in
+// vocabulary order.
+func (s *Service) AccessCodes() []string {
+	return accessCodes(s.AllAttributes())
+}
+
+// AllAttributes returns the attributes of the service and of the service
+// at each of its locations, where access features are attached.
+func (s *Service) AllAttributes() []Attribute {
+	attrs := s.Attributes
+	for _, sal := range s.ServiceAtLocations {
+		attrs = append(attrs[:len(attrs):len(attrs)], sal.Attributes...)
+	}
+	return attrs
+}
+
+func accessCodes(attrs []Attribute) []string {
+	has := map[string]bool{}
+	for _, a := range attrs {
+		if t, ok := a.SignpostTerm(); ok && t.Taxonomy == TaxonomyAccess {
+			has[t.Code] = true
+		}
+	}
+	var out []string
+	for _, t := range AccessFeatures {
+		if has[t.Code] {
+			out = append(out, t.Code)
 		}
 	}
 	return out

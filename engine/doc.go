@@ -65,25 +65,11 @@
 //
 // # Queries
 //
-// ParseQuery turns URL parameters into a Query; bad values come back as a
-// *FieldError naming the parameter (proximity=-5, age=abc, lat=200, an
-// unknown need code). The parameters:
-//
-//	q | search | text       words
-//	lat, lon                where the person is, in degrees (callers resolve
-//	                        postcodes and place names first)
-//	proximity               radius in metres (no limit when absent)
-//	need, interest, activity  term codes; repeatable or comma-separated
-//	taxonomy_term_id        any taxonomy's term ids; repeatable
-//	free                    1 | true
-//	age                     whole years
-//	day                     MO..SU
-//	delivery                online | in-person | phone
-//	access                  accessibility words ("wheelchair")
-//	language                code or name; a service naming none is English
-//	organization_id, modified_after
-//	sort                    best (default) | nearest
-//	page, per_page          1-based page; per_page 1..100, default 20
+// Callers build a Query from their own input: the API from URL parameters
+// (web/api), the site from its forms. Query.Validate checks one as Search
+// and Match will, and names the field at fault in a *FieldError
+// (FieldRadius for a negative radius, FieldNeeds for an unknown need
+// code), which each caller reports in its own terms.
 //
 // Search (site search, /api/v1/services) treats needs, interests, activity
 // types and words as hard filters: every one must hold. Match (the matcher,

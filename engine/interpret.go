@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 
 	index "github.com/blevesearch/bleve_index_api"
 
@@ -70,6 +71,33 @@ func (in *Interpreted) CorrectedText() string {
 	return strings.Join(toks, " ")
 }
 
+// AsTyped returns the words of Text that phrase (a Correction's Typed or
+// a PhraseMatch's Phrase, normalised) was read from, as the person wrote
+// them: "can't sleep" for "cant sleep". It returns phrase itself when
+// Text does not hold it.
+func (in *Interpreted) AsTyped(phrase string) string {
+	if in == nil {
+		return phrase
+	}
+	want := strings.Fields(phrase)
+	raw := strings.FieldsFunc(in.Text, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !isApostrophe(r)
+	})
+	// Each raw field is one token, or none when it is all apostrophes.
+	var toks, typed []string
+	for _, f := range raw {
+		if t := tokens(f); len(t) == 1 {
+			toks, typed = append(toks, t[0]), append(typed, f)
+		}
+	}
+	for i := 0; i+len(want) <= len(toks); i++ {
+		if slices.Equal(toks[i:i+len(want)], want) {
+			return strings.Join(typed[i:i+len(want)], " ")
+		}
+	}
+	return phrase
+}
+
 // wordGroup is one thing the person asked for: a word, or a recognised
 // phrase. A listing matches the group when it holds every one of words
 // (a phrase's filler left out) or carries one of refs.
@@ -105,7 +133,7 @@ func (tp *textPlan) phrases() []wordGroup {
 // dropped), drop filler, correct misspellings against the directory's own
 // words and the vocabulary, and map corrected words through the
 // vocabulary too.
-func (e *Engine) interpret(ctx context.Context, ti *textIndex, toks []string) (*textPlan, error) {
+func (e *Engine) interpret(ctx context.Context, ti *textIndex, toks []string, sp spelling) (*textPlan, error) {
 	v := e.cfg.vocab
 	in := &Interpreted{Words: []string{}, Corrections: []Correction{}, Phrases: []PhraseMatch{}, Ignored: []string{}}
 	tp := &textPlan{interp: in}
@@ -147,9 +175,11 @@ func (e *Engine) interpret(ctx context.Context, ti *textIndex, toks []string) (*
 				return nil, err
 			}
 			if !known {
-				c, ok, err := ti.correct(ctx, t, v, correctLimit(t))
-				if err != nil {
-					return nil, err
+				c, ok := "", false
+				if sp == correctSpelling {
+					if c, ok, err = ti.correct(ctx, t, v, correctLimit(t)); err != nil {
+						return nil, err
+					}
 				}
 				if ok {
 					in.Corrections = append(in.Corrections, Correction{Typed: t, Corrected: c})
@@ -193,6 +223,22 @@ func phraseMatch(typed string, refs []termRef) PhraseMatch {
 		}
 	}
 	return pm
+}
+
+// spelling says whether the pipeline corrects typed words that no listing
+// holds.
+type spelling int
+
+const (
+	correctSpelling spelling = iota
+	keepSpelling             // Query.Verbatim
+)
+
+func (q Query) spelling() spelling {
+	if q.Verbatim {
+		return keepSpelling
+	}
+	return correctSpelling
 }
 
 // Correction limits (issue 13): a typed word of minCorrectLen letters or

@@ -269,17 +269,17 @@ func TestRelaxations(t *testing.T) {
 		{
 			name: "free craft classes: the class costs, the free craft is no class",
 			q:    Query{Interests: []string{"arts-crafts"}, Activities: []string{"class"}, Free: true},
-			want: []string{"free=:1", "activity=class:1"},
+			want: []string{"Free=:1", "Activities=class:1"},
 		},
 		{
 			name: "a need at an age nobody serves",
 			q:    Query{Needs: []string{"confidence"}, Age: &age},
-			want: []string{"age=30:1", "need=confidence:19"},
+			want: []string{"Age=30:1", "Needs=confidence:19"},
 		},
 		{
 			name: "too near",
 			q:    Query{Interests: []string{"gardening"}, HasPoint: true, Lat: centreLat, Lon: centreLon + 0.12, RadiusM: 2000},
-			want: []string{"interest=gardening:2", "proximity=10000:1", "proximity=0:2"},
+			want: []string{"Interests=gardening:2", "RadiusM=10000:1", "RadiusM=0:2"},
 		},
 	}
 	for _, tt := range tests {
@@ -334,4 +334,79 @@ func TestRelaxations(t *testing.T) {
 			t.Errorf("relaxations = %+v, want walks first", rs)
 		}
 	})
+}
+
+// TestVerbatim: a verbatim search keeps a misspelling, so "search instead
+// for lonley" means what it says; its cache entry is its own.
+func TestVerbatim(t *testing.T) {
+	ctx := context.Background()
+	e := openSample(t)
+	corrected, err := e.Search(ctx, Query{Text: "lonley"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if corrected.Total == 0 || len(corrected.Interpreted.Corrections) != 1 {
+		t.Fatalf("lonley: total %d, corrections %v; want it corrected to results", corrected.Total, corrected.Interpreted.Corrections)
+	}
+	asTyped, err := e.Search(ctx, Query{Text: "lonley", Verbatim: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(asTyped.Interpreted.Corrections) != 0 || asTyped.Total >= corrected.Total {
+		t.Errorf("verbatim lonley: total %d (corrected %d), corrections %v; want no correction and fewer results",
+			asTyped.Total, corrected.Total, asTyped.Interpreted.Corrections)
+	}
+	again, err := e.Search(ctx, Query{Text: "lonley"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Total != corrected.Total {
+		t.Errorf("after a verbatim search, lonley finds %d, before %d", again.Total, corrected.Total)
+	}
+}
+
+func TestAsTyped(t *testing.T) {
+	in := &Interpreted{Text: "I Can't sleep,  and I'm SKINT!"}
+	tests := []struct{ phrase, want string }{
+		{"cant sleep", "Can't sleep"},
+		{"skint", "SKINT"},
+		{"im skint", "I'm SKINT"},
+		{"lonely", "lonely"},
+	}
+	for _, tt := range tests {
+		if got := in.AsTyped(tt.phrase); got != tt.want {
+			t.Errorf("AsTyped(%q) = %q, want %q", tt.phrase, got, tt.want)
+		}
+	}
+	var none *Interpreted
+	if got := none.AsTyped("skint"); got != "skint" {
+		t.Errorf("nil AsTyped = %q", got)
+	}
+}
+
+// TestMatchRelaxations: the matcher's ways to widen are counted as Match
+// counts.
+func TestMatchRelaxations(t *testing.T) {
+	ctx := context.Background()
+	e, _ := mustOpen(t, newMemSource(rankingFixture()...), WithVocabulary(defaultVocab(t)))
+	away := Query{Needs: []string{"money"}, HasPoint: true, Lat: centreLat, Lon: centreLon + 0.3, RadiusM: 1000, Free: true}
+	if res, err := e.Match(ctx, away); err != nil || res.Total != 0 {
+		t.Fatalf("the match far away: %v, %v; want nothing", res, err)
+	}
+	ms, err := e.MatchRelaxations(ctx, away)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ms) == 0 {
+		t.Fatal("no way to widen a match that found nothing")
+	}
+	for _, r := range ms {
+		res, err := e.Match(ctx, r.Query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total != r.Count || r.Count == 0 {
+			t.Errorf("%s: count %d, Match finds %d", r.Label, r.Count, res.Total)
+		}
+	}
 }

@@ -121,7 +121,7 @@ func checkAgainstOracle(t *testing.T, ctx context.Context, e *Engine, svcs []*di
 	var textScore map[string]float64
 	hasText := false
 	if q.Text != "" {
-		tp, err := e.interpret(ctx, e.text, tokens(q.Text))
+		tp, err := e.interpret(ctx, e.text, tokens(q.Text), q.spelling())
 		if err != nil {
 			t.Fatal(err)
 		}

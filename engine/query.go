@@ -3,10 +3,6 @@ package engine
 import (
 	"fmt"
 	"math"
-	"net/url"
-	"slices"
-	"strconv"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -34,13 +30,18 @@ const (
 	MaxRadiusM = 1_000_000
 	// MaxTextLen caps the words searched for: a question, not a document.
 	MaxTextLen = 500
-	maxAge     = 130
+	// MaxAge bounds Query.Age.
+	MaxAge = 130
 )
 
 // Query is one search or match. The zero value matches every active service.
 type Query struct {
 	// Text is what the person typed, in everyday words.
 	Text string
+	// Verbatim searches the words as typed: a word no listing holds is
+	// not corrected to one that does (the page's "search instead for
+	// lonley").
+	Verbatim bool
 
 	// Lat and Lon are where the person is, in degrees; they count only when
 	// HasPoint is set. The caller resolves place names and postcodes.
@@ -67,6 +68,9 @@ type Query struct {
 	// Accessibility keeps services whose locations' accessibility notes
 	// mention every word of it ("wheelchair", "hearing loop").
 	Accessibility string
+	// AccessFeatures are codes of the signpost-access taxonomy; a service
+	// is kept when its places offer every one.
+	AccessFeatures []string
 	// Language keeps services working in that language (code or name,
 	// any case). A service that names no language is taken to work in
 	// English.
@@ -86,231 +90,116 @@ type Query struct {
 	Page, Size int
 }
 
-// FieldError reports a query parameter with a bad value. Field is the URL
-// parameter name, so the API can return {"error": ..., "field": ...}.
+// Field names a field of Query, so that a caller can point at what it
+// set: the API names its URL parameter, the site its form control.
+type Field string
+
+// The fields a FieldError can name, spelt as Query's.
+const (
+	FieldText       Field = "Text"
+	FieldLat        Field = "Lat"
+	FieldLon        Field = "Lon"
+	FieldRadius     Field = "RadiusM"
+	FieldNeeds      Field = "Needs"
+	FieldInterests  Field = "Interests"
+	FieldActivities Field = "Activities"
+	FieldFree       Field = "Free"
+	FieldAge        Field = "Age"
+	FieldDay        Field = "Day"
+	FieldDelivery   Field = "Delivery"
+	FieldAccess     Field = "Accessibility"
+	FieldFeatures   Field = "AccessFeatures"
+	FieldLanguage   Field = "Language"
+	FieldSort       Field = "Sort"
+	FieldPage       Field = "Page"
+	FieldSize       Field = "Size"
+)
+
+// FieldError reports a Query field with a bad value. Message reads after
+// the name of whatever set it: "must be between -90 and 90, not 200".
 type FieldError struct {
-	Field   string
+	Field   Field
 	Message string
 }
 
-func (e *FieldError) Error() string { return e.Field + ": " + e.Message }
+func (e *FieldError) Error() string { return string(e.Field) + ": " + e.Message }
 
-func fieldErr(field, format string, args ...any) *FieldError {
+func fieldErr(field Field, format string, args ...any) *FieldError {
 	return &FieldError{Field: field, Message: fmt.Sprintf(format, args...)}
 }
 
-// ParseQuery reads a query from URL parameters, the one place the site and
-// the API turn parameters into a Query:
-//
-//	q | search | text      words
-//	lat, lon               degrees (both or neither)
-//	proximity              radius in metres
-//	need, interest, activity  term codes; repeatable or comma-separated
-//	taxonomy_term_id       term ids; repeatable or comma-separated
-//	free                   1|true|yes (0|false|no to turn off)
-//	age                    whole years
-//	day                    MO..SU (or a day name)
-//	delivery               online | in-person | phone
-//	access                 accessibility words
-//	language               language code or name
-//	organization_id, modified_after (RFC 3339 or YYYY-MM-DD)
-//	sort                   best | nearest
-//	page, per_page         paging (size is accepted for per_page)
-//
-// Unknown parameters are ignored: callers have their own (postcode, format).
-// A bad value returns a *FieldError naming the parameter.
-func ParseQuery(v url.Values) (Query, error) {
-	var q Query
-	q.Text = strings.TrimSpace(first(v, "q", "search", "text"))
+// Validate reports the first field of q with a value the engine cannot
+// answer, as a *FieldError; Search, Match and Relaxations refuse such a
+// query with the same error. Callers build a Query from their own input
+// (the API from URL parameters, the site from its form) and may check it
+// first.
+func (q Query) Validate() error {
+	_, err := q.normalize()
+	return err
+}
+
+// normalize checks q and fills in its defaults (page 1, DefaultSize, best
+// first).
+func (q Query) normalize() (Query, error) {
 	if n := utf8.RuneCountInString(q.Text); n > MaxTextLen {
-		return q, fieldErr(textField(v), "is %d characters long; at most %d can be searched", n, MaxTextLen)
+		return q, fieldErr(FieldText, "is %d characters long; at most %d can be searched", n, MaxTextLen)
 	}
-
-	lat, lon := strings.TrimSpace(v.Get("lat")), strings.TrimSpace(v.Get("lon"))
-	if lat != "" || lon != "" {
-		if lat == "" {
-			return Query{}, fieldErr("lat", "is needed with lon")
+	if q.HasPoint {
+		if math.IsNaN(q.Lat) || q.Lat < -90 || q.Lat > 90 {
+			return q, fieldErr(FieldLat, "must be between -90 and 90, not %g", q.Lat)
 		}
-		if lon == "" {
-			return Query{}, fieldErr("lon", "is needed with lat")
-		}
-		var err error
-		if q.Lat, err = parseFloat(lat, -90, 90); err != nil {
-			return Query{}, fieldErr("lat", "%s", err)
-		}
-		if q.Lon, err = parseFloat(lon, -180, 180); err != nil {
-			return Query{}, fieldErr("lon", "%s", err)
-		}
-		q.HasPoint = true
-	}
-	if p := strings.TrimSpace(v.Get("proximity")); p != "" {
-		r, err := parseFloat(p, 0, MaxRadiusM)
-		if err != nil {
-			return Query{}, fieldErr("proximity", "%s (metres)", err)
-		}
-		q.RadiusM = r
-	}
-
-	var err error
-	if q.Needs, err = parseCodes(v, "need", directory.Needs); err != nil {
-		return Query{}, err
-	}
-	if q.Interests, err = parseCodes(v, "interest", directory.Interests); err != nil {
-		return Query{}, err
-	}
-	if q.Activities, err = parseCodes(v, "activity", directory.Activities); err != nil {
-		return Query{}, err
-	}
-	q.TaxonomyTermIDs = splitValues(v["taxonomy_term_id"])
-
-	if f := strings.TrimSpace(v.Get("free")); f != "" {
-		switch strings.ToLower(f) {
-		case "1", "true", "yes", "on":
-			q.Free = true
-		case "0", "false", "no", "off":
-		default:
-			return Query{}, fieldErr("free", "must be true or false, not %q", f)
+		if math.IsNaN(q.Lon) || q.Lon < -180 || q.Lon > 180 {
+			return q, fieldErr(FieldLon, "must be between -180 and 180, not %g", q.Lon)
 		}
 	}
-	if a := strings.TrimSpace(v.Get("age")); a != "" {
-		n, err := strconv.Atoi(a)
-		if err != nil || n < 0 || n > maxAge {
-			return Query{}, fieldErr("age", "must be a whole number of years from 0 to %d, not %q", maxAge, a)
-		}
-		q.Age = &n
+	if math.IsNaN(q.RadiusM) || q.RadiusM < 0 || q.RadiusM > MaxRadiusM {
+		return q, fieldErr(FieldRadius, "must be between 0 and %d metres, not %g", MaxRadiusM, q.RadiusM)
 	}
-	if d := strings.TrimSpace(v.Get("day")); d != "" {
-		code, ok := dayCode(d)
-		if !ok {
-			return Query{}, fieldErr("day", "must be one of MO, TU, WE, TH, FR, SA, SU, not %q", d)
+	for _, c := range []struct {
+		field Field
+		codes []string
+		vocab []directory.Term
+	}{{FieldNeeds, q.Needs, directory.Needs}, {FieldInterests, q.Interests, directory.Interests}, {FieldActivities, q.Activities, directory.Activities},
+		{FieldFeatures, q.AccessFeatures, directory.AccessFeatures}} {
+		for _, code := range c.codes {
+			if termIndex(c.vocab, code) < 0 {
+				return q, fieldErr(c.field, "unknown code %q", code)
+			}
 		}
-		q.Day = code
 	}
-	if d := strings.TrimSpace(v.Get("delivery")); d != "" {
-		dv := directory.Delivery(strings.ToLower(d))
-		if !dv.Valid() {
-			return Query{}, fieldErr("delivery", "must be online, in-person or phone, not %q", d)
-		}
-		q.Delivery = dv
+	if q.Age != nil && (*q.Age < 0 || *q.Age > MaxAge) {
+		return q, fieldErr(FieldAge, "must be from 0 to %d, not %d", MaxAge, *q.Age)
 	}
-	q.Accessibility = strings.TrimSpace(v.Get("access"))
-	q.Language = strings.TrimSpace(v.Get("language"))
-	q.OrganizationID = strings.TrimSpace(v.Get("organization_id"))
-	if m := strings.TrimSpace(v.Get("modified_after")); m != "" {
-		t, ok := parseTime(m)
-		if !ok {
-			return Query{}, fieldErr("modified_after", "must be a date (2025-03-31) or an RFC 3339 time, not %q", m)
-		}
-		q.ModifiedAfter = t
+	if q.Day != "" && dayBit(q.Day) == 0 {
+		return q, fieldErr(FieldDay, "must be one of MO, TU, WE, TH, FR, SA, SU, not %q", q.Day)
 	}
-	switch s := Sort(strings.ToLower(strings.TrimSpace(v.Get("sort")))); s {
-	case "", SortBest:
+	if q.Delivery != "" && !q.Delivery.Valid() {
+		return q, fieldErr(FieldDelivery, "must be online, in-person or phone, not %q", q.Delivery)
+	}
+	switch q.Sort {
+	case "":
 		q.Sort = SortBest
-	case SortNearest:
-		q.Sort = SortNearest
+	case SortBest, SortNearest:
 	default:
-		return Query{}, fieldErr("sort", "must be best or nearest, not %q", s)
+		return q, fieldErr(FieldSort, "must be best or nearest, not %q", q.Sort)
 	}
-	if q.Page, err = parsePositive(v, "page", 1, math.MaxInt32); err != nil {
-		return Query{}, err
+	if q.Page == 0 {
+		q.Page = 1
 	}
-	sizeField := "per_page"
-	if v.Get(sizeField) == "" && v.Get("size") != "" {
-		sizeField = "size"
+	if q.Page < 0 {
+		return q, fieldErr(FieldPage, "must be 1 or more, not %d", q.Page)
 	}
-	if q.Size, err = parsePositive(v, sizeField, DefaultSize, MaxSize); err != nil {
-		return Query{}, err
+	if q.Size == 0 {
+		q.Size = DefaultSize
+	}
+	if q.Size < 0 || q.Size > MaxSize {
+		return q, fieldErr(FieldSize, "must be from 1 to %d, not %d", MaxSize, q.Size)
 	}
 	return q, nil
 }
 
-// first returns the first non-empty value among the named parameters.
-// textField names the parameter the words came in, for error messages.
-func textField(v url.Values) string {
-	for _, name := range []string{"q", "search", "text"} {
-		if v.Get(name) != "" {
-			return name
-		}
-	}
-	return "q"
-}
-
-func first(v url.Values, names ...string) string {
-	for _, n := range names {
-		if s := v.Get(n); s != "" {
-			return s
-		}
-	}
-	return ""
-}
-
-func parseFloat(s string, lo, hi float64) (float64, error) {
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-		return 0, fmt.Errorf("must be a number, not %q", s)
-	}
-	if f < lo || f > hi {
-		return 0, fmt.Errorf("must be between %g and %g, not %s", lo, hi, s)
-	}
-	return f, nil
-}
-
-func parsePositive(v url.Values, field string, def, max int) (int, error) {
-	s := strings.TrimSpace(v.Get(field))
-	if s == "" {
-		return def, nil
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 || n > max {
-		return 0, fieldErr(field, "must be a whole number from 1 to %d, not %q", max, s)
-	}
-	return n, nil
-}
-
-// splitValues flattens repeated and comma-separated values, dropping blanks
-// and repeats.
-func splitValues(vals []string) []string {
-	var out []string
-	for _, v := range vals {
-		for _, part := range strings.Split(v, ",") {
-			part = strings.TrimSpace(part)
-			if part != "" && !slices.Contains(out, part) {
-				out = append(out, part)
-			}
-		}
-	}
-	return out
-}
-
-func parseCodes(v url.Values, field string, vocab []directory.Term) ([]string, error) {
-	var codes []string
-	for _, c := range splitValues(v[field]) {
-		c = strings.ToLower(c)
-		if termIndex(vocab, c) < 0 {
-			return nil, fieldErr(field, "unknown code %q", c)
-		}
-		if !slices.Contains(codes, c) {
-			codes = append(codes, c)
-		}
-	}
-	return codes, nil
-}
-
-var dayNames = map[string]string{
-	"monday": "MO", "tuesday": "TU", "wednesday": "WE", "thursday": "TH",
-	"friday": "FR", "saturday": "SA", "sunday": "SU",
-	"mon": "MO", "tue": "TU", "wed": "WE", "thu": "TH", "fri": "FR", "sat": "SA", "sun": "SU",
-}
-
-func dayCode(s string) (string, bool) {
-	up := strings.ToUpper(s)
-	if slices.Contains(directory.Weekdays, up) {
-		return up, true
-	}
-	code, ok := dayNames[strings.ToLower(s)]
-	return code, ok
-}
-
+// parseTime reads a date or an RFC 3339 time, as listings give
+// last_modified.
 func parseTime(s string) (time.Time, bool) {
 	if t, err := time.Parse("2006-01-02", s); err == nil {
 		return t, true

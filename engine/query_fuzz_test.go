@@ -3,53 +3,52 @@ package engine
 import (
 	"context"
 	"errors"
-	"net/url"
-	"strings"
 	"testing"
+
+	"signpost/directory"
 )
 
-// FuzzParseQueryAndSearch feeds arbitrary query strings through the one
-// parameter parser and, when they parse, through Search and Match: a bad
-// value must come back as a *FieldError naming its field, and anything that
-// parses must be answerable. A 500 on a search box is the bug this hunts.
-func FuzzParseQueryAndSearch(f *testing.F) {
-	for _, seed := range []string{
-		"q=gardening&lat=53.46&lon=-2.99&proximity=5000",
-		"need=money&need=low-mood&interest=gardening&free=1&age=70&day=TU",
-		"proximity=-5", "age=abc", "lat=200&lon=0", "need=sad",
-		"q=" + strings.Repeat("x", 4000),
-		"q=" + strings.Repeat("y", 450),
-		"q=counciling+gardning&sort=nearest&page=2&per_page=7",
-		"delivery=online&access=wheelchair&language=pl",
-		"modified_after=2025-01-01&organization_id=x&taxonomy_term_id=y",
-		"q=%22unterminated&q=(&q=*&q=~2&q=+-foo",
-	} {
-		f.Add(seed)
-	}
+// FuzzSearch builds queries from arbitrary values: a query Validate refuses
+// must come back as a *FieldError naming its field, and one it accepts
+// must be answerable by Search, Match and Relaxations. A 500 on a search
+// box is the bug this hunts.
+func FuzzSearch(f *testing.F) {
+	f.Add("gardening", 53.46, -2.99, 5000.0, "money", "gardening", "class", -1, "", "", "", 1, 20)
+	f.Add("counciling gardning", 53.4, -3.0, 0.0, "low-mood", "", "", 70, "TU", "in-person", "nearest", 2, 7)
+	f.Add("\"unterminated ( * ~2 +-foo", 200.0, 0.0, -5.0, "sad", "x", "party", 131, "XX", "post", "random", -1, 1000)
+	f.Add("lonley skint cant sleep", 0.0, 0.0, 1e6, "", "", "", 0, "SU", "online", "best", 0, 0)
 	src := newMemSource(genServices(60, 3)...)
 	e, _ := mustOpen(f, src)
-	f.Fuzz(func(t *testing.T, raw string) {
-		v, err := url.ParseQuery(raw)
-		if err != nil {
-			return
+	f.Fuzz(func(t *testing.T, text string, lat, lon, radius float64, need, interest, activity string, age int, day, delivery, sort string, page, size int) {
+		q := Query{Text: text, Lat: lat, Lon: lon, HasPoint: lat != 0 || lon != 0, RadiusM: radius,
+			Day: day, Delivery: directory.Delivery(delivery), Sort: Sort(sort), Page: page, Size: size}
+		for _, c := range []struct {
+			code string
+			to   *[]string
+		}{{need, &q.Needs}, {interest, &q.Interests}, {activity, &q.Activities}} {
+			if c.code != "" {
+				*c.to = []string{c.code}
+			}
 		}
-		q, err := ParseQuery(v)
-		if err != nil {
+		if age >= 0 || age < -1 {
+			q.Age = &age
+		}
+		ctx := context.Background()
+		if err := q.Validate(); err != nil {
 			var fe *FieldError
 			if !errors.As(err, &fe) || fe.Field == "" || fe.Message == "" {
-				t.Fatalf("ParseQuery(%q) = %v, want a *FieldError naming the field", raw, err)
+				t.Fatalf("Validate(%+v) = %v, want a *FieldError naming the field", q, err)
 			}
 			return
 		}
-		if q.Page < 0 || q.Size < 0 || q.Size > MaxSize {
-			t.Fatalf("ParseQuery(%q) gave page %d size %d", raw, q.Page, q.Size)
-		}
-		ctx := context.Background()
 		if _, err := e.Search(ctx, q); err != nil {
-			t.Fatalf("Search(%.200q): %.300v", raw, err)
+			t.Fatalf("Search(%.300v): %.300v", q, err)
 		}
 		if _, err := e.Match(ctx, q); err != nil {
-			t.Fatalf("Match(%.200q): %.300v", raw, err)
+			t.Fatalf("Match(%.300v): %.300v", q, err)
+		}
+		if _, err := e.Relaxations(ctx, q); err != nil {
+			t.Fatalf("Relaxations(%.300v): %.300v", q, err)
 		}
 	})
 }

@@ -80,6 +80,15 @@ func (p *plan) reasons(t *table, c cand, assured time.Time) []Reason {
 	if len(p.access) > 0 {
 		add(ReasonAccess, "Accessibility: "+strings.Join(p.access, " "))
 	}
+	if len(p.q.AccessFeatures) > 0 {
+		var labels []string
+		for _, c := range p.q.AccessFeatures {
+			if t, ok := directory.LookupTerm(directory.TaxonomyAccess, c); ok {
+				labels = append(labels, t.Label)
+			}
+		}
+		add(ReasonAccess, "Access: "+strings.Join(labels, "; "))
+	}
 	switch t.capacity[slot] {
 	case capacityIndex(directory.CapacityWaitingList):
 		add(ReasonCapacity, directory.CapacityWaitingList.Label())

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -26,7 +27,7 @@ func TestFormatDays(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var mask uint8
-		for _, d := range splitValues([]string{tt.byday}) {
+		for _, d := range strings.Split(tt.byday, ",") {
 			mask |= dayBit(d)
 		}
 		if got := formatDays(mask); got != tt.want {

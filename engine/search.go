@@ -112,6 +112,7 @@ type plan struct {
 	soft                 bool // Match: some need, interest, activity or text was asked
 	mustFlags            uint8
 	days, delivery       uint8
+	accessMask           uint8
 	inPersonOnly         bool
 	age                  float64
 	hasAge               bool
@@ -142,62 +143,6 @@ type plan struct {
 	activityScore [17]float64
 }
 
-// validate checks a Query built by code rather than ParseQuery, and fills
-// in defaults.
-func (q Query) validate() (Query, error) {
-	if q.HasPoint {
-		if math.IsNaN(q.Lat) || q.Lat < -90 || q.Lat > 90 {
-			return q, fieldErr("lat", "must be between -90 and 90, not %g", q.Lat)
-		}
-		if math.IsNaN(q.Lon) || q.Lon < -180 || q.Lon > 180 {
-			return q, fieldErr("lon", "must be between -180 and 180, not %g", q.Lon)
-		}
-	}
-	if math.IsNaN(q.RadiusM) || q.RadiusM < 0 || q.RadiusM > MaxRadiusM {
-		return q, fieldErr("proximity", "must be between 0 and %d metres, not %g", MaxRadiusM, q.RadiusM)
-	}
-	for _, c := range []struct {
-		field string
-		codes []string
-		vocab []directory.Term
-	}{{"need", q.Needs, directory.Needs}, {"interest", q.Interests, directory.Interests}, {"activity", q.Activities, directory.Activities}} {
-		for _, code := range c.codes {
-			if termIndex(c.vocab, code) < 0 {
-				return q, fieldErr(c.field, "unknown code %q", code)
-			}
-		}
-	}
-	if q.Age != nil && (*q.Age < 0 || *q.Age > maxAge) {
-		return q, fieldErr("age", "must be from 0 to %d, not %d", maxAge, *q.Age)
-	}
-	if q.Day != "" && dayBit(q.Day) == 0 {
-		return q, fieldErr("day", "must be one of MO, TU, WE, TH, FR, SA, SU, not %q", q.Day)
-	}
-	if q.Delivery != "" && !q.Delivery.Valid() {
-		return q, fieldErr("delivery", "must be online, in-person or phone, not %q", q.Delivery)
-	}
-	switch q.Sort {
-	case "":
-		q.Sort = SortBest
-	case SortBest, SortNearest:
-	default:
-		return q, fieldErr("sort", "must be best or nearest, not %q", q.Sort)
-	}
-	if q.Page == 0 {
-		q.Page = 1
-	}
-	if q.Page < 0 {
-		return q, fieldErr("page", "must be 1 or more, not %d", q.Page)
-	}
-	if q.Size == 0 {
-		q.Size = DefaultSize
-	}
-	if q.Size < 0 || q.Size > MaxSize {
-		return q, fieldErr("per_page", "must be from 1 to %d, not %d", MaxSize, q.Size)
-	}
-	return q, nil
-}
-
 func (e *Engine) compile(q Query, m mode) *plan {
 	p := &plan{
 		mode:       m,
@@ -208,6 +153,7 @@ func (e *Engine) compile(q Query, m mode) *plan {
 		mustFlags:  flagLive | flagActive,
 		lang:       strings.ToLower(strings.TrimSpace(q.Language)),
 		access:     words(q.Accessibility),
+		accessMask: uint8(termMask(directory.AccessFeatures, q.AccessFeatures)),
 	}
 	p.nNeeds, p.nInt, p.nAct = bits.OnesCount32(p.needs), bits.OnesCount32(p.interests), bits.OnesCount16(p.activities)
 	p.cold = p.lang != "" || len(p.access) > 0 || q.OrganizationID != "" || !q.ModifiedAfter.IsZero() || len(q.TaxonomyTermIDs) > 0
@@ -376,7 +322,7 @@ const (
 
 // answer runs a query for what is wanted.
 func (e *Engine) answer(ctx context.Context, q Query, m mode, want wanted) (*Results, error) {
-	q, err := q.validate()
+	q, err := q.normalize()
 	if err != nil {
 		return nil, err
 	}
@@ -391,7 +337,7 @@ func (e *Engine) answer(ctx context.Context, q Query, m mode, want wanted) (*Res
 	var text *textEntry
 	var interp *Interpreted
 	if strings.TrimSpace(q.Text) != "" {
-		if text, err = e.textHits(ctx, t, q.Text); err != nil {
+		if text, err = e.textHits(ctx, t, q.Text, q.spelling()); err != nil {
 			return nil, err
 		}
 		p.hasText = text.ok
@@ -500,8 +446,12 @@ func (e *Engine) attachServices(ctx context.Context, res *Results, ids []string)
 
 // textHits returns the table slots matching the words, with scores
 // divided by the best, from the cache or from the text index.
-func (e *Engine) textHits(ctx context.Context, t *table, text string) (_ *textEntry, err error) {
+func (e *Engine) textHits(ctx context.Context, t *table, text string, sp spelling) (_ *textEntry, err error) {
 	key := cacheKey(text)
+	if sp == keepSpelling {
+		// Not a token: no text corrected can share its entry.
+		key = "=" + key
+	}
 	// The text generation is read before searching: if a write changes
 	// indexed words during the search, the entry is filed under the old
 	// generation and never served.
@@ -524,16 +474,16 @@ func (e *Engine) textHits(ctx context.Context, t *table, text string) (_ *textEn
 		}
 		// The leader failed (perhaps its request was cancelled): search
 		// alone.
-		return e.searchText(ctx, t, text, key, gen)
+		return e.searchText(ctx, t, text, key, gen, sp)
 	}
 	defer func() { e.cache.land(f) }()
-	f.ent, err = e.searchText(ctx, t, text, key, gen)
+	f.ent, err = e.searchText(ctx, t, text, key, gen, sp)
 	return f.ent, err
 }
 
 // searchText asks the text index and caches the answer.
-func (e *Engine) searchText(ctx context.Context, t *table, text, key string, gen uint64) (ent *textEntry, err error) {
-	tp, err := e.interpret(ctx, e.text, strings.Fields(key))
+func (e *Engine) searchText(ctx context.Context, t *table, text, key string, gen uint64, sp spelling) (ent *textEntry, err error) {
+	tp, err := e.interpret(ctx, e.text, tokens(text), sp)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
@@ -616,7 +566,7 @@ func (p *plan) eval(t *table, slot uint32, text, phrase float64, bar bar) (c can
 	} else if p.soft && text == 0 && phrase == 0 && needs&p.needs == 0 && ints&p.interests == 0 && acts&p.activities == 0 {
 		return cand{}, false, false
 	}
-	if t.days[slot]&p.days != p.days || t.delivery[slot]&p.delivery != p.delivery {
+	if t.days[slot]&p.days != p.days || t.delivery[slot]&p.delivery != p.delivery || t.access[slot]&p.accessMask != p.accessMask {
 		return cand{}, false, false
 	}
 	if p.hasAge && (p.age < t.minAge[slot] || p.age > t.maxAge[slot]) {

@@ -19,7 +19,7 @@ const (
 	// tableSchema is recorded in the snapshot; change it whenever makeRow,
 	// the columns or their encoding change, and the next start reads the
 	// store.
-	tableSchema = 2
+	tableSchema = 3
 )
 
 // snapshotHeader opens a snapshot. The table's columns follow, in the

@@ -45,6 +45,7 @@ type table struct {
 	activities []uint16
 	days       []uint8 // bit 0 = MO … bit 6 = SU
 	delivery   []uint8 // deliveryBit of each mode
+	access     []uint8 // bit i = directory.AccessFeatures[i] at some place
 	minAge     []float64
 	maxAge     []float64
 	capacity   []uint8    // capacityIndex
@@ -107,6 +108,7 @@ type row struct {
 	activities uint16
 	days       uint8
 	delivery   uint8
+	access     uint8
 	minAge     float64
 	maxAge     float64
 	capacity   uint8
@@ -133,6 +135,7 @@ func (t *table) columns() []column {
 		newColumn(&t.activities, func(r *row) *uint16 { return &r.activities }),
 		newColumn(&t.days, func(r *row) *uint8 { return &r.days }),
 		newColumn(&t.delivery, func(r *row) *uint8 { return &r.delivery }),
+		newColumn(&t.access, func(r *row) *uint8 { return &r.access }),
 		newColumn(&t.minAge, func(r *row) *float64 { return &r.minAge }),
 		newColumn(&t.maxAge, func(r *row) *float64 { return &r.maxAge }),
 		newColumn(&t.capacity, func(r *row) *uint8 { return &r.capacity }),
@@ -227,6 +230,7 @@ func makeRow(s *directory.Service, doc map[string]any) row {
 		needs:      termMask(directory.Needs, s.TermCodes(directory.TaxonomyNeeds)),
 		interests:  termMask(directory.Interests, s.TermCodes(directory.TaxonomyInterests)),
 		activities: uint16(termMask(directory.Activities, s.TermCodes(directory.TaxonomyActivities))),
+		access:     uint8(termMask(directory.AccessFeatures, s.AccessCodes())),
 		minAge:     math.Inf(-1),
 		maxAge:     math.Inf(1),
 	}
@@ -272,7 +276,9 @@ func makeRow(s *directory.Service, doc map[string]any) row {
 	}
 	r.info.Langs = serviceLanguages(s)
 	r.info.Access = accessibilityText(s)
-	for _, a := range s.Attributes {
+	// Terms attached to the service at a location (access features) count
+	// for taxonomy_term_id as those on the service do.
+	for _, a := range s.AllAttributes() {
 		id := a.TaxonomyTermID
 		if id == "" && a.TaxonomyTerm != nil {
 			id = a.TaxonomyTerm.ID

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -39,6 +41,7 @@ type AdminStore interface {
 
 	// The stale report and the corrections inbox.
 	StaleServices(ctx context.Context, cutoff time.Time, limit int) ([]directory.StaleListing, int, error)
+	StaleReport(ctx context.Context, q directory.StaleQuery) (directory.StalePage, error)
 	Corrections(ctx context.Context, serviceID string) ([]directory.Correction, error)
 	SetCorrectionStatus(ctx context.Context, u directory.CorrectionUpdate) (directory.Correction, error)
 
@@ -139,12 +142,48 @@ type adminAccountsPage struct {
 	CurrentUser string
 }
 
-// adminStalePage is /admin/stale: listings nobody has confirmed lately.
+// adminStalePage is /admin/stale: listings nobody has confirmed lately, a
+// page at a time, filtered by organisation, area and how long ago.
 type adminStalePage struct {
 	adminBase
-	Rows []staleRow
-	// More counts stale listings past the ones shown.
-	More int
+	Rows       []staleRow
+	Total      int
+	Filter     staleFilter
+	OrgOpts    []option
+	MonthOpts  []option
+	Pagination pagination
+	// Filtered says some filter is set, for the wording when nothing is
+	// found.
+	Filtered bool
+}
+
+// staleFilter is the stale report's query string.
+type staleFilter struct {
+	Org, Area, Months string
+	Page              int
+}
+
+func (f staleFilter) href(page int) string {
+	v := url.Values{}
+	for k, val := range map[string]string{"org": f.Org, "area": f.Area, "months": f.Months} {
+		if val != "" {
+			v.Set(k, val)
+		}
+	}
+	if page > 1 {
+		v.Set("page", strconv.Itoa(page))
+	}
+	if len(v) == 0 {
+		return "/admin/stale"
+	}
+	return "/admin/stale?" + v.Encode()
+}
+
+// staleMonths are the report's "not confirmed for" choices.
+var staleMonths = []option{
+	{Value: "6", Label: "6 months or more"}, {Value: "12", Label: "a year or more"},
+	{Value: "18", Label: "18 months or more"}, {Value: "24", Label: "two years or more"},
+	{Value: "never", Label: "never confirmed"},
 }
 
 // adminCorrectionsPage is /admin/corrections: the inbox.
@@ -199,6 +238,7 @@ type staleRow struct {
 	Name      string
 	Href      string
 	Org       string
+	Area      string
 	Checked   string
 	Contact   []string
 	Providers []string
@@ -206,6 +246,7 @@ type staleRow struct {
 
 type correctionRow struct {
 	ID      string
+	when    time.Time
 	At      string
 	Listing string
 	Href    string
@@ -216,6 +257,32 @@ type correctionRow struct {
 	Open bool
 	// Action is where the status buttons post.
 	Action string
+	// Note is the reply of whoever looks after the listing, NoteBy who
+	// wrote it and when.
+	Note, NoteBy string
+}
+
+func correctionLabels() map[string]string {
+	labels := map[string]string{}
+	for _, f := range directory.CorrectionFields {
+		labels[f.Code] = f.Label
+	}
+	return labels
+}
+
+// newCorrectionRow is one correction as the inbox and the provider's
+// dashboard show it.
+func newCorrectionRow(c directory.Correction, listing string, labels map[string]string) correctionRow {
+	row := correctionRow{ID: c.ID, when: c.At, At: dateTimeText(c.At), Listing: listing,
+		Href: "/activities/" + url.PathEscape(c.ServiceID), Field: labels[c.Field], Message: c.Message,
+		Status: correctionStatusText(c), Open: c.Status == directory.CorrectionOpen, Note: c.Note}
+	if c.Note != "" {
+		row.NoteBy = c.NoteBy
+		if c.NoteAt != nil {
+			row.NoteBy += " on " + dateText(*c.NoteAt)
+		}
+	}
+	return row
 }
 
 type accountForm struct {
@@ -269,7 +336,7 @@ func (h *adminHandlers) adminQueue(w http.ResponseWriter, r *http.Request) error
 		case err != nil:
 			return fmt.Errorf("listing %s: %w", d.ServiceID, err)
 		}
-		row.Changes = len(directory.Diff(prev, &d.Service))
+		row.Changes = len(directory.ContentDiff(prev, &d.Service))
 		p.Queue = append(p.Queue, row)
 	}
 	h.render(w, r, http.StatusOK, "admin-queue", p)
@@ -299,7 +366,7 @@ func (h *adminHandlers) adminReview(w http.ResponseWriter, r *http.Request) erro
 	p := &adminReviewPage{adminBase: newAdminBase("Review changes to "+d.Service.Name, "/admin/queue")}
 	p.reviewView = reviewView{
 		ServiceID: id, Name: d.Service.Name, By: d.SubmittedBy, Submitted: dateTimeText(d.SubmittedAt),
-		New: prev == nil, Changes: changeViews(directory.Diff(prev, &d.Service)), Preview: preview,
+		New: prev == nil, Changes: changeViews(directory.ContentDiff(prev, &d.Service)), Preview: preview,
 		PublicHref: "/activities/" + url.PathEscape(id), Action: "/admin/queue/" + url.PathEscape(id),
 	}
 	if d.Service.Organization != nil {
@@ -493,19 +560,59 @@ func accountFormEmail(r *http.Request) (string, error) {
 	return directory.NormalizeEmail(clean(r.PostForm.Get("email"), 254)), nil
 }
 
-// staleReportRows is how many stale listings one page shows, oldest first:
-// enough for a morning's calls.
-const staleReportRows = 200
+// staleReportRows is how many stale listings one page shows, oldest
+// first: enough for a morning's calls.
+const staleReportRows = 50
 
 func (h *adminHandlers) adminStale(w http.ResponseWriter, r *http.Request) error {
-	p := &adminStalePage{adminBase: newAdminBase("Listings nobody has confirmed for six months", "/admin/stale")}
-	stale, total, err := h.store.StaleServices(r.Context(), h.now().Add(-directory.ChaseAfter), staleReportRows)
+	q := r.URL.Query()
+	f := staleFilter{Org: clean(q.Get("org"), 100), Area: clean(q.Get("area"), 40), Months: clean(q.Get("months"), 5), Page: 1}
+	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 1 && n < 1e6 {
+		f.Page = n
+	}
+	if !slices.ContainsFunc(staleMonths, func(o option) bool { return o.Value == f.Months }) {
+		f.Months = ""
+	}
+	p := &adminStalePage{adminBase: newAdminBase("Listings nobody has confirmed for six months", "/admin/stale"), Filter: f}
+	p.Filtered = f.Org != "" || f.Area != "" || (f.Months != "" && f.Months != "6")
+	p.MonthOpts = markSelected(slices.Clone(staleMonths), cmp.Or(f.Months, "6"))
+	sq := directory.StaleQuery{OrgID: f.Org, Area: f.Area, Offset: (f.Page - 1) * staleReportRows, Limit: staleReportRows}
+	switch f.Months {
+	case "never":
+		sq.NeverOnly = true
+		p.Title = "Listings nobody has ever confirmed"
+	case "", "6":
+		sq.Cutoff = h.now().Add(-directory.ChaseAfter)
+	default:
+		n, _ := strconv.Atoi(f.Months)
+		sq.Cutoff = h.now().AddDate(0, -n, 0)
+		p.Title = "Listings nobody has confirmed for " + strings.TrimSuffix(markedLabel(p.MonthOpts), " or more")
+	}
+	err := h.store.EachOrganization(r.Context(), func(o *directory.Organization) error {
+		p.OrgOpts = append(p.OrgOpts, option{Value: o.ID, Label: o.Name, Selected: o.ID == f.Org})
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("organisations: %w", err)
+	}
+	slices.SortFunc(p.OrgOpts, func(a, b option) int { return strings.Compare(strings.ToLower(a.Label), strings.ToLower(b.Label)) })
+	page, err := h.store.StaleReport(r.Context(), sq)
 	if err != nil {
 		return fmt.Errorf("stale report: %w", err)
 	}
-	p.More = total - len(stale)
-	for _, l := range stale {
-		row := staleRow{ServiceID: l.ServiceID, Name: l.Name, Href: "/activities/" + url.PathEscape(l.ServiceID), Org: l.OrganizationName,
+	p.Total = page.Total
+	pages := (page.Total + staleReportRows - 1) / staleReportRows
+	if pages > 1 {
+		p.Pagination = pagination{Page: f.Page, Pages: pages}
+		if f.Page > 1 {
+			p.Pagination.PrevHref = f.href(min(f.Page-1, pages))
+		}
+		if f.Page < pages {
+			p.Pagination.NextHref = f.href(f.Page + 1)
+		}
+	}
+	for _, l := range page.Listings {
+		row := staleRow{ServiceID: l.ServiceID, Name: l.Name, Href: "/activities/" + url.PathEscape(l.ServiceID), Org: l.OrganizationName, Area: l.Area,
 			Contact: l.Contact, Providers: l.Providers, Checked: "Never"}
 		if !l.Assured.IsZero() {
 			row.Checked = dateText(l.Assured)
@@ -516,16 +623,23 @@ func (h *adminHandlers) adminStale(w http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
+// markedLabel is the label of the selected option.
+func markedLabel(opts []option) string {
+	for _, o := range opts {
+		if o.Selected {
+			return o.Label
+		}
+	}
+	return ""
+}
+
 func (h *adminHandlers) adminCorrections(w http.ResponseWriter, r *http.Request) error {
 	p := &adminCorrectionsPage{adminBase: newAdminBase("Corrections from the public", "/admin/corrections")}
 	cs, err := h.store.Corrections(r.Context(), "")
 	if err != nil {
 		return fmt.Errorf("corrections: %w", err)
 	}
-	labels := map[string]string{}
-	for _, f := range directory.CorrectionFields {
-		labels[f.Code] = f.Label
-	}
+	labels := correctionLabels()
 	// A listing's name, read once however many corrections it has; one
 	// since removed is shown by its id.
 	names := map[string]string{}
@@ -551,10 +665,9 @@ func (h *adminHandlers) adminCorrections(w http.ResponseWriter, r *http.Request)
 		if err != nil {
 			return err
 		}
-		p.Corrections = append(p.Corrections, correctionRow{ID: c.ID, At: dateTimeText(c.At), Listing: listing,
-			Href: "/activities/" + url.PathEscape(c.ServiceID), Field: labels[c.Field], Message: c.Message,
-			Status: correctionStatusText(c), Open: c.Status == directory.CorrectionOpen,
-			Action: "/admin/corrections/" + url.PathEscape(c.ServiceID) + "/" + url.PathEscape(c.ID)})
+		row := newCorrectionRow(c, listing, labels)
+		row.Action = "/admin/corrections/" + url.PathEscape(c.ServiceID) + "/" + url.PathEscape(c.ID)
+		p.Corrections = append(p.Corrections, row)
 	}
 	h.render(w, r, http.StatusOK, "admin-corrections", p)
 	return nil

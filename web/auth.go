@@ -2,18 +2,22 @@ package web
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gorilla/csrf"
 
 	"signpost/directory"
+	"signpost/web/origin"
 )
 
 // AccountStore is what sign-in and sessions need of the store.
@@ -39,17 +43,6 @@ const (
 	sessionCookieSecure = "__Host-signpost_session"
 )
 
-// Login throttling: a person who mistypes a password a few times is not
-// slowed; a guesser is. Per account, so one account cannot be brute-forced
-// from many addresses; per address, so one address cannot spray many
-// accounts. Only failures count, but every attempt is reserved as one
-// before its password is checked, so simultaneous attempts cannot all pass.
-const (
-	loginFailuresPerAccount = 5
-	loginFailuresPerAddress = 20
-	loginFailureWindow      = 15 * time.Minute
-)
-
 // maxLoginBody bounds a sign-in post: an address and a password.
 const maxLoginBody = 8 << 10
 
@@ -58,23 +51,27 @@ const maxLoginBody = 8 << 10
 type accountHandlers struct {
 	*renderer
 	store AccountStore
-	site  origin
-	// csrfTLS and csrfPlain are the CSRF protection for requests over
-	// HTTPS and plain HTTP.
-	csrfTLS   func(http.Handler) http.Handler
-	csrfPlain func(http.Handler) http.Handler
-	// failures holds each sign-in attempt, per account and per address,
-	// from before its password is hashed until it succeeds.
-	failures *eventWindow
+	site  *origin.Origin
+	// csrfKey signs the CSRF cookies of anonymous requests, and is the
+	// key from which each session's is derived (csrfFor); csrfOptions are
+	// gorilla/csrf's options over HTTPS or plain HTTP.
+	csrfKey     []byte
+	csrfOptions func(secure bool) []csrf.Option
+	// limits throttle sign-in (throttle_signin.go); devices are the
+	// cookies that exempt a known browser from an account's delay.
+	limits  *signInLimits
+	devices *deviceCookies
 	// hashes bounds the password hashes running at once.
 	hashes *hashPool
-	// perAccount and perAddress are the failure limits; tests lower them.
-	perAccount, perAddress int
 }
 
 // newAccountHandlers sets up sessions and CSRF protection, which is on for
 // every state-changing request, signed in or not.
-func newAccountHandlers(pages *renderer, store AccountStore, site origin, csrfKey []byte, now func() time.Time) (*accountHandlers, error) {
+func newAccountHandlers(pages *renderer, store AccountStore, site *origin.Origin, csrfKey, deviceKey []byte, now func() time.Time) (*accountHandlers, error) {
+	devices, err := newDeviceCookies(deviceKey, site)
+	if err != nil {
+		return nil, err
+	}
 	key := csrfKey
 	if key == nil {
 		// A key made at start-up: forms left open across a restart fail
@@ -88,25 +85,57 @@ func newAccountHandlers(pages *renderer, store AccountStore, site origin, csrfKe
 		return nil, fmt.Errorf("web: Config.CSRFKey must be 32 bytes, not %d", len(key))
 	}
 	failed := pages.handle(func(w http.ResponseWriter, r *http.Request) error {
+		if bodyTooLarge(r) {
+			return errTooLarge(maxBodyFor(r.URL.Path))
+		}
 		return csrfFailure(csrf.FailureReason(r))
 	})
 	opts := func(secure bool) []csrf.Option {
-		return []csrf.Option{
+		// Under TLS the __Host- prefix makes browsers refuse the cookie
+		// unless it is Secure, host-only and for the whole site, so a
+		// sibling domain or a plain-HTTP page cannot plant one.
+		name := "signpost_csrf"
+		if secure {
+			name = "__Host-signpost_csrf"
+		}
+		o := []csrf.Option{
 			csrf.Secure(secure), csrf.HttpOnly(true), csrf.SameSite(csrf.SameSiteLaxMode),
-			csrf.Path("/"), csrf.FieldName(csrfField), csrf.RequestHeader(csrfHeader), csrf.CookieName("signpost_csrf"),
+			csrf.Path("/"), csrf.FieldName(csrfField), csrf.RequestHeader(csrfHeader), csrf.CookieName(name),
 			csrf.ErrorHandler(failed),
 		}
+		if host := site.BaseHost(); host != "" {
+			// Behind a proxy that rewrites Host, posts still come from
+			// the base URL's pages.
+			o = append(o, csrf.TrustedOrigins([]string{host}))
+		}
+		return o
 	}
 	return &accountHandlers{
-		renderer:   pages,
-		store:      store,
-		site:       site,
-		csrfTLS:    csrf.Protect(key, opts(true)...),
-		csrfPlain:  csrf.Protect(key, opts(false)...),
-		failures:   newEventWindow(loginFailureWindow, now),
-		hashes:     newCoreHashPool(),
-		perAccount: loginFailuresPerAccount, perAddress: loginFailuresPerAddress,
+		renderer:    pages,
+		store:       store,
+		site:        site,
+		csrfKey:     key,
+		csrfOptions: opts,
+		limits:      newSignInLimits(now),
+		devices:     devices,
+		hashes:      newCoreHashPool(),
 	}, nil
+}
+
+// csrfFor is the CSRF protection of a request with the given session token
+// ("" for none). The CSRF cookie is signed with a key derived from the
+// session, so the token changes at sign-in and at sign-out: a cookie and
+// token planted in a browser before its owner signs in (or kept from
+// before they signed out) fail the check afterwards, and gorilla/csrf
+// issues a new pair with the next page.
+func (h *accountHandlers) csrfFor(secure bool, session string) func(http.Handler) http.Handler {
+	key := h.csrfKey
+	if session != "" {
+		mac := hmac.New(sha256.New, h.csrfKey)
+		mac.Write([]byte("csrf for session\x00" + session))
+		key = mac.Sum(nil)
+	}
+	return csrf.Protect(key, h.csrfOptions(secure)...)
 }
 
 // csrfField names the form field (or, for an upload, the query parameter)
@@ -133,18 +162,21 @@ func currentAccount(r *http.Request) *directory.Account {
 }
 
 // sessions signs the request in from its session cookie and then applies
-// CSRF protection. A missing, unknown or expired session simply leaves the
-// request anonymous; the guard on each area decides what that means.
+// CSRF protection, with a token bound to the session (csrfFor). A missing,
+// unknown or expired session simply leaves the request anonymous; the
+// guard on each area decides what that means.
 //
 // Static files, the API and the health check set no CSRF cookie on GET:
 // they have no forms, and a public, open-data API should not hand out
 // cookies.
 func (h *accountHandlers) sessions(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var session string
 		if c, err := r.Cookie(h.cookieName(r)); err == nil && c.Value != "" {
 			a, err := h.store.SessionAccount(r.Context(), c.Value)
 			switch {
 			case err == nil:
+				session = c.Value
 				r = r.WithContext(context.WithValue(r.Context(), accountKey{}, a))
 			case errors.Is(err, directory.ErrNoSession):
 				http.SetCookie(w, h.sessionCookie(r, "", -1))
@@ -173,18 +205,18 @@ func (h *accountHandlers) sessions(next http.Handler) http.Handler {
 				r.Header.Set(csrfHeader, tok)
 			}
 		}
-		if h.site.secure(r) {
-			h.csrfTLS(next).ServeHTTP(w, r)
+		if h.site.Secure(r) {
+			h.csrfFor(true, session)(next).ServeHTTP(w, r)
 			return
 		}
 		// gorilla/csrf assumes HTTPS and demands a same-origin Referer
 		// unless told the request is plain HTTP.
-		h.csrfPlain(next).ServeHTTP(w, csrf.PlaintextHTTPRequest(r))
+		h.csrfFor(false, session)(next).ServeHTTP(w, csrf.PlaintextHTTPRequest(r))
 	})
 }
 
 func (h *accountHandlers) cookieName(r *http.Request) string {
-	if h.site.secure(r) {
+	if h.site.Secure(r) {
 		return sessionCookieSecure
 	}
 	return sessionCookie
@@ -194,7 +226,7 @@ func (h *accountHandlers) cookieName(r *http.Request) string {
 func (h *accountHandlers) sessionCookie(r *http.Request, token string, maxAge int) *http.Cookie {
 	return &http.Cookie{
 		Name: h.cookieName(r), Value: token, Path: "/", MaxAge: maxAge,
-		HttpOnly: true, Secure: h.site.secure(r), SameSite: http.SameSiteLaxMode,
+		HttpOnly: true, Secure: h.site.Secure(r), SameSite: http.SameSiteLaxMode,
 	}
 }
 
@@ -236,12 +268,16 @@ func (h *accountHandlers) loginForm(w http.ResponseWriter, r *http.Request) erro
 }
 
 // login checks the e-mail address and password. Each attempt is recorded
-// against the account and the address before the password is hashed, and
-// counts as a failure unless it succeeds; past the limit the form refuses
-// to check at all until the window passes, with a 429. Hashes run in a
-// bounded pool, and when it is full the attempt is refused with a 503.
+// before the password is hashed (throttle_signin.go): an account that has
+// failed a few times in a row waits longer before each check, unless this
+// browser signed in to it before, and an address that fails too often is
+// held back; either is a 429 that says how long. Hashes run in a bounded
+// pool, and when it is full the attempt is refused with a 503.
 func (h *accountHandlers) login(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
+		if bodyTooLarge(r) {
+			return errTooLarge(maxBodyFor(r.URL.Path))
+		}
 		return &httpError{status: http.StatusBadRequest, heading: "The form could not be read", message: "Go back and try again.", err: err}
 	}
 	email := directory.NormalizeEmail(clean(r.PostForm.Get("email"), 254))
@@ -257,22 +293,22 @@ func (h *accountHandlers) login(w http.ResponseWriter, r *http.Request) error {
 		h.render(w, r, http.StatusBadRequest, "login", p)
 		return nil
 	}
-	accountKey, addressKey := "account:"+email, "address:"+clientKey(r)
-	at, ok := h.failures.Reserve(map[string]int{accountKey: h.perAccount, addressKey: h.perAddress})
-	if !ok {
-		p.Problems = problemList{{Field: "email", Message: "Too many failed attempts. Wait 15 minutes and try again, or ask an admin to reset your password."}}
+	attempt, refused := h.limits.begin(email, clientKey(r), h.devices.read(r, email))
+	if refused != nil {
+		w.Header().Set("Retry-After", strconv.Itoa(int(max(refused.wait.Round(time.Second), time.Second)/time.Second)))
+		msg := "Too many failed sign-ins from your connection. Wait " + waitWords(refused.wait) + " and try again."
+		if refused.account {
+			msg = "Too many failed attempts for this account. Wait " + waitWords(refused.wait) + " and try again, sign in on a device you have used before, or ask an admin to reset your password."
+		}
+		p.Problems = problemList{{Field: "email", Message: msg}}
 		h.render(w, r, http.StatusTooManyRequests, "login", p)
 		return nil
-	}
-	release := func() {
-		h.failures.Release(accountKey, at)
-		h.failures.Release(addressKey, at)
 	}
 	var acct *directory.Account
 	var err error
 	if perr := h.hashes.Do(r.Context(), func() { acct, err = h.store.Authenticate(r.Context(), email, password) }); perr != nil {
 		// Nothing was checked, so the attempt does not count.
-		release()
+		attempt.unchecked()
 		if !errors.Is(perr, errHashesBusy) {
 			return fmt.Errorf("sign in: %w", perr)
 		}
@@ -288,11 +324,14 @@ func (h *accountHandlers) login(w http.ResponseWriter, r *http.Request) error {
 		h.render(w, r, http.StatusUnauthorized, "login", p)
 		return nil
 	}
-	release()
 	if err != nil {
+		attempt.unchecked()
 		return fmt.Errorf("sign in: %w", err)
 	}
-	h.failures.Reset(accountKey)
+	attempt.succeeded()
+	if err := h.devices.issue(w, r, acct.Email); err != nil {
+		return err
+	}
 	// A fresh token at every sign-in, so a token planted before sign-in
 	// (session fixation) never becomes a signed-in one.
 	token, err := h.store.CreateSession(r.Context(), acct.Email)
@@ -306,6 +345,19 @@ func (h *accountHandlers) login(w http.ResponseWriter, r *http.Request) error {
 		next = homeOf(acct)
 	}
 	return redirect(w, r, next)
+}
+
+// waitWords says a wait in whole seconds or minutes, rounded up.
+func waitWords(d time.Duration) string {
+	if d <= time.Minute {
+		n := max(int((d+time.Second-1)/time.Second), 1)
+		if n == 1 {
+			return "a second"
+		}
+		return strconv.Itoa(n) + " seconds"
+	}
+	n := int((d + time.Minute - 1) / time.Minute)
+	return strconv.Itoa(n) + " minutes"
 }
 
 // homeOf is where an account lands after signing in.
@@ -345,6 +397,9 @@ func safeNext(next string) string {
 // readForm parses a posted form; its size was bounded by maxBodyFor.
 func readForm(r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
+		if bodyTooLarge(r) {
+			return errTooLarge(maxBodyFor(r.URL.Path))
+		}
 		return &httpError{status: http.StatusBadRequest, heading: "The form could not be read",
 			message: "Go back and try again. If you pasted a lot of text, shorten it.", err: err}
 	}

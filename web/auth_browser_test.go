@@ -108,6 +108,13 @@ func TestBrowserSignedInAccessibility(t *testing.T) {
 	if _, err := es.store.AddItem(ctx, lw, list.ID, es.ListingB); err != nil {
 		t.Fatal(err)
 	}
+	team, err := es.store.CreateTeam(ctx, "Bootle PCN", directory.TeamPCN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := es.store.AddTeamMember(ctx, team.ID, emailLW); err != nil {
+		t.Fatal(err)
+	}
 
 	for _, role := range []struct {
 		name, email string
@@ -126,12 +133,14 @@ func TestBrowserSignedInAccessibility(t *testing.T) {
 			"/admin/corrections",
 			"/admin/stale",
 			"/admin/accounts",
+			"/admin/teams",
 		}},
 		{"link worker", emailLW, []string{
 			"/shortlists",
 			"/shortlists/" + list.ID,
 			"/add-to-list?service=" + es.ListingB,
 			"/search?q=gardening",
+			"/shortlists/profile",
 		}},
 	} {
 		t.Run(role.name, func(t *testing.T) {

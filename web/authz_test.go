@@ -81,6 +81,10 @@ func TestRouteAccess(t *testing.T) {
 		{"GET", "/provider/listings/" + b + "/history", nil, want{303, 403, 200, 403, 200}},
 		// Only admins restore; "x" is not a revision.
 		{"POST", "/provider/listings/" + a + "/restore", url.Values{"seq": {"x"}}, want{303, 403, 403, 403, 400}},
+		{"GET", "/provider/listings/" + a + "/restore?seq=x", nil, want{303, 403, 403, 403, 400}},
+		// A correction's status: the listing's providers and admins; an
+		// unknown correction is not found.
+		{"POST", "/provider/listings/" + a + "/corrections/" + unknown, url.Values{"status": {"done"}}, want{303, 404, 403, 403, 404}},
 
 		// The admin area. Nothing is waiting, so the queue entry is 404.
 		{"GET", "/admin", nil, want{303, 403, 403, 403, 200}},

@@ -349,6 +349,9 @@ func TestBrowser(t *testing.T) {
 		{"home", "/"},
 		{"search", "/search?q=gardening&near=Bootle"},
 		{"search-error", "/search?q=gardening&near=Bootel"},
+		{"search-corrected", "/search?q=lonley+and+skint"},
+		{"search-filler", "/search?q=I+need+some+help"},
+		{"search-none", "/search?q=knitting&near=Bootle&radius=1&free=1&day=SU"},
 		{"search-print", "/search/print?q=gardening&near=Bootle"},
 		{"match", "/match"},
 		{"match-fit", "/match?need=lonely&step=fit"},
@@ -358,6 +361,8 @@ func TestBrowser(t *testing.T) {
 		{"help-now", "/help-now"},
 		{"search-safety", "/search?need=safety&near=Bootle"},
 		{"my-list", "/my-list"},
+		{"search-crisis", "/search?q=" + url.QueryEscape("I want to die") + "&near=Bootle"},
+		{"match-crisis", "/match?need=low-mood&near=Bootle&step=results&q=" + url.QueryEscape("can't go on")},
 	}
 
 	t.Run("axe finds no WCAG 2.2 A or AA violations", func(t *testing.T) {
@@ -443,6 +448,13 @@ func TestBrowser(t *testing.T) {
 			t.Fatal("an empty screenshot")
 		}
 		if err := os.WriteFile(filepath.Join(dir, "readme-search.png"), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		// The urgent-help panel above the results, as a desktop shows it.
+		b.step(t, "viewport", chromedp.EmulateViewport(1280, 900), chromedp.Navigate(b.base+"/search?q="+url.QueryEscape("can't go on need someone to talk to")+"&near=Bootle"),
+			chromedp.WaitReady(chromedp.CSS("main")))
+		png = run(t, b, "screenshot", chromedp.CaptureScreenshot())
+		if err := os.WriteFile(filepath.Join(dir, "readme-crisis-panel.png"), png, 0o644); err != nil {
 			t.Fatal(err)
 		}
 		// The activity is one across the Mersey from Bootle, reached from

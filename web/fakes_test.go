@@ -21,6 +21,8 @@ type fakeFinder struct {
 	panics  bool
 	queries []engine.Query
 	matched []bool
+	// relaxations are offered for every search.
+	relaxations []engine.Relaxation
 }
 
 func (f *fakeFinder) answer(q engine.Query, match bool) (*engine.Results, error) {
@@ -46,6 +48,16 @@ func (f *fakeFinder) Search(_ context.Context, q engine.Query) (*engine.Results,
 
 func (f *fakeFinder) Match(_ context.Context, q engine.Query) (*engine.Results, error) {
 	return f.answer(q, true)
+}
+
+func (f *fakeFinder) Relaxations(_ context.Context, q engine.Query) ([]engine.Relaxation, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.relaxations, f.err
+}
+
+func (f *fakeFinder) MatchRelaxations(ctx context.Context, q engine.Query) ([]engine.Relaxation, error) {
+	return f.Relaxations(ctx, q)
 }
 
 func (f *fakeFinder) last(t *testing.T) engine.Query {
@@ -143,6 +155,16 @@ func (unusedStores) EachOrganization(context.Context, func(*directory.Organizati
 	panic("unusedStores.EachOrganization")
 }
 
+// Corrections is ambiguous between the embedded interfaces.
+func (unusedStores) Corrections(context.Context, string) ([]directory.Correction, error) {
+	panic("unusedStores.Corrections")
+}
+
+// SetCorrectionStatus is ambiguous between the embedded interfaces.
+func (unusedStores) SetCorrectionStatus(context.Context, directory.CorrectionUpdate) (directory.Correction, error) {
+	panic("unusedStores.SetCorrectionStatus")
+}
+
 // fakeSite is a Server over fakes, with its log captured.
 type fakeSite struct {
 	srv      *Server
@@ -156,7 +178,7 @@ type fakeSite struct {
 func (fs *fakeSite) config() Config {
 	var none unusedStores
 	return Config{Engine: fs.finder, Store: fs.listings, Gazetteer: fs.places,
-		Accounts: none, Provider: none, Admin: none, Shortlists: none, Mail: none, HelpNow: helpNowText()}
+		Accounts: none, Provider: none, Admin: none, Shortlists: none, Mail: none, HelpNow: helpNowText(), Crisis: crisisWords()}
 }
 
 func newFakeSite(t *testing.T) *fakeSite {

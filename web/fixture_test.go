@@ -94,6 +94,23 @@ func loadPlaces() (*directory.Gazetteer, error) {
 	return gazetteer.g, gazetteer.err
 }
 
+// crisisWords is the embedded crisis language as a CrisisCheck, for
+// sites over fakes, parsed once.
+var crisisWords = sync.OnceValue(func() CrisisCheck {
+	p, err := engine.ParseCrisisPhrases(data.CrisisPhrases())
+	if err != nil {
+		panic(err)
+	}
+	return phraseCheck{p}
+})
+
+type phraseCheck struct{ p *engine.CrisisPhrases }
+
+func (c phraseCheck) Crisis(text string) bool {
+	_, ok := c.p.Match(text)
+	return ok
+}
+
 // helpNowText is the embedded urgent-help page, as cmd passes it. (A
 // strings.Reader does not fail.)
 func helpNowText() string {

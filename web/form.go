@@ -1,6 +1,8 @@
 package web
 
 import (
+	"errors"
+	"math"
 	"net/url"
 	"slices"
 	"strconv"
@@ -26,7 +28,13 @@ type finderForm struct {
 	Needs    []string
 	Interest []string
 	Activity []string
-	Page     string
+	// AccessFeatures are codes of the signpost-access taxonomy the place
+	// must offer, every one (the accessibility parameter).
+	AccessFeatures []string
+	Page           string
+	// Verbatim searches the words as typed, without correcting them: the
+	// link "search instead for lonley".
+	Verbatim bool
 }
 
 // defaultRadius is the distance used when a place is given without one: a
@@ -48,6 +56,13 @@ func readFinderForm(v url.Values) finderForm {
 		Interest: codes(v["interest"]),
 		Activity: codes(v["activity"]),
 	}
+	// Only known features: the checkboxes send nothing else, and a stray
+	// code in a shared link is dropped rather than refused.
+	for _, c := range codes(v["accessibility"]) {
+		if _, ok := directory.LookupTerm(directory.TaxonomyAccess, c); ok {
+			f.AccessFeatures = append(f.AccessFeatures, c)
+		}
+	}
 	switch strings.ToLower(v.Get("free")) {
 	case "1", "true", "yes", "on":
 		f.Free = true
@@ -55,6 +70,7 @@ func readFinderForm(v url.Values) finderForm {
 	if f.Radius == "" {
 		f.Radius = defaultRadius
 	}
+	f.Verbatim = v.Get("verbatim") == "1" && f.Q != ""
 	return f
 }
 
@@ -108,6 +124,9 @@ func (f finderForm) values() url.Values {
 	for _, c := range f.Activity {
 		v.Add("activity", c)
 	}
+	for _, c := range f.AccessFeatures {
+		v.Add("accessibility", c)
+	}
 	if f.Free {
 		v.Set("free", "1")
 	}
@@ -121,6 +140,9 @@ func (f finderForm) values() url.Values {
 	if f.Page != "" && f.Page != "1" {
 		set("page", f.Page)
 	}
+	if f.Verbatim && f.Q != "" {
+		v.Set("verbatim", "1")
+	}
 	return v
 }
 
@@ -132,10 +154,21 @@ func (f finderForm) href(path string) string {
 	return path
 }
 
+// filtersChosen counts the search page's filters in force.
+func (f finderForm) filtersChosen() int {
+	n := len(f.Needs) + len(f.Interest) + len(f.Activity)
+	for _, on := range []bool{f.Free, f.Day != "", f.Delivery != "", f.Age != "", f.Access != ""} {
+		if on {
+			n++
+		}
+	}
+	return n
+}
+
 // hasCriteria reports whether the person asked for anything at all.
 func (f finderForm) hasCriteria() bool {
 	return f.Q != "" || f.Near != "" || f.Free || f.Day != "" || f.Delivery != "" || f.Age != "" ||
-		f.Access != "" || len(f.Needs)+len(f.Interest)+len(f.Activity) > 0
+		f.Access != "" || len(f.Needs)+len(f.Interest)+len(f.Activity)+len(f.AccessFeatures) > 0
 }
 
 // radiusMetres reads the radius, in the site's units; ok is false when it
@@ -156,33 +189,66 @@ func (f finderForm) radiusMetres(u engine.Units) (m float64, ok bool) {
 // radiusProblem is the message for a radius that is not a distance.
 const radiusProblem = "Choose a distance from the list, or any distance"
 
-// engineValues is the form in the parameters engine.ParseQuery reads, with
-// the place already resolved to a point.
-func (f finderForm) engineValues(place *directory.Place, perPage int, u engine.Units) url.Values {
-	v := url.Values{}
-	if f.Q != "" {
-		v.Set("q", f.Q)
+// query is the form as the engine's query, with the place resolved to a
+// point and radiusM its radius (0: no limit). Every value the engine
+// cannot take is a problem for the control that set it, all at once:
+// those it has no type for (an age or a page that is not a number) are
+// refused here, the rest by the engine's own check, field by field.
+func (f finderForm) query(place *directory.Place, radiusM float64, size int) (engine.Query, []problem) {
+	q := engine.Query{
+		Text:           f.Q,
+		Verbatim:       f.Verbatim,
+		Needs:          f.Needs,
+		Interests:      f.Interest,
+		Activities:     f.Activity,
+		Free:           f.Free,
+		Day:            strings.ToUpper(f.Day),
+		Delivery:       directory.Delivery(strings.ToLower(f.Delivery)),
+		Accessibility:  f.Access,
+		AccessFeatures: f.AccessFeatures,
+		Sort:           engine.Sort(strings.ToLower(f.Sort)),
+		Page:           1,
+		Size:           size,
 	}
 	if place != nil {
-		v.Set("lat", strconv.FormatFloat(place.Lat, 'f', -1, 64))
-		v.Set("lon", strconv.FormatFloat(place.Lon, 'f', -1, 64))
-		if m, ok := f.radiusMetres(u); ok && m > 0 {
-			v.Set("proximity", strconv.FormatFloat(m, 'f', -1, 64))
+		q.Lat, q.Lon, q.HasPoint, q.RadiusM = place.Lat, place.Lon, true, radiusM
+	}
+	var problems []problem
+	if f.Age != "" {
+		if n, err := strconv.Atoi(f.Age); err == nil {
+			q.Age = &n
+		} else {
+			problems = append(problems, finderProblem(&engine.FieldError{Field: engine.FieldAge}))
 		}
 	}
-	v["need"] = f.Needs
-	v["interest"] = f.Interest
-	v["activity"] = f.Activity
-	if f.Free {
-		v.Set("free", "true")
-	}
-	for k, val := range map[string]string{"day": f.Day, "delivery": f.Delivery, "age": f.Age, "access": f.Access, "sort": f.Sort, "page": f.Page} {
-		if val != "" {
-			v.Set(k, val)
+	if f.Page != "" {
+		if n, err := strconv.Atoi(f.Page); err == nil && n >= 1 && n <= math.MaxInt32 {
+			q.Page = n
+		} else {
+			problems = append(problems, finderProblem(&engine.FieldError{Field: engine.FieldPage}))
 		}
 	}
-	v.Set("per_page", strconv.Itoa(perPage))
-	return v
+	return q, append(problems, eachFieldProblem(q)...)
+}
+
+// eachFieldProblem checks each field of q alone: the engine stops at the
+// first wrong one, and a person should hear of all of them at once.
+func eachFieldProblem(q engine.Query) []problem {
+	var out []problem
+	for _, one := range []engine.Query{
+		{Text: q.Text},
+		{Lat: q.Lat, Lon: q.Lon, HasPoint: q.HasPoint},
+		{RadiusM: q.RadiusM},
+		{Needs: q.Needs}, {Interests: q.Interests}, {Activities: q.Activities}, {AccessFeatures: q.AccessFeatures},
+		{Age: q.Age}, {Day: q.Day}, {Delivery: q.Delivery}, {Sort: q.Sort},
+		{Page: q.Page, Size: q.Size},
+	} {
+		var fe *engine.FieldError
+		if errors.As(one.Validate(), &fe) {
+			out = append(out, finderProblem(fe))
+		}
+	}
+	return out
 }
 
 // option is one choice of a select, radio group or checkbox list.
@@ -203,6 +269,16 @@ func radiusOptions(selected string, u engine.Units) []option {
 	var opts []option
 	for _, n := range radiusChoices {
 		opts = append(opts, option{Value: strconv.FormatFloat(n, 'f', -1, 64), Label: "Within " + u.Count(n)})
+	}
+	// A distance the list lacks (a "look further away" link's, 4 miles
+	// from 2) is offered too, so that the list shows what was asked.
+	if n, err := strconv.ParseFloat(selected, 64); err == nil && n > 0 && u.Metres(n) <= engine.MaxRadiusM &&
+		!slices.Contains(radiusChoices, n) {
+		at := slices.IndexFunc(radiusChoices, func(c float64) bool { return c > n })
+		if at < 0 {
+			at = len(opts)
+		}
+		opts = slices.Insert(opts, at, option{Value: selected, Label: "Within " + u.Count(n)})
 	}
 	opts = append(opts, option{Value: "any", Label: "Any distance"})
 	return markSelected(opts, selected)

@@ -47,6 +47,9 @@ type activityPage struct {
 	CapacityWarn bool
 	Map          template.HTML
 	PrintHref    string
+	// Back returns to the results the person came from, or offers a new
+	// search.
+	Back link
 	// service is kept for the print view's map.
 	service *directory.Service
 	Printed string
@@ -66,7 +69,10 @@ type placeView struct {
 	Name      string
 	Address   []string
 	Transport string
-	Access    []string
+	// Features are the place's access features, in words; Access its
+	// free-text notes.
+	Features []string
+	Access   []string
 	// Directions is set for a place with coordinates.
 	Directions *directions
 	lat, lon   *float64
@@ -132,8 +138,10 @@ func (h *publicHandlers) activityPage(r *http.Request) (*activityPage, error) {
 		Website:     webURL(svc.URL),
 		Capacity:    svc.Capacity.Label(),
 		PrintHref:   "/activities/" + url.PathEscape(svc.ID) + "/print",
+		Back:        backLink(r.URL.Query().Get("back")),
 		service:     svc,
 	}
+	p.QuickExit = p.QuickExit || quickExitForBack(p.Back)
 	p.CapacityWarn = svc.Capacity == directory.CapacityFull || svc.Capacity == directory.CapacityPaused
 	if svc.Organization != nil {
 		p.Org = svc.Organization.Name
@@ -186,6 +194,24 @@ func (h *publicHandlers) activityPage(r *http.Request) (*activityPage, error) {
 		p.CorrectionFields = append(p.CorrectionFields, option{Value: f.Code, Label: f.Label})
 	}
 	return p, nil
+}
+
+// backLink is the activity page's way back: to the search or suggestions
+// the person came from when the link carried them (back=), else to a new
+// search. Only this site's results pages are accepted, so the parameter
+// cannot send anyone elsewhere.
+func backLink(back string) link {
+	u, err := url.Parse(back)
+	if back == "" || len(back) > 2000 || err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || strings.HasPrefix(back, "//") {
+		return link{Href: "/search", Text: "Search for other activities"}
+	}
+	switch u.Path {
+	case "/search":
+		return link{Href: u.RequestURI(), Text: "Back to your search results"}
+	case "/match":
+		return link{Href: u.RequestURI(), Text: "Back to your suggestions"}
+	}
+	return link{Href: "/search", Text: "Search for other activities"}
 }
 
 // parseAnyDate reads a date as HSDS publishers write them (a date or an
@@ -288,6 +314,11 @@ func places(svc *directory.Service) (out []placeView, online string) {
 				if part != "" && !containsFold(pv.Address, part) {
 					pv.Address = append(pv.Address, part)
 				}
+			}
+		}
+		for _, c := range sal.AccessCodes() {
+			if t, ok := directory.LookupTerm(directory.TaxonomyAccess, c); ok {
+				pv.Features = append(pv.Features, t.Label)
 			}
 		}
 		for _, ac := range l.Accessibility {

@@ -20,10 +20,10 @@ var matchSteps = []struct {
 	// Fields are the query parameters the step asks for.
 	Fields []string
 }{
-	{"needs", "Is anything hard at the moment?", []string{"need"}},
+	{"needs", "Is anything hard at the moment?", []string{"need", "q"}},
 	{"interests", "What do you enjoy, or would like to try?", []string{"interest"}},
 	{"place", "Where would you like to go?", []string{"near", "radius"}},
-	{"fit", "Is there anything it must fit?", []string{"free", "day", "delivery", "age", "access"}},
+	{"fit", "Is there anything it must fit?", []string{"free", "day", "delivery", "age", "accessibility", "access"}},
 }
 
 const matchResultsStep = "results"
@@ -48,19 +48,21 @@ type matchPage struct {
 	RadiusOptions []option
 	DayOptions    []option
 	Delivery      []option
+	Access        []option
 
 	Problems   problemList
 	DidYouMean []link
 
 	// Results step.
 	Answers    []answer
+	Words      *wordsNote
 	Results    []resultView
 	Total      int
 	ResultHead string
 	Map        template.HTML
 	Pagination pagination
 	PrintHref  string
-	Advice     []link
+	Advice     []suggestion
 }
 
 type hiddenField struct{ Name, Value string }
@@ -119,6 +121,8 @@ func (h *publicHandlers) matchStepPage(f finderForm, i int) *matchPage {
 		Form:      f,
 		NextStep:  matchResultsStep,
 	}
+	p.Crisis = h.finderCrisis(f)
+	p.QuickExit = p.QuickExit || p.Crisis != ""
 	if i+1 < len(matchSteps) {
 		p.NextStep = matchSteps[i+1].Key
 	}
@@ -151,6 +155,7 @@ func (h *publicHandlers) matchStepPage(f finderForm, i int) *matchPage {
 	case "fit":
 		p.DayOptions = dayOptions(f.Day)
 		p.Delivery = facetsFor(f, nil).Delivery
+		p.Access = termOptions("accessibility", directory.AccessFeatures, f.AccessFeatures, nil)
 	}
 	return p
 }
@@ -201,10 +206,19 @@ func (h *publicHandlers) matchResults(w http.ResponseWriter, r *http.Request, f 
 		Total:     a.res.Total,
 		BackHref:  stepHref(f, matchSteps[len(matchSteps)-1].Key),
 	}
+	p.Crisis = h.finderCrisis(f)
+	p.QuickExit = p.QuickExit || p.Crisis != "" || wordsMeanSafety(a.res)
+	if f.Q != "" {
+		// The words belong with what is hard: the step that asks for both.
+		words := answer{Question: "In your own words", Answer: f.Q, Href: stepHref(f, "needs")}
+		p.Answers = slices.Insert(p.Answers, 1, words)
+	}
 	if a.res.Page > 1 {
 		p.Title = fmt.Sprintf("Suggestions for you, page %d – Find what suits you", a.res.Page)
 	}
-	p.Results = h.resultViews(a.res.Items, (a.res.Page-1)*a.res.Size, a.place)
+	p.Results = h.resultViews(a.res.Items, (a.res.Page-1)*a.res.Size, a.place, withParam(f.href("/match"), "step", matchResultsStep), a.res.Interpreted)
+	resultsHref := func(g finderForm) string { return stepHref(g, matchResultsStep) }
+	p.Words = newWordsNote(f, a, resultsHref)
 	p.ResultHead = fmt.Sprintf("%d %s, best first", a.res.Total, pluralWord(a.res.Total, "suggestion", "suggestions"))
 	p.Map = h.maps.resultsMap(p.Results, a.place, "suggestions", false)
 	g := f
@@ -217,12 +231,7 @@ func (h *publicHandlers) matchResults(w http.ResponseWriter, r *http.Request, f 
 	}
 	g.Page = ""
 	p.PrintHref = g.href("/match/print")
-	if a.res.Total == 0 {
-		for _, l := range noResultsAdvice(f, "/match", h.units) {
-			l.Href = withParam(l.Href, "step", matchResultsStep)
-			p.Advice = append(p.Advice, l)
-		}
-	}
+	p.Advice = suggestions(f, a.relaxations, h.units, resultsHref, "suggestion", "suggestions")
 	h.render(w, r, http.StatusOK, "match", p)
 	return nil
 }
@@ -231,7 +240,7 @@ func (h *publicHandlers) matchResults(w http.ResponseWriter, r *http.Request, f 
 // a problem is about.
 func problemStep(pr problem) int {
 	switch pr.Field {
-	case "need":
+	case "need", "q":
 		return stepIndex("needs")
 	case "interest":
 		return stepIndex("interests")
@@ -278,6 +287,9 @@ func matchAnswers(f finderForm, place *directory.Place, u engine.Units) []answer
 	}
 	if f.Age != "" {
 		fit = append(fit, "Age "+f.Age)
+	}
+	if len(f.AccessFeatures) > 0 {
+		fit = append(fit, "Access: "+labels(directory.TaxonomyAccess, f.AccessFeatures))
 	}
 	if f.Access != "" {
 		fit = append(fit, "Accessibility: "+f.Access)

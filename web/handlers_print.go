@@ -39,11 +39,12 @@ func (h *publicHandlers) printList(w http.ResponseWriter, r *http.Request, mode 
 		// one gets the search page, which explains the problem.
 		return redirect(w, r, f.href("/search"))
 	}
+	words := newWordsNote(f, a, func(g finderForm) string { return g.href("/search") })
 	p := &printListPage{
 		BasePage: BasePage{Title: "Printable list: " + searchTitle(f, a.place, a.res), Print: true},
-		Heading:  resultsHeading(a.res.Total, f, a.place),
+		Heading:  resultsHeading(a.res.Total, f, a.place, words),
 		Criteria: matchAnswers(f, a.place, h.units),
-		Results:  h.resultViews(a.res.Items, (a.res.Page-1)*a.res.Size, a.place),
+		Results:  h.resultViews(a.res.Items, (a.res.Page-1)*a.res.Size, a.place, "", a.res.Interpreted),
 		Total:    a.res.Total,
 		Printed:  dateText(h.now()),
 		BackHref: f.href("/search"),
@@ -54,7 +55,15 @@ func (h *publicHandlers) printList(w http.ResponseWriter, r *http.Request, mode 
 		p.BackHref = withParam(f.href("/match"), "step", matchResultsStep)
 	}
 	if f.Q != "" {
-		p.Criteria = append([]answer{{Question: "You searched for", Answer: f.Q}}, p.Criteria...)
+		searched := []answer{{Question: "You searched for", Answer: f.Q}}
+		switch {
+		case words == nil:
+		case words.Instead != "":
+			searched = append(searched, answer{Question: "Nothing matched that, so this list is for", Answer: words.Instead})
+		case words.Corrected != "":
+			searched = append(searched, answer{Question: "This list is for", Answer: words.Corrected})
+		}
+		p.Criteria = append(searched, p.Criteria...)
 	}
 	p.Shown = len(p.Results)
 	p.Map = h.maps.resultsMap(p.Results, a.place, "results", true)

@@ -1,11 +1,10 @@
 package web
 
 import (
-	"errors"
+	"context"
 	"fmt"
 	"html/template"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -24,6 +23,9 @@ type searchPage struct {
 	SortOptions   []option
 	DayOptions    []option
 	Facets        facetsView
+	// FiltersChosen counts the filters in force, for the closed
+	// "Filter results" disclosure.
+	FiltersChosen int
 
 	Problems problemList
 	// Unknown is a place that was not found, with DidYouMean offering
@@ -33,12 +35,13 @@ type searchPage struct {
 
 	Searched   bool
 	Heading    string
+	Words      *wordsNote
 	Results    []resultView
 	Total      int
 	Map        template.HTML
 	Pagination pagination
 	PrintHref  string
-	Advice     []link
+	Advice     []suggestion
 }
 
 type link struct {
@@ -54,6 +57,9 @@ type facetsView struct {
 	Needs      []option
 	Interests  []option
 	Activities []option
+	// Access are the access features, without counts: the engine does
+	// not count them.
+	Access []option
 }
 
 // finderAnswer is what running a finder form gave.
@@ -64,6 +70,14 @@ type finderAnswer struct {
 	problems []problem
 	unknown  string
 	didYou   []directory.Place
+	// relaxations are the ways to widen a search that found nothing,
+	// each with what it would find.
+	relaxations []engine.Relaxation
+	// instead is set when nothing matched the words and res holds the
+	// results of a near word; asked is then what was made of the words
+	// typed.
+	instead *engine.Relaxation
+	asked   *engine.Interpreted
 }
 
 // finderMode says how the needs, interests and activities of a finder
@@ -83,6 +97,14 @@ func (h *publicHandlers) find(r *http.Request, f finderForm, mode finderMode) (f
 	var a finderAnswer
 	if f.Near != "" {
 		if p, ok := h.places.Lookup(f.Near); ok {
+			if p.Kind == directory.PlacePoint {
+				// The search still starts at the point itself.
+				if name, ok := h.maps.nearestName(p.Lat, p.Lon); ok {
+					p.Name = name
+				} else {
+					p.Name = yourLocation
+				}
+			}
 			a.place = &p
 		} else {
 			a.unknown = f.Near
@@ -101,53 +123,52 @@ func (h *publicHandlers) find(r *http.Request, f finderForm, mode finderMode) (f
 	}
 	// The other values are read even when the place or radius is wrong,
 	// so that the summary lists every problem at once, in page order.
-	values := f.engineValues(a.place, resultsPerPage, h.units)
-	q, err := engine.ParseQuery(values)
-	var fe *engine.FieldError
-	switch {
-	case errors.As(err, &fe):
-		a.problems = append(a.problems, eachValueProblem(values)...)
-	case err != nil:
-		return a, fmt.Errorf("search: %w", err)
-	}
+	q, problems := f.query(a.place, a.radiusM, resultsPerPage)
+	a.problems = append(a.problems, problems...)
 	if len(a.problems) > 0 {
 		a.problems = problemList(a.problems).inPageOrder(finderControls...)
 		return a, nil
 	}
-	switch mode {
-	case matching:
-		a.res, err = h.finder.Match(r.Context(), q)
-	default:
-		a.res, err = h.finder.Search(r.Context(), q)
+	var err error
+	if a.res, err = h.run(r.Context(), q, mode); err != nil {
+		return a, fmt.Errorf("search: %w", err)
 	}
-	if errors.As(err, &fe) {
-		a.problems = append(a.problems, finderProblem(fe))
+	if a.res.Total > 0 {
 		return a, nil
 	}
-	if err != nil {
+	// Zero results is the last resort: find what each way of widening
+	// the search would find, and when a word near one typed finds
+	// something, show that, saying so (unless the person asked for the
+	// words as typed).
+	if a.relaxations, err = h.relax(r.Context(), q, mode); err != nil {
 		return a, fmt.Errorf("search: %w", err)
+	}
+	for i, rel := range a.relaxations {
+		if rel.Kind != engine.RelaxWord || f.Verbatim {
+			continue
+		}
+		res, err := h.run(r.Context(), rel.Query, mode)
+		if err != nil {
+			return a, fmt.Errorf("search: %w", err)
+		}
+		a.asked, a.res, a.instead, a.relaxations = a.res.Interpreted, res, &a.relaxations[i], nil
+		break
 	}
 	return a, nil
 }
 
-// eachValueProblem asks the engine about each value alone: it stops at
-// the first wrong one, and a person should hear of all of them at once.
-func eachValueProblem(values url.Values) []problem {
-	var out []problem
-	for _, k := range sortedKeys(values) {
-		if k == "lon" {
-			continue // checked with lat
-		}
-		one := url.Values{k: values[k]}
-		if k == "lat" {
-			one.Set("lon", values.Get("lon"))
-		}
-		var fe *engine.FieldError
-		if _, err := engine.ParseQuery(one); errors.As(err, &fe) {
-			out = append(out, finderProblem(fe))
-		}
+func (h *publicHandlers) run(ctx context.Context, q engine.Query, mode finderMode) (*engine.Results, error) {
+	if mode == matching {
+		return h.finder.Match(ctx, q)
 	}
-	return out
+	return h.finder.Search(ctx, q)
+}
+
+func (h *publicHandlers) relax(ctx context.Context, q engine.Query, mode finderMode) ([]engine.Relaxation, error) {
+	if mode == matching {
+		return h.finder.MatchRelaxations(ctx, q)
+	}
+	return h.finder.Relaxations(ctx, q)
 }
 
 // finderControls are the search page's and the matcher's controls in the
@@ -181,7 +202,10 @@ func (h *publicHandlers) search(w http.ResponseWriter, r *http.Request) error {
 		RadiusOptions: radiusOptions(f.Radius, h.units),
 		SortOptions:   sortOptions(f.Sort),
 		DayOptions:    dayOptions(f.Day),
+		FiltersChosen: f.filtersChosen(),
 	}
+	p.Crisis = h.finderCrisis(f)
+	p.QuickExit = p.QuickExit || p.Crisis != ""
 	a, err := h.find(r, f, searching)
 	if err != nil {
 		return err
@@ -201,9 +225,17 @@ func (h *publicHandlers) search(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	p.Searched = true
+	p.QuickExit = p.QuickExit || wordsMeanSafety(a.res)
+	if namedPoint(a.place) {
+		// The box says where, as a person would; the links keep the
+		// point, so every page of results starts from it.
+		p.Form.Near = a.place.Name
+	}
 	p.Total = a.res.Total
-	p.Results = h.resultViews(a.res.Items, (a.res.Page-1)*a.res.Size, a.place)
-	p.Heading = resultsHeading(a.res.Total, f, a.place)
+	p.Results = h.resultViews(a.res.Items, (a.res.Page-1)*a.res.Size, a.place, f.href("/search"), a.res.Interpreted)
+	searchHref := func(g finderForm) string { return g.href("/search") }
+	p.Words = newWordsNote(f, a, searchHref)
+	p.Heading = resultsHeading(a.res.Total, f, a.place, p.Words)
 	p.Title = searchTitle(f, a.place, a.res)
 	p.Map = h.maps.resultsMap(p.Results, a.place, "results", false)
 	p.Pagination = paginate(f, "/search", a.res)
@@ -211,22 +243,32 @@ func (h *publicHandlers) search(w http.ResponseWriter, r *http.Request) error {
 	printForm := f
 	printForm.Page = ""
 	p.PrintHref = printForm.href("/search/print")
-	if a.res.Total == 0 {
-		p.Advice = noResultsAdvice(f, "/search", h.units)
-	}
+	p.Advice = suggestions(f, a.relaxations, h.units, searchHref, "activity", "activities")
 	h.render(w, r, status, "search", p)
 	return nil
 }
 
-// resultsHeading says how many were found for what, where.
-func resultsHeading(total int, f finderForm, place *directory.Place) string {
+// resultsHeading says how many were found for what, where: for the words
+// searched in place of those typed when there are some, and for no words
+// when every one was filler.
+func resultsHeading(total int, f finderForm, place *directory.Place, words *wordsNote) string {
 	noun := "activities"
 	if total == 1 {
 		noun = "activity"
 	}
 	h := fmt.Sprintf("%d %s found", total, noun)
-	if f.Q != "" {
-		h += " for ‘" + f.Q + "’"
+	q := f.Q
+	switch {
+	case words == nil:
+	case words.Vague:
+		q = ""
+	case words.Instead != "":
+		q = words.Instead
+	case words.Corrected != "":
+		q = words.Corrected
+	}
+	if q != "" {
+		h += " for ‘" + q + "’"
 	}
 	if place != nil {
 		h += " near " + place.Name
@@ -274,6 +316,7 @@ func facetsFor(f finderForm, fc *engine.Facets) facetsView {
 	v.Needs = termOptions("need", directory.Needs, f.Needs, counts(fc, func(f *engine.Facets) []engine.FacetCount { return f.Needs }))
 	v.Interests = termOptions("interest", directory.Interests, f.Interest, counts(fc, func(f *engine.Facets) []engine.FacetCount { return f.Interests }))
 	v.Activities = termOptions("activity", directory.Activities, f.Activity, counts(fc, func(f *engine.Facets) []engine.FacetCount { return f.Activities }))
+	v.Access = termOptions("accessibility", directory.AccessFeatures, f.AccessFeatures, nil)
 	return v
 }
 
@@ -307,60 +350,6 @@ func termOptions(field string, vocab []directory.Term, checked []string, counts 
 			}
 		}
 		out = append(out, o)
-	}
-	return out
-}
-
-// noResultsAdvice offers the ways to widen a search that found nothing, as
-// links that do it.
-func noResultsAdvice(f finderForm, path string, u engine.Units) []link {
-	var out []link
-	if f.Near != "" && f.Radius != "any" {
-		g := f
-		g.Radius, g.Page = "any", ""
-		if f.Radius == "1" || f.Radius == "2" || f.Radius == "5" {
-			g.Radius = "25"
-		}
-		out = append(out, link{Href: g.href(path), Text: "Look further away (" + radiusWords(g.Radius, u) + ")"})
-	}
-	drop := func(text string, change func(*finderForm)) {
-		g := f
-		g.Page = ""
-		change(&g)
-		out = append(out, link{Href: g.href(path), Text: text})
-	}
-	if f.Free {
-		drop("Include activities that cost something", func(g *finderForm) { g.Free = false })
-	}
-	if f.Day != "" {
-		drop("Include every day of the week", func(g *finderForm) { g.Day = "" })
-	}
-	if f.Delivery != "" {
-		drop("Include every way of taking part", func(g *finderForm) { g.Delivery = "" })
-	}
-	if f.Age != "" {
-		drop("Do not filter by age", func(g *finderForm) { g.Age = "" })
-	}
-	if f.Access != "" {
-		drop("Do not filter by accessibility", func(g *finderForm) { g.Access = "" })
-	}
-	for _, c := range f.Needs {
-		if t, ok := directory.LookupTerm(directory.TaxonomyNeeds, c); ok {
-			drop("Remove the filter ‘"+t.Label+"’", func(g *finderForm) { g.Needs = without(g.Needs, c) })
-		}
-	}
-	for _, c := range f.Interest {
-		if t, ok := directory.LookupTerm(directory.TaxonomyInterests, c); ok {
-			drop("Remove the filter ‘"+t.Label+"’", func(g *finderForm) { g.Interest = without(g.Interest, c) })
-		}
-	}
-	for _, c := range f.Activity {
-		if t, ok := directory.LookupTerm(directory.TaxonomyActivities, c); ok {
-			drop("Remove the filter ‘"+t.Label+"’", func(g *finderForm) { g.Activity = without(g.Activity, c) })
-		}
-	}
-	if f.Q != "" && len(strings.Fields(f.Q)) > 1 {
-		drop("Search for fewer words: ‘"+strings.Fields(f.Q)[0]+"’", func(g *finderForm) { g.Q = strings.Fields(f.Q)[0] })
 	}
 	return out
 }

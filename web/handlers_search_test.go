@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"net/url"
 	"strings"
@@ -187,15 +188,29 @@ func TestSearchBadValueShowsAnErrorSummary(t *testing.T) {
 func TestSearchNoResultsAdvice(t *testing.T) {
 	site := newFakeSite(t)
 	site.finder.results = &engine.Results{}
+	site.finder.relaxations = []engine.Relaxation{
+		{Kind: engine.RelaxFilter, Field: engine.FieldFree, Count: 3},
+		{Kind: engine.RelaxFilter, Field: engine.FieldInterests, Value: "gardening", Count: 1},
+		{Kind: engine.RelaxFurther, Field: engine.FieldRadius, Value: fmt.Sprint(4 * engine.MetresPerMile), Count: 2},
+		{Kind: engine.RelaxFurther, Field: engine.FieldRadius, Value: "0", Count: 40},
+		{Kind: engine.RelaxNeed, Field: engine.FieldNeeds, Value: "lonely", Count: 7, Query: engine.Query{Needs: []string{"lonely"}}},
+		{Kind: engine.RelaxWords, Field: engine.FieldText, Count: 12},
+		{Kind: engine.RelaxFilter, Field: engine.FieldDay, Value: "TU", Count: 0},
+		{Kind: engine.RelaxFilter, Field: engine.FieldLanguage, Value: "pl", Count: 5},
+	}
 	_, doc := get(t, site.srv, "/search?q=pottery+club&near=Bootle&radius=2&free=1&interest=gardening")
 	var advice []string
-	doc.Find(".no-results a").Each(func(_ int, a *goquery.Selection) { advice = append(advice, textOf(a)+" → "+a.AttrOr("href", "")) })
+	doc.Find(".no-results li").Each(func(_ int, li *goquery.Selection) {
+		advice = append(advice, textOf(li)+" → "+li.Find("a").AttrOr("href", ""))
+	})
 	want := []string{
-		"Look further away (within 25 miles) → /search?free=1&interest=gardening&near=Bootle&q=pottery+club&radius=25",
-		"Include activities that cost something → /search?interest=gardening&near=Bootle&q=pottery+club&radius=2",
-		"Remove the filter ‘Gardening’ → /search?free=1&near=Bootle&q=pottery+club&radius=2",
-		"Search for fewer words: ‘pottery’ → /search?free=1&interest=gardening&near=Bootle&q=pottery&radius=2",
-		"answer a few questions → /match",
+		"Include activities that cost something – 3 activities → /search?interest=gardening&near=Bootle&q=pottery+club&radius=2",
+		"Remove the filter ‘Gardening’ – 1 activity → /search?free=1&near=Bootle&q=pottery+club&radius=2",
+		"Look further away (within 4 miles) – 2 activities → /search?free=1&interest=gardening&near=Bootle&q=pottery+club&radius=4",
+		"Look further away (any distance) – 40 activities → /search?free=1&interest=gardening&near=Bootle&q=pottery+club&radius=any",
+		"Show everything for ‘feeling lonely or cut off’ – 7 activities → /search?free=1&interest=gardening&near=Bootle&need=lonely&radius=2",
+		"Leave out the words ‘pottery club’ – 12 activities → /search?free=1&interest=gardening&near=Bootle&radius=2",
+		"answer a few questions and see what fits best → /match",
 	}
 	if strings.Join(advice, "\n") != strings.Join(want, "\n") {
 		t.Errorf("advice:\n%s\nwant:\n%s", strings.Join(advice, "\n"), strings.Join(want, "\n"))
@@ -203,6 +218,19 @@ func TestSearchNoResultsAdvice(t *testing.T) {
 	if doc.Find(".results, svg.map").Length() != 0 {
 		t.Error("an empty search shows a list or a map")
 	}
+	t.Run("a distance the list lacks is offered", func(t *testing.T) {
+		_, doc := get(t, site.srv, "/search?q=pottery&near=Bootle&radius=4")
+		if got := textOf(doc.Find("#radius option[selected]")); got != "Within 4 miles" {
+			t.Errorf("selected distance = %q", got)
+		}
+	})
+	t.Run("nothing to suggest", func(t *testing.T) {
+		site.finder.relaxations = nil
+		_, doc := get(t, site.srv, "/search?q=pottery")
+		if doc.Find(".no-results li").Length() != 0 || !strings.Contains(textOf(doc.Find(".no-results")), "Try a more general word") {
+			t.Errorf("no-results block = %q", textOf(doc.Find(".no-results")))
+		}
+	})
 }
 
 func TestSearchPagination(t *testing.T) {

@@ -248,6 +248,7 @@ func TestNewRequiresItsDependencies(t *testing.T) {
 		{"no admin area", func(c *Config) { c.Admin = nil }, "Config.Admin is required"},
 		{"no shortlists", func(c *Config) { c.Shortlists = nil }, "Config.Shortlists is required"},
 		{"no urgent help", func(c *Config) { c.HelpNow = " \n" }, "Config.HelpNow is required"},
+		{"no crisis check", func(c *Config) { c.Crisis = nil }, "Config.Crisis is required"},
 	}
 	if _, err := New(full); err != nil {
 		t.Fatalf("New with every dependency: %v", err)

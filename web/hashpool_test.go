@@ -185,8 +185,8 @@ func TestSignInBurst(t *testing.T) {
 		if code := <-other; code != http.StatusSeeOther {
 			t.Errorf("another account's sign-in during the burst: status %d", code)
 		}
-		if got := int(accounts.calls.Load()) - 1; got > srv.accounts.perAccount {
-			t.Errorf("%d wrong passwords checked, want at most %d", got, srv.accounts.perAccount)
+		if got := int(accounts.calls.Load()) - 1; got > loginFreeFailures {
+			t.Errorf("%d wrong passwords checked, want at most %d", got, loginFreeFailures)
 		}
 		if statuses[http.StatusTooManyRequests] == 0 {
 			t.Errorf("statuses %v: none refused with 429", statuses)

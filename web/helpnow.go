@@ -27,23 +27,50 @@ type helpNowPage struct {
 func (h *publicHandlers) helpNow(w http.ResponseWriter, r *http.Request) error {
 	h.render(w, r, http.StatusOK, "help-now", &helpNowPage{
 		BasePage: BasePage{Title: "Need help now?", Nav: "help-now", QuickExit: true},
-		Body:     h.helpNowBody,
+		Body:     h.urgent.page,
 	})
 	return nil
 }
 
-// renderHelpNow turns the urgent-help Markdown into the page's body. It is
-// rendered once, so a broken or empty file stops the server at start-up
-// rather than leaving someone in crisis with an error page.
+// urgentHelp is help-now.md rendered: the whole page, and its lead (what
+// comes before the first section heading), which is the urgent-help panel
+// put first on pages whose words hold crisis language.
+type urgentHelp struct {
+	page, lead template.HTML
+}
+
+// renderHelpNow turns the urgent-help Markdown into the page's body and
+// the panel. It is rendered once, so a broken or empty file stops the
+// server at start-up rather than leaving someone in crisis with an error
+// page. A file with nothing before its first heading gives the panel the
+// whole page.
 //
 // The file is the deployment's own, but it is sanitised like a provider's
 // description all the same, with one difference: tel: and sms: links are
 // the point of the page, so they are kept. The page's h1 is its own; a
 // level-1 heading in the file becomes a level 2.
-func renderHelpNow(src string) (template.HTML, error) {
+func renderHelpNow(src string) (urgentHelp, error) {
 	if strings.TrimSpace(src) == "" {
-		return "", errors.New("web: Config.HelpNow is required: the urgent-help page (help-now.md) must not be empty")
+		return urgentHelp{}, errors.New("web: Config.HelpNow is required: the urgent-help page (help-now.md) must not be empty")
 	}
+	page, err := renderHelpMarkdown(src)
+	if err != nil {
+		return urgentHelp{}, err
+	}
+	if len(strings.TrimSpace(string(page))) == 0 {
+		return urgentHelp{}, errors.New("web: help-now.md has nothing to show once rendered")
+	}
+	lead, err := renderHelpMarkdown(leadOf(src))
+	if err != nil {
+		return urgentHelp{}, err
+	}
+	if len(strings.TrimSpace(string(lead))) == 0 {
+		lead = page
+	}
+	return urgentHelp{page: page, lead: lead}, nil
+}
+
+func renderHelpMarkdown(src string) (template.HTML, error) {
 	md := goldmark.New(goldmark.WithParserOptions(parser.WithASTTransformers(
 		util.Prioritized(headingFloor{level: 2}, 100),
 	)))
@@ -54,11 +81,25 @@ func renderHelpNow(src string) (template.HTML, error) {
 	policy := bluemonday.UGCPolicy()
 	policy.AllowURLSchemes("tel", "sms")
 	policy.RequireNoReferrerOnLinks(true)
-	body := policy.SanitizeBytes(buf.Bytes())
-	if len(bytes.TrimSpace(body)) == 0 {
-		return "", errors.New("web: help-now.md has nothing to show once rendered")
+	return template.HTML(policy.SanitizeBytes(buf.Bytes())), nil
+}
+
+// leadOf is the Markdown before the first heading line ("## ..."), not
+// counting lines inside fenced code.
+func leadOf(src string) string {
+	fenced := false
+	var lead strings.Builder
+	for line := range strings.Lines(src) {
+		t := strings.TrimSpace(line)
+		if strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~") {
+			fenced = !fenced
+		}
+		if !fenced && strings.HasPrefix(t, "#") && strings.HasPrefix(strings.TrimLeft(t, "#"), " ") {
+			break
+		}
+		lead.WriteString(line)
 	}
-	return template.HTML(body), nil
+	return lead.String()
 }
 
 // headingFloor raises headings above level to it, so that the file cannot

@@ -89,7 +89,7 @@ func TestRenderHelpNow(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			doc := parseHTML(t, string(got))
+			doc := parseHTML(t, string(got.page))
 			for _, sel := range tt.want {
 				if doc.Find(sel).Length() == 0 {
 					t.Errorf("%s missing from %s", sel, got)

@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"signpost/directory"
 	"signpost/web/mail"
+	"signpost/web/origin"
 )
 
 // The pages of e-mail and passwords: changing one's own password, the
@@ -38,17 +38,14 @@ type MailStore interface {
 type mailPages struct {
 	*renderer
 	store MailStore
-	site  origin
+	site  *origin.Origin
 	// cookieName names the session cookie of a request, so a password
 	// change keeps the session it was made from.
 	cookieName func(*http.Request) string
 	// relay says e-mail is really sent. Without one an admin's reset shows
 	// the link once instead of mailing it.
 	relay bool
-	// baseURL starts the reset link shown to an admin; empty means the
-	// address the admin's own request came to.
-	baseURL string
-	now     func() time.Time
+	now   func() time.Time
 }
 
 // maxPasswordBody bounds the password forms: two passwords and a token.
@@ -260,14 +257,7 @@ func (h *mailPages) adminReset(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return resetRefusal(email, err)
 	}
-	base := strings.TrimRight(h.baseURL, "/")
-	if base == "" {
-		scheme := "http"
-		if h.site.secure(r) {
-			scheme = "https"
-		}
-		base = scheme + "://" + r.Host
-	}
+	base := h.site.URL(r)
 	p := &adminResetPage{adminBase: newAdminBase("A password reset link for "+email, "/admin/accounts"), Email: email,
 		Link:  base + mail.ResetPath + "?token=" + url.QueryEscape(token),
 		Until: h.now().Add(directory.ResetLinkValid).Format("15:04")}

@@ -6,6 +6,7 @@ import (
 	"hash/maphash"
 	"html"
 	"html/template"
+	"regexp"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -113,8 +114,15 @@ func (m *markdown) summary(src string, n int) string {
 	if err != nil {
 		return ""
 	}
-	text := html.UnescapeString(m.strict.Sanitize(strings.ReplaceAll(string(h), "</p>", " </p>")))
+	// A list's items are kept apart with a middle dot ("No experience
+	// needed · Tools provided · Tea and biscuits"), its last item with a
+	// space like a paragraph's end.
+	marked := listEnd.ReplaceAllString(string(h), " </$1>")
+	marked = strings.ReplaceAll(marked, "</li>", " "+itemMark+" </li>")
+	marked = strings.ReplaceAll(marked, "</p>", " </p>")
+	text := html.UnescapeString(m.strict.Sanitize(marked))
 	text = strings.Join(strings.Fields(text), " ")
+	text = strings.ReplaceAll(text, itemMark, "·")
 	if utf8.RuneCountInString(text) <= n {
 		return text
 	}
@@ -122,5 +130,12 @@ func (m *markdown) summary(src string, n int) string {
 	if i := strings.LastIndexByte(cut, ' '); i > n/2 {
 		cut = cut[:i]
 	}
-	return strings.TrimRight(cut, " ,.;:") + "…"
+	return strings.TrimRight(cut, " ,.;:·") + "…"
 }
+
+// itemMark stands for the dot between list items while the summary is
+// sanitised: a private-use character no description holds.
+const itemMark = "\uE000"
+
+// listEnd finds a list's last item, which takes no dot after it.
+var listEnd = regexp.MustCompile(`</li>\s*</(ul|ol)>`)

@@ -143,3 +143,26 @@ func TestSummaryIsPlainTextCutAtAWordAndStable(t *testing.T) {
 		t.Fatalf("long summary = %q", long)
 	}
 }
+
+// A description's lists stay readable in a one-line summary.
+func TestSummaryKeepsListsReadable(t *testing.T) {
+	m := newMarkdown()
+	tests := []struct {
+		src  string
+		n    int
+		want string
+	}{
+		{"Come and dig with us.\n\n- No experience needed\n- Tools provided\n- Tea and biscuits", 200,
+			"Come and dig with us. No experience needed · Tools provided · Tea and biscuits"},
+		{"- No experience needed\n- Tools provided\n\nAll welcome.", 200, "No experience needed · Tools provided All welcome."},
+		{"1. Book\n2. Come along", 200, "Book · Come along"},
+		{"- One\n  - Inner\n- Two", 200, "One Inner · Two"},
+		{"- No experience needed\n- Tools provided\n- Tea and biscuits", 24, "No experience needed…"},
+		{"Just a sentence · with a dot.", 200, "Just a sentence · with a dot."},
+	}
+	for _, tt := range tests {
+		if got := m.Summary(tt.src, tt.n); got != tt.want {
+			t.Errorf("Summary(%q, %d) = %q, want %q", tt.src, tt.n, got, tt.want)
+		}
+	}
+}

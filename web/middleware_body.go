@@ -36,8 +36,6 @@ func maxBodyFor(path string) int64 {
 func takesUploads(path string) bool { return path == "/admin/import" }
 
 var (
-	errBodyTooLarge = &httpError{status: http.StatusRequestEntityTooLarge, heading: "That is too much to send",
-		message: "What you sent is larger than this form takes. Go back and send less, or a smaller file."}
 	errNoUploadHere = &httpError{status: http.StatusUnsupportedMediaType, heading: "This form takes no files",
 		message: "Go back, reload the page and try again."}
 )
@@ -53,16 +51,16 @@ func boundBodies(pages *renderer) func(http.Handler) http.Handler {
 				next.ServeHTTP(w, r)
 				return
 			}
-			limit := maxBodyFor(r.URL.Path)
-			if r.ContentLength > limit {
-				pages.renderError(w, r, errBodyTooLarge)
-				return
-			}
 			if isMultipart(r) && !takesUploads(r.URL.Path) {
 				pages.renderError(w, r, errNoUploadHere)
 				return
 			}
-			r.Body = http.MaxBytesReader(w, r.Body, limit)
+			limit := maxBodyFor(r.URL.Path)
+			r, ok := limitBody(w, r, limit)
+			if !ok {
+				pages.renderError(w, r, errTooLarge(limit))
+				return
+			}
 			next.ServeHTTP(w, r)
 		})
 	}

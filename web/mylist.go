@@ -41,7 +41,7 @@ func myListToken(r *http.Request) string {
 func (h *shortlistHandlers) setMyListCookie(w http.ResponseWriter, r *http.Request, token string, maxAge int) {
 	http.SetCookie(w, &http.Cookie{
 		Name: myListCookie, Value: token, Path: "/", MaxAge: maxAge,
-		HttpOnly: true, Secure: h.site.secure(r), SameSite: http.SameSiteLaxMode,
+		HttpOnly: true, Secure: h.site.Secure(r), SameSite: http.SameSiteLaxMode,
 	})
 }
 

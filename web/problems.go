@@ -118,30 +118,30 @@ func emailMessage(typed string) string {
 // only in an edited address, so the words send the person to the choices.
 func finderProblem(fe *engine.FieldError) problem {
 	switch fe.Field {
-	case "q", "search", "text":
+	case engine.FieldText:
 		return problem{Field: "q", Message: fmt.Sprintf("Enter fewer words: at most %d characters", engine.MaxTextLen)}
-	case "lat", "lon":
+	case engine.FieldLat, engine.FieldLon:
 		return problem{Field: "near", Message: "Enter a place: a town, an area or a postcode"}
-	case "proximity":
+	case engine.FieldRadius:
 		return problem{Field: "radius", Message: radiusProblem}
-	case "sort":
+	case engine.FieldSort:
 		return problem{Field: "sort", Message: "Choose an order from the list"}
-	case "free":
+	case engine.FieldFree:
 		return problem{Field: "free", Message: "Tick Free, or leave it empty"}
-	case "day":
+	case engine.FieldDay:
 		return problem{Field: "day", Message: "Choose a day from the list"}
-	case "delivery":
+	case engine.FieldDelivery:
 		return problem{Field: "delivery-any", Message: "Choose how you would like to take part from the list"}
-	case "age":
+	case engine.FieldAge:
 		return problem{Field: "age", Message: "Enter an age in whole years, like 30"}
-	case "need":
+	case engine.FieldNeeds:
 		return problem{Field: "need", Message: "Choose what is hard at the moment from the list"}
-	case "interest":
+	case engine.FieldInterests:
 		return problem{Field: "interest", Message: "Choose what you enjoy from the list"}
-	case "activity":
+	case engine.FieldActivities:
 		return problem{Field: "activity", Message: "Choose a kind of activity from the list"}
-	case "page", "per_page":
+	case engine.FieldPage, engine.FieldSize:
 		return problem{Field: "page", Message: "Choose a page of results from the links"}
 	}
-	return problem{Field: fe.Field, Message: sentence(fe.Message)}
+	return problem{Field: strings.ToLower(string(fe.Field)), Message: sentence(fe.Message)}
 }

@@ -34,7 +34,10 @@ type ProviderStore interface {
 	SetCapacity(ctx context.Context, serviceID string, c directory.Capacity, actor string) (bool, error)
 	ConfirmService(ctx context.Context, serviceID, actor string) (bool, error)
 	Revisions(ctx context.Context, serviceID string) ([]directory.Revision, error)
+	RestorePreview(ctx context.Context, serviceID string, seq uint64) (current, restored *directory.Service, changes []directory.FieldChange, err error)
 	RestoreRevision(ctx context.Context, serviceID string, seq uint64, actor string) error
+	Corrections(ctx context.Context, serviceID string) ([]directory.Correction, error)
+	SetCorrectionStatus(ctx context.Context, u directory.CorrectionUpdate) (directory.Correction, error)
 }
 
 // providerHandlers serve /provider: an organisation's listings with their
@@ -64,6 +67,10 @@ type orgListings struct {
 	Listings []listingRow
 	// Waiting are new listings not yet published.
 	Waiting []draftView
+	// Corrections are what the public said is wrong with the listings,
+	// open ones first; Closed counts those done or dismissed.
+	Corrections []correctionRow
+	Closed      int
 }
 
 type listingRow struct {
@@ -152,10 +159,58 @@ func (h *providerHandlers) providerHome(w http.ResponseWriter, r *http.Request) 
 				ol.Waiting = append(ol.Waiting, draftViewOf(&d))
 			}
 		}
+		if err := h.addCorrections(r, &ol, svcs); err != nil {
+			return err
+		}
 		p.Orgs = append(p.Orgs, ol)
 	}
 	h.render(w, r, http.StatusOK, "provider-home", p)
 	return nil
+}
+
+// addCorrections lists the open corrections of an organisation's
+// listings, newest first, for its providers to act on.
+func (h *providerHandlers) addCorrections(r *http.Request, ol *orgListings, svcs []directory.Service) error {
+	labels := correctionLabels()
+	for i := range svcs {
+		svc := &svcs[i]
+		cs, err := h.store.Corrections(r.Context(), svc.ID)
+		if err != nil {
+			return fmt.Errorf("corrections of %s: %w", svc.ID, err)
+		}
+		for _, c := range cs {
+			if c.Status != directory.CorrectionOpen {
+				ol.Closed++
+				continue
+			}
+			row := newCorrectionRow(c, svc.Name, labels)
+			row.Action = "/provider/listings/" + url.PathEscape(svc.ID) + "/corrections/" + url.PathEscape(c.ID)
+			ol.Corrections = append(ol.Corrections, row)
+		}
+	}
+	slices.SortStableFunc(ol.Corrections, func(a, b correctionRow) int { return b.when.Compare(a.when) })
+	return nil
+}
+
+// setCorrection marks a correction of one of the provider's listings done,
+// or keeps a note on it, and goes back to it on the dashboard.
+func (h *providerHandlers) setCorrection(w http.ResponseWriter, r *http.Request) error {
+	if err := readForm(r); err != nil {
+		return err
+	}
+	vars := mux.Vars(r)
+	c, err := h.store.SetCorrectionStatus(r.Context(), directory.CorrectionUpdate{
+		ServiceID: vars["id"], ID: vars["correction"], Status: directory.CorrectionStatus(r.PostForm.Get("status")),
+		Note: r.PostForm.Get("note"), Actor: currentAccount(r).Email,
+	})
+	if err != nil {
+		return err
+	}
+	done := "correction-noted"
+	if r.PostForm.Get("status") != "" {
+		done = "correction-" + string(c.Status)
+	}
+	return redirect(w, r, withFlash("/provider?org="+url.QueryEscape(resourceOrg(r))+"#corrections-"+url.QueryEscape(resourceOrg(r)), done))
 }
 
 func draftViewOf(d *directory.Draft) draftView {
@@ -210,20 +265,79 @@ type editPage struct {
 	// OrgChoices offers the organisations of a new listing when there are
 	// several.
 	OrgChoices []option
+	// Focus is the control an "add another" or "remove" button leaves the
+	// cursor in.
+	Focus string
 
-	StatusOpts    []option
-	ActivityOpts  []option
-	NeedOpts      []option
-	InterestOpts  []option
-	DeliveryOpts  []option
+	StatusOpts   []option
+	ActivityOpts []option
+	NeedOpts     []option
+	InterestOpts []option
+	DeliveryOpts []option
+	Schedules    []scheduleRowView
+	Places       []placeRowView
+	Costs        []costRowView
+	Phones       []phoneRowView
+	// When is every time in words, one sentence: "Tuesdays, 10am to 1pm;
+	// Thursdays, 6pm to 8pm".
+	When    string
+	MaxRows int
+	Limits  formLimits
+}
+
+// formLimits are the fields' maxlength attributes.
+type formLimits struct {
+	Name, Description, Line, Note, URL, Email, Phone, Postcode, Number int
+	// DescriptionText is Description as the hint says it.
+	DescriptionText string
+}
+
+var listingLimits = formLimits{Name: maxNameLen, Description: maxDescriptionLen, Line: maxLineLen, Note: maxNoteLen,
+	URL: maxURLLen, Email: maxEmailLen, Phone: maxPhoneLen, Postcode: maxPostcodeLen, Number: maxNumberLen,
+	DescriptionText: groupThousands(maxDescriptionLen)}
+
+// The rows of the form as the template shows them: each control's id is
+// its name, "schedule-1-opens", so an error links to it.
+type scheduleRowView struct {
+	scheduleRow
+	Index         int
+	N, Prefix     string
 	DayOpts       []option
 	FrequencyOpts []option
+	// Reads is the row in words, as the public page will say it.
+	Reads string
+}
+
+type placeRowView struct {
+	placeRow
+	Index       int
+	N, Prefix   string
+	FeatureOpts []option
+}
+
+type costRowView struct {
+	costRow
+	Index     int
+	N, Prefix string
+}
+
+type phoneRowView struct {
+	phoneRow
+	Index     int
+	N, Prefix string
+}
+
+// textField is one labelled text input of a row.
+type textField struct {
+	ID, Label, Value string
+	Max              int
+	Problem          *problem
+	Focus            bool
 }
 
 func (h *providerHandlers) newEditPage(r *http.Request, f listingForm) *editPage {
-	p := &editPage{BasePage: BasePage{Nav: "provider"}, Form: f}
+	p := &editPage{BasePage: BasePage{Nav: "provider"}, Form: f, MaxRows: maxRows, Limits: listingLimits}
 	p.StatusOpts = markSelected(slices.Clone(statuses), f.Status)
-	p.FrequencyOpts = markSelected(slices.Clone(frequencies), f.Frequency)
 	terms := func(name string, vocab []directory.Term, picked []string) []option {
 		var out []option
 		for _, t := range vocab {
@@ -237,8 +351,31 @@ func (h *providerHandlers) newEditPage(r *http.Request, f listingForm) *editPage
 	for _, d := range directory.Deliveries {
 		p.DeliveryOpts = append(p.DeliveryOpts, option{Value: string(d), Label: d.Label(), ID: "delivery-" + string(d), Selected: slices.Contains(f.Delivery, string(d))})
 	}
-	for _, d := range directory.Weekdays {
-		p.DayOpts = append(p.DayOpts, option{Value: d, Label: daySingular[d], ID: "day-" + d, Selected: slices.Contains(f.Days, d)})
+	var when []string
+	for i, row := range f.Schedules {
+		v := scheduleRowView{scheduleRow: row, Index: i, N: strconv.Itoa(i + 1), Prefix: fmt.Sprintf("schedule-%d-", i)}
+		for _, d := range directory.Weekdays {
+			v.DayOpts = append(v.DayOpts, option{Value: d, Label: daySingular[d], ID: v.Prefix + "day-" + d, Selected: slices.Contains(row.Days, d)})
+		}
+		v.FrequencyOpts = markSelected(slices.Clone(frequencies), row.Frequency)
+		var sc directory.Schedule
+		row.applyTo(&sc)
+		if v.Reads = describeSchedule(sc); v.Reads != "" {
+			when = append(when, v.Reads)
+		}
+		p.Schedules = append(p.Schedules, v)
+	}
+	p.When = strings.Join(when, "; ")
+	for i, row := range f.Places {
+		v := placeRowView{placeRow: row, Index: i, N: strconv.Itoa(i + 1), Prefix: fmt.Sprintf("place-%d-", i)}
+		v.FeatureOpts = terms(v.Prefix+"feature", directory.AccessFeatures, row.Features)
+		p.Places = append(p.Places, v)
+	}
+	for i, row := range f.Costs {
+		p.Costs = append(p.Costs, costRowView{costRow: row, Index: i, N: strconv.Itoa(i + 1), Prefix: fmt.Sprintf("cost-%d-", i)})
+	}
+	for i, row := range f.Phones {
+		p.Phones = append(p.Phones, phoneRowView{phoneRow: row, Index: i, N: strconv.Itoa(i + 1), Prefix: fmt.Sprintf("phone-%d-", i)})
 	}
 	p.CanPublish = can(currentAccount(r), permPublish, resourceOrg(r))
 	return p
@@ -305,10 +442,27 @@ func (h *providerHandlers) saveListing(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	f := readListingForm(r.PostForm)
+	f, focus, edited2 := readListingEdit(r)
 	p := h.newEditPage(r, f)
+	p.Focus = focus
 	h.describeEdit(p, id, base, d)
+	if edited2 {
+		h.render(w, r, http.StatusOK, "provider-edit", p)
+		return nil
+	}
 	return h.submitListing(w, r, p, edited)
+}
+
+// readListingEdit reads the posted form and applies an "add another" or
+// "remove" press; rowEdited says there was one, and the form is to be
+// shown again rather than sent.
+func readListingEdit(r *http.Request) (f listingForm, focus string, rowEdited bool) {
+	f = readListingForm(r.PostForm)
+	if e, ok := readRowEdit(r.PostForm); ok {
+		focus = f.edit(e)
+		return f.withBlankRows(), focus, true
+	}
+	return f, "", false
 }
 
 // submitListing applies the form to svc and, unless the person asked for
@@ -316,10 +470,15 @@ func (h *providerHandlers) saveListing(w http.ResponseWriter, r *http.Request) e
 // may publish, publishes it). Otherwise the form is shown again.
 func (h *providerHandlers) submitListing(w http.ResponseWriter, r *http.Request, p *editPage, svc *directory.Service) error {
 	a := currentAccount(r)
+	p.Problems = append(p.Problems, p.Form.check()...)
 	p.Problems = append(p.Problems, p.Form.apply(svc, h.places)...)
 	for _, pr := range svc.Validate().Errors() {
-		p.Problems = append(p.Problems, problem{Field: formField(pr.Path), Message: pr.String()})
+		p.Problems = append(p.Problems, problem{Field: formField(pr.Path), Message: plainProblem(pr)})
 	}
+	p.Problems = inPageOrder(p.Problems)
+	// The rows are shown again as they were sent, with the values check
+	// normalised, and a row to type into where a group is now empty.
+	*p = *h.refill(r, p)
 	if r.PostForm.Get("action") == "preview" || len(p.Problems) > 0 {
 		desc, err := h.md.Render(p.Form.Description)
 		if err != nil {
@@ -338,6 +497,13 @@ func (h *providerHandlers) submitListing(w http.ResponseWriter, r *http.Request,
 	var err error
 	if can(a, permPublish, svc.OrgID()) {
 		done = "published"
+		// The form may start from an older draft: capacity and the last
+		// confirmed date are today's, never the draft's.
+		live, lerr := h.store.Service(r.Context(), svc.ID)
+		if lerr != nil && !errors.Is(lerr, directory.ErrNotFound) {
+			return fmt.Errorf("listing %s: %w", svc.ID, lerr)
+		}
+		svc.KeepOperational(live)
 		_, err = h.store.PutService(r.Context(), svc, directory.Save{Actor: a.Email, Action: directory.ActionEdit})
 		if err == nil {
 			// What an admin publishes directly supersedes anything waiting.
@@ -358,6 +524,22 @@ func (h *providerHandlers) submitListing(w http.ResponseWriter, r *http.Request,
 		return fmt.Errorf("save listing %s: %w", svc.ID, err)
 	}
 	return redirect(w, r, listingsURL(svc.OrgID(), svc.ID, done))
+}
+
+// plainProblem words a problem the standard's rules found for a person
+// at the form: "Enter a name" rather than "name: is required". The form's
+// own rules run first and catch most things in their own words; this is
+// for what only the standard's rules see.
+func plainProblem(pr directory.Problem) string {
+	label := fieldName(pr.Path)
+	required := map[string]string{"name": "Enter the name of the activity", "description": "Enter a description of the activity"}
+	if msg, ok := required[pr.Path]; ok && pr.Message == "is required" {
+		return msg
+	}
+	if pr.Message == "is required" {
+		return "Enter " + strings.ToLower(label[:1]) + label[1:]
+	}
+	return label + " " + pr.Message
 }
 
 // cloneService deep-copies a listing, so a form can be applied to it
@@ -426,8 +608,18 @@ func (h *providerHandlers) newListingPage(r *http.Request, f listingForm) (*edit
 	return p, nil
 }
 
+// refill rebuilds the page's rows from its form, keeping everything
+// else the page says.
+func (h *providerHandlers) refill(r *http.Request, p *editPage) *editPage {
+	fresh := h.newEditPage(r, p.Form.withBlankRows())
+	q := *p
+	q.Form, q.Schedules, q.Places, q.Costs, q.Phones, q.When = fresh.Form, fresh.Schedules, fresh.Places, fresh.Costs, fresh.Phones, fresh.When
+	q.StatusOpts, q.DeliveryOpts = fresh.StatusOpts, fresh.DeliveryOpts
+	return &q
+}
+
 func (h *providerHandlers) newListing(w http.ResponseWriter, r *http.Request) error {
-	p, err := h.newListingPage(r, listingForm{Status: string(directory.StatusActive), Frequency: "weekly"})
+	p, err := h.newListingPage(r, listingForm{Status: string(directory.StatusActive)}.withBlankRows())
 	if err != nil {
 		return err
 	}
@@ -439,9 +631,15 @@ func (h *providerHandlers) saveNewListing(w http.ResponseWriter, r *http.Request
 	if err := readForm(r); err != nil {
 		return err
 	}
-	p, err := h.newListingPage(r, readListingForm(r.PostForm))
+	f, focus, rowEdited := readListingEdit(r)
+	p, err := h.newListingPage(r, f)
 	if err != nil {
 		return err
+	}
+	p.Focus = focus
+	if rowEdited {
+		h.render(w, r, http.StatusOK, "provider-edit", p)
+		return nil
 	}
 	orgID := resourceOrg(r)
 	svc := &directory.Service{ID: uuid.NewString(), OrganizationID: orgID}
@@ -511,8 +709,9 @@ type revisionView struct {
 	Changes []changeView
 	// Summary says in words what a revision without a field-level diff
 	// was: the listing's first version, say.
-	Summary    string
-	Restorable bool
+	Summary     string
+	Restorable  bool
+	RestoreHref string
 }
 
 // changeView is one changed field, named in words.
@@ -550,6 +749,10 @@ func (h *providerHandlers) listingHistory(w http.ResponseWriter, r *http.Request
 		CanRestore: can(currentAccount(r), permRestore, resourceOrg(r)),
 	}
 	created := creations(revs)
+	live, err := h.store.Service(r.Context(), id)
+	if err != nil && !errors.Is(err, directory.ErrNotFound) {
+		return fmt.Errorf("listing %s: %w", id, err)
+	}
 	for i, rev := range revs {
 		label := actionLabels[rev.Action]
 		if label == "" {
@@ -568,9 +771,8 @@ func (h *providerHandlers) listingHistory(w http.ResponseWriter, r *http.Request
 		p.Revisions = append(p.Revisions, revisionView{
 			Seq: rev.Seq, At: dateTimeText(rev.At), Actor: rev.Actor, Action: label, Note: rev.Note,
 			Changes: changeViews(rev.Changes), Summary: summary,
-			// The newest published snapshot is what is live: restoring it
-			// would change nothing.
-			Restorable: len(rev.Snapshot) > 0 && !isLatestSnapshot(revs, i),
+			Restorable:  restorable(rev, live),
+			RestoreHref: "/provider/listings/" + url.PathEscape(id) + "/restore?seq=" + strconv.FormatUint(rev.Seq, 10),
 		})
 	}
 	h.render(w, r, http.StatusOK, "provider-history", p)
@@ -621,13 +823,21 @@ func creationText(rev directory.Revision) (label, summary string) {
 	return "Listing created", first + ", published."
 }
 
-func isLatestSnapshot(revs []directory.Revision, i int) bool {
-	for j := 0; j < i; j++ {
-		if len(revs[j].Snapshot) > 0 {
-			return false
-		}
+// restorable reports whether restoring rev would change the content of
+// the live listing: a version whose content is what is live (the newest,
+// or one that only changed capacity) offers no Restore.
+func restorable(rev directory.Revision, live *directory.Service) bool {
+	if len(rev.Snapshot) == 0 {
+		return false
 	}
-	return true
+	if live == nil {
+		return true
+	}
+	var snap directory.Service
+	if err := json.Unmarshal(rev.Snapshot, &snap); err != nil {
+		return false
+	}
+	return len(directory.ContentDiff(live, &snap)) > 0
 }
 
 // changeViews names each changed field in words a provider knows
@@ -673,16 +883,75 @@ func fieldName(path string) string {
 	return strings.Join(words, ": ")
 }
 
+// restorePage is /provider/listings/{id}/restore?seq=N: what restoring
+// an earlier version would change, with the button that does it.
+type restorePage struct {
+	BasePage
+	ID, Name   string
+	Seq        uint64
+	At         string
+	Changes    []changeView
+	HistoryRef string
+	Action     string
+	// Removed says the listing is not published now; restoring brings it
+	// back.
+	Removed bool
+}
+
+// revisionSeq reads the revision a restore is about.
+func revisionSeq(v string) (uint64, error) {
+	seq, err := strconv.ParseUint(v, 10, 64)
+	if err != nil {
+		return 0, &httpError{status: http.StatusBadRequest, heading: "Choose a version to restore", message: "Go back to the history and use a Restore link."}
+	}
+	return seq, nil
+}
+
+// restoreConfirm shows the diff a restore would apply. Restoring brings
+// back content only: capacity and the last confirmed date stay as they
+// are, so the page shows neither.
+func (h *providerHandlers) restoreConfirm(w http.ResponseWriter, r *http.Request) error {
+	id := mux.Vars(r)["id"]
+	seq, err := revisionSeq(r.URL.Query().Get("seq"))
+	if err != nil {
+		return err
+	}
+	current, restored, changes, err := h.store.RestorePreview(r.Context(), id, seq)
+	if err != nil {
+		return fmt.Errorf("restore %s revision %d: %w", id, seq, err)
+	}
+	p := &restorePage{
+		BasePage: BasePage{Title: "Restore an earlier version of " + restored.Name, Nav: "provider"},
+		ID:       id, Name: restored.Name, Seq: seq, Changes: changeViews(changes), Removed: current == nil,
+		HistoryRef: "/provider/listings/" + url.PathEscape(id) + "/history",
+		Action:     "/provider/listings/" + url.PathEscape(id) + "/restore",
+	}
+	if revs, err := h.store.Revisions(r.Context(), id); err == nil {
+		for _, rev := range revs {
+			if rev.Seq == seq {
+				p.At = dateTimeText(rev.At)
+			}
+		}
+	}
+	h.render(w, r, http.StatusOK, "provider-restore", p)
+	return nil
+}
+
 func (h *providerHandlers) restoreRevision(w http.ResponseWriter, r *http.Request) error {
 	if err := readForm(r); err != nil {
 		return err
 	}
 	id := mux.Vars(r)["id"]
-	seq, err := strconv.ParseUint(r.PostForm.Get("seq"), 10, 64)
+	seq, err := revisionSeq(r.PostForm.Get("seq"))
 	if err != nil {
-		return &httpError{status: http.StatusBadRequest, heading: "Choose a version to restore", message: "Go back to the history and use a Restore button."}
+		return err
 	}
-	if err := h.store.RestoreRevision(r.Context(), id, seq, currentAccount(r).Email); err != nil {
+	err = h.store.RestoreRevision(r.Context(), id, seq, currentAccount(r).Email)
+	if errors.Is(err, directory.ErrConflict) {
+		return &httpError{status: http.StatusConflict, heading: "Nothing to restore",
+			message: "The listing already reads like that version.", err: err}
+	}
+	if err != nil {
 		return fmt.Errorf("restore %s revision %d: %w", id, seq, err)
 	}
 	return redirect(w, r, withFlash("/provider/listings/"+url.PathEscape(id)+"/history", "restored"))

@@ -2,17 +2,19 @@ package web
 
 import (
 	"context"
-	"html/template"
 	"time"
 
 	"signpost/directory"
 	"signpost/engine"
 )
 
-// Finder answers searches and matches. *engine.Engine satisfies it.
+// Finder answers searches and matches, and says how to widen one that
+// found nothing. *engine.Engine satisfies it.
 type Finder interface {
 	Search(ctx context.Context, q engine.Query) (*engine.Results, error)
 	Match(ctx context.Context, q engine.Query) (*engine.Results, error)
+	Relaxations(ctx context.Context, q engine.Query) ([]engine.Relaxation, error)
+	MatchRelaxations(ctx context.Context, q engine.Query) ([]engine.Relaxation, error)
 }
 
 // Listings is what the public pages need of the store. *directory.Store
@@ -46,8 +48,10 @@ type publicHandlers struct {
 	now      func() time.Time
 	// corrections slows anyone sending corrections in bulk.
 	corrections *throttle
-	// helpNowBody is the urgent-help page's content, rendered once.
-	helpNowBody template.HTML
+	// urgent is the urgent-help page and panel, rendered once.
+	urgent urgentHelp
+	// crisis says whether words typed hold crisis language.
+	crisis CrisisCheck
 	// units are how distances are written and radiuses read.
 	units engine.Units
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/url"
 	"slices"
 
 	"signpost/directory"
@@ -20,6 +21,14 @@ const safetyNeed = "safety"
 // feeling unsafe at home.
 func quickExitForForm(f finderForm) bool {
 	return slices.Contains(f.Needs, safetyNeed)
+}
+
+// quickExitForBack reports whether the results an activity page was
+// reached from (its back link) asked about feeling unsafe at home: the
+// person is still looking for that help, whatever the listing says.
+func quickExitForBack(back link) bool {
+	u, err := url.Parse(back.Href)
+	return err == nil && quickExitForForm(readFinderForm(u.Query()))
 }
 
 // quickExitForService reports whether a listing helps people who feel

@@ -39,6 +39,8 @@ func TestQuickExit(t *testing.T) {
 		{"/match?need=safety&step=results", "/match?need=lonely&step=results", true},
 		{"/match?need=safety&step=interests", "/match?step=interests", true},
 		{"/activities/" + house.ID, "/activities/" + gardenClub().ID, true},
+		{"/activities/" + gardenClub().ID + "?back=" + url.QueryEscape("/search?need=safety&q=garden"),
+			"/activities/" + gardenClub().ID + "?back=" + url.QueryEscape("/search?need=lonely&q=garden"), true},
 		{"/help-now", "", true},
 		{"/search/print?need=safety", "", false},
 		{"/activities/" + house.ID + "/print", "", false},

@@ -48,6 +48,7 @@ var flashes = map[string]flash{
 	"member-added":              {Message: "The link worker is in the team. They see its shared lists under Team lists."},
 	"member-removed":            {Message: "The link worker is out of the team. Lists they shared stay with it."},
 	"correction-open":           {Message: "The correction is open again."},
+	"correction-noted":          {Message: "Your note is kept with the correction."},
 	"reset-sent":                {Message: "A link to choose a new password is on its way to the account's owner. It works once, for an hour."},
 	"reminded":                  {Heading: "Reminders are queued", Message: "Each listing's providers, or its own address, will be asked to confirm it is still running."},
 

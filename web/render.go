@@ -36,6 +36,12 @@ type BasePage struct {
 	// QuickExit shows the "Leave this page quickly" button: on pages about
 	// feeling unsafe at home (see quickexit.go).
 	QuickExit bool
+	// Crisis opens the page with the urgent-help panel, speaking to the
+	// person ("you") or to a link worker about them ("them"): the words
+	// typed or noted hold crisis language (see crisis.go).
+	Crisis crisisFor
+	// UrgentHelp is the panel's numbers, set by render when Crisis is.
+	UrgentHelp template.HTML
 	// CurrentList is the list "Add to list" buttons add to, set by render
 	// (nil on print views).
 	CurrentList *currentListView
@@ -88,7 +94,7 @@ const maxPooledBuffer = 256 << 10
 
 // pageNames are the files in templates/pages, without .html.
 var pageNames = []string{"home", "help-now", "search", "search-print", "match", "activity", "activity-print", "error",
-	"login", "provider-home", "provider-edit", "provider-history",
+	"login", "provider-home", "provider-edit", "provider-history", "provider-restore",
 	"admin-home", "admin-queue", "admin-review", "admin-organizations", "admin-accounts", "admin-stale",
 	"admin-corrections", "admin-import", "admin-teams", "admin-feeds",
 	"shortlist_index", "shortlist_list", "shortlist_print", "shortlist_shared", "shortlist_add", "shortlist_profile",
@@ -107,6 +113,11 @@ func parseTemplates() (*templates, error) {
 			return profileField{Problems: probs, ID: id, Label: label, Hint: hint, Value: value, Autocomplete: autocomplete, Max: max}
 		},
 		"addButton": func(l *currentListView, id string, n int) addButton { return addButton{List: l, ID: id, N: n} },
+		// field describes one text input of a row of the listing form.
+		"field": func(p *editPage, prefix, name, label, value string, max int) textField {
+			id := prefix + name
+			return textField{ID: id, Label: label, Value: value, Max: max, Problem: p.Problems.For(id), Focus: p.Focus == id}
+		},
 	}
 	t := &templates{pages: map[string]*template.Template{}}
 	for _, name := range pageNames {
@@ -151,6 +162,8 @@ type renderer struct {
 	// current finds the request's current list for the header and the
 	// add buttons; nil draws pages without one.
 	current func(*http.Request) *currentListView
+	// urgent is the urgent-help panel's numbers (help-now.md's lead).
+	urgent template.HTML
 }
 
 // render executes a page into a buffer first, so that a template fault
@@ -162,6 +175,9 @@ func (rd *renderer) render(w http.ResponseWriter, r *http.Request, status int, n
 	b.Flash = flashOf(r)
 	if rd.current != nil && !b.Print && b.CurrentList == nil {
 		b.CurrentList = rd.current(r)
+	}
+	if b.Crisis != "" && !b.Print {
+		b.UrgentHelp = rd.urgent
 	}
 	tmpl, ok := rd.tmpl.pages[name]
 	buf, _ := rd.tmpl.buffers.Get().(*bytes.Buffer)

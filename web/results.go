@@ -31,21 +31,30 @@ type resultView struct {
 	// CapacityWarn is set when the service cannot take people now.
 	CapacityWarn bool
 	Modes        string
-	Reasons      []string
+	Reasons      []reasonView
+	// Caution is what to know before going, shown apart from the
+	// reasons: "Not checked yet", "Not checked since March 2025".
+	Caution string
 	// Where is the address of the location nearest the searched point.
 	Where  string
 	marker *orb.Point
 }
 
 // whyKinds are the reasons shown under "Why this is suggested": what
-// matched and how near it is. Days, cost and capacity have their own lines.
+// matched and how near it is. Days, cost and capacity have their own lines;
+// "not checked" is no reason to suggest anything, so it is a caution of
+// its own.
 var whyKinds = map[engine.ReasonKind]bool{
 	engine.ReasonNeed: true, engine.ReasonInterest: true, engine.ReasonActivity: true,
 	engine.ReasonText: true, engine.ReasonDistance: true, engine.ReasonOnline: true,
-	engine.ReasonPhone: true, engine.ReasonAccess: true, engine.ReasonNotChecked: true,
+	engine.ReasonPhone: true, engine.ReasonAccess: true,
 }
 
-func (h *publicHandlers) resultViews(items []engine.Result, offset int, from *directory.Place) []resultView {
+// resultViews lists results for a page. back is the page's own address:
+// each result's link carries it, so that the activity page's back link
+// returns to these results; interp is what the engine made of the words
+// typed, which the reasons quote.
+func (h *publicHandlers) resultViews(items []engine.Result, offset int, from *directory.Place, back string, interp *engine.Interpreted) []resultView {
 	out := make([]resultView, 0, len(items))
 	for i, it := range items {
 		svc := it.Service
@@ -60,9 +69,16 @@ func (h *publicHandlers) resultViews(items []engine.Result, offset int, from *di
 			Capacity: svc.Capacity.Label(),
 			Modes:    modesLine(svc),
 		}
+		q := url.Values{}
 		if from != nil {
 			// The activity page offers directions from the same place.
-			v.Href += "?near=" + url.QueryEscape(from.Name)
+			q.Set("near", from.Name)
+		}
+		if back != "" {
+			q.Set("back", back)
+		}
+		if len(q) > 0 {
+			v.Href += "?" + q.Encode()
 		}
 		v.CapacityWarn = svc.Capacity == directory.CapacityFull || svc.Capacity == directory.CapacityPaused
 		if svc.Organization != nil {
@@ -76,7 +92,10 @@ func (h *publicHandlers) resultViews(items []engine.Result, offset int, from *di
 				v.Across = r.Text
 			}
 			if whyKinds[r.Kind] {
-				v.Reasons = append(v.Reasons, r.Text)
+				v.Reasons = append(v.Reasons, newReasonView(r.Text, interp))
+			}
+			if r.Kind == engine.ReasonNotChecked {
+				v.Caution = r.Text + ": check with the organisers before you go"
 			}
 		}
 		if loc, pt := nearestLocation(svc, from); loc != nil {
@@ -86,6 +105,53 @@ func (h *publicHandlers) resultViews(items []engine.Result, offset int, from *di
 		out = append(out, v)
 	}
 	return out
+}
+
+// reasonView is one reason, with the person's own words in it set apart:
+// "Helps with: money worries and debt (you searched <em>skint</em>)".
+type reasonView struct {
+	Parts []reasonPart
+}
+
+type reasonPart struct {
+	Text  string
+	Typed bool
+}
+
+func (r reasonView) String() string {
+	var b strings.Builder
+	for _, p := range r.Parts {
+		b.WriteString(p.Text)
+	}
+	return b.String()
+}
+
+// youSearched opens the engine's quotation of the person's words in a
+// reason; they run to the next ")".
+const youSearched = "(you searched "
+
+// newReasonView splits a reason's text around the words it quotes, and
+// gives them back as the person typed them ("can't sleep", where the
+// engine read "cant sleep").
+func newReasonView(text string, interp *engine.Interpreted) reasonView {
+	var r reasonView
+	for {
+		i := strings.Index(text, youSearched)
+		if i < 0 {
+			break
+		}
+		start := i + len(youSearched)
+		end := strings.IndexByte(text[start:], ')')
+		if end < 0 {
+			break
+		}
+		r.Parts = append(r.Parts, reasonPart{Text: text[:start]}, reasonPart{Text: interp.AsTyped(text[start : start+end]), Typed: true})
+		text = text[start+end:]
+	}
+	if text != "" {
+		r.Parts = append(r.Parts, reasonPart{Text: text})
+	}
+	return r
 }
 
 // nearestLocation returns the physical location with coordinates nearest

@@ -91,7 +91,9 @@ func (s *Server) routes() *mux.Router {
 	r.Handle("/provider/listings/{id}/capacity", guarded(permEditListing, provLocal, prov.setCapacity)).Methods(post)
 	r.Handle("/provider/listings/{id}/confirm", guarded(permEditListing, provLocal, prov.confirmListing)).Methods(post)
 	r.Handle("/provider/listings/{id}/withdraw", guarded(permEditListing, provListing, prov.withdrawDraft)).Methods(post)
+	r.Handle("/provider/listings/{id}/corrections/{correction}", guarded(permEditListing, provListing, prov.setCorrection)).Methods(post)
 	r.Handle("/provider/listings/{id}/history", guarded(permViewListing, provListing, prov.listingHistory)).Methods(get...)
+	r.Handle("/provider/listings/{id}/restore", guarded(permRestore, provLocal, prov.restoreConfirm)).Methods(get...)
 	r.Handle("/provider/listings/{id}/restore", guarded(permRestore, provLocal, prov.restoreRevision)).Methods(post)
 
 	// The admin area (admin*.go).

@@ -17,10 +17,12 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"signpost/directory"
 	"signpost/engine"
+	"signpost/web/origin"
 )
 
 // Config holds the Server's dependencies. Every store and service is
@@ -54,6 +56,9 @@ type Config struct {
 	// miles. Give the engine the same (engine.WithUnits) so that its
 	// reasons agree.
 	Units engine.Units
+	// Crisis recognises crisis language (*engine.Engine): searches, the
+	// matcher and list pages whose words hold it open with urgent help.
+	Crisis CrisisCheck
 	// HelpNow is the urgent-help page (/help-now) as Markdown: who to call
 	// or text in a crisis, with tel: and sms: links. cmd passes the
 	// deployment's help-now.md, or the embedded UK default. Required.
@@ -68,13 +73,27 @@ type Config struct {
 	// Now is the clock for dates shown on pages; nil means time.Now.
 	Now func() time.Time
 
-	// HTTPS says the site is reached over HTTPS even when this process
-	// sees plain HTTP (behind a TLS-terminating proxy): cookies are then
-	// Secure and CSRF checks demand a same-origin Referer.
+	// Origin is where people reach the site: every absolute link (share
+	// links, text views) starts with it, and it says whether the site is
+	// served over HTTPS. cmd builds one from serve's --base-url and --addr
+	// and gives the same one to the API and the mail. Nil: no base URL,
+	// and HTTPS decides the scheme.
+	Origin *origin.Origin
+	// HTTPS, when Origin is nil, says the site is reached over HTTPS even
+	// when this process sees plain HTTP (behind a TLS-terminating proxy):
+	// cookies are then Secure and CSRF checks demand a same-origin Referer.
 	HTTPS bool
 	// CSRFKey signs CSRF tokens: 32 bytes, kept secret. Nil makes a random
 	// key at start-up, so forms opened before a restart must be reloaded.
 	CSRFKey []byte
+	// DeviceKey signs the cookies that mark a browser that has signed in
+	// to an account before: 32 bytes, kept secret. Nil makes a random key
+	// at start-up, so known browsers are forgotten at a restart.
+	DeviceKey []byte
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed about the client's address (serve --trusted-proxy). Empty:
+	// the direct peer is the client.
+	TrustedProxies []netip.Prefix
 
 	// Basemap, when set, is the land and water every map draws, with the
 	// names of the waters and the attribution its licence asks for.
@@ -85,9 +104,6 @@ type Config struct {
 	// MailRelay says e-mail is really sent (serve --smtp). Without it an
 	// admin's password reset shows the link instead of mailing it.
 	MailRelay bool
-	// BaseURL is the address people reach the site at (serve --base-url),
-	// for the reset link shown to an admin.
-	BaseURL string
 }
 
 // Server is the whole site. It is an http.Handler and safe for concurrent
@@ -102,7 +118,8 @@ type Server struct {
 	mail     *mailPages
 	api      http.Handler
 
-	handler http.Handler
+	trustedProxies []netip.Prefix
+	handler        http.Handler
 }
 
 // New builds the site. It parses every template and fails if one is broken,
@@ -125,6 +142,8 @@ func New(cfg Config) (*Server, error) {
 		return nil, errors.New("web: Config.Shortlists is required")
 	case cfg.Mail == nil:
 		return nil, errors.New("web: Config.Mail is required")
+	case cfg.Crisis == nil:
+		return nil, errors.New("web: Config.Crisis is required")
 	}
 	log := cfg.Logger
 	if log == nil {
@@ -135,7 +154,7 @@ func New(cfg Config) (*Server, error) {
 	if now == nil {
 		now = time.Now
 	}
-	helpNow, err := renderHelpNow(cfg.HelpNow)
+	urgent, err := renderHelpNow(cfg.HelpNow)
 	if err != nil {
 		return nil, err
 	}
@@ -143,10 +162,15 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	pages := &renderer{tmpl: tmpl, log: log}
+	pages := &renderer{tmpl: tmpl, log: log, urgent: urgent.lead}
 	md := newMarkdown()
-	site := origin{https: cfg.HTTPS}
 	maps := newMapper(cfg.Basemap, cfg.MapPlaces, cfg.Units)
+	site := cfg.Origin
+	if site == nil {
+		if site, err = origin.New("", "", cfg.HTTPS); err != nil {
+			return nil, err
+		}
+	}
 	s := &Server{
 		pages:    pages,
 		public:   newPublicHandlers(pages, cfg.Engine, cfg.Store, cfg.Gazetteer, maps, md, now),
@@ -154,14 +178,17 @@ func New(cfg Config) (*Server, error) {
 		admin:    &adminHandlers{renderer: pages, store: cfg.Admin, feeds: cfg.Feeds, md: md, now: now},
 		lists:    newShortlistHandlers(pages, cfg.Shortlists, cfg.Store, cfg.Gazetteer, maps, site, md, now),
 		api:      cfg.API,
+
+		trustedProxies: cfg.TrustedProxies,
 	}
-	s.public.helpNowBody = helpNow
+	s.public.urgent, s.public.crisis = urgent, cfg.Crisis
+	s.lists.crisis = cfg.Crisis
 	s.public.units = cfg.Units
-	if s.accounts, err = newAccountHandlers(pages, cfg.Accounts, site, cfg.CSRFKey, now); err != nil {
+	if s.accounts, err = newAccountHandlers(pages, cfg.Accounts, site, cfg.CSRFKey, cfg.DeviceKey, now); err != nil {
 		return nil, err
 	}
 	s.mail = &mailPages{renderer: pages, store: cfg.Mail, site: site, cookieName: s.accounts.cookieName,
-		relay: cfg.MailRelay, baseURL: cfg.BaseURL, now: now}
+		relay: cfg.MailRelay, now: now}
 	pages.current = s.lists.currentList
 	s.handler = s.middleware(s.routes())
 	return s, nil
@@ -175,34 +202,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // middleware wraps the router in the site's middleware, outermost first:
 // every request gets an id, then is logged, gets the security headers, and
 // has its panics turned into a 500 page (inside the headers, so the error
-// page carries them too); then its body is bounded, it is signed in from
+// page carries them too); then its client's address is learnt, its body is
+// bounded, it is signed in from
 // its session cookie and checked for a CSRF token if it changes anything.
 func (s *Server) middleware(h http.Handler) http.Handler {
 	h = s.accounts.sessions(h)
 	h = boundBodies(s.pages)(h)
+	h = clientAddresses(s.trustedProxies)(h)
 	h = recoverPanics(s.pages.log, s.pages.panicPage)(h)
 	h = securityHeaders(h)
 	h = accessLog(s.pages.log)(h)
 	h = requestID(h)
 	return h
-}
-
-// origin says how the site is reached, for cookies and absolute links.
-type origin struct {
-	// https says the site is served over HTTPS even when requests reach
-	// this process in plain HTTP (behind a TLS-terminating proxy).
-	https bool
-}
-
-// secure reports whether the request reached the site over HTTPS.
-func (o origin) secure(r *http.Request) bool { return o.https || r.TLS != nil }
-
-// siteURL is the origin that share links and the text version's links
-// use: https when the site is reached over TLS, here or at a proxy.
-func (o origin) siteURL(r *http.Request) string {
-	scheme := "http"
-	if o.secure(r) {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"signpost/directory"
+	"signpost/web/origin"
 )
 
 // Shortlists: link workers build short lists of activities for the people
@@ -72,12 +73,14 @@ type shortlistHandlers struct {
 	// draws.
 	places Places
 	maps   *mapper
-	site   origin
+	site   *origin.Origin
 	md     *markdown
 	now    func() time.Time
 	// newMyLists slows anyone making My lists in bulk: each is a record
 	// kept without an account.
 	newMyLists *throttle
+	// crisis recognises crisis language in a list's notes.
+	crisis CrisisCheck
 }
 
 // A person makes one My list per browser; a family or a library PC a few.
@@ -87,7 +90,7 @@ const (
 	myListWindow     = time.Hour
 )
 
-func newShortlistHandlers(pages *renderer, lists ShortlistStore, listings serviceReader, places Places, maps *mapper, site origin, md *markdown, now func() time.Time) *shortlistHandlers {
+func newShortlistHandlers(pages *renderer, lists ShortlistStore, listings serviceReader, places Places, maps *mapper, site *origin.Origin, md *markdown, now func() time.Time) *shortlistHandlers {
 	return &shortlistHandlers{renderer: pages, lists: lists, listings: listings, places: places, maps: maps, site: site, md: md, now: now,
 		newMyLists: newThrottle(myListsPerWindow, myListWindow, now)}
 }
@@ -155,7 +158,7 @@ func accountOwner(r *http.Request) directory.Owner {
 }
 
 func (h *shortlistHandlers) shareURL(r *http.Request, token string) string {
-	return h.site.siteURL(r) + "/s/" + url.PathEscape(token)
+	return h.site.URL(r) + "/s/" + url.PathEscape(token)
 }
 
 // shortlistProblems turns a validation error from the store into a form's

@@ -196,13 +196,20 @@ func (h *shortlistHandlers) renderList(w http.ResponseWriter, r *http.Request, r
 	p.Map = h.placeItems(p.Items, items, h.listPlace(sl.Place), false)
 	p.Updated = dateText(sl.Updated)
 	p.Kept = true
+	var notes []string
+	for _, it := range items {
+		notes = append(notes, it.Note)
+	}
+	if crisisIn(h.crisis, notes...) {
+		p.Crisis = crisisThem
+	}
 	// The text version on the owner's page holds only shared notes, like
 	// every copy that leaves the owner's hands.
 	maker, err := h.makerOf(r, sl)
 	if err != nil {
 		return err
 	}
-	p.Text = listText(listItemViews(h.md, items, forOthers), h.site.siteURL(r), p.NewShareURL, now, maker)
+	p.Text = listText(listItemViews(h.md, items, forOthers), h.site.URL(r), p.NewShareURL, now, maker)
 	h.render(w, r, status, "shortlist_list", p)
 	return nil
 }
@@ -343,7 +350,7 @@ func (h *shortlistHandlers) text(w http.ResponseWriter, r *http.Request, ref lis
 	if err != nil {
 		return err
 	}
-	body := listText(listItemViews(h.md, items, forOthers), h.site.siteURL(r), h.ownerShareURL(r, ref), h.now(), maker)
+	body := listText(listItemViews(h.md, items, forOthers), h.site.URL(r), h.ownerShareURL(r, ref), h.now(), maker)
 	writeListText(w, r, body)
 	return nil
 }

@@ -134,6 +134,6 @@ func (h *shortlistHandlers) sharedText(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	writeListText(w, r, listText(listItemViews(h.md, items, forOthers), h.site.siteURL(r), h.shareURL(r, token), h.now(), maker))
+	writeListText(w, r, listText(listItemViews(h.md, items, forOthers), h.site.URL(r), h.shareURL(r, token), h.now(), maker))
 	return nil
 }

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"net"
-	"net/http"
 	"sync"
 	"time"
 )
@@ -129,15 +127,4 @@ func (t *throttle) Allow(key string) bool {
 	}
 	t.add(key, t.now())
 	return true
-}
-
-// clientKey is the address a request came from, without the port. Behind a
-// reverse proxy every request shares the proxy's address; the throttle is
-// then site-wide, which errs on the safe side.
-func clientKey(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }

@@ -52,8 +52,8 @@ func TestClientKey(t *testing.T) {
 		t.Errorf("clientKey = %q, want the address without the port", got)
 	}
 	r.RemoteAddr = "[2001:db8::1]:443"
-	if got := clientKey(r); got != "2001:db8::1" {
-		t.Errorf("clientKey = %q, want the IPv6 address", got)
+	if got := clientKey(r); got != "2001:db8::/64" {
+		t.Errorf("clientKey = %q, want the IPv6 address's /64", got)
 	}
 }
 

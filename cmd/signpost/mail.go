@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/mail"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -18,8 +17,10 @@ import (
 
 // mailFlags are serve's e-mail settings.
 type mailFlags struct {
-	smtp, from, baseURL *string
-	remindAfter         *period
+	smtp, from  *string
+	remindAfter *period
+	// baseURL starts every link in an e-mail: the site's --base-url.
+	baseURL string
 }
 
 func addMailFlags(fs *flag.FlagSet, e *env) *mailFlags {
@@ -33,7 +34,6 @@ func addMailFlags(fs *flag.FlagSet, e *env) *mailFlags {
 		smtp: fs.String("smtp", orEnv("SIGNPOST_SMTP", ""),
 			"send e-mail through this relay: smtp://user:password@host:port (STARTTLS when offered) or smtps://… (env SIGNPOST_SMTP); without it nothing is sent and admins see the outbox"),
 		from:        fs.String("mail-from", orEnv("SIGNPOST_MAIL_FROM", ""), "the address e-mail comes from (env SIGNPOST_MAIL_FROM)"),
-		baseURL:     fs.String("base-url", orEnv("SIGNPOST_BASE_URL", ""), "the address people reach the site at, e.g. https://signpost.example; links in e-mails start with it (env SIGNPOST_BASE_URL)"),
 		remindAfter: &period{months: 6},
 	}
 	if v := e.getenv("SIGNPOST_REMIND_AFTER"); v != "" {
@@ -43,17 +43,13 @@ func addMailFlags(fs *flag.FlagSet, e *env) *mailFlags {
 	return mf
 }
 
-// check reports what is wrong with the settings taken together.
-func (mf *mailFlags) check() error {
+// check reports what is wrong with the settings taken together; baseURL
+// is the site's --base-url, which e-mails' links start with.
+func (mf *mailFlags) check(baseURL string) error {
 	if mf.remindAfter.err != nil {
 		return mf.remindAfter.err
 	}
-	if *mf.baseURL != "" {
-		u, err := url.Parse(*mf.baseURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-			return fmt.Errorf("--base-url %q: give the site's address as https://host[:port][/path]", *mf.baseURL)
-		}
-	}
+	mf.baseURL = baseURL
 	if *mf.smtp == "" {
 		if *mf.from != "" {
 			return errors.New("--mail-from needs --smtp, the relay to send through")
@@ -71,7 +67,7 @@ func (mf *mailFlags) check() error {
 	case addr.Address == "":
 		return fmt.Errorf("--mail-from %q is not an e-mail address", *mf.from)
 	}
-	if *mf.baseURL == "" {
+	if mf.baseURL == "" {
 		return errors.New("--smtp needs --base-url, the address people reach the site at, because e-mails carry links to it")
 	}
 	return nil
@@ -98,7 +94,7 @@ func startMail(ctx context.Context, st mailer, mf *mailFlags, logger *slog.Logge
 	}
 	sender, err := webmail.NewSender(webmail.Config{
 		Outbox: st, Relay: relay, From: *mf.from, Log: logger,
-		Site: webmail.Site{BaseURL: *mf.baseURL, Zone: time.Local},
+		Site: webmail.Site{BaseURL: mf.baseURL, Zone: time.Local},
 	})
 	if err != nil {
 		return nil, err

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"signpost/data"
@@ -16,6 +18,7 @@ import (
 	"signpost/engine"
 	"signpost/web"
 	"signpost/web/api"
+	"signpost/web/origin"
 )
 
 // serveOptions are the flags of `signpost serve`.
@@ -26,6 +29,13 @@ type serveOptions struct {
 	mail            *mailFlags
 	// units are the site's units of distance (--units miles|km).
 	units engine.Units
+	// trustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client (--trusted-proxy).
+	trustedProxies []netip.Prefix
+	// site is where people reach the site (--base-url, --addr): every
+	// absolute link, the site's, the API's and the e-mails', starts with
+	// site.URL(r), or site.BaseURL() outside a request.
+	site *origin.Origin
 }
 
 func runServe(ctx context.Context, e *env, args []string) error {
@@ -114,7 +124,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 
 func parseServeFlags(e *env, args []string) (serveOptions, error) {
 	fs := newFlags(e, "serve", "serve [--addr 127.0.0.1:8080] [--data ./var] [--no-sample] [--units miles|km] [--tls-cert FILE --tls-key FILE]\n"+
-		"             [--base-url URL] [--smtp smtp://user:password@host:port --mail-from ADDRESS] [--remind-after 6mo]")
+		"             [--base-url URL] [--trusted-proxy CIDR ...] [--smtp smtp://user:password@host:port --mail-from ADDRESS] [--remind-after 6mo]")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	dataDir := dataFlag(fs, e)
 	noSample := fs.Bool("no-sample", false, "do not load the sample directory into an empty store")
@@ -122,11 +132,21 @@ func parseServeFlags(e *env, args []string) (serveOptions, error) {
 	tlsKey := fs.String("tls-key", "", "private key (PEM) for --tls-cert")
 	mf := addMailFlags(fs, e)
 	unitsFlag := fs.String("units", "miles", "how the site writes distances and reads its radius: miles or km (the API keeps metres)")
+	baseURL := fs.String("base-url", e.getenv("SIGNPOST_BASE_URL"), "the address people reach the site at, such as https://signpost.example; every absolute link\n(share links, the API's, e-mails') starts with it (env SIGNPOST_BASE_URL)")
+	var proxies []string
+	if v := e.getenv("SIGNPOST_TRUSTED_PROXY"); v != "" {
+		proxies = append(proxies, v)
+	}
+	fs.Func("trusted-proxy", "a reverse proxy (address or CIDR range, repeatable or comma-separated) whose X-Forwarded-For\nnames the client for the sign-in and other limits (env SIGNPOST_TRUSTED_PROXY)", func(v string) error {
+		proxies = append(proxies, v)
+		return nil
+	})
 	if err := parseNoArgs(fs, args); err != nil {
 		return serveOptions{}, err
 	}
-	if err := mf.check(); err != nil {
-		return serveOptions{}, err
+	trusted, err := web.ParseTrustedProxies(proxies)
+	if err != nil {
+		return serveOptions{}, fmt.Errorf("--trusted-proxy: %w", err)
 	}
 	if (*tlsCert == "") != (*tlsKey == "") {
 		return serveOptions{}, errors.New("--tls-cert and --tls-key go together")
@@ -135,7 +155,15 @@ func parseServeFlags(e *env, args []string) (serveOptions, error) {
 	if err != nil {
 		return serveOptions{}, fmt.Errorf("--units: %w", err)
 	}
-	return serveOptions{addr: *addr, dataDir: *dataDir, noSample: *noSample, tlsCert: *tlsCert, tlsKey: *tlsKey, mail: mf, units: units}, nil
+	site, err := origin.New(*baseURL, *addr, *tlsCert != "")
+	if err != nil {
+		return serveOptions{}, fmt.Errorf("--base-url: %w", err)
+	}
+	if err := mf.check(site.BaseURL()); err != nil {
+		return serveOptions{}, err
+	}
+	return serveOptions{addr: *addr, dataDir: *dataDir, noSample: *noSample, tlsCert: *tlsCert, tlsKey: *tlsKey,
+		mail: mf, units: units, trustedProxies: trusted, site: site}, nil
 }
 
 // siteParts are what the site and the API are wired over.
@@ -153,11 +181,15 @@ type siteParts struct {
 // newSite wires the site and the API over the store and the engine.
 func newSite(ctx context.Context, p siteParts, logger *slog.Logger, opts serveOptions) (http.Handler, error) {
 	st, eng, gaz := p.st, p.eng, p.gaz
-	apiHandler, err := api.New(api.Config{Engine: eng, Store: st, Gazetteer: gaz, Logger: logger})
+	apiHandler, err := api.New(api.Config{Engine: eng, Store: st, Gazetteer: gaz, Logger: logger, Origin: opts.site})
 	if err != nil {
 		return nil, err
 	}
 	csrfKey, err := st.Secret(ctx, "csrf")
+	if err != nil {
+		return nil, err
+	}
+	deviceKey, err := st.Secret(ctx, "device")
 	if err != nil {
 		return nil, err
 	}
@@ -169,10 +201,11 @@ func newSite(ctx context.Context, p siteParts, logger *slog.Logger, opts serveOp
 		Engine: eng, Store: st, Gazetteer: gaz, API: apiHandler, Logger: logger,
 		Accounts: st, Provider: st, Admin: st, Shortlists: st,
 		Feeds:   feeds,
-		CSRFKey: csrfKey, HTTPS: opts.tlsCert != "",
+		CSRFKey: csrfKey, DeviceKey: deviceKey, Origin: opts.site,
 		Basemap: p.basemap, MapPlaces: gaz.Places(),
-		Mail: st, MailRelay: *opts.mail.smtp != "", BaseURL: *opts.mail.baseURL,
-		HelpNow: p.helpNow, Units: opts.units,
+		Mail: st, MailRelay: *opts.mail.smtp != "",
+		HelpNow: p.helpNow, Units: opts.units, Crisis: eng,
+		TrustedProxies: opts.trustedProxies,
 	})
 }
 
@@ -197,6 +230,7 @@ func serveHTTP(ctx context.Context, e *env, handler http.Handler, opts serveOpti
 		scheme = "https"
 	}
 	fmt.Fprintf(e.stderr, "Signpost is serving on %s://%s (Ctrl-C to stop)\n", scheme, ln.Addr())
+	warnWithoutBaseURL(e.stderr, opts)
 	errc := make(chan error, 1)
 	go func() {
 		if opts.tlsCert != "" {
@@ -221,6 +255,16 @@ func serveHTTP(ctx context.Context, e *env, handler http.Handler, opts serveOpti
 		return err
 	}
 	return nil
+}
+
+// warnWithoutBaseURL says when other machines can reach the server but no
+// --base-url says how: absolute links then name the listen address (or
+// localhost), which may not be the address people use.
+func warnWithoutBaseURL(w io.Writer, opts serveOptions) {
+	if opts.site.BaseURL() == "" && opts.site.ListensBeyondLoopback() {
+		fmt.Fprintf(w, "Warning: --base-url is not set, and %s can be reached from other machines. Share links and other\n"+
+			"absolute links will start %s; set --base-url (or SIGNPOST_BASE_URL) to the address people use.\n", opts.addr, opts.site.URL(nil))
+	}
 }
 
 // loadSample fills an empty store with the embedded sample directory, so a

@@ -9,6 +9,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"errors"
+	"io"
 	"math/big"
 	"net"
 	"net/http"
@@ -128,5 +129,71 @@ func TestServeHardening(t *testing.T) {
 	}
 	if _, err := os.Stat(controlSocket(dir)); !os.IsNotExist(err) {
 		t.Errorf("the control socket was left behind")
+	}
+}
+
+func TestServeTrustedProxyFlag(t *testing.T) {
+	var stderr strings.Builder
+	e := &env{stderr: &stderr, getenv: func(k string) string {
+		if k == "SIGNPOST_TRUSTED_PROXY" {
+			return "192.0.2.1"
+		}
+		return ""
+	}}
+	opts, err := parseServeFlags(e, []string{"--trusted-proxy", "10.0.0.0/8,fd00::/8", "--trusted-proxy", "172.16.0.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range opts.trustedProxies {
+		got = append(got, p.String())
+	}
+	if want := "192.0.2.1/32 10.0.0.0/8 fd00::/8 172.16.0.1/32"; strings.Join(got, " ") != want {
+		t.Errorf("trusted proxies %v, want %s", got, want)
+	}
+	if _, err := parseServeFlags(e, []string{"--trusted-proxy", "proxy.example"}); err == nil || !strings.Contains(err.Error(), `"proxy.example" is not an address`) {
+		t.Errorf("a name for a proxy: %v", err)
+	}
+}
+
+func TestServeBaseURL(t *testing.T) {
+	e := &env{stderr: io.Discard, getenv: func(k string) string {
+		if k == "SIGNPOST_BASE_URL" {
+			return "https://from-env.example"
+		}
+		return ""
+	}}
+	opts, err := parseServeFlags(e, nil)
+	if err != nil || opts.site.BaseURL() != "https://from-env.example" {
+		t.Errorf("from the environment: %q, %v", opts.site.BaseURL(), err)
+	}
+	opts, err = parseServeFlags(e, []string{"--base-url", "https://signpost.example/"})
+	if err != nil || opts.site.BaseURL() != "https://signpost.example" || !opts.site.Secure(nil) {
+		t.Errorf("from the flag: %q, %v", opts.site.BaseURL(), err)
+	}
+	if _, err := parseServeFlags(e, []string{"--base-url", "signpost.example"}); err == nil || !strings.Contains(err.Error(), "--base-url") {
+		t.Errorf("a base URL without a scheme: %v", err)
+	}
+
+	noEnv := &env{stderr: io.Discard, getenv: func(string) string { return "" }}
+	for _, tt := range []struct {
+		args []string
+		warn bool
+	}{
+		{[]string{"--addr", "127.0.0.1:8080"}, false},
+		{[]string{"--addr", "localhost:8080"}, false},
+		{[]string{"--addr", ":8080"}, true},
+		{[]string{"--addr", "0.0.0.0:8080"}, true},
+		{[]string{"--addr", "0.0.0.0:8080", "--base-url", "https://signpost.example"}, false},
+	} {
+		opts, err := parseServeFlags(noEnv, tt.args)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out strings.Builder
+		warnWithoutBaseURL(&out, opts)
+		if got := strings.Contains(out.String(), "--base-url is not set"); got != tt.warn {
+			t.Errorf("%v: warned %v, want %v: %q", tt.args, got, tt.warn, out.String())
+		}
 	}
 }

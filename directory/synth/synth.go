@@ -378,6 +378,9 @@ func (g *generator) delivery(r *rand.Rand, s *directory.Service, pl place, venue
 	}
 	s.Delivery = []directory.Delivery{directory.DeliveryInPerson}
 	s.ServiceAtLocations = []directory.ServiceAtLocation{{ID: newID(r), Location: physicalLocation(r, pl, venue)}}
+	// The access features follow from the notes, with no draw of their own,
+	// so the rest of the record is as it was before they existed.
+	s.ServiceAtLocations[0].SetAccess(directory.AccessFromText(accessText(s.ServiceAtLocations[0].Location)))
 	if r.IntN(10) == 0 {
 		s.Delivery = append(s.Delivery, directory.DeliveryOnline)
 		s.ServiceAtLocations = append(s.ServiceAtLocations, directory.ServiceAtLocation{ID: newID(r), Location: &online})
@@ -415,6 +418,17 @@ func physicalLocation(r *rand.Rand, pl place, venue string) *directory.Location 
 		l.Accessibility = append(l.Accessibility, directory.Accessibility{ID: newID(r), Description: accessibilityChoices[j]})
 	}
 	return l
+}
+
+// accessText is a location's accessibility notes and directions, as one
+// text.
+func accessText(l *directory.Location) string {
+	var b strings.Builder
+	for _, a := range l.Accessibility {
+		b.WriteString(a.Description + " ")
+	}
+	b.WriteString(l.Transportation)
+	return b.String()
 }
 
 func round5(v float64) float64 { return math.Round(v*1e5) / 1e5 }

@@ -186,12 +186,25 @@ func checkTerms(t *testing.T, s *directory.Service) {
 
 func TestThousandServicesCoverEveryTerm(t *testing.T) {
 	seen := map[string]bool{}
+	access := map[string]bool{}
 	for s := range Services(1000, 1) {
 		for _, a := range s.Attributes {
 			seen[a.TaxonomyTermID] = true
 		}
+		for _, c := range s.AccessCodes() {
+			access[c] = true
+		}
+	}
+	// Access features follow from the generated notes, which state these.
+	for _, c := range []string{"step-free", "accessible-toilet", "hearing-loop", "quiet-space", "parking"} {
+		if !access[c] {
+			t.Errorf("access feature %q never used", c)
+		}
 	}
 	for name, terms := range directory.Vocabularies {
+		if name == directory.TaxonomyAccess {
+			continue
+		}
 		for _, term := range terms {
 			if !seen[term.ID()] {
 				t.Errorf("%s term %q never used", name, term.Code)

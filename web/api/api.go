@@ -11,6 +11,7 @@ import (
 
 	"signpost/directory"
 	"signpost/engine"
+	"signpost/web/origin"
 )
 
 // Listings is what the API reads from the store. *directory.Store
@@ -56,9 +57,10 @@ type Config struct {
 	// Gazetteer resolves postcode= and near=: a *directory.Gazetteer.
 	// Without it those parameters are refused with a 400 that says so.
 	Gazetteer Places
-	// BaseURL is the scheme and host clients use ("https://signpost.example"),
-	// for the absolute links the API gives. Empty: taken from each request.
-	BaseURL string
+	// Origin is where clients reach the site, for the absolute links the
+	// API gives: the same *origin.Origin as the site's. Nil: no base URL,
+	// so a request's Host is used only when it names this machine.
+	Origin *origin.Origin
 	// Logger receives the 5xx faults. Default: discarded.
 	Logger *slog.Logger
 	// Now is the clock behind Last-Modified. Default: time.Now.

@@ -32,7 +32,7 @@ func TestTaxonomiesListSignpostsAndImportedOnes(t *testing.T) {
 	for _, tx := range taxes.Contents {
 		names = append(names, tx.Name)
 	}
-	want := []string{directory.TaxonomyNeeds, directory.TaxonomyInterests, directory.TaxonomyActivities, otherTaxonomy.Name}
+	want := []string{directory.TaxonomyNeeds, directory.TaxonomyInterests, directory.TaxonomyActivities, directory.TaxonomyAccess, otherTaxonomy.Name}
 	if !slices.Equal(names, want) {
 		t.Errorf("taxonomies %v, want %v", names, want)
 	}
@@ -40,7 +40,8 @@ func TestTaxonomiesListSignpostsAndImportedOnes(t *testing.T) {
 		query string
 		want  int
 	}{
-		{"", len(directory.Needs) + len(directory.Interests) + len(directory.Activities) + len(otherTerms)},
+		{"", len(directory.Needs) + len(directory.Interests) + len(directory.Activities) + len(directory.AccessFeatures) + len(otherTerms)},
+		{"?taxonomy_id=" + directory.TaxonomyAccess, len(directory.AccessFeatures)},
 		{"?taxonomy_id=" + directory.TaxonomyNeeds, len(directory.Needs)},
 		{"?taxonomy_id=" + directory.TaxonomyID(directory.TaxonomyActivities), len(directory.Activities)},
 		{"?taxonomy_id=" + otherTaxonomy.Name, len(otherTerms)},

@@ -76,7 +76,7 @@ func classify(err error) *Error {
 	}
 	var fe *engine.FieldError
 	if errors.As(err, &fe) {
-		return &Error{Status: http.StatusBadRequest, Field: fe.Field, Message: fe.Message}
+		return &Error{Status: http.StatusBadRequest, Field: engineParam[fe.Field], Message: fe.Message}
 	}
 	if errors.Is(err, directory.ErrNotFound) {
 		return &Error{Status: http.StatusNotFound, Message: "not found"}

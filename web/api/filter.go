@@ -63,6 +63,14 @@ func matchesFilters(q *engine.Query, s *directory.Service) bool {
 	if words := strings.Fields(strings.ToLower(q.Accessibility)); len(words) > 0 && !accessible(s, words) {
 		return false
 	}
+	if len(q.AccessFeatures) > 0 {
+		have := s.AccessCodes()
+		for _, code := range q.AccessFeatures {
+			if !slices.Contains(have, code) {
+				return false
+			}
+		}
+	}
 	if q.HasPoint && q.RadiusM > 0 {
 		pts := s.PhysicalPoints()
 		// Services a person can join from home, and those with no place
@@ -87,7 +95,7 @@ func modifiedAfter(lastModified string, after time.Time) bool {
 func hasTermIDs(s *directory.Service, ids []string) bool {
 	for _, want := range ids {
 		found := false
-		for _, a := range s.Attributes {
+		for _, a := range s.AllAttributes() {
 			if a.TaxonomyTermID == want || (a.TaxonomyTermID == "" && a.TaxonomyTerm != nil && a.TaxonomyTerm.ID == want) {
 				found = true
 				break

@@ -6,7 +6,6 @@ import (
 	"html/template"
 	"net/http"
 	"strconv"
-	"strings"
 )
 
 // HSDSVersion is the Open Referral HSDS version the API follows.
@@ -42,18 +41,9 @@ func (s *server) openAPI(w http.ResponseWriter, r *http.Request) error {
 	return err
 }
 
-// baseURL is the scheme and host clients reach the API at: the configured
-// one, or else the one this request came to.
-func (s *server) baseURL(r *http.Request) string {
-	if s.cfg.BaseURL != "" {
-		return strings.TrimRight(s.cfg.BaseURL, "/")
-	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
-}
+// baseURL is the scheme and host clients reach the API at (see package
+// origin: never a Host header from elsewhere).
+func (s *server) baseURL(r *http.Request) string { return s.cfg.Origin.URL(r) }
 
 //go:embed page.html
 var pageHTML string

@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"signpost/directory"
@@ -48,7 +47,7 @@ func (q *serviceQuery) keep(s *directory.Service) bool {
 	if q.anyTerm == nil && q.anyTaxonomy == "" {
 		return true
 	}
-	for _, a := range s.Attributes {
+	for _, a := range s.AllAttributes() {
 		if t, ok := a.SignpostTerm(); ok && t.Taxonomy == q.anyTaxonomy {
 			return true
 		}
@@ -68,6 +67,7 @@ var signpostParam = map[string]string{
 	directory.TaxonomyNeeds:      "need",
 	directory.TaxonomyInterests:  "interest",
 	directory.TaxonomyActivities: "activity",
+	directory.TaxonomyAccess:     "accessibility",
 }
 
 // maxSearchRunes bounds the words a search may carry. Nobody types more
@@ -77,8 +77,8 @@ const maxSearchRunes = 500
 
 // parseServiceQuery reads the standard's parameters, the older Open
 // Referral UK names and Signpost's own, translates those the engine does
-// not know into its names, and lets engine.ParseQuery judge the rest, so
-// the API and the site agree on every filter.
+// not know into its names, and reads the rest into the engine's query
+// (parseEngineQuery).
 func (s *server) parseServiceQuery(ctx context.Context, in url.Values) (serviceQuery, error) {
 	v := url.Values{}
 	for k, vals := range in {
@@ -133,8 +133,7 @@ func (s *server) parseServiceQuery(ctx context.Context, in url.Values) (serviceQ
 	if err := s.translatePlace(v); err != nil {
 		return q, err
 	}
-	translateModifiedAfter(v)
-	if q.engine, err = engine.ParseQuery(v); err != nil {
+	if q.engine, err = parseEngineQuery(v); err != nil {
 		return q, err
 	}
 	return q, nil
@@ -264,23 +263,6 @@ func (s *server) translatePlace(v url.Values) error {
 	v.Set("lat", strconv.FormatFloat(p.Lat, 'f', -1, 64))
 	v.Set("lon", strconv.FormatFloat(p.Lon, 'f', -1, 64))
 	return nil
-}
-
-// translateModifiedAfter makes modified_after inclusive, as the standard
-// words it ("modified on or after"), where the engine keeps only what is
-// strictly later: the engine is given the instant just before. A value that
-// does not parse is left for the engine to refuse with its message.
-func translateModifiedAfter(v url.Values) {
-	s := strings.TrimSpace(v.Get("modified_after"))
-	if s == "" {
-		return
-	}
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			v.Set("modified_after", t.Add(-time.Nanosecond).Format(time.RFC3339Nano))
-			return
-		}
-	}
 }
 
 // splitList flattens repeated and comma-separated values, dropping blanks.

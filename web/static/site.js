@@ -87,7 +87,7 @@
   // and a polite live region says what happened. Any answer but the JSON
   // one (a list to choose first, an error) is left to the plain form.
   var addForms = document.querySelectorAll("form[data-add-in-place]");
-  if (addForms.length && window.fetch && window.FormData) {
+  if (addForms.length && window.fetch && window.FormData && window.URLSearchParams) {
     var live = document.createElement("div");
     live.id = "list-status";
     live.className = "visually-hidden";
@@ -100,7 +100,9 @@
         if (button.disabled) { return; }
         button.disabled = true;
         fetch(form.action, {
-          method: "POST", body: new FormData(form), credentials: "same-origin",
+          // Sent as the plain form sends it: only file uploads may be
+          // multipart, and the server refuses a multipart body elsewhere.
+          method: "POST", body: new URLSearchParams(new FormData(form)), credentials: "same-origin",
           headers: { "Accept": "application/json" }
         }).then(function (res) {
           var type = res.headers.get("Content-Type") || "";
