@@ -49,6 +49,9 @@ type Service struct {
 	// ignore these.
 	Capacity Capacity   `json:"capacity,omitempty"`
 	Delivery []Delivery `json:"delivery,omitempty"`
+	// Source says which feed a listing came from. It is filled when the
+	// store reads a listing and never stored in the record itself.
+	Source *Source `json:"source,omitempty"`
 	// SupersededBy names the listing this one was merged into as a
 	// duplicate. The store sets it from the merge decision on every write,
 	// so a re-import cannot clear it; search leaves such listings out.

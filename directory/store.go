@@ -85,7 +85,9 @@ var migrations = []func(tx *bbolt.Tx) error{
 		}
 		return nil
 	},
-	// 8: decisions about candidate duplicates, and the merges they made.
+	// 8: followed feeds and where each of their listings came from.
+	createFeeds,
+	// 9: decisions about candidate duplicates, and the merges they made.
 	createDuplicates,
 }
 
@@ -262,6 +264,9 @@ func (s *Store) Service(ctx context.Context, id string) (*Service, error) {
 	err := s.view(ctx, func(tx *bbolt.Tx) error {
 		var err error
 		svc, err = getService(tx, id)
+		if err == nil {
+			svc.Source = sourceOf(tx, id)
+		}
 		return err
 	})
 	return svc, err
@@ -295,6 +300,7 @@ func (s *Store) EachService(ctx context.Context, fn func(*Service) error) error 
 			if err := json.Unmarshal(v, &svc); err != nil {
 				return fmt.Errorf("service %s: decode: %w", k, err)
 			}
+			svc.Source = sourceOf(tx, string(k))
 			if err := fn(&svc); err != nil {
 				return err
 			}
@@ -442,6 +448,8 @@ func (s *Store) putService(tx *bbolt.Tx, svc *Service, save Save) (bool, error) 
 	services := tx.Bucket(bucketServices)
 	prevRaw := services.Get([]byte(svc.ID))
 	stored := *svc
+	// Provenance is kept beside the record (see feeds.go), never in it.
+	stored.Source = nil
 	// A merge decision outlives every copy a publisher sends.
 	stored.SupersededBy = supersededBy(tx, svc.ID)
 	var prev *Service

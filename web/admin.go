@@ -37,6 +37,7 @@ type AdminStore interface {
 	DisableAccount(ctx context.Context, email string) error
 	EnableAccount(ctx context.Context, email string) error
 	teamAdmin
+	feedAdmin
 
 	// The stale report and the corrections inbox.
 	StaleServices(ctx context.Context, cutoff time.Time, limit int) ([]directory.StaleListing, int, error)
@@ -58,6 +59,8 @@ type AdminStore interface {
 type adminHandlers struct {
 	*renderer
 	store AdminStore
+	// feeds confirms held withdrawals; nil where the site follows no feeds.
+	feeds FeedConfirmer
 	md    *markdown
 	now   func() time.Time
 }
@@ -92,6 +95,7 @@ var adminSections = []link{
 	{Href: "/admin/organizations", Text: "Organisations"},
 	{Href: "/admin/accounts", Text: "Accounts"},
 	{Href: "/admin/teams", Text: "Teams"},
+	{Href: "/admin/feeds", Text: "Feeds"},
 	{Href: "/admin/import", Text: "Import and export"},
 	{Href: "/admin/outbox", Text: "Outbox"},
 }

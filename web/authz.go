@@ -41,6 +41,9 @@ const (
 	permManageAccounts permission = "manage-accounts"
 	// permManageTeams makes teams of link workers and says who is in them.
 	permManageTeams permission = "manage-teams"
+	// permManageFeeds sees the followed feeds and confirms a withdrawal a
+	// full pull held back.
+	permManageFeeds permission = "manage-feeds"
 	// permMergeDuplicates decides whether listings are one activity and
 	// merges them, hiding one from search.
 	permMergeDuplicates permission = "merge-duplicates"
@@ -83,10 +86,11 @@ var policy = map[permission]map[directory.Role]scope{
 	permRestore:         {directory.RoleAdmin: scopeAll},
 	permManageAccounts:  {directory.RoleAdmin: scopeAll},
 	permManageTeams:     {directory.RoleAdmin: scopeAll},
+	permManageFeeds:     {directory.RoleAdmin: scopeAll},
 	permImportExport:    {directory.RoleAdmin: scopeAll},
-	permMergeDuplicates: {directory.RoleAdmin: scopeAll},
 	permShortlists:      {directory.RoleLinkWorker: scopeOwnRecords},
 	permOwnAccount:      {directory.RoleAdmin: scopeOwnRecords, directory.RoleProvider: scopeOwnRecords, directory.RoleLinkWorker: scopeOwnRecords},
+	permMergeDuplicates: {directory.RoleAdmin: scopeAll},
 }
 
 // can reports whether account a may do p to something of organisation
@@ -161,6 +165,25 @@ func listingOrg(store listingDrafts) resolver {
 			return "", fmt.Errorf("listing %s: %w", id, err)
 		}
 		return d.OrganizationID(), nil
+	}
+}
+
+// notFromFeed wraps resolve for the routes that change a listing: a
+// listing another directory's feed keeps is read-only here, since the
+// feed's next sync would overwrite any change. Corrections still reach
+// the inbox.
+func notFromFeed(store listingDrafts, resolve resolver) resolver {
+	return func(r *http.Request) (string, error) {
+		org, err := resolve(r)
+		if err != nil {
+			return "", err
+		}
+		svc, err := store.Service(r.Context(), mux.Vars(r)["id"])
+		if err == nil && svc.Source != nil && !svc.Source.Withdrawn {
+			return "", &httpError{status: http.StatusForbidden, heading: "This listing comes from another directory",
+				message: "It is kept up to date from the feed “" + svc.Source.Feed + "”, so changes made here would be overwritten. Ask the people who run that directory to change it."}
+		}
+		return org, nil
 	}
 }
 

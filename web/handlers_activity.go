@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -40,7 +41,10 @@ type activityPage struct {
 	Languages   string
 	Checked     string
 	Updated     string
-	Capacity    string
+	// From names the feed a listing came from and when it was last
+	// checked there ("Sefton Directory, checked 3 days ago").
+	From     string
+	Capacity string
 	// CapacityWarn is set when the activity cannot take people now.
 	CapacityWarn bool
 	Map          template.HTML
@@ -159,6 +163,9 @@ func (h *publicHandlers) activityPage(r *http.Request) (*activityPage, error) {
 				p.Lead.Name += " (" + lead.Organization.Name + ")"
 			}
 		}
+	}
+	if src := svc.Source; src != nil {
+		p.From = src.Feed + ", checked " + daysAgo(h.now(), src.CheckedAt)
 	}
 	if svc.Status != "" && svc.Status != directory.StatusActive {
 		p.NotRunning = "This activity is marked as " + string(svc.Status) + ". Check with the organisers before you go."
@@ -422,4 +429,16 @@ func correctionFields(form correctionForm) errorFields {
 			return fmt.Sprintf("What it should say must be %s characters or fewer", thousands(directory.MaxCorrectionLen))
 		}},
 	}
+}
+
+// daysAgo says how long before now t was, in whole days.
+func daysAgo(now, t time.Time) string {
+	days := int(now.Sub(t).Hours() / 24)
+	switch {
+	case days <= 0:
+		return "today"
+	case days == 1:
+		return "yesterday"
+	}
+	return strconv.Itoa(days) + " days ago"
 }

@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"signpost/directory"
 )
@@ -199,4 +200,18 @@ func TestCorrections(t *testing.T) {
 			t.Errorf("store holds %+v, %v", got, err)
 		}
 	})
+}
+
+func TestActivityPageSaysWhichFeed(t *testing.T) {
+	site := newFakeSite(t)
+	club := gardenClub()
+	_, doc := get(t, site.srv, "/activities/"+club.ID)
+	if n := doc.Find(".source").Length(); n != 0 {
+		t.Fatalf("a local listing shows a source")
+	}
+	site.listings.services[club.ID].Source = &directory.Source{Feed: "Sefton Directory", UpstreamID: "x", CheckedAt: testNow().Add(-73 * time.Hour)}
+	_, doc = get(t, site.srv, "/activities/"+club.ID)
+	if got := textOf(doc.Find(".source")); !strings.Contains(got, "From") || !strings.Contains(got, "Sefton Directory, checked 3 days ago") {
+		t.Errorf(".source = %q, want From: Sefton Directory, checked 3 days ago", got)
+	}
 }

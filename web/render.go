@@ -96,7 +96,7 @@ const maxPooledBuffer = 256 << 10
 var pageNames = []string{"home", "help-now", "search", "search-print", "match", "activity", "activity-print", "error",
 	"login", "provider-home", "provider-edit", "provider-history", "provider-restore",
 	"admin-home", "admin-queue", "admin-review", "admin-organizations", "admin-accounts", "admin-stale",
-	"admin-corrections", "admin-import", "admin-teams", "admin-duplicates",
+	"admin-corrections", "admin-import", "admin-teams", "admin-feeds", "admin-duplicates",
 	"shortlist_index", "shortlist_list", "shortlist_print", "shortlist_shared", "shortlist_add", "shortlist_profile",
 	"account-password", "password-reset", "still-running", "admin-reset", "admin-outbox"}
 

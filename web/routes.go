@@ -81,18 +81,20 @@ func (s *Server) routes() *mux.Router {
 	// The provider area (provider.go).
 	prov := s.provider
 	provListing := listingOrg(prov.store)
+	// Changes to a feed's listing are refused: the feed keeps it.
+	provLocal := notFromFeed(prov.store, provListing)
 	r.Handle("/provider", guarded(permProviderArea, formOrg("org"), prov.providerHome)).Methods(get...)
 	r.Handle("/provider/listings/new", guarded(permCreateListing, prov.newListingOrg, prov.newListing)).Methods(get...)
 	r.Handle("/provider/listings/new", guarded(permCreateListing, prov.newListingOrg, prov.saveNewListing)).Methods(post)
-	r.Handle("/provider/listings/{id}/edit", guarded(permViewListing, provListing, prov.editListing)).Methods(get...)
-	r.Handle("/provider/listings/{id}/edit", guarded(permEditListing, provListing, prov.saveListing)).Methods(post)
-	r.Handle("/provider/listings/{id}/capacity", guarded(permEditListing, provListing, prov.setCapacity)).Methods(post)
-	r.Handle("/provider/listings/{id}/confirm", guarded(permEditListing, provListing, prov.confirmListing)).Methods(post)
+	r.Handle("/provider/listings/{id}/edit", guarded(permViewListing, provLocal, prov.editListing)).Methods(get...)
+	r.Handle("/provider/listings/{id}/edit", guarded(permEditListing, provLocal, prov.saveListing)).Methods(post)
+	r.Handle("/provider/listings/{id}/capacity", guarded(permEditListing, provLocal, prov.setCapacity)).Methods(post)
+	r.Handle("/provider/listings/{id}/confirm", guarded(permEditListing, provLocal, prov.confirmListing)).Methods(post)
 	r.Handle("/provider/listings/{id}/withdraw", guarded(permEditListing, provListing, prov.withdrawDraft)).Methods(post)
 	r.Handle("/provider/listings/{id}/corrections/{correction}", guarded(permEditListing, provListing, prov.setCorrection)).Methods(post)
 	r.Handle("/provider/listings/{id}/history", guarded(permViewListing, provListing, prov.listingHistory)).Methods(get...)
-	r.Handle("/provider/listings/{id}/restore", guarded(permRestore, provListing, prov.restoreConfirm)).Methods(get...)
-	r.Handle("/provider/listings/{id}/restore", guarded(permRestore, provListing, prov.restoreRevision)).Methods(post)
+	r.Handle("/provider/listings/{id}/restore", guarded(permRestore, provLocal, prov.restoreConfirm)).Methods(get...)
+	r.Handle("/provider/listings/{id}/restore", guarded(permRestore, provLocal, prov.restoreRevision)).Methods(post)
 
 	// The admin area (admin*.go).
 	adm := s.admin
@@ -111,6 +113,8 @@ func (s *Server) routes() *mux.Router {
 	r.Handle("/admin/teams", guarded(permManageTeams, anything, adm.adminCreateTeam)).Methods(post)
 	r.Handle("/admin/teams/{id}/members", guarded(permManageTeams, anything, adm.adminAddTeamMember)).Methods(post)
 	r.Handle("/admin/teams/{id}/members/remove", guarded(permManageTeams, anything, adm.adminRemoveTeamMember)).Methods(post)
+	r.Handle("/admin/feeds", guarded(permManageFeeds, anything, adm.adminFeeds)).Methods(get...)
+	r.Handle("/admin/feeds/{name}/confirm", guarded(permManageFeeds, anything, adm.adminConfirmFeed)).Methods(post)
 	r.Handle("/admin/stale", guarded(permModerate, anything, adm.adminStale)).Methods(get...)
 	r.Handle("/admin/corrections", guarded(permModerate, anything, adm.adminCorrections)).Methods(get...)
 	r.Handle("/admin/corrections/{service}/{id}", guarded(permModerate, anything, adm.adminSetCorrectionStatus)).Methods(post)

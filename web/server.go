@@ -43,6 +43,9 @@ type Config struct {
 	Provider ProviderStore
 	// Admin serves the admin area (/admin).
 	Admin AdminStore
+	// Feeds confirms a feed's held withdrawal from /admin/feeds: a
+	// *feed.Syncer. Optional; without it the page only reports.
+	Feeds FeedConfirmer
 	// Shortlists keeps link workers' shortlists, My lists and share links.
 	Shortlists ShortlistStore
 	// Mail serves the password pages, the reminder link's page and the
@@ -172,7 +175,7 @@ func New(cfg Config) (*Server, error) {
 		pages:    pages,
 		public:   newPublicHandlers(pages, cfg.Engine, cfg.Store, cfg.Gazetteer, maps, md, now),
 		provider: &providerHandlers{renderer: pages, store: cfg.Provider, places: cfg.Gazetteer, md: md, now: now},
-		admin:    &adminHandlers{renderer: pages, store: cfg.Admin, md: md, now: now},
+		admin:    &adminHandlers{renderer: pages, store: cfg.Admin, feeds: cfg.Feeds, md: md, now: now},
 		lists:    newShortlistHandlers(pages, cfg.Shortlists, cfg.Store, cfg.Gazetteer, maps, site, md, now),
 		api:      cfg.API,
 

@@ -42,6 +42,7 @@ func commands() map[string]command {
 		"gen":     {"write synthetic HSDS services (NDJSON) for tests and benchmarks", runGen},
 		"backup":  {"write a consistent copy of the store while it is in use", runBackup},
 		"compact": {"give the store's free space back to the disk (server stopped)", runCompact},
+		"feed":    {"follow other directories' Open Referral APIs (add, list, sync, remove)", runFeed},
 	}
 }
 

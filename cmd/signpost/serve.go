@@ -13,6 +13,7 @@ import (
 
 	"signpost/data"
 	"signpost/directory"
+	"signpost/directory/feed"
 	"signpost/directory/hsds"
 	"signpost/engine"
 	"signpost/web"
@@ -99,11 +100,22 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			logger.Error("index update failed; the next start will rebuild", "generation", ch.Generation, "err", err)
 		}
 	})
+	// Followed feeds sync in the background when due, once the index hears
+	// of writes; cancelling on shutdown leaves an unfinished pull's resume
+	// point in the store.
+	feeds := feed.New(st, feed.Options{Logger: logger})
+	feedCtx, stopFeeds := context.WithCancel(ctx)
+	fed := make(chan struct{})
+	go func() {
+		defer close(fed)
+		feeds.Follow(feedCtx, st, time.Minute)
+	}()
+	defer func() { stopFeeds(); <-fed }()
 	helpNow, err := loadReplaceable(opts.dataDir, data.HelpNowFile, logger, readText)
 	if err != nil {
 		return err
 	}
-	handler, err := newSite(ctx, siteParts{st: st, eng: eng, gaz: gaz, basemap: basemap, helpNow: helpNow}, logger, opts)
+	handler, err := newSite(ctx, siteParts{st: st, eng: eng, gaz: gaz, basemap: basemap, helpNow: helpNow, feeds: feeds}, logger, opts)
 	if err != nil {
 		return err
 	}
@@ -162,6 +174,8 @@ type siteParts struct {
 	basemap *directory.Basemap
 	// helpNow is the urgent-help page's Markdown.
 	helpNow string
+	// feeds syncs followed feeds; the admin page confirms through it too.
+	feeds *feed.Syncer
 }
 
 // newSite wires the site and the API over the store and the engine.
@@ -179,9 +193,14 @@ func newSite(ctx context.Context, p siteParts, logger *slog.Logger, opts serveOp
 	if err != nil {
 		return nil, err
 	}
+	feeds := p.feeds
+	if feeds == nil {
+		feeds = feed.New(st, feed.Options{Logger: logger})
+	}
 	return web.New(web.Config{
 		Engine: eng, Store: st, Gazetteer: gaz, API: apiHandler, Logger: logger,
 		Accounts: st, Provider: st, Admin: st, Shortlists: st,
+		Feeds:   feeds,
 		CSRFKey: csrfKey, DeviceKey: deviceKey, Origin: opts.site,
 		Basemap: p.basemap, MapPlaces: gaz.Places(),
 		Mail: st, MailRelay: *opts.mail.smtp != "",
