@@ -344,7 +344,6 @@ func (e *Engine) answer(ctx context.Context, q Query, m mode, want wanted) (*Res
 		p.setPhrases(text.plan)
 		in := *text.plan.interp
 		in.Text = q.Text
-		in.Crisis = e.Crisis(q.Text)
 		interp = &in
 	}
 	p.soft = m == modeMatch && (p.nNeeds+p.nInt+p.nAct > 0 || p.hasText)
@@ -487,6 +486,7 @@ func (e *Engine) searchText(ctx context.Context, t *table, text, key string, gen
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
+	tp.interp.Crisis = e.Crisis(text)
 	hits, ok, err := e.text.search(ctx, text, tp.groups)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
