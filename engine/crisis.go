@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"signpost/directory"
@@ -26,6 +27,15 @@ import (
 type CrisisPhrases struct {
 	phrases [][]string
 	never   [][]string
+	// byFirst lists the phrases (by index, ascending) starting with each
+	// first word, and fuzzyFirst those first words long enough to match a
+	// misspelling: every search runs the check, and most of its words
+	// start no phrase, so Match tries only the phrases a word can start
+	// rather than every phrase at every word.
+	byFirst    map[string][]int
+	fuzzyFirst []string
+	shortest   map[string]int // the fewest words of a phrase by first word
+	neverFirst map[string][]int
 }
 
 // ParseCrisisPhrases reads one phrase per line; blank lines and lines
@@ -53,7 +63,48 @@ func ParseCrisisPhrases(r io.Reader) (*CrisisPhrases, error) {
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("crisis phrases: %w", err)
 	}
+	c.byFirst, c.shortest, c.neverFirst = map[string][]int{}, map[string]int{}, map[string][]int{}
+	for i, p := range c.phrases {
+		if n, seen := c.shortest[p[0]]; !seen || len(p) < n {
+			c.shortest[p[0]] = len(p)
+		}
+		if _, seen := c.byFirst[p[0]]; !seen && runeLen(p[0]) >= 6 {
+			c.fuzzyFirst = append(c.fuzzyFirst, p[0])
+		}
+		c.byFirst[p[0]] = append(c.byFirst[p[0]], i)
+	}
+	for i, p := range c.never {
+		c.neverFirst[p[0]] = append(c.neverFirst[p[0]], i)
+	}
 	return c, nil
+}
+
+// candidates are the phrases (by index, ascending) whose first word is
+// one of toks or, for a long word, a misspelling of one, and that fit in
+// the words from there: no other phrase can match.
+func (c *CrisisPhrases) candidates(toks []string) []int {
+	var out []int
+	add := func(i int, w string) {
+		for _, k := range c.byFirst[w] {
+			if i+len(c.phrases[k]) <= len(toks) {
+				out = append(out, k)
+			}
+		}
+	}
+	for i, t := range toks {
+		add(i, t)
+		if runeLen(t) < 6 {
+			continue
+		}
+		for _, w := range c.fuzzyFirst {
+			// The length test first: it spares most edit distances.
+			if w != t && i+c.shortest[w] <= len(toks) && crisisMisspelling(t, w) {
+				add(i, w)
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // Len is the number of crisis phrases (not counting exceptions).
@@ -76,16 +127,19 @@ func (c *CrisisPhrases) Match(text string) (string, bool) {
 	}
 	// Spans covered by an exception ("killing myself laughing").
 	excused := make([]bool, len(toks))
-	for _, p := range c.never {
-		for i := range toks {
-			if phraseAt(toks, i, p, false) {
+	for i, t := range toks {
+		for _, k := range c.neverFirst[t] {
+			if p := c.never[k]; phraseAt(toks, i, p, false) {
 				for j := i; j < i+len(p); j++ {
 					excused[j] = true
 				}
 			}
 		}
 	}
-	for _, p := range c.phrases {
+	// Phrases in the order listed, so the phrase reported is the one the
+	// whole list would find first.
+	for _, k := range c.candidates(toks) {
+		p := c.phrases[k]
 		for i := range toks {
 			if !phraseAt(toks, i, p, true) {
 				continue

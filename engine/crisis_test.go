@@ -141,3 +141,54 @@ func TestResultsSayCrisis(t *testing.T) {
 		}
 	}
 }
+
+// TestCrisisIndexSameAnswer checks that indexing the phrases by first
+// word changes no answer: Match gives what trying every phrase at every
+// word gives, for every listed phrase as typed, misspelt, padded and cut
+// short.
+func TestCrisisIndexSameAnswer(t *testing.T) {
+	c := defaultCrisis(t)
+	every := func(text string) (string, bool) {
+		toks := tokens(text)
+		excused := make([]bool, len(toks))
+		for _, p := range c.never {
+			for i := range toks {
+				if phraseAt(toks, i, p, false) {
+					for j := i; j < i+len(p); j++ {
+						excused[j] = true
+					}
+				}
+			}
+		}
+		for _, p := range c.phrases {
+			for i := range toks {
+				if !phraseAt(toks, i, p, true) {
+					continue
+				}
+				for j := i; j < i+len(p); j++ {
+					if !excused[j] {
+						return strings.Join(p, " "), true
+					}
+				}
+			}
+		}
+		return "", false
+	}
+	var texts []string
+	for _, p := range append(append([][]string{}, c.phrases...), c.never...) {
+		s := strings.Join(p, " ")
+		texts = append(texts, s, "well "+s+" today", s[:len(s)/2], strings.Join(p[1:], " "))
+		for i := 0; i+1 < len(s); i += 3 { // one swap at a time
+			b := []byte(s)
+			b[i], b[i+1] = b[i+1], b[i]
+			texts = append(texts, string(b))
+		}
+	}
+	for _, text := range texts {
+		wantP, want := every(text)
+		gotP, got := c.Match(text)
+		if got != want || gotP != wantP {
+			t.Errorf("Match(%q) = %q, %v; every phrase at every word gives %q, %v", text, gotP, got, wantP, want)
+		}
+	}
+}

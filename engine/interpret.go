@@ -113,7 +113,11 @@ type wordGroup struct {
 // textPlan is the text pipeline's output for one normalised text: cached
 // with its hits, so a repeated search does not interpret again.
 type textPlan struct {
-	interp *Interpreted // Text and Crisis left empty: they are per query
+	// interp has Text left empty: it is per query. Crisis is filled in
+	// here, once per entry: the crisis check reads only the text's tokens,
+	// which are the cache key, so every text sharing the entry has the same
+	// answer, and a cached search need not run it again.
+	interp *Interpreted
 	groups []wordGroup
 }
 

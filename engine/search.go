@@ -228,10 +228,12 @@ type phraseTerm struct {
 // maxPhrases bounds the phrases that rank: a question, not an essay.
 const maxPhrases = 8
 
-// setPhrases compiles the phrases of the text plan.
-func (p *plan) setPhrases(tp *textPlan) {
+// compilePhrases turns the phrases of a text plan into table masks. It
+// runs once per cache entry (textEntry.phrases), not per query.
+func compilePhrases(tp *textPlan) []phraseMask {
+	var out []phraseMask
 	for _, g := range tp.phrases() {
-		if len(p.phrases) == maxPhrases {
+		if len(out) == maxPhrases {
 			break
 		}
 		pm := phraseMask{typed: g.typed}
@@ -253,7 +255,15 @@ func (p *plan) setPhrases(tp *textPlan) {
 			pm.total += w
 			w /= 2
 		}
-		p.phrases = append(p.phrases, pm)
+		out = append(out, pm)
+	}
+	return out
+}
+
+// setPhrases makes the compiled phrases (shared, read-only) the plan's.
+func (p *plan) setPhrases(phrases []phraseMask) {
+	p.phrases = phrases
+	for _, pm := range phrases {
 		p.phraseNeeds |= pm.needs
 		p.phraseInts |= pm.interests
 		p.phraseActs |= pm.activities
@@ -341,10 +351,9 @@ func (e *Engine) answer(ctx context.Context, q Query, m mode, want wanted) (*Res
 			return nil, err
 		}
 		p.hasText = text.ok
-		p.setPhrases(text.plan)
+		p.setPhrases(text.phrases)
 		in := *text.plan.interp
 		in.Text = q.Text
-		in.Crisis = e.Crisis(q.Text)
 		interp = &in
 	}
 	p.soft = m == modeMatch && (p.nNeeds+p.nInt+p.nAct > 0 || p.hasText)
@@ -487,6 +496,7 @@ func (e *Engine) searchText(ctx context.Context, t *table, text, key string, gen
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
+	tp.interp.Crisis = e.Crisis(text)
 	hits, ok, err := e.text.search(ctx, text, tp.groups)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
@@ -511,8 +521,10 @@ func (e *Engine) searchText(ctx context.Context, t *table, text, key string, gen
 	for j, o := range order {
 		ent.hits[j] = slotHit{slot: uint32(o >> 32), score: hits[uint32(o)].score / best}
 	}
-	var pp plan
-	if pp.setPhrases(tp); len(pp.phrases) > 0 {
+	ent.phrases = compilePhrases(tp)
+	if len(ent.phrases) > 0 {
+		var pp plan
+		pp.setPhrases(ent.phrases)
 		ent.hits = withCarriers(t, ent.hits, &pp)
 	}
 	e.cache.put(ent)

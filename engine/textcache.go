@@ -46,6 +46,9 @@ type textEntry struct {
 	ok   bool // false: the text held no searchable word
 	// plan is what the text pipeline made of the words.
 	plan *textPlan
+	// phrases are plan's phrases compiled to table masks, shared by every
+	// query the entry answers (read-only).
+	phrases []phraseMask
 }
 
 type slotHit struct {
