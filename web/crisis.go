@@ -37,12 +37,29 @@ func crisisIn(check CrisisCheck, texts ...string) bool {
 }
 
 // finderCrisis is whether the free text of a search or the matcher (what,
-// where, access needs) holds crisis language.
-func (h *publicHandlers) finderCrisis(f finderForm) crisisFor {
-	if crisisIn(h.crisis, f.Q, f.Near, f.Access) {
+// where, access needs) holds crisis language. res, when the search ran, has
+// already read the words typed (the engine keeps that answer with its
+// cached words), so only the other boxes are checked again.
+func (h *publicHandlers) finderCrisis(f finderForm, res *engine.Results) crisisFor {
+	texts := []string{f.Q, f.Near, f.Access}
+	if in := interpretedOf(res); in != nil && in.Text == f.Q {
+		if in.Crisis {
+			return crisisYou
+		}
+		texts = texts[1:]
+	}
+	if crisisIn(h.crisis, texts...) {
 		return crisisYou
 	}
 	return ""
+}
+
+// interpretedOf is what the engine made of a search's words, if it ran.
+func interpretedOf(res *engine.Results) *engine.Interpreted {
+	if res == nil {
+		return nil
+	}
+	return res.Interpreted
 }
 
 // wordsMeanSafety reports whether the typed words were read as the need

@@ -121,7 +121,7 @@ func (h *publicHandlers) matchStepPage(f finderForm, i int) *matchPage {
 		Form:      f,
 		NextStep:  matchResultsStep,
 	}
-	p.Crisis = h.finderCrisis(f)
+	p.Crisis = h.finderCrisis(f, nil)
 	p.QuickExit = p.QuickExit || p.Crisis != ""
 	if i+1 < len(matchSteps) {
 		p.NextStep = matchSteps[i+1].Key
@@ -206,7 +206,7 @@ func (h *publicHandlers) matchResults(w http.ResponseWriter, r *http.Request, f 
 		Total:     a.res.Total,
 		BackHref:  stepHref(f, matchSteps[len(matchSteps)-1].Key),
 	}
-	p.Crisis = h.finderCrisis(f)
+	p.Crisis = h.finderCrisis(f, a.res)
 	p.QuickExit = p.QuickExit || p.Crisis != "" || wordsMeanSafety(a.res)
 	if f.Q != "" {
 		// The words belong with what is hard: the step that asks for both.

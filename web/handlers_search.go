@@ -204,12 +204,12 @@ func (h *publicHandlers) search(w http.ResponseWriter, r *http.Request) error {
 		DayOptions:    dayOptions(f.Day),
 		FiltersChosen: f.filtersChosen(),
 	}
-	p.Crisis = h.finderCrisis(f)
-	p.QuickExit = p.QuickExit || p.Crisis != ""
 	a, err := h.find(r, f, searching)
 	if err != nil {
 		return err
 	}
+	p.Crisis = h.finderCrisis(f, a.res)
+	p.QuickExit = p.QuickExit || p.Crisis != ""
 	status := http.StatusOK
 	if len(a.problems) > 0 {
 		status = http.StatusBadRequest
