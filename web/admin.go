@@ -458,15 +458,25 @@ func (h *adminHandlers) accountsPage(r *http.Request, form accountForm) (*adminA
 	for _, role := range directory.Roles {
 		p.RoleOpts = append(p.RoleOpts, option{Value: string(role), Label: role.Label(), Selected: string(role) == form.Role})
 	}
-	err = h.store.EachOrganization(r.Context(), func(o *directory.Organization) error {
-		p.OrgOpts = append(p.OrgOpts, option{Value: o.ID, Label: o.Name, Selected: o.ID == form.Org})
+	if p.OrgOpts, err = h.orgOptions(r.Context(), form.Org); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// orgOptions are every organisation as choices of a select, by name, with
+// selected marked.
+func (h *adminHandlers) orgOptions(ctx context.Context, selected string) ([]option, error) {
+	var opts []option
+	err := h.store.EachOrganization(ctx, func(o *directory.Organization) error {
+		opts = append(opts, option{Value: o.ID, Label: o.Name, Selected: o.ID == selected})
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("organisations: %w", err)
 	}
-	slices.SortFunc(p.OrgOpts, func(a, b option) int { return strings.Compare(strings.ToLower(a.Label), strings.ToLower(b.Label)) })
-	return p, nil
+	slices.SortFunc(opts, func(a, b option) int { return strings.Compare(strings.ToLower(a.Label), strings.ToLower(b.Label)) })
+	return opts, nil
 }
 
 func (h *adminHandlers) adminAccounts(w http.ResponseWriter, r *http.Request) error {
@@ -592,14 +602,10 @@ func (h *adminHandlers) adminStale(w http.ResponseWriter, r *http.Request) error
 		sq.Cutoff = h.now().AddDate(0, -n, 0)
 		p.Title = "Listings nobody has confirmed for " + strings.TrimSuffix(markedLabel(p.MonthOpts), " or more")
 	}
-	err := h.store.EachOrganization(r.Context(), func(o *directory.Organization) error {
-		p.OrgOpts = append(p.OrgOpts, option{Value: o.ID, Label: o.Name, Selected: o.ID == f.Org})
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("organisations: %w", err)
+	var err error
+	if p.OrgOpts, err = h.orgOptions(r.Context(), f.Org); err != nil {
+		return err
 	}
-	slices.SortFunc(p.OrgOpts, func(a, b option) int { return strings.Compare(strings.ToLower(a.Label), strings.ToLower(b.Label)) })
 	page, err := h.store.StaleReport(r.Context(), sq)
 	if err != nil {
 		return fmt.Errorf("stale report: %w", err)
