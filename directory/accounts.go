@@ -29,10 +29,13 @@ const (
 	RoleAdmin      Role = "admin"
 	RoleProvider   Role = "provider"
 	RoleLinkWorker Role = "linkworker"
+	// RoleCommissioner reads anonymous aggregates only (the insight
+	// pages): never a list, an answer, an account or a listing draft.
+	RoleCommissioner Role = "commissioner"
 )
 
 // Roles lists the roles in the order forms and the CLI offer them.
-var Roles = []Role{RoleAdmin, RoleProvider, RoleLinkWorker}
+var Roles = []Role{RoleAdmin, RoleProvider, RoleLinkWorker, RoleCommissioner}
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool { return slices.Contains(Roles, r) }
@@ -46,6 +49,8 @@ func (r Role) Label() string {
 		return "Provider"
 	case RoleLinkWorker:
 		return "Link worker"
+	case RoleCommissioner:
+		return "Commissioner"
 	}
 	return string(r)
 }
@@ -95,7 +100,7 @@ func (a *Account) Validate() Problems {
 		ch.accountEmail("email", a.Email)
 	}
 	if !a.Role.Valid() {
-		ch.errorf("role", "%q is not one of admin, provider, linkworker", clip(string(a.Role)))
+		ch.errorf("role", "%q is not one of admin, provider, linkworker, commissioner", clip(string(a.Role)))
 	}
 	switch {
 	case a.Role == RoleProvider && len(a.Orgs) == 0:

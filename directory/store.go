@@ -89,6 +89,8 @@ var migrations = []func(tx *bbolt.Tx) error{
 	createFeeds,
 	// 9: decisions about candidate duplicates, and the merges they made.
 	createDuplicates,
+	// 11: counts of unmet demand by week, need and postcode district.
+	createDemand,
 }
 
 // SchemaVersion is the store layout this build reads and writes.

@@ -45,6 +45,8 @@ type Engine struct {
 	textGen  atomic.Uint64
 	cache    *textCache
 	svcCache *serviceCache
+	// prov holds the last Provision, recomputed when listings change.
+	prov provisionCache
 }
 
 // config is what the options set.
@@ -67,6 +69,8 @@ type config struct {
 	// vocab and crisis are the text pipeline's data (nil: none).
 	vocab  *Vocabulary
 	crisis *CrisisPhrases
+	// districts are the gazetteer's postcode districts (WithDistricts).
+	districts []directory.Place
 }
 
 // Option changes how Open behaves.

@@ -50,12 +50,12 @@ func (o *orgList) Set(v string) error {
 }
 
 func runUserAdd(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "user add", "user add --email E --role admin|provider|linkworker [--org ID]... [--data ./var]\n\n"+
+	fs := newFlags(e, "user add", "user add --email E --role admin|provider|linkworker|commissioner [--org ID]... [--data ./var]\n\n"+
 		"The password is read from standard input when it is piped (the first line);\n"+
 		"otherwise one is generated and printed once.")
 	dataDir := dataFlag(fs, e)
 	email := fs.String("email", "", "the account's e-mail address, which is its sign-in name")
-	role := fs.String("role", "", "admin, provider or linkworker")
+	role := fs.String("role", "", "admin, provider, linkworker or commissioner (reads the insight pages only)")
 	var orgs orgList
 	fs.Var(&orgs, "org", "organisation id a provider edits the listings of (repeatable)")
 	if err := parse(fs, args); err != nil {
