@@ -229,7 +229,9 @@ func TestUnmetNeeds(t *testing.T) {
 
 type demandSinkFunc func(map[directory.DemandKey]int) error
 
-func (f demandSinkFunc) AddDemand(_ context.Context, c map[directory.DemandKey]int) error { return f(c) }
+func (f demandSinkFunc) AddDemand(_ context.Context, c map[directory.DemandKey]int) error {
+	return f(c)
+}
 
 // TestDemandCounter: searches queue, and a flush counts the unmet needs
 // under the district given, or the district nearest a town.
