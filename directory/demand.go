@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"go.etcd.io/bbolt"
 )
@@ -38,13 +37,6 @@ type DemandKey struct {
 type DemandCount struct {
 	DemandKey
 	Count int
-}
-
-// ISOWeek names the ISO 8601 week t falls in, as "2026-W48". The names
-// sort in time order, so a range of weeks is a range of keys.
-func ISOWeek(t time.Time) string {
-	y, w := t.ISOWeek()
-	return fmt.Sprintf("%04d-W%02d", y, w)
 }
 
 // demandKey is week, need and district joined by a byte no code holds,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"testing"
-	"time"
 
 	"signpost/directory"
 )
@@ -60,22 +59,5 @@ func TestDemandCounts(t *testing.T) {
 	err = s.AddDemand(ctx, map[directory.DemandKey]int{{Week: "2026-W48", Need: "lonely"}: 1})
 	if !errors.Is(err, directory.ErrConflict) {
 		t.Errorf("a count with no district: err %v, want ErrConflict", err)
-	}
-}
-
-func TestISOWeek(t *testing.T) {
-	t.Parallel()
-	for _, tt := range []struct {
-		day  string
-		want string
-	}{
-		{"2026-11-26", "2026-W48"},
-		{"2027-01-01", "2026-W53"}, // a Friday: the last week of 2026
-		{"2024-12-30", "2025-W01"},
-	} {
-		d, _ := time.Parse(time.DateOnly, tt.day)
-		if got := directory.ISOWeek(d); got != tt.want {
-			t.Errorf("ISOWeek(%s) = %s, want %s", tt.day, got, tt.want)
-		}
 	}
 }

@@ -357,6 +357,9 @@ func deleteShortlist(tx *bbolt.Tx, sl *Shortlist) error {
 	if err := deleteSharesOf(tx, sl.ID); err != nil {
 		return err
 	}
+	if err := deleteOutcomesOf(tx, sl.ID); err != nil {
+		return err
+	}
 	b := tx.Bucket(bucketShortlists)
 	if sl.Team != "" {
 		if err := b.Delete(teamListKey(sl.Team, sl.ID)); err != nil {

@@ -89,6 +89,9 @@ var migrations = []func(tx *bbolt.Tx) error{
 	createFeeds,
 	// 9: decisions about candidate duplicates, and the merges they made.
 	createDuplicates,
+	// 10: answers to shared lists' follow-ups, wellbeing start scores and
+	// the weekly outcome aggregates.
+	createOutcomes,
 	// 11: counts of unmet demand by week, need and postcode district.
 	createDemand,
 }
