@@ -245,6 +245,9 @@ func (v sessionView) IsAdmin() bool { return v.Account != nil && can(v.Account, 
 func (v sessionView) IsProvider() bool {
 	return v.Account != nil && can(v.Account, permProviderArea, "")
 }
+func (v sessionView) ReadsInsights() bool {
+	return v.Account != nil && can(v.Account, permInsights, "")
+}
 func (v sessionView) KeepsShortlists() bool {
 	return v.Account != nil && can(v.Account, permShortlists, "")
 }
@@ -367,6 +370,8 @@ func homeOf(a *directory.Account) string {
 		return "/admin"
 	case can(a, permProviderArea, ""):
 		return "/provider"
+	case can(a, permInsights, ""):
+		return "/insights"
 	}
 	return "/"
 }

@@ -20,6 +20,7 @@ const (
 	emailProvA   = "a@provider.example"
 	emailProvB   = "b@provider.example"
 	emailLW      = "lw@example.org"
+	emailComm    = "commissioner@example.org"
 )
 
 // settableClock is a clock tests move on; the store and the site share it.

@@ -54,6 +54,10 @@ const (
 	// role: the store finds a list only for its owner, so another link
 	// worker's list is "not found".
 	permShortlists permission = "shortlists"
+	// permInsights opens /insights: anonymous aggregates (uptake,
+	// helpfulness, wellbeing change, unmet demand, provision gaps), never
+	// a list, an answer, an account or a listing draft.
+	permInsights permission = "insights"
 	// permOwnAccount changes one's own password: every role has it, about
 	// no organisation.
 	permOwnAccount permission = "own-account"
@@ -77,20 +81,23 @@ const (
 // their shortlists, and change no listing. A role missing from a row has
 // scopeNone.
 var policy = map[permission]map[directory.Role]scope{
-	permProviderArea:    {directory.RoleProvider: scopeOwnOrgs, directory.RoleAdmin: scopeAll},
-	permViewListing:     {directory.RoleProvider: scopeOwnOrgs, directory.RoleAdmin: scopeAll},
-	permEditListing:     {directory.RoleProvider: scopeOwnOrgs, directory.RoleAdmin: scopeAll},
-	permCreateListing:   {directory.RoleProvider: scopeOwnOrgs, directory.RoleAdmin: scopeAll},
-	permPublish:         {directory.RoleAdmin: scopeAll},
-	permModerate:        {directory.RoleAdmin: scopeAll},
-	permRestore:         {directory.RoleAdmin: scopeAll},
-	permManageAccounts:  {directory.RoleAdmin: scopeAll},
-	permManageTeams:     {directory.RoleAdmin: scopeAll},
-	permManageFeeds:     {directory.RoleAdmin: scopeAll},
-	permImportExport:    {directory.RoleAdmin: scopeAll},
-	permShortlists:      {directory.RoleLinkWorker: scopeOwnRecords},
-	permOwnAccount:      {directory.RoleAdmin: scopeOwnRecords, directory.RoleProvider: scopeOwnRecords, directory.RoleLinkWorker: scopeOwnRecords},
+	permProviderArea:   {directory.RoleProvider: scopeOwnOrgs, directory.RoleAdmin: scopeAll},
+	permViewListing:    {directory.RoleProvider: scopeOwnOrgs, directory.RoleAdmin: scopeAll},
+	permEditListing:    {directory.RoleProvider: scopeOwnOrgs, directory.RoleAdmin: scopeAll},
+	permCreateListing:  {directory.RoleProvider: scopeOwnOrgs, directory.RoleAdmin: scopeAll},
+	permPublish:        {directory.RoleAdmin: scopeAll},
+	permModerate:       {directory.RoleAdmin: scopeAll},
+	permRestore:        {directory.RoleAdmin: scopeAll},
+	permManageAccounts: {directory.RoleAdmin: scopeAll},
+	permManageTeams:    {directory.RoleAdmin: scopeAll},
+	permManageFeeds:    {directory.RoleAdmin: scopeAll},
+	permImportExport:   {directory.RoleAdmin: scopeAll},
+	permShortlists:     {directory.RoleLinkWorker: scopeOwnRecords},
+	permOwnAccount: {directory.RoleAdmin: scopeOwnRecords, directory.RoleProvider: scopeOwnRecords, directory.RoleLinkWorker: scopeOwnRecords,
+		directory.RoleCommissioner: scopeOwnRecords},
 	permMergeDuplicates: {directory.RoleAdmin: scopeAll},
+	// Commissioners are in this row and own-account only.
+	permInsights: {directory.RoleAdmin: scopeAll, directory.RoleCommissioner: scopeAll},
 }
 
 // can reports whether account a may do p to something of organisation

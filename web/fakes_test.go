@@ -148,6 +148,7 @@ type unusedStores struct {
 	AdminStore
 	ShortlistStore
 	MailStore
+	InsightStore
 }
 
 // Service is ambiguous between the embedded interfaces; it is unused too.
@@ -188,7 +189,8 @@ type fakeSite struct {
 func (fs *fakeSite) config() Config {
 	var none unusedStores
 	return Config{Engine: fs.finder, Store: fs.listings, Gazetteer: fs.places,
-		Accounts: none, Provider: none, Admin: none, Shortlists: none, Mail: none, HelpNow: helpNowText(), Crisis: crisisWords()}
+		Accounts: none, Provider: none, Admin: none, Shortlists: none, Mail: none, HelpNow: helpNowText(), Crisis: crisisWords(),
+		Demand: &fakeDemand{}, Insights: none, Provision: unusedProvision{}}
 }
 
 func newFakeSite(t *testing.T) *fakeSite {
@@ -215,4 +217,24 @@ func newFakeSite(t *testing.T) *fakeSite {
 		t.Fatal(err)
 	}
 	return fs
+}
+
+// fakeDemand keeps the searches counted as unmet demand.
+type fakeDemand struct {
+	mu   sync.Mutex
+	asks []engine.DemandAsk
+}
+
+func (d *fakeDemand) Count(a engine.DemandAsk) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.asks = append(d.asks, a)
+}
+
+// unusedProvision stands in for the provision gaps on a site whose tests
+// never reach the insight pages.
+type unusedProvision struct{}
+
+func (unusedProvision) Provision(context.Context) (*engine.Provision, error) {
+	panic("unusedProvision.Provision")
 }

@@ -151,8 +151,13 @@ func engineOptions() ([]engine.Option, error) {
 	if err != nil {
 		return nil, err
 	}
+	places, err := loadPlaces()
+	if err != nil {
+		return nil, err
+	}
 	return []engine.Option{engine.WithClock(testNow), engine.WithProgress(buildCounter{}),
-		engine.WithVocabulary(vocab), engine.WithCrisisPhrases(crisis), engine.WithWaters(bm)}, nil
+		engine.WithVocabulary(vocab), engine.WithCrisisPhrases(crisis), engine.WithWaters(bm),
+		engine.WithDistricts(places.Places())}, nil
 }
 
 // testPlaces is the gazetteer, for sites over fakes.
@@ -258,6 +263,7 @@ func (f *sampleFixture) build() error {
 		{Email: emailProvA, Role: directory.RoleProvider, Orgs: []string{f.orgA}},
 		{Email: emailProvB, Role: directory.RoleProvider, Orgs: []string{f.orgB}},
 		{Email: emailLW, Role: directory.RoleLinkWorker},
+		{Email: emailComm, Role: directory.RoleCommissioner},
 	} {
 		if _, err := store.AddAccount(ctx, a, testPassword); err != nil {
 			store.Close()

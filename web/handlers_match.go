@@ -196,6 +196,7 @@ func (h *publicHandlers) matchResults(w http.ResponseWriter, r *http.Request, f 
 		h.render(w, r, http.StatusBadRequest, "match", p)
 		return nil
 	}
+	h.countDemand(r, f, a)
 	p := &matchPage{
 		BasePage:  BasePage{Title: "Suggestions for you – Find what suits you", Nav: "match", QuickExit: quickExitForForm(f)},
 		Step:      matchResultsStep,

@@ -225,6 +225,7 @@ func (h *publicHandlers) search(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	p.Searched = true
+	h.countDemand(r, f, a)
 	p.QuickExit = p.QuickExit || wordsMeanSafety(a.res)
 	if namedPoint(a.place) {
 		// The box says where, as a person would; the links keep the

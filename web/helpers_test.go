@@ -23,6 +23,15 @@ type sampleSite struct {
 	places  *directory.Gazetteer
 	basemap *directory.Basemap
 	srv     *Server
+	// demand counts unmet demand into the store; tests Flush it.
+	demand *engine.DemandCounter
+}
+
+func (s *sampleSite) demandCounter() *engine.DemandCounter {
+	if s.demand == nil {
+		s.demand = engine.NewDemandCounter(s.engine, s.store, nil)
+	}
+	return s.demand
 }
 
 // newSampleSite opens a copy of the package's sample fixture.
@@ -43,7 +52,8 @@ func newSampleSite(tb testing.TB) *sampleSite {
 func (s *sampleSite) config(now func() time.Time) Config {
 	return Config{Engine: s.engine, Store: s.store, Gazetteer: s.places, Now: now,
 		Accounts: s.store, Provider: s.store, Admin: s.store, Shortlists: s.store,
-		Basemap: s.basemap, MapPlaces: s.places.Places(), Mail: s.store, HelpNow: helpNowText(), Crisis: s.engine}
+		Basemap: s.basemap, MapPlaces: s.places.Places(), Mail: s.store, HelpNow: helpNowText(), Crisis: s.engine,
+		Demand: s.demandCounter(), Insights: s.store, Provision: s.engine}
 }
 
 // get serves one request and parses the page.

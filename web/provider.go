@@ -50,6 +50,9 @@ type providerHandlers struct {
 	places Places
 	md     *markdown
 	now    func() time.Time
+	// outcomes reads the anonymous outcome figures of the provider's own
+	// listings (provider_outcomes.go).
+	outcomes InsightStore
 }
 
 // providerHomePage is /provider.

@@ -56,6 +56,8 @@ type publicHandlers struct {
 	crisis CrisisCheck
 	// units are how distances are written and radiuses read.
 	units engine.Units
+	// demand counts searches that found nothing in person for a need.
+	demand DemandCounter
 }
 
 // Correction throttle: a person correcting a listing sends one or two; more

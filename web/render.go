@@ -98,7 +98,7 @@ var pageNames = []string{"home", "help-now", "search", "search-print", "match", 
 	"admin-home", "admin-queue", "admin-review", "admin-organizations", "admin-accounts", "admin-stale",
 	"admin-corrections", "admin-import", "admin-teams", "admin-feeds", "admin-duplicates",
 	"shortlist_index", "shortlist_list", "shortlist_print", "shortlist_shared", "shortlist_add", "shortlist_profile",
-	"account-password", "password-reset", "still-running", "admin-reset", "admin-outbox"}
+	"account-password", "password-reset", "still-running", "admin-reset", "admin-outbox", "insights", "provider-outcomes"}
 
 func parseTemplates() (*templates, error) {
 	funcs := template.FuncMap{

@@ -84,6 +84,8 @@ func (s *Server) routes() *mux.Router {
 	// Changes to a feed's listing are refused: the feed keeps it.
 	provLocal := notFromFeed(prov.store, provListing)
 	r.Handle("/provider", guarded(permProviderArea, formOrg("org"), prov.providerHome)).Methods(get...)
+	r.Handle("/provider/outcomes", guarded(permProviderArea, formOrg("org"), prov.providerOutcomes)).Methods(get...)
+	r.Handle("/provider/outcomes.csv", guarded(permProviderArea, formOrg("org"), prov.providerOutcomesCSV)).Methods(get...)
 	r.Handle("/provider/listings/new", guarded(permCreateListing, prov.newListingOrg, prov.newListing)).Methods(get...)
 	r.Handle("/provider/listings/new", guarded(permCreateListing, prov.newListingOrg, prov.saveNewListing)).Methods(post)
 	r.Handle("/provider/listings/{id}/edit", guarded(permViewListing, provLocal, prov.editListing)).Methods(get...)
@@ -127,6 +129,12 @@ func (s *Server) routes() *mux.Router {
 	r.Handle("/admin/accounts/reset", guarded(permManageAccounts, anything, ml.adminReset)).Methods(post)
 	r.Handle("/admin/stale/remind", guarded(permModerate, anything, ml.adminRemind)).Methods(post)
 	r.Handle("/admin/outbox", guarded(permManageAccounts, anything, ml.adminOutbox)).Methods(get...)
+
+	// Insights (insights.go): anonymous aggregates for commissioners and
+	// admins, each table also as CSV.
+	ins := s.insights
+	r.Handle("/insights", guarded(permInsights, anything, ins.insights)).Methods(get...)
+	r.Handle("/insights/{table}.csv", guarded(permInsights, anything, ins.insightsCSV)).Methods(get...)
 
 	// Operations and assets.
 	r.Handle("/healthz", http.HandlerFunc(healthz)).Methods(get...)

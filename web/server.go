@@ -59,6 +59,18 @@ type Config struct {
 	// Crisis recognises crisis language (*engine.Engine): searches, the
 	// matcher and list pages whose words hold it open with urgent help.
 	Crisis CrisisCheck
+	// Demand counts the public searches that found nothing in person for
+	// a need (an *engine.DemandCounter). Required.
+	Demand DemandCounter
+	// Insights reads the anonymous aggregates of the insight pages
+	// (*directory.Store). Required.
+	Insights InsightStore
+	// Provision measures the provision gaps (*engine.Engine). Required.
+	Provision ProvisionSource
+	// GapMiles is how near an in-person activity must be to a postcode
+	// district's centre for it to count as served (serve --gap-miles);
+	// zero means 3.
+	GapMiles float64
 	// HelpNow is the urgent-help page (/help-now) as Markdown: who to call
 	// or text in a crisis, with tel: and sms: links. cmd passes the
 	// deployment's help-now.md, or the embedded UK default. Required.
@@ -116,6 +128,7 @@ type Server struct {
 	admin    *adminHandlers
 	lists    *shortlistHandlers
 	mail     *mailPages
+	insights *insightHandlers
 	api      http.Handler
 
 	trustedProxies []netip.Prefix
@@ -144,6 +157,12 @@ func New(cfg Config) (*Server, error) {
 		return nil, errors.New("web: Config.Mail is required")
 	case cfg.Crisis == nil:
 		return nil, errors.New("web: Config.Crisis is required")
+	case cfg.Demand == nil:
+		return nil, errors.New("web: Config.Demand is required")
+	case cfg.Insights == nil:
+		return nil, errors.New("web: Config.Insights is required")
+	case cfg.Provision == nil:
+		return nil, errors.New("web: Config.Provision is required")
 	}
 	log := cfg.Logger
 	if log == nil {
@@ -184,6 +203,9 @@ func New(cfg Config) (*Server, error) {
 	s.public.urgent, s.public.crisis = urgent, cfg.Crisis
 	s.lists.crisis = cfg.Crisis
 	s.public.units = cfg.Units
+	s.public.demand = cfg.Demand
+	s.insights = newInsightHandlers(pages, cfg.Insights, cfg.Provision, cfg.Store, maps, cfg.Units, cfg.GapMiles, now)
+	s.provider.outcomes = cfg.Insights
 	if s.accounts, err = newAccountHandlers(pages, cfg.Accounts, site, cfg.CSRFKey, cfg.DeviceKey, now); err != nil {
 		return nil, err
 	}

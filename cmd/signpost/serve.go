@@ -32,6 +32,9 @@ type serveOptions struct {
 	// trustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client (--trusted-proxy).
 	trustedProxies []netip.Prefix
+	// gapMiles is how near an in-person activity must be to a postcode
+	// district's centre for it to count as served (--gap-miles).
+	gapMiles float64
 	// site is where people reach the site (--base-url, --addr): every
 	// absolute link, the site's, the API's and the e-mails', starts with
 	// site.URL(r), or site.BaseURL() outside a request.
@@ -90,7 +93,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	eng, err := engine.Open(indexDir(opts.dataDir), st, engine.WithLogger(logger), engine.WithProgress(e.stderr),
-		engine.WithVocabulary(vocab), engine.WithCrisisPhrases(crisis), engine.WithWaters(basemap), engine.WithUnits(opts.units))
+		engine.WithVocabulary(vocab), engine.WithCrisisPhrases(crisis), engine.WithWaters(basemap), engine.WithUnits(opts.units),
+		engine.WithDistricts(gaz.Places()))
 	if err != nil {
 		return err
 	}
@@ -115,7 +119,14 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	handler, err := newSite(ctx, siteParts{st: st, eng: eng, gaz: gaz, basemap: basemap, helpNow: helpNow, feeds: feeds}, logger, opts)
+	// Unmet demand is queued by searches and written every minute, and
+	// once more at shutdown, before the store closes.
+	demand := engine.NewDemandCounter(eng, st, logger)
+	demandCtx, stopDemand := context.WithCancel(ctx)
+	counted := make(chan struct{})
+	go func() { defer close(counted); demand.Run(demandCtx, time.Minute) }()
+	defer func() { stopDemand(); <-counted }()
+	handler, err := newSite(ctx, siteParts{st: st, eng: eng, gaz: gaz, basemap: basemap, helpNow: helpNow, feeds: feeds, demand: demand}, logger, opts)
 	if err != nil {
 		return err
 	}
@@ -124,7 +135,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 
 func parseServeFlags(e *env, args []string) (serveOptions, error) {
 	fs := newFlags(e, "serve", "serve [--addr 127.0.0.1:8080] [--data ./var] [--no-sample] [--units miles|km] [--tls-cert FILE --tls-key FILE]\n"+
-		"             [--base-url URL] [--trusted-proxy CIDR ...] [--smtp smtp://user:password@host:port --mail-from ADDRESS] [--remind-after 6mo]")
+		"             [--base-url URL] [--trusted-proxy CIDR ...] [--smtp smtp://user:password@host:port --mail-from ADDRESS] [--remind-after 6mo]\n"+
+		"             [--gap-miles 3]")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	dataDir := dataFlag(fs, e)
 	noSample := fs.Bool("no-sample", false, "do not load the sample directory into an empty store")
@@ -133,6 +145,7 @@ func parseServeFlags(e *env, args []string) (serveOptions, error) {
 	mf := addMailFlags(fs, e)
 	unitsFlag := fs.String("units", "miles", "how the site writes distances and reads its radius: miles or km (the API keeps metres)")
 	baseURL := fs.String("base-url", e.getenv("SIGNPOST_BASE_URL"), "the address people reach the site at, such as https://signpost.example; every absolute link\n(share links, the API's, e-mails') starts with it (env SIGNPOST_BASE_URL)")
+	gapMiles := fs.Float64("gap-miles", 3, "a postcode district with no in-person activity for a need within this many miles of its\ncentre is a provision gap (the insight pages and /api/v1/insights/gaps)")
 	var proxies []string
 	if v := e.getenv("SIGNPOST_TRUSTED_PROXY"); v != "" {
 		proxies = append(proxies, v)
@@ -151,6 +164,9 @@ func parseServeFlags(e *env, args []string) (serveOptions, error) {
 	if (*tlsCert == "") != (*tlsKey == "") {
 		return serveOptions{}, errors.New("--tls-cert and --tls-key go together")
 	}
+	if !(*gapMiles > 0 && *gapMiles <= 100) {
+		return serveOptions{}, fmt.Errorf("--gap-miles: %g is not a distance from 0 to 100 miles", *gapMiles)
+	}
 	units, err := engine.ParseUnits(*unitsFlag)
 	if err != nil {
 		return serveOptions{}, fmt.Errorf("--units: %w", err)
@@ -163,7 +179,7 @@ func parseServeFlags(e *env, args []string) (serveOptions, error) {
 		return serveOptions{}, err
 	}
 	return serveOptions{addr: *addr, dataDir: *dataDir, noSample: *noSample, tlsCert: *tlsCert, tlsKey: *tlsKey,
-		mail: mf, units: units, trustedProxies: trusted, site: site}, nil
+		mail: mf, units: units, trustedProxies: trusted, site: site, gapMiles: *gapMiles}, nil
 }
 
 // siteParts are what the site and the API are wired over.
@@ -176,6 +192,8 @@ type siteParts struct {
 	helpNow string
 	// feeds syncs followed feeds; the admin page confirms through it too.
 	feeds *feed.Syncer
+	// demand counts unmet demand, flushed by its Run loop.
+	demand *engine.DemandCounter
 }
 
 // newSite wires the site and the API over the store and the engine.
@@ -199,6 +217,7 @@ func newSite(ctx context.Context, p siteParts, logger *slog.Logger, opts serveOp
 	}
 	return web.New(web.Config{
 		Engine: eng, Store: st, Gazetteer: gaz, API: apiHandler, Logger: logger,
+		Demand: p.demand, Insights: st, Provision: eng, GapMiles: opts.gapMiles,
 		Accounts: st, Provider: st, Admin: st, Shortlists: st,
 		Feeds:   feeds,
 		CSRFKey: csrfKey, DeviceKey: deviceKey, Origin: opts.site,
