@@ -5,8 +5,8 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
-	"maps"
 	"html/template"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -559,4 +559,3 @@ func signed(n int) string {
 	}
 	return "0"
 }
-
