@@ -199,7 +199,7 @@ type siteParts struct {
 // newSite wires the site and the API over the store and the engine.
 func newSite(ctx context.Context, p siteParts, logger *slog.Logger, opts serveOptions) (http.Handler, error) {
 	st, eng, gaz := p.st, p.eng, p.gaz
-	apiHandler, err := api.New(api.Config{Engine: eng, Store: st, Gazetteer: gaz, Logger: logger, Origin: opts.site})
+	apiHandler, err := api.New(api.Config{Engine: eng, Store: st, Gazetteer: gaz, Logger: logger, Origin: opts.site, Provision: eng})
 	if err != nil {
 		return nil, err
 	}

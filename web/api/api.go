@@ -61,6 +61,9 @@ type Config struct {
 	// API gives: the same *origin.Origin as the site's. Nil: no base URL,
 	// so a request's Host is used only when it names this machine.
 	Origin *origin.Origin
+	// Provision answers /insights/gaps: an *engine.Engine given the
+	// gazetteer's districts. Without it that path is a 404.
+	Provision ProvisionSource
 	// Logger receives the 5xx faults. Default: discarded.
 	Logger *slog.Logger
 	// Now is the clock behind Last-Modified. Default: time.Now.
@@ -123,5 +126,6 @@ func (s *server) routes() *mux.Router {
 	v1.Handle("/taxonomy_terms", s.serve(s.listTaxonomyTerms)).Methods(get...)
 	v1.Handle("/taxonomy_terms/{id}", s.serve(s.getTaxonomyTerm)).Methods(get...)
 	v1.Handle("/match", s.serve(s.match)).Methods(get...)
+	v1.Handle("/insights/gaps", s.serve(s.listGaps)).Methods(get...)
 	return r
 }

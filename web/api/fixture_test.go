@@ -77,7 +77,7 @@ func newFixtureWith(t testing.TB, opts []engine.Option, svcs []*directory.Servic
 		}
 	})
 	gaz := loadGazetteer(t)
-	srv := httptest.NewServer(mustNew(t, Config{Store: st, Engine: eng, Gazetteer: gaz}))
+	srv := httptest.NewServer(mustNew(t, Config{Store: st, Engine: eng, Gazetteer: gaz, Provision: eng}))
 	t.Cleanup(srv.Close)
 	return &fixture{store: st, eng: eng, srv: srv}
 }
@@ -282,5 +282,6 @@ func sampleFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return newFixtureWith(t, []engine.Option{engine.WithVocabulary(vocab), engine.WithCrisisPhrases(crisis)}, svcs)
+	return newFixtureWith(t, []engine.Option{engine.WithVocabulary(vocab), engine.WithCrisisPhrases(crisis),
+		engine.WithDistricts(loadGazetteer(t).Places())}, svcs)
 }
