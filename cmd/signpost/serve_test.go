@@ -197,3 +197,28 @@ func TestServeBaseURL(t *testing.T) {
 		}
 	}
 }
+
+func TestServeGapMilesFlag(t *testing.T) {
+	var stderr strings.Builder
+	e := &env{stderr: &stderr, getenv: func(string) string { return "" }}
+	for _, tt := range []struct {
+		args    []string
+		want    float64
+		wantErr string
+	}{
+		{nil, 3, ""},
+		{[]string{"--gap-miles", "1.5"}, 1.5, ""},
+		{[]string{"--gap-miles", "0"}, 0, "--gap-miles: 0 is not a distance"},
+		{[]string{"--gap-miles", "500"}, 0, "--gap-miles: 500 is not a distance"},
+	} {
+		opts, err := parseServeFlags(e, tt.args)
+		switch {
+		case tt.wantErr != "":
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("%v: err %v, want %q", tt.args, err, tt.wantErr)
+			}
+		case err != nil || opts.gapMiles != tt.want:
+			t.Errorf("%v: %g, %v; want %g", tt.args, opts.gapMiles, err, tt.want)
+		}
+	}
+}

@@ -47,6 +47,8 @@ func TestUserCommands(t *testing.T) {
 		wantCode int
 		wantErr  string
 	}{
+		{"commissioner", "correct horse battery\n", []string{"user", "add", "--email", "c@example.org", "--role", "commissioner"}, 0, "added c@example.org (Commissioner)"},
+		{"commissioner of an organisation", "correct horse battery\n", []string{"user", "add", "--email", "c2@example.org", "--role", "commissioner", "--org", "x"}, 1, "only providers belong to organisations"},
 		{"missing role", "correct horse battery\n", []string{"user", "add", "--email", "x@example.org"}, 2, "Usage: signpost user add"},
 		{"taken address", "correct horse battery\n", []string{"user", "add", "--email", "admin@example.org", "--role", "admin"}, 1, "already has an account"},
 		{"provider of unknown org", "correct horse battery\n", []string{"user", "add", "--email", "p@example.org", "--role", "provider", "--org", "nope"}, 1, "organisation nope: not found"},
@@ -69,8 +71,8 @@ func TestUserCommands(t *testing.T) {
 
 	code, out, _ = userCmd(t, dir, nil, "user", "list")
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if code != 0 || len(lines) != 3 || !strings.HasPrefix(lines[0], "EMAIL") ||
-		!strings.Contains(lines[1], "admin@example.org") || !strings.Contains(lines[2], "disabled") {
+	if code != 0 || len(lines) != 4 || !strings.HasPrefix(lines[0], "EMAIL") ||
+		!strings.Contains(lines[1], "admin@example.org") || !strings.Contains(lines[2], "commissioner") || !strings.Contains(lines[3], "disabled") {
 		t.Fatalf("list: code %d\n%s", code, out)
 	}
 
