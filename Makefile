@@ -79,6 +79,7 @@ basemap:
 # web/testdata/. Needs chromium.
 screenshots:
 	SIGNPOST_SCREENSHOTS=$(CURDIR)/web/testdata/screenshots $(GO) test -count=1 -run '^TestBrowser$$/^screenshots$$' ./web/
+	SIGNPOST_SCREENSHOTS=$(CURDIR)/web/testdata/screenshots $(GO) test -count=1 -run '^TestBrowserInsights$$' ./web/
 	cp web/testdata/screenshots/readme-search.png web/testdata/search.png
 	cp web/testdata/screenshots/readme-crisis-panel.png web/testdata/crisis-panel.png
 	for f in web/testdata/screenshots/readme-map-*.png; do cp $$f web/testdata/$${f##*/readme-}; done

@@ -27,6 +27,7 @@ func TestLogin(t *testing.T) {
 		{"admin lands on admin", emailAdmin, testPassword, "", 303, "/admin", ""},
 		{"provider lands on listings", " A@Provider.example ", testPassword, "", 303, "/provider", ""},
 		{"link worker lands on the start", emailLW, testPassword, "", 303, "/", ""},
+		{"commissioner lands on insights", emailComm, testPassword, "", 303, "/insights", ""},
 		{"back where they were going", emailProvA, testPassword, "/provider?org=x", 303, "/provider?org=x", ""},
 		{"no open redirect", emailProvA, testPassword, "//evil.example/", 303, "/provider", ""},
 		{"wrong password", emailAdmin, "guess", "", 401, "", "The e-mail address or password is not right"},
