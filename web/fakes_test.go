@@ -148,6 +148,7 @@ type unusedStores struct {
 	AdminStore
 	ShortlistStore
 	MailStore
+	OutcomeStore
 }
 
 // Service is ambiguous between the embedded interfaces; it is unused too.
@@ -188,7 +189,8 @@ type fakeSite struct {
 func (fs *fakeSite) config() Config {
 	var none unusedStores
 	return Config{Engine: fs.finder, Store: fs.listings, Gazetteer: fs.places,
-		Accounts: none, Provider: none, Admin: none, Shortlists: none, Mail: none, HelpNow: helpNowText(), Crisis: crisisWords()}
+		Accounts: none, Provider: none, Admin: none, Shortlists: none, Mail: none, HelpNow: helpNowText(), Crisis: crisisWords(),
+		Outcomes: none}
 }
 
 func newFakeSite(t *testing.T) *fakeSite {

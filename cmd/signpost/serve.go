@@ -200,6 +200,7 @@ func newSite(ctx context.Context, p siteParts, logger *slog.Logger, opts serveOp
 	return web.New(web.Config{
 		Engine: eng, Store: st, Gazetteer: gaz, API: apiHandler, Logger: logger,
 		Accounts: st, Provider: st, Admin: st, Shortlists: st,
+		Outcomes: st,
 		Feeds:   feeds,
 		CSRFKey: csrfKey, DeviceKey: deviceKey, Origin: opts.site,
 		Basemap: p.basemap, MapPlaces: gaz.Places(),
