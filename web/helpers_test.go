@@ -44,7 +44,7 @@ func (s *sampleSite) config(now func() time.Time) Config {
 	return Config{Engine: s.engine, Store: s.store, Gazetteer: s.places, Now: now,
 		Accounts: s.store, Provider: s.store, Admin: s.store, Shortlists: s.store,
 		Outcomes: s.store,
-		Basemap: s.basemap, MapPlaces: s.places.Places(), Mail: s.store, HelpNow: helpNowText(), Crisis: s.engine}
+		Basemap:  s.basemap, MapPlaces: s.places.Places(), Mail: s.store, HelpNow: helpNowText(), Crisis: s.engine}
 }
 
 // get serves one request and parses the page.
