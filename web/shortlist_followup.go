@@ -122,7 +122,11 @@ func (h *shortlistHandlers) followUpOf(r *http.Request, token string, items []li
 			v.Current = answerWords(a)
 		}
 		if refused != nil && refused.service == it.ServiceID {
-			status, help = refused.status, refused.help
+			// What was sent shows again; a post with nothing chosen leaves
+			// the saved answer showing.
+			if refused.status != "" {
+				status, help = refused.status, refused.help
+			}
 			v.Problem = &problem{Field: "answer-" + it.ServiceID, Message: refused.problem}
 		}
 		for _, s := range directory.OutcomeStatuses {
