@@ -62,7 +62,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	sweepCtx, stopSweep := context.WithCancel(ctx)
 	swept := make(chan struct{})
 	go func() { defer close(swept); sweepMyLists(sweepCtx, st, 24*time.Hour, logger) }()
-	defer func() { stopSweep(); <-swept }()
+	// So are follow-up answers past 90 days and wellbeing starts past six
+	// months (PRIVACY.md).
+	sweptOutcomes := make(chan struct{})
+	go func() { defer close(sweptOutcomes); sweepOutcomes(sweepCtx, st, 24*time.Hour, logger) }()
+	defer func() { stopSweep(); <-swept; <-sweptOutcomes }()
 	closeControl, err := serveControl(opts.dataDir, st, logger)
 	if err != nil {
 		return err
