@@ -95,14 +95,18 @@ type followUpSection struct {
 	Wellbeing wellbeingView
 }
 
+// problemNoAnswer is an answer form sent with nothing chosen; the page
+// names the activity.
+const problemNoAnswer = "Choose an answer about this activity."
+
 // Problems on the shared page point at these controls.
 const (
 	wellbeingErrorField = "wellbeing"
 	answerFormField     = "form"
 )
 
-// followUpOf builds the shared page's follow-up section; typed holds a
-// refused post's values to show again.
+// followUpOf builds the shared page's follow-up section; refused is a
+// refused post, whose values and problem show again.
 func (h *shortlistHandlers) followUpOf(r *http.Request, token string, items []listItemView, refused *followUpPost) (*followUpSection, error) {
 	fu, err := h.outcomes.SharedFollowUp(r.Context(), token)
 	if err != nil {
@@ -127,7 +131,11 @@ func (h *shortlistHandlers) followUpOf(r *http.Request, token string, items []li
 			if refused.status != "" {
 				status, help = refused.status, refused.help
 			}
-			v.Problem = &problem{Field: "answer-" + it.ServiceID, Message: refused.problem}
+			msg := refused.problem
+			if msg == problemNoAnswer {
+				msg = "Choose an answer about " + it.Name + "."
+			}
+			v.Problem = &problem{Field: "answer-" + it.ServiceID, Message: msg}
 		}
 		for _, s := range directory.OutcomeStatuses {
 			v.Statuses = append(v.Statuses, choiceView{ID: "status-" + it.ServiceID + "-" + string(s), Value: string(s), Label: s.Label(), Checked: status == string(s)})
@@ -243,7 +251,7 @@ func (h *shortlistHandlers) answerSharedList(w http.ResponseWriter, r *http.Requ
 	switch post.form {
 	case "answer":
 		if post.status == "" {
-			post.problem = "Choose an answer about this activity."
+			post.problem = problemNoAnswer
 			break
 		}
 		err = h.outcomes.AnswerShared(r.Context(), token, post.service, directory.OutcomeStatus(post.status), directory.HelpLevel(post.help))
@@ -320,4 +328,15 @@ func (h *shortlistHandlers) workerAnswers(r *http.Request, ref listRef) (map[str
 		out[id] = v
 	}
 	return out, nil
+}
+
+// problemOf is the problem a refused post shows, as its form shows it.
+func (sec *followUpSection) problemOf(refused *followUpPost) *problem {
+	if refused.form == wellbeingErrorField {
+		return sec.Wellbeing.Problem
+	}
+	if a := sec.Answers[refused.service]; a != nil {
+		return a.Problem
+	}
+	return nil
 }

@@ -224,6 +224,16 @@ func walkFollowUp(t *testing.T) *followUpWalk {
 		}
 	})
 
+	t.Run("wellbeing sent with nothing chosen is refused with the reason", func(t *testing.T) {
+		p := w.person.postFrom(w.person.get(shared), "#wellbeing form", origin, nil)
+		if p.status != http.StatusBadRequest {
+			t.Fatalf("status %d, want 400", p.status)
+		}
+		if link, _ := p.doc.Find(".error-summary a").Attr("href"); link != "#wellbeing" || p.doc.Find("#wellbeing-error").Length() == 0 {
+			t.Errorf("error summary links to %q; the section's error: %q", link, textOf(p.doc.Find("#wellbeing .error-message")))
+		}
+	})
+
 	t.Run("the person answers", func(t *testing.T) {
 		p := w.person.get(shared)
 		p = w.person.postFrom(p, "#wellbeing form", origin, url.Values{
@@ -252,6 +262,9 @@ func walkFollowUp(t *testing.T) *followUpWalk {
 		p := w.person.postFrom(w.person.get(shared), "#answer-"+w.svcs[0].ID, origin, nil)
 		if p.status != http.StatusBadRequest {
 			t.Fatalf("status %d, want 400", p.status)
+		}
+		if got := textOf(p.doc.Find(".error-summary a")); got != "Choose an answer about "+w.svcs[0].Name+"." {
+			t.Errorf("error summary says %q", got)
 		}
 		link, _ := p.doc.Find(".error-summary a").Attr("href")
 		if link != "#answer-"+w.svcs[0].ID || p.doc.Find("#answer-"+w.svcs[0].ID+"-error").Length() == 0 {

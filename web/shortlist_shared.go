@@ -111,13 +111,11 @@ func (h *shortlistHandlers) renderShared(w http.ResponseWriter, r *http.Request,
 	if p.FollowUp, err = h.followUpOf(r, token, p.Items, refused); err != nil {
 		return err
 	}
-	if refused != nil && refused.problem != "" {
-		p.Title = "Error: " + p.Title
-		field := wellbeingErrorField
-		if refused.form == "answer" {
-			field = "answer-" + refused.service
+	if refused != nil && p.FollowUp != nil {
+		if pr := p.FollowUp.problemOf(refused); pr != nil {
+			p.Title = "Error: " + p.Title
+			p.Problems = problemList{*pr}
 		}
-		p.Problems = problemList{{Field: field, Message: refused.problem}}
 	}
 	h.render(w, r, status, "shortlist_shared", p)
 	return nil
