@@ -123,6 +123,13 @@ func TestFollowUpJourney(t *testing.T) {
 		}
 	})
 
+	t.Run("the person's browser was given no cookie", func(t *testing.T) {
+		u, _ := url.Parse(w.site.ts.URL)
+		if cookies := w.person.c.Jar.Cookies(u); len(cookies) != 0 {
+			t.Errorf("cookies after the walk: %v", cookies)
+		}
+	})
+
 	t.Run("every bucket of the store holds nothing that identifies", func(t *testing.T) {
 		inspectStore(t, w)
 	})
