@@ -108,7 +108,7 @@ func (q WellbeingQuestion) Text() string {
 	case WellbeingLifeSatisfaction:
 		return "Overall, how satisfied are you with your life nowadays?"
 	case WellbeingWorthwhile:
-		return "Overall, to what extent do you feel the things you do in your life are worthwhile?"
+		return "Overall, to what extent do you feel that the things you do in your life are worthwhile?"
 	case WellbeingHappiness:
 		return "Overall, how happy did you feel yesterday?"
 	case WellbeingAnxiety:

@@ -168,7 +168,7 @@ func currentAccount(r *http.Request) *directory.Account {
 //
 // Static files, the API and the health check set no CSRF cookie on GET:
 // they have no forms, and a public, open-data API should not hand out
-// cookies.
+// cookies. Nor do share links to anyone not signed in.
 func (h *accountHandlers) sessions(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var session string
@@ -187,6 +187,13 @@ func (h *accountHandlers) sessions(next http.Handler) http.Handler {
 		}
 		safe := isSafeMethod(r.Method)
 		if safe && (strings.HasPrefix(r.URL.Path, "/static/") || strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/healthz") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		// A share link's page sets no cookie for the person holding it:
+		// its follow-up form posts back to the link, which checks the
+		// post's origin instead (shortlist_followup.go).
+		if session == "" && strings.HasPrefix(r.URL.Path, "/s/") {
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -180,6 +180,9 @@ func TestRouteAccess(t *testing.T) {
 		{"GET", "/s/" + lists.token + "/print", nil, want{200, 200, 200, 200, 200, 200}},
 		{"GET", "/s/" + lists.token + "/text", nil, want{200, 200, 200, 200, 200, 200}},
 		{"GET", "/s/not-a-token", nil, want{404, 404, 404, 404, 404, 404}},
+		// The follow-up form on a share link is taken only from the link's
+		// own page, by its Origin; these posts carry none.
+		{"POST", "/s/" + lists.token, url.Values{"form": {"answer"}, "status": {"went"}}, want{403, 403, 403, 403, 403, 403}},
 
 		// My list needs no account and is open to everyone. Each visitor
 		// has their own, made by the first activity added.

@@ -149,6 +149,7 @@ type unusedStores struct {
 	ShortlistStore
 	MailStore
 	InsightStore
+	OutcomeStore
 }
 
 // Service is ambiguous between the embedded interfaces; it is unused too.
@@ -190,7 +191,7 @@ func (fs *fakeSite) config() Config {
 	var none unusedStores
 	return Config{Engine: fs.finder, Store: fs.listings, Gazetteer: fs.places,
 		Accounts: none, Provider: none, Admin: none, Shortlists: none, Mail: none, HelpNow: helpNowText(), Crisis: crisisWords(),
-		Demand: &fakeDemand{}, Insights: none, Provision: unusedProvision{}}
+		Demand: &fakeDemand{}, Insights: none, Provision: unusedProvision{}, Outcomes: none}
 }
 
 func newFakeSite(t *testing.T) *fakeSite {

@@ -53,7 +53,7 @@ func (s *sampleSite) config(now func() time.Time) Config {
 	return Config{Engine: s.engine, Store: s.store, Gazetteer: s.places, Now: now,
 		Accounts: s.store, Provider: s.store, Admin: s.store, Shortlists: s.store,
 		Basemap: s.basemap, MapPlaces: s.places.Places(), Mail: s.store, HelpNow: helpNowText(), Crisis: s.engine,
-		Demand: s.demandCounter(), Insights: s.store, Provision: s.engine}
+		Demand: s.demandCounter(), Insights: s.store, Provision: s.engine, Outcomes: s.store}
 }
 
 // get serves one request and parses the page.

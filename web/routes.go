@@ -73,8 +73,10 @@ func (s *Server) routes() *mux.Router {
 	// An individual's own list, kept against a cookie: open to everyone,
 	// with or without an account.
 	listPages(r, "/my-list", handle, lists, lists.myList)
-	// Share links: read-only, no login.
+	// Share links: no login. The page posts the person's follow-up
+	// answers to itself, with no CSRF cookie: its origin is checked.
 	r.Handle("/s/{token}", handle(lists.shared)).Methods(get...)
+	r.Handle("/s/{token}", handle(lists.answerSharedList)).Methods(post)
 	r.Handle("/s/{token}/print", handle(lists.sharedPrint)).Methods(get...)
 	r.Handle("/s/{token}/text", handle(lists.sharedText)).Methods(get...)
 

@@ -48,6 +48,8 @@ type Config struct {
 	Feeds FeedConfirmer
 	// Shortlists keeps link workers' shortlists, My lists and share links.
 	Shortlists ShortlistStore
+	// Outcomes keeps the answers to shared lists' follow-ups.
+	Outcomes OutcomeStore
 	// Mail serves the password pages, the reminder link's page and the
 	// admin's outbox (mailpages.go).
 	Mail MailStore
@@ -153,6 +155,8 @@ func New(cfg Config) (*Server, error) {
 		return nil, errors.New("web: Config.Admin is required")
 	case cfg.Shortlists == nil:
 		return nil, errors.New("web: Config.Shortlists is required")
+	case cfg.Outcomes == nil:
+		return nil, errors.New("web: Config.Outcomes is required")
 	case cfg.Mail == nil:
 		return nil, errors.New("web: Config.Mail is required")
 	case cfg.Crisis == nil:
@@ -202,6 +206,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.public.urgent, s.public.crisis = urgent, cfg.Crisis
 	s.lists.crisis = cfg.Crisis
+	s.lists.outcomes = cfg.Outcomes
 	s.public.units = cfg.Units
 	s.public.demand = cfg.Demand
 	s.insights = newInsightHandlers(pages, cfg.Insights, cfg.Provision, cfg.Store, maps, cfg.Units, cfg.GapMiles, now)

@@ -81,6 +81,8 @@ type shortlistHandlers struct {
 	newMyLists *throttle
 	// crisis recognises crisis language in a list's notes.
 	crisis CrisisCheck
+	// outcomes keeps the answers to shared lists' follow-ups.
+	outcomes OutcomeStore
 }
 
 // A person makes one My list per browser; a family or a library PC a few.

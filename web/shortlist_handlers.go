@@ -70,6 +70,9 @@ type shortlistListPage struct {
 	// Kept is set when the list exists: for My list, when this device
 	// keeps one, which the page then offers to forget.
 	Kept bool
+	// Answers are the person's follow-up answers by service id, from the
+	// shared link; never their wellbeing scores.
+	Answers map[string]*answerOfWorker
 }
 
 // Value is what the control id shows: what was typed, after a refusal, or
@@ -191,6 +194,9 @@ func (h *shortlistHandlers) renderList(w http.ResponseWriter, r *http.Request, r
 		return err
 	}
 	if p.History, err = h.history(r, sl); err != nil {
+		return err
+	}
+	if p.Answers, err = h.workerAnswers(r, ref); err != nil {
 		return err
 	}
 	p.Map = h.placeItems(p.Items, items, h.listPlace(sl.Place), false)

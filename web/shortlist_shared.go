@@ -24,15 +24,20 @@ type sharedPage struct {
 	Maker     makerView
 	// Robots is the meta robots value; share links must never be indexed.
 	Robots string
+	// FollowUp asks how it went; nil for a My list.
+	FollowUp *followUpSection
+	Problems problemList
 }
 
 // Share links are private by being unguessable, so nothing may leak them:
 // search engines are told not to index or follow, and no Referer goes with
-// a click to a provider's site.
+// a click to another site. The policy is same-origin, not no-referrer:
+// under no-referrer browsers send "Origin: null" with the page's own
+// follow-up form, and that post is checked by its origin.
 func sharedHeaders(w http.ResponseWriter) {
 	h := w.Header()
 	h.Set("X-Robots-Tag", "noindex, nofollow")
-	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Referrer-Policy", "same-origin")
 }
 
 var (
@@ -76,7 +81,12 @@ func (h *shortlistHandlers) sharedList(w http.ResponseWriter, r *http.Request) (
 }
 
 func (h *shortlistHandlers) shared(w http.ResponseWriter, r *http.Request) error {
-	w = noStore(w) // the address holds the token
+	return h.renderShared(noStore(w), r, http.StatusOK, nil)
+}
+
+// renderShared shows the shared page; refused is a follow-up post to show
+// again with its problem.
+func (h *shortlistHandlers) renderShared(w http.ResponseWriter, r *http.Request, status int, refused *followUpPost) error {
 	token, items, sh, maker, err := h.sharedList(w, r)
 	if err != nil {
 		return err
@@ -98,7 +108,16 @@ func (h *shortlistHandlers) shared(w http.ResponseWriter, r *http.Request) error
 		Maker:     maker,
 		Robots:    "noindex, nofollow",
 	}
-	h.render(w, r, http.StatusOK, "shortlist_shared", p)
+	if p.FollowUp, err = h.followUpOf(r, token, p.Items, refused); err != nil {
+		return err
+	}
+	if refused != nil && p.FollowUp != nil {
+		if pr := p.FollowUp.problemOf(refused); pr != nil {
+			p.Title = "Error: " + p.Title
+			p.Problems = problemList{*pr}
+		}
+	}
+	h.render(w, r, status, "shortlist_shared", p)
 	return nil
 }
 

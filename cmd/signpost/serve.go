@@ -65,7 +65,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	sweepCtx, stopSweep := context.WithCancel(ctx)
 	swept := make(chan struct{})
 	go func() { defer close(swept); sweepMyLists(sweepCtx, st, 24*time.Hour, logger) }()
-	defer func() { stopSweep(); <-swept }()
+	// So are follow-up answers past 90 days and wellbeing starts past six
+	// months (PRIVACY.md).
+	sweptOutcomes := make(chan struct{})
+	go func() { defer close(sweptOutcomes); sweepOutcomes(sweepCtx, st, 24*time.Hour, logger) }()
+	defer func() { stopSweep(); <-swept; <-sweptOutcomes }()
 	closeControl, err := serveControl(opts.dataDir, st, logger)
 	if err != nil {
 		return err
@@ -219,8 +223,9 @@ func newSite(ctx context.Context, p siteParts, logger *slog.Logger, opts serveOp
 		Engine: eng, Store: st, Gazetteer: gaz, API: apiHandler, Logger: logger,
 		Demand: p.demand, Insights: st, Provision: eng, GapMiles: opts.gapMiles,
 		Accounts: st, Provider: st, Admin: st, Shortlists: st,
-		Feeds:   feeds,
-		CSRFKey: csrfKey, DeviceKey: deviceKey, Origin: opts.site,
+		Outcomes: st,
+		Feeds:    feeds,
+		CSRFKey:  csrfKey, DeviceKey: deviceKey, Origin: opts.site,
 		Basemap: p.basemap, MapPlaces: gaz.Places(),
 		Mail: st, MailRelay: *opts.mail.smtp != "",
 		HelpNow: p.helpNow, Units: opts.units, Crisis: eng,
