@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"math"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -96,10 +97,22 @@ func (c *DemandCounter) Flush(ctx context.Context) error {
 		return nil
 	}
 	counts := map[directory.DemandKey]int{}
+	// Many searches ask the same of the same place: each question is put
+	// to the listings once a flush.
+	type question struct {
+		lat, lon, radiusM float64
+		needs             string
+	}
+	answers := map[question][]string{}
 	for _, a := range asks {
-		unmet, err := c.eng.UnmetNeeds(ctx, a.Place.Lat, a.Place.Lon, a.RadiusM, a.Needs)
-		if err != nil {
-			return fmt.Errorf("count unmet demand: %w", err)
+		q := question{a.Place.Lat, a.Place.Lon, a.RadiusM, strings.Join(a.Needs, ",")}
+		unmet, seen := answers[q]
+		if !seen {
+			var err error
+			if unmet, err = c.eng.UnmetNeeds(ctx, a.Place.Lat, a.Place.Lon, a.RadiusM, a.Needs); err != nil {
+				return fmt.Errorf("count unmet demand: %w", err)
+			}
+			answers[q] = unmet
 		}
 		if len(unmet) == 0 {
 			continue

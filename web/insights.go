@@ -163,11 +163,12 @@ const maxPageRows = 40
 // insightsPage is /insights.
 type insightsPage struct {
 	BasePage
-	Filter         insightFilter
-	PeriodOptions  []option
-	AreaOptions    []option
-	NeedOptions    []option
-	PeriodText     string
+	Filter        insightFilter
+	PeriodOptions []option
+	AreaOptions   []option
+	NeedOptions   []option
+	PeriodText    string
+	// GapMiles is the gap distance in words: "3 miles".
 	GapMiles       string
 	GapsMap        template.HTML
 	Gaps, Demand   *insightTable
@@ -238,7 +239,10 @@ func (h *insightHandlers) build(r *http.Request) (*insightsPage, error) {
 	p := &insightsPage{
 		BasePage: BasePage{Title: "Insights: what helps and where support is missing", Nav: "insights"},
 		Filter:   f,
-		GapMiles: strconv.FormatFloat(h.gapMiles, 'f', -1, 64),
+		GapMiles: strconv.FormatFloat(h.gapMiles, 'f', -1, 64) + " miles",
+	}
+	if h.gapMiles == 1 {
+		p.GapMiles = "1 mile"
 	}
 	for _, per := range insightPeriods {
 		p.PeriodOptions = append(p.PeriodOptions, option{Value: strconv.Itoa(per.Weeks), Label: per.Label, Selected: per.Weeks == f.Period})
@@ -284,7 +288,7 @@ const gapNote = "These figures are distances to listed activities and counts of 
 // one chosen) and district (or the one chosen) with no in-person activity
 // meeting the need within the gap distance of the district's centre.
 func (h *insightHandlers) gaps(p *insightsPage, prov *engine.Provision, f insightFilter) {
-	miles := p.GapMiles + " " + pluralWord(int(h.gapMiles), "mile", "miles")
+	miles := p.GapMiles
 	t := &insightTable{Name: "gaps", Caption: "Postcode districts with no in-person activity within " + miles + ", by need",
 		Note: gapNote, Head: []string{"Need", "Postcode district", "Nearest in-person activity"}, Numeric: []bool{false, false, true}}
 	missing := map[string]int{}
@@ -333,8 +337,7 @@ func (h *insightHandlers) gaps(p *insightsPage, prov *engine.Provision, f insigh
 	}
 	what := "any need"
 	if f.Need != "" {
-		t, _ := directory.LookupTerm(directory.TaxonomyNeeds, f.Need)
-		what = strings.ToLower(t.Label)
+		what = strings.ToLower(needLabel(f.Need))
 	}
 	p.GapsMap = h.maps.gapsMap(
 		fmt.Sprintf("Map of postcode districts with no in-person activity for %s within %s", what, miles),
