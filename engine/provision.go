@@ -145,42 +145,85 @@ func (t *table) inPerson(slot uint32) bool {
 	return t.flags[slot]&must == must && t.delivery[slot]&deliveryBit(directory.DeliveryInPerson) != 0
 }
 
-// provision measures every district against every in-person row: one
-// distance per district and location, shared by all the needs the row
-// meets.
-func (t *table) provision(districts []directory.Place) *Provision {
+// provisionRow is what provision needs of one in-person row, copied out
+// of the table so that the measuring runs without holding its lock (a
+// write waiting for the lock would hold up every search behind it).
+type provisionRow struct {
+	needs uint32
+	point geoPoint
+	// more are the row's further locations; the table never changes a
+	// stored row's slices, only replaces them, so sharing is safe.
+	more []geoPoint
+}
+
+// inPersonRows copies out the rows provision measures.
+func (t *table) inPersonRows() []provisionRow {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	nd := len(districts)
-	p := &Provision{Districts: districts, nearest: make([]float64, len(directory.Needs)*nd)}
-	for i := range p.nearest {
-		p.nearest[i] = math.Inf(1)
-	}
-	centres := make([]orb.Point, nd)
-	for d, pl := range districts {
-		centres[d] = orb.Point{pl.Lon, pl.Lat}
-	}
-	var pts []orb.Point
+	out := make([]provisionRow, 0, len(t.slotOf))
 	for slot := range t.flags {
 		s := uint32(slot)
-		if !t.inPerson(s) || t.needs[s] == 0 {
+		if t.needs[s] == 0 || !t.inPerson(s) {
 			continue
 		}
-		pts = append(pts[:0], degrees(t.point[s]))
+		r := provisionRow{needs: t.needs[s], point: t.point[s]}
 		if t.flags[s]&flagMorePts != 0 {
-			for _, m := range t.rows[s].MorePts {
-				pts = append(pts, degrees(m))
-			}
+			r.more = t.rows[s].MorePts
 		}
-		for d, c := range centres {
-			dist := math.Inf(1)
-			for _, pt := range pts {
-				dist = math.Min(dist, geo.DistanceHaversine(c, pt))
+		out = append(out, r)
+	}
+	return out
+}
+
+// provision measures every district against every in-person row. A
+// location whose cheap lower bound on the distance (the table's own, on a
+// slightly smaller Earth than orb's, so never above orb's distance) cannot
+// beat the best found so far for any of the row's needs is skipped before
+// orb measures it: after the first few hundred rows nearly all are. The
+// comparison is on haversine's a, so the bound costs no square root.
+func (t *table) provision(districts []directory.Place) *Provision {
+	rows := t.inPersonRows()
+	nd := len(districts)
+	p := &Provision{Districts: districts, nearest: make([]float64, len(directory.Needs)*nd)}
+	// bestA is each nearest as haversine's a on the table's Earth, the
+	// threshold the lower bounds are compared with.
+	bestA := make([]float64, len(p.nearest))
+	for i := range p.nearest {
+		p.nearest[i], bestA[i] = math.Inf(1), math.Inf(1)
+	}
+	centres := make([]orb.Point, nd)
+	bounds := make([]geoPoint, nd)
+	for d, pl := range districts {
+		centres[d] = orb.Point{pl.Lon, pl.Lat}
+		bounds[d] = newGeoPoint(pl.Lat, pl.Lon)
+	}
+	measure := func(pt geoPoint, d int, worstA float64, dist *float64) {
+		if lo, _ := pt.haversineBounds(bounds[d]); lo < worstA {
+			*dist = math.Min(*dist, geo.DistanceHaversine(centres[d], degrees(pt)))
+		}
+	}
+	for _, r := range rows {
+		for d := range districts {
+			// The worst best among the row's needs: a location further
+			// than it improves nothing here.
+			worstA := 0.0
+			for m := r.needs; m != 0; m &= m - 1 {
+				worstA = math.Max(worstA, bestA[bits.TrailingZeros32(m)*nd+d])
 			}
-			for mask := t.needs[s]; mask != 0; mask &= mask - 1 {
-				n := bits.TrailingZeros32(mask)
-				if i := n*nd + d; dist < p.nearest[i] {
-					p.nearest[i] = dist
+			dist := math.Inf(1)
+			measure(r.point, d, worstA, &dist)
+			for _, pt := range r.more {
+				measure(pt, d, worstA, &dist)
+			}
+			if math.IsInf(dist, 1) {
+				continue
+			}
+			h := dist / (2 * earthRadiusM)
+			for m := r.needs; m != 0; m &= m - 1 {
+				if i := bits.TrailingZeros32(m)*nd + d; dist < p.nearest[i] {
+					// a = sin²(d/2R) ≤ (d/2R)²: a threshold never below
+					// the a of a location as near as this one.
+					p.nearest[i], bestA[i] = dist, h*h
 				}
 			}
 		}

@@ -269,3 +269,44 @@ func TestDemandCounter(t *testing.T) {
 		t.Errorf("a second flush wrote %v (err %v); the queue was emptied", got, err)
 	}
 }
+
+// BenchmarkProvision measures one recomputation of the gaps over 100,000
+// services and 64 districts, and one unmet-needs check (the work a flush
+// does per distinct search), on the table alone.
+func BenchmarkProvision(b *testing.B) {
+	svcs := genServices(100000, 5)
+	tab := newTable()
+	rows := make([]row, len(svcs))
+	for i, s := range svcs {
+		rows[i] = makeRow(s, textDoc(s))
+	}
+	tab.apply(rows, nil)
+	districts := districtsOf(genDistricts(64, 9))
+	e := &Engine{tab: tab}
+	b.Run("provision", func(b *testing.B) {
+		for b.Loop() {
+			tab.provision(districts)
+		}
+	})
+	b.Run("unmet-needs", func(b *testing.B) {
+		ctx := context.Background()
+		lat, lon := offsetKm(0, 0)
+		for b.Loop() {
+			// Two needs, one of which is met nowhere near: a full pass.
+			if _, err := e.UnmetNeeds(ctx, lat, lon, 200, []string{"lonely", "money"}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("count", func(b *testing.B) {
+		c := NewDemandCounter(e, demandSinkFunc(func(map[directory.DemandKey]int) error { return nil }), nil)
+		c.districts = districts
+		ask := DemandAsk{Needs: []string{"lonely"}, Place: districts[0], RadiusM: 1609, At: testNow}
+		for b.Loop() {
+			c.Count(ask)
+			if len(c.pending) >= maxPendingAsks {
+				c.pending = c.pending[:0]
+			}
+		}
+	})
+}
