@@ -80,10 +80,18 @@ type insightFilter struct {
 type insightPeriod struct {
 	Weeks int
 	Label string
+	// Phrase ends a sentence about the period: "answers in the last 4
+	// weeks".
+	Phrase string
 }
 
 // insightPeriods are the periods offered, in weeks.
-var insightPeriods = []insightPeriod{{4, "The last 4 weeks"}, {13, "The last 3 months (13 weeks)"}, {52, "The last year (52 weeks)"}, {0, "All time"}}
+var insightPeriods = []insightPeriod{
+	{4, "Last 4 weeks", "in the last 4 weeks"},
+	{13, "Last 13 weeks", "in the last 13 weeks"},
+	{52, "Last 52 weeks", "in the last 52 weeks"},
+	{0, "All time", "since figures began"},
+}
 
 const defaultInsightPeriod = 13
 
@@ -247,7 +255,7 @@ func (h *insightHandlers) build(r *http.Request) (*insightsPage, error) {
 	for _, per := range insightPeriods {
 		p.PeriodOptions = append(p.PeriodOptions, option{Value: strconv.Itoa(per.Weeks), Label: per.Label, Selected: per.Weeks == f.Period})
 		if per.Weeks == f.Period {
-			p.PeriodText = strings.ToLower(per.Label[:1]) + per.Label[1:]
+			p.PeriodText = per.Phrase
 		}
 	}
 	p.AreaOptions = []option{{Value: "", Label: "All areas", Selected: f.Area == ""}}

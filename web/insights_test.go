@@ -185,6 +185,29 @@ func TestInsightsPage(t *testing.T) {
 		}
 	})
 
+	t.Run("filters narrow every table", func(t *testing.T) {
+		_, doc := c.get("/insights?period=13&area=L20&need=money")
+		if rows := tableRows(doc, "demand"); len(rows) != 1 || rows["Money worries and debt|L20"] == nil {
+			t.Errorf("demand rows %v, want money in L20 only", rows)
+		}
+		for _, tr := range doc.Find("#gaps table tbody tr").EachIter() {
+			if cells := tr.Find("th, td"); cells.Eq(0).Text() != "Money worries and debt" || cells.Eq(1).Text() != "L20" {
+				t.Errorf("gap row %q", tr.Text())
+			}
+		}
+		for _, th := range doc.Find("#uptake-by-area table tbody th").EachIter() {
+			if th.Text() != "L20" {
+				t.Errorf("uptake of %s with L20 chosen", th.Text())
+			}
+		}
+		if got := doc.Find("#insights-need option[selected]").AttrOr("value", ""); got != "money" {
+			t.Errorf("the form forgets the need: %q", got)
+		}
+		if got := doc.Find("#gaps caption, #gaps h3.caption").Text(); !strings.Contains(got, "within 3 miles") {
+			t.Errorf("gaps caption %q", got)
+		}
+	})
+
 	t.Run("gaps map and table", func(t *testing.T) {
 		if doc.Find("#gaps-map svg title").Length() != 1 {
 			t.Error("no gaps map with a title")
