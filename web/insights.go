@@ -225,10 +225,25 @@ func writeCSV(w http.ResponseWriter, filename string, head []string, rows [][]st
 	cw := csv.NewWriter(w)
 	cw.Write(head)
 	for _, row := range rows {
-		cw.Write(row)
+		safe := make([]string, len(row))
+		for i, c := range row {
+			safe[i] = spreadsheetSafe(c)
+		}
+		cw.Write(safe)
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// spreadsheetSafe stops a cell that a provider wrote (an activity's name)
+// from being read as a formula when the file is opened in a spreadsheet:
+// one starting =, +, -, @, tab or carriage return gets a leading
+// apostrophe, which spreadsheets show as text.
+func spreadsheetSafe(cell string) string {
+	if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+		return "'" + cell
+	}
+	return cell
 }
 
 // build gathers every table the filters ask for.

@@ -330,3 +330,20 @@ func TestProviderOutcomes(t *testing.T) {
 		t.Errorf("CSV %v", recs)
 	}
 }
+
+func TestSpreadsheetSafe(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"=HYPERLINK(\"http://x\")": "'=HYPERLINK(\"http://x\")",
+		"+1":                       "'+1",
+		"@SUM(A1)":                 "'@SUM(A1)",
+		"Bootle Walking Group":     "Bootle Walking Group",
+		"fewer than 5":             "fewer than 5",
+		"−2":                       "−2",
+		"":                         "",
+	} {
+		if got := spreadsheetSafe(in); got != want {
+			t.Errorf("spreadsheetSafe(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
