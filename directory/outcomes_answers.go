@@ -113,19 +113,10 @@ func answerKey(listID, serviceID string) []byte { return []byte(listID + "\x00" 
 func answersPrefix(listID string) []byte        { return []byte(listID + "\x00") }
 
 // sharedForFollowUp opens the active share link token inside tx and its
-// list; only link workers' lists have a follow-up.
+// list.
 func (s *Store) sharedForFollowUp(tx *bbolt.Tx, token string) (*Shortlist, error) {
-	sh, err := getShare(tx, HashToken(token))
-	if err != nil {
-		return nil, err
-	}
-	switch {
-	case sh.Revoked:
-		return nil, ErrShareRevoked
-	case !s.now().Before(sh.Expires):
-		return nil, ErrShareExpired
-	}
-	return getShortlist(tx, sh.ShortlistID)
+	sl, _, err := s.openShare(tx, token)
+	return sl, err
 }
 
 // SharedFollowUp returns the follow-up of the list behind share link

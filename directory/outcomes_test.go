@@ -316,3 +316,29 @@ func TestAnswerSharedRefuses(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestMyListHasNoFollowUp(t *testing.T) {
+	ctx := context.Background()
+	f := newShortlistFixture(t)
+	sl, err := f.store.MyList(ctx, "device-token")
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner := directory.TokenOwner("device-token")
+	if _, err := f.store.AddItem(ctx, owner, sl.ID, serviceN(1).ID); err != nil {
+		t.Fatal(err)
+	}
+	token, _, err := f.store.ShareShortlist(ctx, owner, sl.ID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fu, err := f.store.SharedFollowUp(ctx, token); err != nil || fu.Wellbeing != directory.WellbeingNotOffered {
+		t.Errorf("a My list's follow-up: %+v, %v; want none offered", fu, err)
+	}
+	if err := f.store.AnswerShared(ctx, token, serviceN(1).ID, directory.StatusWent, ""); !errors.Is(err, directory.ErrForbidden) {
+		t.Errorf("answering a My list: %v, want forbidden", err)
+	}
+	if _, err := f.store.RecordWellbeing(ctx, token, directory.WellbeingScores{directory.WellbeingHappiness: 5}); !errors.Is(err, directory.ErrForbidden) {
+		t.Errorf("wellbeing on a My list: %v, want forbidden", err)
+	}
+}

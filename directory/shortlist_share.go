@@ -146,22 +146,30 @@ func (s *Store) SharedShortlist(ctx context.Context, token string) (*Shortlist, 
 	)
 	err := s.view(ctx, func(tx *bbolt.Tx) error {
 		var err error
-		if sh, err = getShare(tx, HashToken(token)); err != nil {
-			return err
-		}
-		switch {
-		case sh.Revoked:
-			return ErrShareRevoked
-		case !s.now().Before(sh.Expires):
-			return ErrShareExpired
-		}
-		sl, err = getShortlist(tx, sh.ShortlistID)
+		sl, sh, err = s.openShare(tx, token)
 		return err
 	})
 	if err != nil {
 		return nil, Share{}, fmt.Errorf("shared shortlist: %w", err)
 	}
 	return sl, sh, nil
+}
+
+// openShare opens the share link token inside tx: its list, if the link
+// is still active.
+func (s *Store) openShare(tx *bbolt.Tx, token string) (*Shortlist, Share, error) {
+	sh, err := getShare(tx, HashToken(token))
+	if err != nil {
+		return nil, Share{}, err
+	}
+	switch {
+	case sh.Revoked:
+		return nil, sh, ErrShareRevoked
+	case !s.now().Before(sh.Expires):
+		return nil, sh, ErrShareExpired
+	}
+	sl, err := getShortlist(tx, sh.ShortlistID)
+	return sl, sh, err
 }
 
 // ShareLinkOf reports whether token opens an active share link of one of

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -187,19 +188,12 @@ func answerWords(a directory.Answer) string {
 	case directory.HelpNotAtAll:
 		return s + ", and it did not help"
 	default:
-		return s + ", and it helped " + lowerFirst(a.Help.Label())
+		return s + ", and it helped " + strings.ToLower(a.Help.Label())
 	}
 }
 
 // dayOf reads a follow-up's day, kept as "2026-11-26".
 func dayOf(day string) (time.Time, error) { return time.Parse(time.DateOnly, day) }
-
-func lowerFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	return string(s[0]|0x20) + s[1:]
-}
 
 // followUpPost is a post to /s/{token}, as sent.
 type followUpPost struct {

@@ -118,10 +118,12 @@ func TestFollowUpBrowser(t *testing.T) {
 	})
 
 	t.Run("an answer, then a changed one", func(t *testing.T) {
+		b.waitFor(t, "no help question yet", `document.querySelector("`+first+` fieldset.answer-help").hidden`)
 		choose(t, first, "status-"+svcs[0].ID+"-going")
 		b.follow(t, "save", chromedp.Click(chromedp.CSS(first+" button[type=submit]")))
 		b.waitFor(t, "saved", `!!document.querySelector("`+first+` .answer-saved") && document.querySelector("`+first+` input[value=going]").checked`)
 		choose(t, first, "status-"+svcs[0].ID+"-went")
+		b.waitFor(t, "the help question after I went", `!document.querySelector("`+first+` fieldset.answer-help").hidden`)
 		choose(t, first, "help-"+svcs[0].ID+"-a-lot")
 		b.follow(t, "save again", chromedp.Click(chromedp.CSS(first+" button[type=submit]")))
 		b.waitFor(t, "changed", `document.querySelector("`+first+` input[value=went]").checked && document.querySelector("`+first+` input[value=a-lot]").checked`)

@@ -277,6 +277,9 @@ func walkFollowUp(t *testing.T) *followUpWalk {
 		if link != "#answer-"+w.svcs[0].ID || p.doc.Find("#answer-"+w.svcs[0].ID+"-error").Length() == 0 {
 			t.Errorf("error summary links to %q; the form's error: %q", link, textOf(p.doc.Find(".error-message")))
 		}
+		if d, _ := p.doc.Find("#answer-" + w.svcs[0].ID + " fieldset.answer-status").Attr("aria-describedby"); d != "answer-"+w.svcs[0].ID+"-error" {
+			t.Errorf("the question is described by %q, want its error", d)
+		}
 		// The answer saved before stands.
 		if !p.doc.Find("#answer-" + w.svcs[0].ID + ` input[value=going]`).Is("[checked]") {
 			t.Error("the saved answer is not shown after a refused post")

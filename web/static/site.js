@@ -199,4 +199,16 @@
     button.addEventListener("click", function () { window.print(); });
     slot.appendChild(button);
   });
+
+  // A shared list's follow-up asks "If you went: did it help?" only once
+  // "I went" is chosen. Without the script the question always shows, and
+  // the server ignores its answer for any other choice.
+  document.querySelectorAll("form.answer-form").forEach(function (form) {
+    var help = form.querySelector("fieldset.answer-help");
+    var went = form.querySelector("input[name=status][value=went]");
+    if (!help || !went) { return; }
+    var update = function () { help.hidden = !went.checked; };
+    form.addEventListener("change", update);
+    update();
+  });
 })();
