@@ -36,8 +36,7 @@ func TestBrowserInsights(t *testing.T) {
 	}
 	pages := [][2]string{
 		{"insights", "/insights"},
-		{"insights-lonely", "/insights?period=52&need=lonely"},
-		{"insights-area", "/insights?period=0&area=L20"},
+		{"insights-lonely", "/insights?period=0&need=lonely&area=L20"},
 		{"provider-outcomes", "/provider/outcomes"},
 	}
 	tab := b.freshContext(t)
