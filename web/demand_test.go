@@ -1,13 +1,17 @@
 package web
 
 import (
+	"bufio"
 	"context"
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
+	"strings"
 	"testing"
 
+	"signpost/data"
 	"signpost/directory"
 	"signpost/web/api"
 )
@@ -81,11 +85,25 @@ func TestUnmetDemandCounted(t *testing.T) {
 		t.Fatalf("the sample has no need unmet (%v) and one met near Southport", atTown)
 	}
 
+	// A phrase meaning the need and nothing else, to type.
+	var phrase string
+	sc := bufio.NewScanner(data.EverydayPhrases())
+	for sc.Scan() {
+		if p, codes, ok := strings.Cut(sc.Text(), "\t"); ok && codes == "need:"+unmet && phrase == "" {
+			phrase = p
+		}
+	}
+	if phrase == "" {
+		t.Fatalf("no everyday phrase means only %s", unmet)
+	}
+
 	requests := []struct {
 		path, agent string
 	}{
-		// Counted: a search from a town, a match from a district.
+		// Counted: a search from a town, a match from a district, and
+		// words read as the need (counted as its code, never as words).
 		{"/search?near=Southport&radius=1&need=" + unmet, browserAgent},
+		{"/search?near=Southport&radius=1&q=" + url.QueryEscape(phrase), browserAgent},
 		{"/match?step=results&near=" + district + "&radius=1&need=" + unmet + "&need=" + met, browserAgent},
 		// Not counted.
 		{"/search?near=Southport&radius=1&need=" + unmet, "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"},
@@ -119,7 +137,7 @@ func TestUnmetDemandCounted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []directory.DemandCount{{DemandKey: directory.DemandKey{Week: directory.ISOWeek(testNow()), Need: unmet, District: district}, Count: 2}}
+	want := []directory.DemandCount{{DemandKey: directory.DemandKey{Week: directory.ISOWeek(testNow()), Need: unmet, District: district}, Count: 3}}
 	if !slices.Equal(got, want) {
 		t.Errorf("counted %v, want %v (town Southport counts under %s)", got, want, district)
 	}
