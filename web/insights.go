@@ -353,7 +353,7 @@ func (h *insightHandlers) gaps(p *insightsPage, prov *engine.Provision, f insigh
 	marks := make([]districtMark, len(prov.Districts))
 	gapped := 0
 	for i, d := range prov.Districts {
-		marks[i] = districtMark{Place: d, Missing: missing[d.Name], Of: of}
+		marks[i] = districtMark{Place: d, Missing: missing[d.Name], Of: of, Chosen: d.Name == f.Area}
 		if missing[d.Name] > 0 {
 			gapped++
 		}
@@ -362,10 +362,11 @@ func (h *insightHandlers) gaps(p *insightsPage, prov *engine.Provision, f insigh
 	if f.Need != "" {
 		what = strings.ToLower(needLabel(f.Need))
 	}
-	p.GapsMap = h.maps.gapsMap(
-		fmt.Sprintf("Map of postcode districts with no in-person activity for %s within %s", what, miles),
-		fmt.Sprintf("%d of %d postcode districts have a gap, each drawn as a red ring with a cross, larger where more needs are missing and labelled with its district where there is room; a small blue dot is a district with no gap. The table below lists every gap.", gapped, len(prov.Districts)),
-		marks)
+	desc := fmt.Sprintf("%d of %d postcode districts have a gap, each drawn as a red ring with a cross, larger where more needs are missing and labelled with its district where there is room; a small blue dot is a district with no gap. The table below lists every gap.", gapped, len(prov.Districts))
+	if f.Area != "" {
+		desc += " The district chosen, " + f.Area + ", is circled in black."
+	}
+	p.GapsMap = h.maps.gapsMap(fmt.Sprintf("Map of postcode districts with no in-person activity for %s within %s", what, miles), desc, marks)
 }
 
 // demandTable is unmet demand by need and district over the period,

@@ -145,6 +145,9 @@ type districtMark struct {
 	Place directory.Place
 	// Missing is how many of Of needs have a gap here.
 	Missing, Of int
+	// Chosen is the district the filters chose: ringed in black and
+	// always named.
+	Chosen bool
 }
 
 // gapsMap draws the postcode districts on the basemap: a district with a
@@ -177,8 +180,14 @@ func (m *mapper) gapsMap(title, desc string, marks []districtMark) template.HTML
 		code string
 	}
 	var gaps []gapAt
+	var chosen *gapAt
 	for _, d := range marks {
 		p := v.px(orb.Point{d.Place.Lon, d.Place.Lat})
+		if d.Chosen {
+			r := 6 + 8*float64(d.Missing)/float64(max(1, d.Of)) + 5
+			chosen = &gapAt{p, r, d.Place.Name}
+			lab.block(boxAround(p.X(), p.Y(), r+2))
+		}
 		if d.Missing == 0 {
 			fmt.Fprintf(&marksSVG, `<circle cx="%.1f" cy="%.1f" r="3.5" fill="%s" stroke="#fff" stroke-width="1"/>`, p.X(), p.Y(), pal.pin)
 			lab.block(boxAround(p.X(), p.Y(), 4))
@@ -192,9 +201,24 @@ func (m *mapper) gapsMap(title, desc string, marks []districtMark) template.HTML
 		fmt.Fprintf(&marksSVG, `<circle cx="%.1f" cy="%.1f" r="%.1f" fill="#b3261e" fill-opacity="0.25" stroke="#b3261e" stroke-width="2.5"/><path d="M%.1f %.1fl6 6m0-6l-6 6" stroke="#b3261e" stroke-width="2.5"/>`,
 			g.p.X(), g.p.Y(), g.r, g.p.X()-3, g.p.Y()-3)
 	}
+	if chosen != nil {
+		fmt.Fprintf(&marksSVG, `<circle cx="%.1f" cy="%.1f" r="%.1f" fill="none" stroke="%s" stroke-width="3"/>`, chosen.p.X(), chosen.p.Y(), chosen.r, pal.ink)
+	}
 	marksSVG.WriteString(`</g>`)
-	// District codes first, then town names where there is room left.
+	// The chosen district's code, then the gaps', then town names where
+	// there is room left.
+	if chosen != nil {
+		// Where districts crowd, further out until it fits.
+		for gap := chosen.r + 1; gap < chosen.r+40; gap += 8 {
+			if lab.place(chosen.code, townStyle, chosen.p.X(), chosen.p.Y(), gap, besideOffsets, nil) {
+				break
+			}
+		}
+	}
 	for _, g := range gaps {
+		if chosen != nil && g.code == chosen.code {
+			continue
+		}
 		lab.place(g.code, youStyle, g.p.X(), g.p.Y(), g.r+1, besideOffsets, nil)
 	}
 	m.placeNames(v, lab, nil)
