@@ -11,7 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"signpost/data"
 	"signpost/directory"
 	"signpost/web/api"
 )
@@ -87,7 +86,7 @@ func TestUnmetDemandCounted(t *testing.T) {
 
 	// A phrase meaning the need and nothing else, to type.
 	var phrase string
-	sc := bufio.NewScanner(data.EverydayPhrases())
+	sc := bufio.NewScanner(everydayPhrases())
 	for sc.Scan() {
 		if p, codes, ok := strings.Cut(sc.Text(), "\t"); ok && codes == "need:"+unmet && phrase == "" {
 			phrase = p

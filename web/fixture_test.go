@@ -94,6 +94,10 @@ func loadPlaces() (*directory.Gazetteer, error) {
 	return gazetteer.g, gazetteer.err
 }
 
+// everydayPhrases is the embedded everyday-phrases file, for tests that
+// type a phrase meaning a term.
+func everydayPhrases() io.Reader { return data.EverydayPhrases() }
+
 // crisisWords is the embedded crisis language as a CrisisCheck, for
 // sites over fakes, parsed once.
 var crisisWords = sync.OnceValue(func() CrisisCheck {
