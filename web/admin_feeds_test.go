@@ -217,3 +217,40 @@ func TestAdoptFeedListing(t *testing.T) {
 		t.Errorf("the feed's change was applied: name %q", got.Name)
 	}
 }
+
+// plantFeedListings puts two copies of the listing fromID into the store
+// as a feed's ("Sefton Directory"), adopts the second, and then has the
+// feed change it: the feeds page has a feed, an adopted listing and an
+// upstream change to show. It returns the ids of the kept and the adopted
+// listing.
+func plantFeedListings(t *testing.T, store *directory.Store, fromID string) (kept, adopted string) {
+	t.Helper()
+	ctx := context.Background()
+	svc, err := store.Service(ctx, fromID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := directory.Feed{Name: "Sefton Directory", URL: "https://sefton.example/api/v1", Every: time.Hour}
+	if err := store.AddFeed(ctx, f); err != nil {
+		t.Fatal(err)
+	}
+	var recs []directory.FeedRecord
+	for _, up := range []string{"up-1", "up-2"} {
+		c := *svc
+		c.Source, c.LastModified = nil, ""
+		c.ID = feed.LocalID(f.Name, false, up)
+		c.Name = svc.Name + " (" + up + ")"
+		recs = append(recs, directory.FeedRecord{ID: c.ID, Service: &c, UpstreamID: up})
+	}
+	if _, err := store.ApplyFeedPage(ctx, f, recs, testNow()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.AdoptFeedListing(ctx, recs[1].ID, "admin@example.org"); err != nil {
+		t.Fatal(err)
+	}
+	recs[1].Service.Description += " Now on Fridays."
+	if _, err := store.ApplyFeedPage(ctx, f, recs[1:], testNow().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	return recs[0].ID, recs[1].ID
+}
