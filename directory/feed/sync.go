@@ -244,6 +244,10 @@ func (s *Syncer) page(ctx context.Context, base *url.URL, page int, r *directory
 	q := url.Values{}
 	q.Set("page", strconv.Itoa(page))
 	q.Set("per_page", strconv.Itoa(s.opt.PerPage))
+	// HSDS 3's full=true asks for fully nested items, saving a request per
+	// listing; a server that ignores it sends summaries, which records
+	// fetches whole.
+	q.Set("full", "true")
 	if !r.Full && !r.Since.IsZero() {
 		q.Set("modified_after", r.Since.UTC().Format(time.RFC3339))
 	}
