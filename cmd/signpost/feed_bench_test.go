@@ -95,4 +95,3 @@ func TestFeedSyncTimes(t *testing.T) {
 	}
 	t.Logf("incremental sync of %d changes: %s, CPU %s: %s", len(edits), inc.Round(time.Millisecond), (cpuTime(t) - cpu).Round(time.Millisecond), out)
 }
-
