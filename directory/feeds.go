@@ -3,6 +3,8 @@ package directory
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -74,6 +76,9 @@ type Feed struct {
 	Skipped   int `json:"skipped"`
 	Withdrawn int `json:"withdrawn"`
 	Restored  int `json:"restored"`
+	// NotApplied counts the adopted listings whose changes on the feed
+	// the last sync left unapplied.
+	NotApplied int `json:"not_applied,omitempty"`
 	// Listings is how many published listings the feed has.
 	Listings int `json:"listings"`
 	// Errors of the last sync: skipped records (with id and field) and
@@ -132,6 +137,40 @@ type Source struct {
 	// Withdrawn is set while the listing is hidden because its feed stopped
 	// publishing it.
 	Withdrawn bool `json:"withdrawn,omitempty"`
+
+	// AdoptedAt is when an admin adopted the listing: it left the feed and
+	// is edited here. The feed's later versions of it are compared with
+	// the one last seen (UpstreamVersion, a digest) and reported, never
+	// applied: UpstreamChangedAt is when the feed last published a
+	// different one, zero while it has not.
+	AdoptedAt         time.Time `json:"adopted_at,omitzero"`
+	UpstreamVersion   string    `json:"upstream_version,omitempty"`
+	UpstreamChangedAt time.Time `json:"upstream_changed_at,omitzero"`
+}
+
+// Adopted reports whether an admin took the listing over from its feed.
+func (s *Source) Adopted() bool { return s != nil && !s.AdoptedAt.IsZero() }
+
+// ActionAdopt is an admin taking a feed's listing over.
+const ActionAdopt RevisionAction = "adopt"
+
+// adoptedMember is the feed_members value of an adopted listing, so the
+// feed's own listings and its adopted ones are told apart without
+// decoding every source.
+var adoptedMember = []byte("adopted")
+
+// upstreamVersion is a digest of a feed's version of a listing, leaving
+// out what the store sets on its own, so that the version a sync brings
+// and the one stored from it compare equal when the feed has not changed.
+func upstreamVersion(svc *Service) (string, error) {
+	c := *svc
+	c.LastModified, c.Source, c.SupersededBy = "", nil, ""
+	raw, err := json.Marshal(&c)
+	if err != nil {
+		return "", fmt.Errorf("encode service %s: %w", svc.ID, err)
+	}
+	sum := sha256.Sum256(raw)
+	return hex.EncodeToString(sum[:16]), nil
 }
 
 func feedMemberKey(feed, id string) []byte { return []byte(feed + "\x00" + id) }
@@ -200,15 +239,19 @@ func (s *Store) Feeds(ctx context.Context) ([]Feed, error) {
 	return out, err
 }
 
-// FeedSources returns the provenance of every listing a feed brought, by
-// service id.
+// FeedSources returns the provenance of every listing a feed brought and
+// still keeps, by service id. Adopted listings have left the feed: they are
+// neither counted nor withdrawn with it (see AdoptedFrom).
 func (s *Store) FeedSources(ctx context.Context, feed string) (map[string]Source, error) {
 	out := map[string]Source{}
 	err := s.view(ctx, func(tx *bbolt.Tx) error {
 		prefix := feedMemberKey(feed, "")
 		c := tx.Bucket(bucketFeedMembers).Cursor()
 		sources := tx.Bucket(bucketFeedSources)
-		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			if bytes.Equal(v, adoptedMember) {
+				continue
+			}
 			id := string(k[len(prefix):])
 			var src Source
 			if err := json.Unmarshal(sources.Get([]byte(id)), &src); err != nil {
@@ -252,7 +295,11 @@ func putSource(tx *bbolt.Tx, serviceID string, src Source) error {
 	if err != nil {
 		return fmt.Errorf("encode source of %s: %w", serviceID, err)
 	}
-	if err := tx.Bucket(bucketFeedMembers).Put(feedMemberKey(src.Feed, serviceID), nil); err != nil {
+	var member []byte
+	if src.Adopted() {
+		member = adoptedMember
+	}
+	if err := tx.Bucket(bucketFeedMembers).Put(feedMemberKey(src.Feed, serviceID), member); err != nil {
 		return err
 	}
 	return tx.Bucket(bucketFeedSources).Put([]byte(serviceID), raw)
@@ -271,6 +318,9 @@ type FeedRecord struct {
 // FeedPageStats counts what one page did.
 type FeedPageStats struct {
 	Added, Updated, Unchanged, Restored int
+	// NotApplied counts adopted listings the feed changed: reported on
+	// the feeds page, not written.
+	NotApplied int
 	// Conflicts are ids of listings that exist and are not this feed's;
 	// they are left alone.
 	Conflicts []string
@@ -295,6 +345,12 @@ func (s *Store) ApplyFeedPage(ctx context.Context, feed Feed, recs []FeedRecord,
 					if err := putSource(tx, id, *prev); err != nil {
 						return nil, err
 					}
+				}
+				continue
+			}
+			if prev.Adopted() && prev.Feed == feed.Name {
+				if err := noteUpstream(tx, id, prev, r.Service, checked, &st); err != nil {
+					return nil, err
 				}
 				continue
 			}
@@ -347,7 +403,7 @@ func (s *Store) WithdrawFeedListings(ctx context.Context, feed string, ids []str
 		var touched []string
 		for _, id := range ids {
 			src := sourceOf(tx, id)
-			if src == nil || src.Feed != feed || src.Withdrawn {
+			if src == nil || src.Feed != feed || src.Withdrawn || src.Adopted() {
 				continue
 			}
 			svc, err := getService(tx, id)
@@ -395,4 +451,103 @@ func (s *Store) DeleteFeed(ctx context.Context, name string) (int, error) {
 	return n, s.update(ctx, func(tx *bbolt.Tx) ([]string, error) {
 		return nil, tx.Bucket(bucketFeeds).Delete([]byte(name))
 	})
+}
+
+// noteUpstream records a feed's version of a listing an admin adopted:
+// only whether it differs from the version last seen, and when.
+func noteUpstream(tx *bbolt.Tx, id string, src *Source, svc *Service, checked time.Time, st *FeedPageStats) error {
+	version, err := upstreamVersion(svc)
+	if err != nil {
+		return err
+	}
+	if version != src.UpstreamVersion {
+		src.UpstreamVersion = version
+		src.UpstreamChangedAt = checked
+		st.NotApplied++
+	}
+	src.CheckedAt = checked
+	return putSource(tx, id, *src)
+}
+
+// AdoptFeedListing takes a feed's listing over for local editing, with a
+// revision attributed to actor (the admin). The feed no longer writes,
+// counts or withdraws it; its later changes are only noted on the source.
+func (s *Store) AdoptFeedListing(ctx context.Context, serviceID, actor string) (*Source, error) {
+	var adopted *Source
+	err := s.update(ctx, func(tx *bbolt.Tx) ([]string, error) {
+		svc, err := getService(tx, serviceID)
+		if err != nil {
+			return nil, err
+		}
+		src := sourceOf(tx, serviceID)
+		if src == nil {
+			return nil, fmt.Errorf("listing %s: %w: it comes from no feed", serviceID, ErrConflict)
+		}
+		if src.Adopted() {
+			return nil, fmt.Errorf("listing %s: %w: adopted already", serviceID, ErrConflict)
+		}
+		if src.UpstreamVersion, err = upstreamVersion(svc); err != nil {
+			return nil, err
+		}
+		src.AdoptedAt = s.now().UTC()
+		src.UpstreamChangedAt = time.Time{}
+		src.Withdrawn = false
+		if err := putSource(tx, serviceID, *src); err != nil {
+			return nil, err
+		}
+		raw := tx.Bucket(bucketServices).Get([]byte(serviceID))
+		if err := s.appendRevision(tx, Revision{
+			ServiceID: serviceID, Actor: actor, Action: ActionAdopt,
+			Note:     "adopted from " + src.Feed + ": edited here from now on; the feed's changes are reported, not applied",
+			Snapshot: append(json.RawMessage(nil), raw...),
+		}); err != nil {
+			return nil, err
+		}
+		adopted = src
+		// The listing's source changed, so what the API says of it did.
+		return []string{serviceID}, nil
+	})
+	return adopted, err
+}
+
+// AdoptedListing is a listing adopted from a feed, as the feeds page
+// lists it.
+type AdoptedListing struct {
+	ID     string
+	Name   string
+	Source Source
+}
+
+// AdoptedFrom returns the listings adopted from a feed, those the feed
+// has changed since first, then by name.
+func (s *Store) AdoptedFrom(ctx context.Context, feed string) ([]AdoptedListing, error) {
+	var out []AdoptedListing
+	err := s.view(ctx, func(tx *bbolt.Tx) error {
+		prefix := feedMemberKey(feed, "")
+		c := tx.Bucket(bucketFeedMembers).Cursor()
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			if !bytes.Equal(v, adoptedMember) {
+				continue
+			}
+			id := string(k[len(prefix):])
+			src := sourceOf(tx, id)
+			if src == nil {
+				continue
+			}
+			a := AdoptedListing{ID: id, Name: id, Source: *src}
+			if svc, err := getService(tx, id); err == nil {
+				a.Name = svc.Name
+			}
+			out = append(out, a)
+		}
+		return nil
+	})
+	sort.SliceStable(out, func(i, j int) bool {
+		ci, cj := !out[i].Source.UpstreamChangedAt.IsZero(), !out[j].Source.UpstreamChangedAt.IsZero()
+		if ci != cj {
+			return ci
+		}
+		return out[i].Name < out[j].Name
+	})
+	return out, err
 }

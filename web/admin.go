@@ -264,6 +264,10 @@ type correctionRow struct {
 	// Note is the reply of whoever looks after the listing, NoteBy who
 	// wrote it and when.
 	Note, NoteBy string
+	// Feed names the feed a listing comes from: the correction is for
+	// that directory's publisher, since a change here would be
+	// overwritten.
+	Feed string
 }
 
 func correctionLabels() map[string]string {
@@ -650,9 +654,9 @@ func (h *adminHandlers) adminCorrections(w http.ResponseWriter, r *http.Request)
 		return fmt.Errorf("corrections: %w", err)
 	}
 	labels := correctionLabels()
-	// A listing's name, read once however many corrections it has; one
-	// since removed is shown by its id.
-	names := map[string]string{}
+	// A listing's name, and the feed it comes from, read once however
+	// many corrections it has; one since removed is shown by its id.
+	names, feeds := map[string]string{}, map[string]string{}
 	name := func(id string) (string, error) {
 		if n, ok := names[id]; ok {
 			return n, nil
@@ -665,6 +669,9 @@ func (h *adminHandlers) adminCorrections(w http.ResponseWriter, r *http.Request)
 			return "", fmt.Errorf("listing %s: %w", id, err)
 		default:
 			names[id] = svc.Name
+			if svc.Source != nil && !svc.Source.Adopted() {
+				feeds[id] = svc.Source.Feed
+			}
 		}
 		return names[id], nil
 	}
@@ -677,6 +684,7 @@ func (h *adminHandlers) adminCorrections(w http.ResponseWriter, r *http.Request)
 		}
 		row := newCorrectionRow(c, listing, labels)
 		row.Action = "/admin/corrections/" + url.PathEscape(c.ServiceID) + "/" + url.PathEscape(c.ID)
+		row.Feed = feeds[c.ServiceID]
 		p.Corrections = append(p.Corrections, row)
 	}
 	h.render(w, r, http.StatusOK, "admin-corrections", p)

@@ -118,3 +118,139 @@ func TestFeedListingsAreReadOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestAdoptFeedListing: an admin adopts a feed's listing from its page; it
+// becomes editable here, the feeds page lists it with the feed's later
+// change marked as not applied, and corrections to feed listings are
+// marked with the feed in the inbox.
+func TestAdoptFeedListing(t *testing.T) {
+	site := newListSite(t)
+	ctx := context.Background()
+	var svc directory.Service
+	site.store.EachService(ctx, func(s *directory.Service) error {
+		if svc.ID == "" && s.OrgID() != "" {
+			svc = *s
+		}
+		return nil
+	})
+	org := svc.OrgID()
+	svc.ID = feed.LocalID("Sefton Directory", false, "up-1")
+	f := directory.Feed{Name: "Sefton Directory", URL: "https://sefton.example/api/v1", Every: time.Hour}
+	if err := site.store.AddFeed(ctx, f); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := site.store.ApplyFeedPage(ctx, f, []directory.FeedRecord{{ID: svc.ID, Service: &svc, UpstreamID: "up-1"}}, testNow()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := site.store.AddCorrection(ctx, directory.Correction{ServiceID: svc.ID, Message: "The phone number is wrong"}); err != nil {
+		t.Fatal(err)
+	}
+
+	// Only those who manage feeds are offered the button, and may use it.
+	if _, err := site.store.AddAccount(ctx, directory.Account{Email: "prov-adopt@example.org", Role: directory.RoleProvider, Orgs: []string{org}}, "a long enough password"); err != nil {
+		t.Fatal(err)
+	}
+	prov := site.visitor(t)
+	prov.startSession("prov-adopt@example.org")
+	page := prov.get("/activities/" + svc.ID)
+	if n := page.doc.Find(`form[action="/admin/feeds/adopt"]`).Length(); n != 0 {
+		t.Errorf("a provider is offered %d adopt buttons", n)
+	}
+	if page := prov.post("/admin/feeds/adopt", url.Values{"listing": {svc.ID}}); page.status != 403 {
+		t.Errorf("a provider adopting: %d, want 403", page.status)
+	}
+
+	admin := site.signedIn(t, "admin-adopt@example.org", directory.RoleAdmin)
+	inbox := admin.get("/admin/corrections")
+	if got := textOf(inbox.doc.Find(".correction-feed")); !strings.Contains(got, "Sefton Directory") {
+		t.Errorf("the inbox marks a feed listing's correction with %q, want the feed's name", got)
+	}
+	page = admin.get("/activities/" + svc.ID)
+	if got := textOf(page.doc.Find(".source dd")); !strings.Contains(got, "Sefton Directory, checked") {
+		t.Errorf("source before adoption = %q", got)
+	}
+	page = admin.submit(page, `form.adopt`, url.Values{})
+	if page.url.Query().Get("done") != "listing-adopted" || page.url.Path != "/activities/"+svc.ID {
+		t.Fatalf("adopting went to %s", page.url)
+	}
+	if got := textOf(page.doc.Find(".source dd")); !strings.Contains(got, "Adopted from Sefton Directory") {
+		t.Errorf("source after adoption = %q, want it adopted", got)
+	}
+	if page.doc.Find(`form.adopt`).Length() != 0 {
+		t.Error("an adopted listing still offers adoption")
+	}
+	revs, _ := site.store.Revisions(ctx, svc.ID)
+	if len(revs) == 0 || revs[0].Action != directory.ActionAdopt || revs[0].Actor != "admin-adopt@example.org" || !strings.Contains(revs[0].Note, "adopted from Sefton Directory") {
+		t.Errorf("newest revision = %+v, want the adoption by the admin", revs[0])
+	}
+	// Its provider may now edit it; corrections are no longer the feed's.
+	if page := prov.get("/provider/listings/" + svc.ID + "/edit"); page.status != 200 {
+		t.Errorf("the provider opening the adopted listing's edit form: %d, want 200", page.status)
+	}
+	if inbox := admin.get("/admin/corrections"); inbox.doc.Find(".correction-feed").Length() != 0 {
+		t.Error("the inbox still marks an adopted listing's correction with its feed")
+	}
+	// Adopting again is refused.
+	if page := admin.post("/admin/feeds/adopt", url.Values{"listing": {"https://signpost.example/activities/" + svc.ID + "?back=x"}}); page.status != 409 {
+		t.Errorf("adopting twice: %d, want 409", page.status)
+	}
+
+	// The feed changes it: noted, not applied, and listed on the feeds page.
+	changed := svc
+	changed.Name = "Renamed upstream"
+	st, err := site.store.ApplyFeedPage(ctx, f, []directory.FeedRecord{{ID: svc.ID, Service: &changed, UpstreamID: "up-1"}}, testNow().Add(time.Hour))
+	if err != nil || st.NotApplied != 1 {
+		t.Fatalf("a page with the adopted listing changed: %+v, %v; want one not applied", st, err)
+	}
+	feeds := admin.get("/admin/feeds")
+	item := feeds.doc.Find(".feed-adopted li")
+	if got := textOf(item); !strings.Contains(got, svc.Name) || !strings.Contains(got, "Upstream changed") || !strings.Contains(got, "not applied") {
+		t.Errorf("adopted listing on the feeds page = %q", got)
+	}
+	if href, _ := item.Find(`a[href^="https://"]`).Attr("href"); href != "https://sefton.example/api/v1/services/up-1" {
+		t.Errorf("link to the feed's version = %q", href)
+	}
+	if got := textOf(feeds.doc.Find(".feed-changed-count")); !strings.Contains(got, "1 changed") {
+		t.Errorf("changed count = %q", got)
+	}
+	if got, _ := site.store.Service(ctx, svc.ID); got.Name != svc.Name {
+		t.Errorf("the feed's change was applied: name %q", got.Name)
+	}
+}
+
+// plantFeedListings puts two copies of the listing fromID into the store
+// as a feed's ("Sefton Directory"), adopts the second, and then has the
+// feed change it: the feeds page has a feed, an adopted listing and an
+// upstream change to show. It returns the ids of the kept and the adopted
+// listing.
+func plantFeedListings(t *testing.T, store *directory.Store, fromID string) (kept, adopted string) {
+	t.Helper()
+	ctx := context.Background()
+	svc, err := store.Service(ctx, fromID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := directory.Feed{Name: "Sefton Directory", URL: "https://sefton.example/api/v1", Every: time.Hour}
+	if err := store.AddFeed(ctx, f); err != nil {
+		t.Fatal(err)
+	}
+	var recs []directory.FeedRecord
+	for _, up := range []string{"up-1", "up-2"} {
+		c := *svc
+		c.Source, c.LastModified = nil, ""
+		c.ID = feed.LocalID(f.Name, false, up)
+		c.Name = svc.Name + " (" + up + ")"
+		recs = append(recs, directory.FeedRecord{ID: c.ID, Service: &c, UpstreamID: up})
+	}
+	if _, err := store.ApplyFeedPage(ctx, f, recs, testNow()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.AdoptFeedListing(ctx, recs[1].ID, "admin@example.org"); err != nil {
+		t.Fatal(err)
+	}
+	recs[1].Service.Description += " Now on Fridays."
+	if _, err := store.ApplyFeedPage(ctx, f, recs[1:], testNow().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	return recs[0].ID, recs[1].ID
+}

@@ -117,6 +117,8 @@ func TestBrowserSignedInAccessibility(t *testing.T) {
 	if err := es.store.AddTeamMember(ctx, team.ID, emailLW); err != nil {
 		t.Fatal(err)
 	}
+	// A feed's listing (offered for adoption) and an adopted one.
+	fromFeed, _ := plantFeedListings(t, es.store, es.ListingB)
 
 	for _, role := range []struct {
 		name, email string
@@ -137,6 +139,8 @@ func TestBrowserSignedInAccessibility(t *testing.T) {
 			"/admin/accounts",
 			"/admin/duplicates",
 			"/admin/teams",
+			"/admin/feeds",
+			"/activities/" + fromFeed,
 		}},
 		{"link worker", emailLW, []string{
 			"/shortlists",

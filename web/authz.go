@@ -41,8 +41,8 @@ const (
 	permManageAccounts permission = "manage-accounts"
 	// permManageTeams makes teams of link workers and says who is in them.
 	permManageTeams permission = "manage-teams"
-	// permManageFeeds sees the followed feeds and confirms a withdrawal a
-	// full pull held back.
+	// permManageFeeds sees the followed feeds, confirms a withdrawal a
+	// full pull held back and adopts a feed's listing for local editing.
 	permManageFeeds permission = "manage-feeds"
 	// permMergeDuplicates decides whether listings are one activity and
 	// merges them, hiding one from search.
@@ -186,9 +186,9 @@ func notFromFeed(store listingDrafts, resolve resolver) resolver {
 			return "", err
 		}
 		svc, err := store.Service(r.Context(), mux.Vars(r)["id"])
-		if err == nil && svc.Source != nil && !svc.Source.Withdrawn {
+		if err == nil && svc.Source != nil && !svc.Source.Withdrawn && !svc.Source.Adopted() {
 			return "", &httpError{status: http.StatusForbidden, heading: "This listing comes from another directory",
-				message: "It is kept up to date from the feed “" + svc.Source.Feed + "”, so changes made here would be overwritten. Ask the people who run that directory to change it."}
+				message: "It is kept up to date from the feed “" + svc.Source.Feed + "”, so changes made here would be overwritten. Ask the people who run that directory to change it, or ask an admin to adopt the listing so that it is edited here."}
 		}
 		return org, nil
 	}

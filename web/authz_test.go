@@ -112,6 +112,7 @@ func TestRouteAccess(t *testing.T) {
 		{"POST", "/admin/teams/" + unknown + "/members/remove", url.Values{"email": {emailLW}}, want{303, 403, 403, 403, 404, 403}},
 		{"GET", "/admin/feeds", nil, want{303, 403, 403, 403, 200, 403}},
 		{"POST", "/admin/feeds/nosuch/confirm", nil, want{303, 403, 403, 403, 404, 403}},
+		{"POST", "/admin/feeds/adopt", url.Values{"listing": {unknown}}, want{303, 403, 403, 403, 404, 403}},
 		{"GET", "/admin/stale", nil, want{303, 403, 403, 403, 200, 403}},
 		{"GET", "/admin/corrections", nil, want{303, 403, 403, 403, 200, 403}},
 		{"POST", correction, url.Values{"status": {"dismissed"}}, want{303, 403, 403, 403, 303, 403}},

@@ -43,8 +43,10 @@ type activityPage struct {
 	Updated     string
 	// From names the feed a listing came from and when it was last
 	// checked there ("Sefton Directory, checked 3 days ago").
-	From     string
-	Capacity string
+	From string
+	// Adoptable offers an admin to adopt a feed's listing (admin_feeds.go).
+	Adoptable bool
+	Capacity  string
 	// CapacityWarn is set when the activity cannot take people now.
 	CapacityWarn bool
 	Map          template.HTML
@@ -165,7 +167,7 @@ func (h *publicHandlers) activityPage(r *http.Request) (*activityPage, error) {
 		}
 	}
 	if src := svc.Source; src != nil {
-		p.From = src.Feed + ", checked " + daysAgo(h.now(), src.CheckedAt)
+		p.From, p.Adoptable = sourceText(h.now(), src), !src.Adopted()
 	}
 	if svc.Status != "" && svc.Status != directory.StatusActive {
 		p.NotRunning = "This activity is marked as " + string(svc.Status) + ". Check with the organisers before you go."

@@ -734,6 +734,9 @@ var actionLabels = map[directory.RevisionAction]string{
 	directory.ActionConfirm:  "Confirmed still running",
 	directory.ActionRestore:  "Earlier version restored",
 	directory.ActionDelete:   "Removed",
+	directory.ActionFeed:     "Updated from its feed",
+	directory.ActionWithdraw: "Withdrawn: its feed no longer publishes it",
+	directory.ActionAdopt:    "Adopted from its feed",
 }
 
 func (h *providerHandlers) listingHistory(w http.ResponseWriter, r *http.Request) error {

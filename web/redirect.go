@@ -44,6 +44,7 @@ var flashes = map[string]flash{
 	"correction-done":           {Message: "The correction is marked as done."},
 	"correction-dismissed":      {Message: "The correction is dismissed."},
 	"team-added":                {Message: "The team is added. Add its link workers below."},
+	"listing-adopted":           {Message: "The listing is adopted: it is edited here from now on, and the feed's changes to it are reported on the feeds page, not applied."},
 	"feed-withdrawal-confirmed": {Message: "The withdrawal is made: the listings the feed no longer publishes are hidden."},
 	"member-added":              {Message: "The link worker is in the team. They see its shared lists under Team lists."},
 	"member-removed":            {Message: "The link worker is out of the team. Lists they shared stay with it."},

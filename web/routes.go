@@ -119,6 +119,7 @@ func (s *Server) routes() *mux.Router {
 	r.Handle("/admin/teams/{id}/members/remove", guarded(permManageTeams, anything, adm.adminRemoveTeamMember)).Methods(post)
 	r.Handle("/admin/feeds", guarded(permManageFeeds, anything, adm.adminFeeds)).Methods(get...)
 	r.Handle("/admin/feeds/{name}/confirm", guarded(permManageFeeds, anything, adm.adminConfirmFeed)).Methods(post)
+	r.Handle("/admin/feeds/adopt", guarded(permManageFeeds, anything, adm.adminAdoptListing)).Methods(post)
 	r.Handle("/admin/stale", guarded(permModerate, anything, adm.adminStale)).Methods(get...)
 	r.Handle("/admin/corrections", guarded(permModerate, anything, adm.adminCorrections)).Methods(get...)
 	r.Handle("/admin/corrections/{service}/{id}", guarded(permModerate, anything, adm.adminSetCorrectionStatus)).Methods(post)

@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"time"
 
 	"signpost/directory"
@@ -118,6 +119,9 @@ type Config struct {
 	// MailRelay says e-mail is really sent (serve --smtp). Without it an
 	// admin's password reset shows the link instead of mailing it.
 	MailRelay bool
+	// Primary, set on a follower (serve --primary), is the primary's
+	// address: per-site requests are redirected there (middleware_primary.go).
+	Primary *url.URL
 }
 
 // Server is the whole site. It is an http.Handler and safe for concurrent
@@ -134,6 +138,7 @@ type Server struct {
 	api      http.Handler
 
 	trustedProxies []netip.Prefix
+	primary        *url.URL
 	handler        http.Handler
 }
 
@@ -203,6 +208,7 @@ func New(cfg Config) (*Server, error) {
 		api:      cfg.API,
 
 		trustedProxies: cfg.TrustedProxies,
+		primary:        cfg.Primary,
 	}
 	s.public.urgent, s.public.crisis = urgent, cfg.Crisis
 	s.lists.crisis = cfg.Crisis
@@ -232,10 +238,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // page carries them too); then its client's address is learnt, its body is
 // bounded, it is signed in from
 // its session cookie and checked for a CSRF token if it changes anything.
+// On a follower, per-site requests are sent to the primary before any of
+// that.
 func (s *Server) middleware(h http.Handler) http.Handler {
 	h = s.accounts.sessions(h)
 	h = boundBodies(s.pages)(h)
 	h = clientAddresses(s.trustedProxies)(h)
+	h = toPrimary(s.primary)(h)
 	h = recoverPanics(s.pages.log, s.pages.panicPage)(h)
 	h = securityHeaders(h)
 	h = accessLog(s.pages.log)(h)

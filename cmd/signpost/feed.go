@@ -193,8 +193,12 @@ func runFeedSync(ctx context.Context, e *env, args []string) error {
 			}
 		}
 		if f != nil {
-			fmt.Fprintf(e.stdout, "%s: %d new, %d changed, %d unchanged, %d skipped, %d withdrawn, %d restored; %d listings\n",
-				name, f.Added, f.Updated, f.Unchanged, f.Skipped, f.Withdrawn, f.Restored, f.Listings)
+			notApplied := ""
+			if f.NotApplied > 0 {
+				notApplied = fmt.Sprintf(", %d changes to adopted listings not applied", f.NotApplied)
+			}
+			fmt.Fprintf(e.stdout, "%s: %d new, %d changed, %d unchanged, %d skipped, %d withdrawn, %d restored%s; %d listings\n",
+				name, f.Added, f.Updated, f.Unchanged, f.Skipped, f.Withdrawn, f.Restored, notApplied, f.Listings)
 		}
 	}
 	if failed > 0 {

@@ -61,13 +61,14 @@ func TestFeedSyncTimes(t *testing.T) {
 	if code, _, stderr := runCmd(t, "", "feed", "add", "--data", data, "--name", "primary", "--mirror", srv.URL+"/api/v1"); code != 0 {
 		t.Fatal(stderr)
 	}
-	start := time.Now()
+	start, cpu := time.Now(), cpuTime(t)
 	code, out, stderr := runCmd(t, "", "feed", "sync", "--data", data, "primary")
 	full := time.Since(start)
 	if code != 0 {
 		t.Fatalf("%s %s", out, stderr)
 	}
-	t.Logf("full sync of %d: %s (%.0f listings/s): %s", n, full.Round(time.Millisecond), float64(n)/full.Seconds(), out)
+	t.Logf("full sync of %d: %s (%.0f listings/s), CPU %s (primary and follower): %s", n, full.Round(time.Millisecond),
+		float64(n)/full.Seconds(), (cpuTime(t) - cpu).Round(time.Millisecond), out)
 
 	// 100 changes on the primary, a second later than the sync began.
 	time.Sleep(1100 * time.Millisecond)
@@ -86,11 +87,11 @@ func TestFeedSyncTimes(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	start = time.Now()
+	start, cpu = time.Now(), cpuTime(t)
 	code, out, stderr = runCmd(t, "", "feed", "sync", "--data", data, "primary")
 	inc := time.Since(start)
 	if code != 0 {
 		t.Fatalf("%s %s", out, stderr)
 	}
-	t.Logf("incremental sync of %d changes: %s: %s", len(edits), inc.Round(time.Millisecond), out)
+	t.Logf("incremental sync of %d changes: %s, CPU %s: %s", len(edits), inc.Round(time.Millisecond), (cpuTime(t) - cpu).Round(time.Millisecond), out)
 }

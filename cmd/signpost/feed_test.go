@@ -96,7 +96,10 @@ func TestFeedFollowsASignpost(t *testing.T) {
 		}
 	}
 	check(first.Name)
-	checkAPISource(t, data, first.ID)
+	md := checkAPISource(t, data, first.ID)
+	if len(md) != 1 || md[0].LastActionType != "create" || md[0].UpdatedBy != "feed:primary" || md[0].ResourceID != first.ID {
+		t.Errorf("metadata after the first sync = %+v, want one creation by feed:primary", md)
+	}
 
 	edited := first
 	edited.Source = nil
@@ -113,6 +116,17 @@ func TestFeedFollowsASignpost(t *testing.T) {
 		t.Errorf("second sync said %q, want 1 changed", out)
 	}
 	check("Renamed on the primary")
+	md = checkAPISource(t, data, first.ID)
+	var rename *directory.Metadata
+	for i := range md {
+		if md[i].FieldName == "name" {
+			rename = &md[i]
+		}
+	}
+	if rename == nil || rename.LastActionType != "update" || rename.PreviousValue != first.Name ||
+		rename.ReplacementValue != "Renamed on the primary" || rename.UpdatedBy != "feed:primary" || rename.LastActionDate == "" {
+		t.Errorf("metadata after the rename = %+v, want an update of name by feed:primary", md)
+	}
 
 	code, out, _ = runCmd(t, "", "feed", "list", "--data", data)
 	if code != 0 || !strings.Contains(out, "primary") || !strings.Contains(out, p.srv.URL) {
@@ -167,8 +181,8 @@ func TestFeedCommandErrors(t *testing.T) {
 }
 
 // checkAPISource serves the follower's own API and checks that a mirrored
-// listing carries its source there.
-func checkAPISource(t *testing.T, data, id string) {
+// listing carries its source there; it returns the listing's metadata.
+func checkAPISource(t *testing.T, data, id string) []directory.Metadata {
 	t.Helper()
 	st, err := openStore(data)
 	if err != nil {
@@ -192,6 +206,7 @@ func checkAPISource(t *testing.T, data, id string) {
 			UpstreamID string `json:"upstream_id"`
 			CheckedAt  string `json:"checked_at"`
 		} `json:"source"`
+		Metadata []directory.Metadata `json:"metadata"`
 	}
 	if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil || rec.Code != 200 {
 		t.Fatalf("GET /api/v1/services/%s: %d %v", id, rec.Code, err)
@@ -199,4 +214,5 @@ func checkAPISource(t *testing.T, data, id string) {
 	if got.Source == nil || got.Source.Feed != "primary" || got.Source.UpstreamID != id || got.Source.CheckedAt == "" {
 		t.Errorf("API source = %+v, want feed primary, upstream_id %s, checked_at", got.Source, id)
 	}
+	return got.Metadata
 }

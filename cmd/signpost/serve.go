@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"time"
 
 	"signpost/data"
@@ -39,6 +40,10 @@ type serveOptions struct {
 	// absolute link, the site's, the API's and the e-mails', starts with
 	// site.URL(r), or site.BaseURL() outside a request.
 	site *origin.Origin
+	// primary makes this server a follower (--primary, follower.go);
+	// csrfKey is the CSRF key it shares with the primary.
+	primary *url.URL
+	csrfKey []byte
 }
 
 func runServe(ctx context.Context, e *env, args []string) error {
@@ -140,7 +145,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 func parseServeFlags(e *env, args []string) (serveOptions, error) {
 	fs := newFlags(e, "serve", "serve [--addr 127.0.0.1:8080] [--data ./var] [--no-sample] [--units miles|km] [--tls-cert FILE --tls-key FILE]\n"+
 		"             [--base-url URL] [--trusted-proxy CIDR ...] [--smtp smtp://user:password@host:port --mail-from ADDRESS] [--remind-after 6mo]\n"+
-		"             [--gap-miles 3]")
+		"             [--gap-miles 3] [--primary URL]")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	dataDir := dataFlag(fs, e)
 	noSample := fs.Bool("no-sample", false, "do not load the sample directory into an empty store")
@@ -158,7 +163,16 @@ func parseServeFlags(e *env, args []string) (serveOptions, error) {
 		proxies = append(proxies, v)
 		return nil
 	})
+	primaryFlag := fs.String("primary", e.getenv("SIGNPOST_PRIMARY"), "make this server a follower of the primary at URL: sign-in, the provider and admin areas, lists\nand every POST are redirected there (env SIGNPOST_PRIMARY; README, \"Followers\")")
 	if err := parseNoArgs(fs, args); err != nil {
+		return serveOptions{}, err
+	}
+	primary, err := parsePrimary(*primaryFlag, *baseURL)
+	if err != nil {
+		return serveOptions{}, err
+	}
+	csrfKey, err := parseCSRFKey(e.getenv("SIGNPOST_CSRF_KEY"))
+	if err != nil {
 		return serveOptions{}, err
 	}
 	trusted, err := web.ParseTrustedProxies(proxies)
@@ -183,7 +197,7 @@ func parseServeFlags(e *env, args []string) (serveOptions, error) {
 		return serveOptions{}, err
 	}
 	return serveOptions{addr: *addr, dataDir: *dataDir, noSample: *noSample, tlsCert: *tlsCert, tlsKey: *tlsKey,
-		mail: mf, units: units, trustedProxies: trusted, site: site, gapMiles: *gapMiles}, nil
+		mail: mf, units: units, trustedProxies: trusted, site: site, gapMiles: *gapMiles, primary: primary, csrfKey: csrfKey}, nil
 }
 
 // siteParts are what the site and the API are wired over.
@@ -207,7 +221,7 @@ func newSite(ctx context.Context, p siteParts, logger *slog.Logger, opts serveOp
 	if err != nil {
 		return nil, err
 	}
-	csrfKey, err := st.Secret(ctx, "csrf")
+	csrfKey, err := csrfSecret(ctx, st, opts.csrfKey)
 	if err != nil {
 		return nil, err
 	}
@@ -229,7 +243,7 @@ func newSite(ctx context.Context, p siteParts, logger *slog.Logger, opts serveOp
 		Basemap: p.basemap, MapPlaces: gaz.Places(),
 		Mail: st, MailRelay: *opts.mail.smtp != "",
 		HelpNow: p.helpNow, Units: opts.units, Crisis: eng,
-		TrustedProxies: opts.trustedProxies,
+		TrustedProxies: opts.trustedProxies, Primary: opts.primary,
 	})
 }
 

@@ -158,7 +158,7 @@ func (s *Syncer) Sync(ctx context.Context, name string, full bool) (*directory.F
 		if !full {
 			f.Resume.Since = f.SyncedFrom
 		}
-		f.Added, f.Updated, f.Unchanged, f.Skipped, f.Withdrawn, f.Restored = 0, 0, 0, 0, 0, 0
+		f.Added, f.Updated, f.Unchanged, f.Skipped, f.Withdrawn, f.Restored, f.NotApplied = 0, 0, 0, 0, 0, 0, 0
 		f.Errors = nil
 	}
 	if err := s.store.PutFeed(ctx, *f); err != nil {
@@ -227,6 +227,7 @@ func (s *Syncer) pull(ctx context.Context, f *directory.Feed, base *url.URL) err
 		f.Updated += st.Updated
 		f.Unchanged += st.Unchanged
 		f.Restored += st.Restored
+		f.NotApplied += st.NotApplied
 		for _, id := range st.Conflicts {
 			f.Errors = appendError(f.Errors, fmt.Sprintf("id %s: the listing exists here and is not this feed's; left alone", id))
 		}
@@ -243,6 +244,10 @@ func (s *Syncer) page(ctx context.Context, base *url.URL, page int, r *directory
 	q := url.Values{}
 	q.Set("page", strconv.Itoa(page))
 	q.Set("per_page", strconv.Itoa(s.opt.PerPage))
+	// HSDS 3's full=true asks for fully nested items, saving a request per
+	// listing; a server that ignores it sends summaries, which records
+	// fetches whole.
+	q.Set("full", "true")
 	if !r.Full && !r.Since.IsZero() {
 		q.Set("modified_after", r.Since.UTC().Format(time.RFC3339))
 	}

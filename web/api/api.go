@@ -32,6 +32,9 @@ type Listings interface {
 	// EachImportedTerm calls fn for every term of another taxonomy that
 	// listings brought with them.
 	EachImportedTerm(ctx context.Context, fn func(directory.TaxonomyTerm) error) error
+	// FeedMetadata gives HSDS metadata entries for the changes feeds'
+	// syncs made to a listing.
+	FeedMetadata(ctx context.Context, serviceID string) ([]directory.Metadata, error)
 }
 
 // Searcher answers filtered, ranked queries. *engine.Engine satisfies it.

@@ -203,6 +203,15 @@ func (s *server) getService(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if svc.Source != nil {
+		// A feed's listing says what its syncs changed, after whatever
+		// history the feed's own record carried.
+		md, err := s.listings.FeedMetadata(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		svc.Metadata = append(svc.Metadata, md...)
+	}
 	return writeJSON(w, http.StatusOK, svc)
 }
 

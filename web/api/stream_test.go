@@ -49,6 +49,10 @@ func (l synthListings) EachOrganization(context.Context, func(*directory.Organiz
 	return nil
 }
 
+func (l synthListings) FeedMetadata(context.Context, string) ([]directory.Metadata, error) {
+	return nil, nil
+}
+
 func (l synthListings) EachImportedTerm(context.Context, func(directory.TaxonomyTerm) error) error {
 	return nil
 }
