@@ -2,9 +2,12 @@ package engine
 
 import (
 	"context"
+	"os"
 	"path/filepath"
+	"slices"
 	"syscall"
 	"testing"
+	"time"
 
 	"signpost/directory"
 	"signpost/directory/synth"
@@ -84,11 +87,77 @@ func BenchmarkTextPipeline(b *testing.B) {
 // reportCPU reports the process's CPU time per op: on a machine shared
 // with other work, wall time swings by 2-3x, CPU time far less.
 func reportCPU(b *testing.B) func() {
-	cpu := func() int64 {
-		var ru syscall.Rusage
-		_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-		return ru.Utime.Nano() + ru.Stime.Nano()
+	start := processCPU()
+	return func() { b.ReportMetric(float64(processCPU()-start)/float64(b.N), "cpu-ns/op") }
+}
+
+// processCPU is the process's user and system CPU time so far, in ns.
+func processCPU() int64 {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return ru.Utime.Nano() + ru.Stime.Nano()
+}
+
+// BenchmarkTextStore times text-only searches, the text cache kept and
+// emptied before every query, over an existing store: SIGNPOST_BENCH_STORE
+// names a folder holding a signpost.db (make load's tmp/load/var, say;
+// the index is built beside it in index-bench on the first run, and
+// nothing is written to the store). Without it the benchmark is skipped.
+// It reports p50 and p99 of 400 queries (the 20 benchmark words, 20 times,
+// after one warming round) and the process's CPU time per query, which
+// moves far less than wall time on a shared machine.
+//
+//	SIGNPOST_BENCH_STORE=$PWD/tmp/load/var go test -run '^$' -bench TextStore -benchtime 1x ./engine/
+func BenchmarkTextStore(b *testing.B) {
+	dir := os.Getenv("SIGNPOST_BENCH_STORE")
+	if dir == "" {
+		b.Skip("SIGNPOST_BENCH_STORE is not set")
 	}
-	start := cpu()
-	return func() { b.ReportMetric(float64(cpu()-start)/float64(b.N), "cpu-ns/op") }
+	ctx := context.Background()
+	store, err := directory.Open(filepath.Join(dir, "signpost.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer store.Close()
+	e, err := Open(filepath.Join(dir, "index-bench"), store, WithVocabulary(defaultVocab(b)), WithCrisisPhrases(defaultCrisis(b)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer e.Close()
+	for _, uncached := range []bool{false, true} {
+		name := "cached"
+		if uncached {
+			name = "uncached"
+		}
+		b.Run(name, func(b *testing.B) {
+			run := func(w string) {
+				if uncached {
+					e.cache = newTextCache(textCacheSize)
+				}
+				if _, err := e.Search(ctx, Query{Text: w}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			for _, w := range benchWords {
+				run(w)
+			}
+			var took []time.Duration
+			cpu0, queries := processCPU(), 0
+			for b.Loop() {
+				took = took[:0]
+				for range 20 {
+					for _, w := range benchWords {
+						start := time.Now()
+						run(w)
+						took = append(took, time.Since(start))
+						queries++
+					}
+				}
+			}
+			b.ReportMetric(float64(processCPU()-cpu0)/float64(queries)/1e6, "cpu-ms/query")
+			slices.Sort(took)
+			b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
+		})
+	}
 }

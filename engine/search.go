@@ -497,7 +497,7 @@ func (e *Engine) searchText(ctx context.Context, t *table, text, key string, gen
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	tp.interp.Crisis = e.Crisis(text)
-	hits, ok, err := e.text.search(ctx, text, tp.groups)
+	hits, ok, err := e.text.searchSlots(ctx, t, text, tp.groups)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
@@ -508,14 +508,10 @@ func (e *Engine) searchText(ctx context.Context, t *table, text, key string, gen
 	// Put the hits in slot order by sorting plain integers, slot above
 	// the hit's index: several times quicker than sorting the structs
 	// with a comparison function, which took a sixth of a cache miss.
-	order := make([]uint64, 0, len(hits))
-	t.mu.RLock()
+	order := make([]uint64, len(hits))
 	for i, h := range hits {
-		if slot, found := t.slotOf[h.id]; found {
-			order = append(order, uint64(slot)<<32|uint64(i))
-		}
+		order[i] = uint64(h.slot)<<32 | uint64(i)
 	}
-	t.mu.RUnlock()
 	slices.Sort(order)
 	ent = &textEntry{key: key, tab: t, gen: gen, ok: ok, plan: tp, hits: make([]slotHit, len(order))}
 	for j, o := range order {

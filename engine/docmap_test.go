@@ -1,0 +1,153 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"math/rand/v2"
+	"testing"
+
+	"signpost/directory"
+)
+
+// searchBySlots is what searchSlots finds, by service id.
+func searchBySlots(t *testing.T, e *Engine, text string) map[string]float64 {
+	t.Helper()
+	ctx := context.Background()
+	tp, err := e.interpret(ctx, e.text, tokens(text), keepSpelling)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hits, _, err := e.text.searchSlots(ctx, e.tab, text, tp.groups)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]float64{}
+	for _, h := range hits {
+		id := e.tab.rows[h.slot].ID
+		if _, dup := got[id]; dup {
+			t.Errorf("%q: service %s found twice", text, id)
+		}
+		got[id] = h.score
+	}
+	return got
+}
+
+// searchByIDs is what the id lookup per hit finds.
+func searchByIDs(t *testing.T, e *Engine, text string) map[string]float64 {
+	t.Helper()
+	ctx := context.Background()
+	tp, err := e.interpret(ctx, e.text, tokens(text), keepSpelling)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hits, _, err := e.text.search(ctx, text, tp.groups)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]float64{}
+	for _, h := range hits {
+		want[h.id] = h.score
+	}
+	return want
+}
+
+// TestSlotMapsFollowWrites checks that hits found through the per-segment
+// slot maps are the services the id lookup finds, with the same scores,
+// through inserts, edits, deletes, re-inserts into freed slots and the
+// segment merges those writes set off.
+func TestSlotMapsFollowWrites(t *testing.T) {
+	ctx := context.Background()
+	words := []string{"walking", "choir", "gardening", "art", "support", "lunch club", "zzzz"}
+	src := newMemSource(genServices(300, 3)...)
+	e, _ := mustOpen(t, src)
+	r := rand.New(rand.NewPCG(3, 4))
+	var deleted []*directory.Service
+	for step := range 120 {
+		all := src.all()
+		var ch directory.Change
+		switch k := r.IntN(5); {
+		case k == 0 && len(deleted) > 0: // back into a freed slot
+			s := deleted[len(deleted)-1]
+			deleted = deleted[:len(deleted)-1]
+			ch = src.put(s)
+		case k <= 1:
+			s := all[r.IntN(len(all))]
+			deleted = append(deleted, s)
+			ch = src.delete(s.ID)
+		case k == 2: // new words
+			s := *all[r.IntN(len(all))]
+			s.Description = fmt.Sprintf("%s now with a choir and gardening, step %d", s.Description, step)
+			ch = src.put(&s)
+		case k == 3: // no new words
+			s := *all[r.IntN(len(all))]
+			s.Capacity = directory.CapacityFull
+			ch = src.put(&s)
+		default:
+			s := *all[r.IntN(len(all))]
+			s.ID = fmt.Sprintf("new-%d", step)
+			s.Name = "Walking art club"
+			ch = src.put(&s)
+		}
+		if err := e.Apply(ctx, ch); err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range words {
+			got, want := searchBySlots(t, e, w), searchByIDs(t, e, w)
+			if !maps.Equal(got, want) {
+				t.Fatalf("step %d, %q: slot maps found %d services, the id lookup %d", step, w, len(got), len(want))
+			}
+		}
+	}
+}
+
+// TestSlotMapsRefuseAReusedSlot checks that a reader still on a snapshot
+// from before a delete, whose segment was mapped then, does not take the
+// deleted service's hit for the service that has since been given its
+// slot.
+func TestSlotMapsRefuseAReusedSlot(t *testing.T) {
+	ctx := context.Background()
+	a := mk("a", "Walking group", "A walk by the river")
+	src := newMemSource(a, mk("b", "Choir", "Singing together"))
+	e, _ := mustOpen(t, src)
+
+	adv, err := e.text.idx.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	iid, err := r.InternalID("a")
+	if err != nil || iid == nil {
+		t.Fatalf("internal id of a: %v, %v", iid, err)
+	}
+	old := []rawHit{{num: iid.Value(), score: 1}}
+	hits, err := e.text.docs.slots(r, e.tab, old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hits) != 1 || e.tab.rows[hits[0].slot].ID != "a" {
+		t.Fatalf("before the delete: %+v, want a's slot", hits)
+	}
+	slot := hits[0].slot
+
+	if err := e.Apply(ctx, src.delete("a")); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Apply(ctx, src.put(mk("c", "Knitting", "Wool and tea"))); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.tab.slotOf["c"]; got != slot {
+		t.Fatalf("c went to slot %d, not a's freed slot %d; the test needs the reuse", got, slot)
+	}
+	hits, err = e.text.docs.slots(r, e.tab, old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hits) != 0 {
+		t.Errorf("a's hit from the old snapshot became slot %d (%s), want dropped", hits[0].slot, e.tab.rows[hits[0].slot].ID)
+	}
+}
