@@ -124,15 +124,25 @@ func TestSlotMapsRefuseAReusedSlot(t *testing.T) {
 	if err != nil || iid == nil {
 		t.Fatalf("internal id of a: %v, %v", iid, err)
 	}
-	old := []rawHit{{num: iid.Value(), score: 1}}
-	hits, err := e.text.docs.slots(r, e.tab, old)
-	if err != nil {
-		t.Fatal(err)
+	// The slot the old snapshot's hit for a resolves to, if any.
+	resolve := func() (uint32, bool) {
+		t.Helper()
+		res, err := e.text.docs.resolver(r, e.tab)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.tab.mu.RLock()
+		defer e.tab.mu.RUnlock()
+		slot, found, err := res.slot(iid.Value())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return slot, found
 	}
-	if len(hits) != 1 || e.tab.rows[hits[0].slot].ID != "a" {
-		t.Fatalf("before the delete: %+v, want a's slot", hits)
+	slot, found := resolve()
+	if !found || e.tab.rows[slot].ID != "a" {
+		t.Fatalf("before the delete: slot %d (found %v), want a's", slot, found)
 	}
-	slot := hits[0].slot
 
 	if err := e.Apply(ctx, src.delete("a")); err != nil {
 		t.Fatal(err)
@@ -143,11 +153,7 @@ func TestSlotMapsRefuseAReusedSlot(t *testing.T) {
 	if got := e.tab.slotOf["c"]; got != slot {
 		t.Fatalf("c went to slot %d, not a's freed slot %d; the test needs the reuse", got, slot)
 	}
-	hits, err = e.text.docs.slots(r, e.tab, old)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(hits) != 0 {
-		t.Errorf("a's hit from the old snapshot became slot %d (%s), want dropped", hits[0].slot, e.tab.rows[hits[0].slot].ID)
+	if got, found := resolve(); found {
+		t.Errorf("a's hit from the old snapshot became slot %d (%s), want dropped", got, e.tab.rows[got].ID)
 	}
 }

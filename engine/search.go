@@ -505,18 +505,12 @@ func (e *Engine) searchText(ctx context.Context, t *table, text, key string, gen
 	for _, h := range hits {
 		best = math.Max(best, h.score)
 	}
-	// Put the hits in slot order by sorting plain integers, slot above
-	// the hit's index: several times quicker than sorting the structs
-	// with a comparison function, which took a sixth of a cache miss.
-	order := make([]uint64, len(hits))
-	for i, h := range hits {
-		order[i] = uint64(h.slot)<<32 | uint64(i)
+	// The hits come in slot order: a pass then reads the table's columns
+	// front to back.
+	for i := range hits {
+		hits[i].score /= best
 	}
-	slices.Sort(order)
-	ent = &textEntry{key: key, tab: t, gen: gen, ok: ok, plan: tp, hits: make([]slotHit, len(order))}
-	for j, o := range order {
-		ent.hits[j] = slotHit{slot: uint32(o >> 32), score: hits[uint32(o)].score / best}
-	}
+	ent = &textEntry{key: key, tab: t, gen: gen, ok: ok, plan: tp, hits: hits}
 	ent.phrases = compilePhrases(tp)
 	if len(ent.phrases) > 0 {
 		var pp plan
@@ -620,6 +614,11 @@ func (p *plan) eval(t *table, slot uint32, text, phrase float64, bar bar) (c can
 		}
 	}
 
+	if !p.q.HasPoint && bar.score > math.Inf(-1) && p.bound(text, phrase) < bar.score {
+		// The top is full and this one cannot reach it even with every
+		// asked term met and no penalty: most of a common word's hits.
+		return c, true, false
+	}
 	cp := p.components(t, slot, text, phrase, 0)
 	if !p.q.HasPoint {
 		c.score = cp.total()
@@ -672,6 +671,24 @@ func (p *plan) components(t *table, slot uint32, text, phrase, near float64) Com
 		cp.Penalty += PenaltyNotAssured
 	}
 	return cp
+}
+
+// bound is the highest score a slot with this text relevance and phrase
+// share can have without a place: its components with every asked need,
+// interest and activity met and no penalty. Floating-point sums never fall
+// when a term grows, so no slot's total() is above it.
+func (p *plan) bound(text, phrase float64) float64 {
+	var cp Components
+	if p.hasText {
+		cp.Text = WeightText * text
+	}
+	if phrase > 0 {
+		cp.Phrase = WeightPhrase * (1 + phrase) / 2
+	}
+	cp.Need = p.needScore[p.nNeeds]
+	cp.Interest = p.interestScore[p.nInt]
+	cp.Activity = p.activityScore[p.nAct]
+	return cp.total()
 }
 
 func (c Components) total() float64 {

@@ -43,6 +43,9 @@ type table struct {
 	// service they mapped from. Not a column and not saved: a loaded table
 	// is a new table, and the maps are made per table.
 	stamps slotStamps
+	// layout counts the changes of stamps: while it stands, no slot has
+	// changed hands.
+	layout uint64
 
 	flags      []uint8
 	needs      []uint32
@@ -409,6 +412,7 @@ func (t *table) put(r *row) {
 		}
 		t.slotOf[r.info.ID] = slot
 		t.stamps.s[slot]++
+		t.layout++
 	}
 	for _, c := range t.cols {
 		c.set(slot, r)
@@ -429,6 +433,7 @@ func (t *table) remove(id string) {
 	}
 	delete(t.slotOf, id)
 	t.stamps.s[slot]++
+	t.layout++
 	t.flags[slot] = 0
 	t.rows[slot] = rowInfo{}
 	t.freeSlots = append(t.freeSlots, slot)

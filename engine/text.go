@@ -309,7 +309,7 @@ func (ti *textIndex) known(stem string) (bool, error) {
 // The engine uses searchSlots; this is the plain form its tests check
 // that against. ok is false when the text held no searchable word.
 func (ti *textIndex) search(ctx context.Context, text string, groups []wordGroup) (hits []textHit, ok bool, err error) {
-	ok, err = ti.walk(ctx, text, groups, func(r index.IndexReader, n int) (func(*search.DocumentMatch) error, func() error) {
+	ok, err = ti.walk(ctx, text, groups, func(r index.IndexReader, n int) (func(*search.DocumentMatch) error, func() error, error) {
 		hits = make([]textHit, 0, n)
 		return func(dm *search.DocumentMatch) error {
 			id, err := r.ExternalID(dm.IndexInternalID)
@@ -318,41 +318,51 @@ func (ti *textIndex) search(ctx context.Context, text string, groups []wordGroup
 			}
 			hits = append(hits, textHit{id: id, score: dm.Score})
 			return nil
-		}, nil
+		}, nil, nil
 	})
 	return hits, ok, err
 }
 
 // searchSlots returns every service matching text as its slot in t, with
-// its BM25 score, in no particular order. Hits become slots through the
+// its BM25 score, in slot order. Hits become slots through the
 // per-segment maps of docMap rather than an id lookup each.
 func (ti *textIndex) searchSlots(ctx context.Context, t *table, text string, groups []wordGroup) (hits []slotHit, ok bool, err error) {
-	ok, err = ti.walk(ctx, text, groups, func(r index.IndexReader, n int) (func(*search.DocumentMatch) error, func() error) {
-		raw := make([]rawHit, 0, n)
+	var hs *hitSet
+	ok, err = ti.walk(ctx, text, groups, func(r index.IndexReader, n int) (func(*search.DocumentMatch) error, func() error, error) {
+		res, err := ti.docs.resolver(r, t)
+		if err != nil {
+			return nil, nil, err
+		}
+		// Held for the walk: slots are read as hits arrive. A pass over
+		// the table holds it as long.
+		t.mu.RLock()
+		hs = getHitSet(len(t.flags))
+		hits = make([]slotHit, 0, n)
 		return func(dm *search.DocumentMatch) error {
-				raw = append(raw, rawHit{num: dm.IndexInternalID.Value(), score: dm.Score})
-				return nil
-			}, func() error {
-				// Still inside the walk: the reader holds the segments
-				// the hits are numbered in.
-				var err error
-				hits, err = ti.docs.slots(r, t, raw)
+				slot, found, err := res.slot(dm.IndexInternalID.Value())
+				if found {
+					hs.add(slot, dm.Score)
+				}
 				return err
-			}
+			}, func() error {
+				t.mu.RUnlock()
+				hits = hs.drain(hits)
+				return nil
+			}, nil
 	})
 	return hits, ok, err
 }
 
 // walk runs the words' query and hands every match to the visitor that
 // start makes, then calls its done (when not nil) before the reader
-// closes. start is told an upper bound of the matches, to size its list
+// closes, also when the walk fails. start is told an upper bound of the matches, to size its list
 // once: growing it by doubling made a fifth of the server's garbage under
 // load. It walks Bleve's searcher directly instead of through a
 // collector: every hit is needed (exact totals, facets), and the top-N
 // collector's heap, sort and per-hit allocations cost more than the
 // matching itself once a common word hits tens of thousands of listings.
 func (ti *textIndex) walk(ctx context.Context, text string, groups []wordGroup,
-	start func(r index.IndexReader, n int) (visit func(*search.DocumentMatch) error, done func() error)) (ok bool, err error) {
+	start func(r index.IndexReader, n int) (visit func(*search.DocumentMatch) error, done func() error, err error)) (ok bool, err error) {
 	q, err := ti.buildQuery(groups)
 	if err != nil {
 		return true, fmt.Errorf("text search %q: %w", text, err)
@@ -387,7 +397,18 @@ func (ti *textIndex) walk(ctx context.Context, text string, groups []wordGroup,
 	if err != nil {
 		return true, fmt.Errorf("text search %q: %w", text, err)
 	}
-	visit, done := start(r, int(min(s.Count(), docs)))
+	visit, done, err := start(r, int(min(s.Count(), docs)))
+	if err != nil {
+		return true, fmt.Errorf("text search %q: %w", text, err)
+	}
+	if done != nil {
+		// Also on the way out with an error.
+		defer func() {
+			if derr := done(); err == nil && derr != nil {
+				err = fmt.Errorf("text search %q: %w", text, derr)
+			}
+		}()
+	}
 	for n := 0; ; n++ {
 		if n%4096 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -405,11 +426,6 @@ func (ti *textIndex) walk(ctx context.Context, text string, groups []wordGroup,
 			return true, fmt.Errorf("text search %q: %w", text, err)
 		}
 		sctx.DocumentMatchPool.Put(dm)
-	}
-	if done != nil {
-		if err := done(); err != nil {
-			return true, fmt.Errorf("text search %q: %w", text, err)
-		}
 	}
 	return true, nil
 }
