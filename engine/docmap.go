@@ -64,8 +64,8 @@ type resolver struct {
 	t       *table
 	scorch  bool
 	offsets []uint64   // offsets[i] is segment i's first number; one more for the end
-	maps    []*slotMap  // per segment, made against t
-	seg     int         // the segment of the last hit, where the next usually is
+	maps    []*slotMap // per segment, made against t
+	seg     int        // the segment of the last hit, where the next usually is
 }
 
 // resolver maps every segment of r's snapshot against t (a segment is
@@ -197,18 +197,28 @@ func (dm *docMap) prune(snap *scorch.IndexSnapshot) {
 // hitSet gathers one search's hits by slot: a bit per slot of the table,
 // and the score of each slot whose bit is set. Reading the bits in order
 // gives the hits in slot order without sorting them (sorting 20k hits
-// took as long as finding their slots). Sets are pooled, and only the bits
-// need clearing, which reading them does.
+// took as long as finding their slots). Sets are kept for reuse, and only
+// the bits need clearing, which reading them does.
 type hitSet struct {
 	bits   []uint64
 	scores []float64
 }
 
-var hitSets = sync.Pool{New: func() any { return new(hitSet) }}
+// hitSets holds a few sets for reuse: at 100k a set is 800 KB of scores,
+// and a sync.Pool, emptied by every collection, gave them back to the
+// collector about as fast as searches made them.
+type hitSets chan *hitSet
 
-// getHitSet returns an empty set for slots below n.
-func getHitSet(n int) *hitSet {
-	hs := hitSets.Get().(*hitSet)
+func newHitSets() hitSets { return make(hitSets, 4) }
+
+// get returns an empty set for slots below n.
+func (sets hitSets) get(n int) *hitSet {
+	var hs *hitSet
+	select {
+	case hs = <-sets:
+	default:
+		hs = new(hitSet)
+	}
 	if words := (n + 63) / 64; len(hs.bits) < words {
 		hs.bits = make([]uint64, words)
 	}
@@ -223,8 +233,15 @@ func (hs *hitSet) add(slot uint32, score float64) {
 	hs.scores[slot] = score
 }
 
-// drain appends the hits to out in slot order, empties the set and
-// returns it to the pool.
+// put keeps an empty set for reuse, unless enough are kept.
+func (sets hitSets) put(hs *hitSet) {
+	select {
+	case sets <- hs:
+	default:
+	}
+}
+
+// drain appends the hits to out in slot order and empties the set.
 func (hs *hitSet) drain(out []slotHit) []slotHit {
 	for w, word := range hs.bits {
 		if word == 0 {
@@ -236,6 +253,5 @@ func (hs *hitSet) drain(out []slotHit) []slotHit {
 			out = append(out, slotHit{slot: slot, score: hs.scores[slot]})
 		}
 	}
-	hitSets.Put(hs)
 	return out
 }

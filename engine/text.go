@@ -156,6 +156,7 @@ type textIndex struct {
 	analyzer analysis.Analyzer
 	// docs maps the index's segments' document numbers to table slots.
 	docs *docMap
+	sets hitSets
 }
 
 func newTextIndex(idx bleve.Index) (*textIndex, error) {
@@ -163,7 +164,7 @@ func newTextIndex(idx bleve.Index) (*textIndex, error) {
 	if a == nil {
 		return nil, errors.New("the English analyser is not registered")
 	}
-	return &textIndex{idx: idx, analyzer: a, docs: newDocMap()}, nil
+	return &textIndex{idx: idx, analyzer: a, docs: newDocMap(), sets: newHitSets()}, nil
 }
 
 // recorded returns the generation and schema the index was last written at.
@@ -336,7 +337,7 @@ func (ti *textIndex) searchSlots(ctx context.Context, t *table, text string, gro
 		// Held for the walk: slots are read as hits arrive. A pass over
 		// the table holds it as long.
 		t.mu.RLock()
-		hs = getHitSet(len(t.flags))
+		hs = ti.sets.get(len(t.flags))
 		hits = make([]slotHit, 0, n)
 		return func(dm *search.DocumentMatch) error {
 				slot, found, err := res.slot(dm.IndexInternalID.Value())
@@ -347,6 +348,7 @@ func (ti *textIndex) searchSlots(ctx context.Context, t *table, text string, gro
 			}, func() error {
 				t.mu.RUnlock()
 				hits = hs.drain(hits)
+				ti.sets.put(hs)
 				return nil
 			}, nil
 	})
