@@ -141,6 +141,8 @@ type plan struct {
 	needScore     [33]float64
 	interestScore [33]float64
 	activityScore [17]float64
+	// termsBound is the most the asked terms can add (see bound).
+	termsBound float64
 }
 
 func (e *Engine) compile(q Query, m mode) *plan {
@@ -195,6 +197,7 @@ func (e *Engine) compile(q Query, m mode) *plan {
 			p.activityScore[k] = WeightActivity * float64(k) / float64(p.nAct)
 		}
 	}
+	p.termsBound = p.needScore[p.nNeeds] + p.interestScore[p.nInt] + p.activityScore[p.nAct]
 	return p
 }
 
@@ -673,23 +676,23 @@ func (p *plan) components(t *table, slot uint32, text, phrase, near float64) Com
 	return cp
 }
 
-// bound is the highest score a slot with this text relevance and phrase
-// share can have without a place: its components with every asked need,
-// interest and activity met and no penalty. Floating-point sums never fall
-// when a term grows, so no slot's total() is above it.
+// bound is at least the highest score a slot with this text relevance
+// and phrase share can have without a place: its components with every
+// asked need, interest and activity met and no penalty. Summed in another
+// order than total() sums them, it could fall short by a rounding, so
+// boundMargin, far above any rounding of scores near 1, is added.
 func (p *plan) bound(text, phrase float64) float64 {
-	var cp Components
+	b := p.termsBound + boundMargin
 	if p.hasText {
-		cp.Text = WeightText * text
+		b += WeightText * text
 	}
 	if phrase > 0 {
-		cp.Phrase = WeightPhrase * (1 + phrase) / 2
+		b += WeightPhrase * (1 + phrase) / 2
 	}
-	cp.Need = p.needScore[p.nNeeds]
-	cp.Interest = p.interestScore[p.nInt]
-	cp.Activity = p.activityScore[p.nAct]
-	return cp.total()
+	return b
 }
+
+const boundMargin = 1e-9
 
 func (c Components) total() float64 {
 	return c.Text + c.Phrase + c.Need + c.Interest + c.Activity + c.Near - c.Penalty
