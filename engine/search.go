@@ -532,17 +532,24 @@ func withCarriers(t *table, hits []slotHit, pp *plan) []slotHit {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	out := make([]slotHit, 0, len(hits)+len(t.flags)/8)
-	for slot := range t.flags {
-		h := slotHit{slot: uint32(slot)}
+	// The columns in locals, sized alike, so the loop reads them without
+	// reloading the table's slice headers or checking bounds each time.
+	flags := t.flags
+	needs, ints, acts := t.needs[:len(flags)], t.interests[:len(flags)], t.activities[:len(flags)]
+	pn, pi, pa := pp.phraseNeeds, pp.phraseInts, pp.phraseActs
+	for slot := range flags {
 		hit := len(hits) > 0 && hits[0].slot == uint32(slot)
+		carrier := flags[slot]&flagLive != 0 && (needs[slot]&pn|ints[slot]&pi|uint32(acts[slot]&pa)) != 0
+		if !hit && !carrier {
+			continue
+		}
+		h := slotHit{slot: uint32(slot)}
 		if hit {
 			h, hits = hits[0], hits[1:]
 		}
-		if t.flags[slot]&flagLive != 0 && pp.anyPhrase(t.needs[slot], t.interests[slot], t.activities[slot]) {
+		if carrier {
 			share, _ := pp.phraseScore(t, uint32(slot))
 			h.phrase = float32(share)
-		} else if !hit {
-			continue
 		}
 		out = append(out, h)
 	}
