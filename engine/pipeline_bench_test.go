@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -137,17 +138,46 @@ func BenchmarkTextStore(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer e.Close()
-	for _, uncached := range []bool{false, true} {
-		name := "cached"
-		if uncached {
-			name = "uncached"
-		}
-		b.Run(name, func(b *testing.B) {
+	// What each kind asks, by the benchmark word it is given: text only
+	// (cache kept or emptied), the words near a place within 10 km (as
+	// make load's searches), and the matcher with two needs, two interests
+	// and a place (the word picks them).
+	near := func(i int, w string) (Query, bool) {
+		r := rand.New(rand.NewPCG(uint64(i), 11))
+		lat, lon := benchPoint(r)
+		return Query{Text: w, HasPoint: true, Lat: lat, Lon: lon, RadiusM: 10_000}, false
+	}
+	match := func(i int, w string) (Query, bool) {
+		r := rand.New(rand.NewPCG(uint64(i), 13))
+		lat, lon := benchPoint(r)
+		return Query{HasPoint: true, Lat: lat, Lon: lon, Needs: pickCodes(r, directory.Needs, 2), Interests: pickCodes(r, directory.Interests, 2)}, true
+	}
+	kinds := []struct {
+		name     string
+		uncached bool
+		query    func(i int, w string) (Query, bool)
+	}{
+		{"cached", false, func(_ int, w string) (Query, bool) { return Query{Text: w}, false }},
+		{"uncached", true, func(_ int, w string) (Query, bool) { return Query{Text: w}, false }},
+		{"near", false, near},
+		{"match", false, match},
+	}
+	for _, kind := range kinds {
+		b.Run(kind.name, func(b *testing.B) {
+			calls := 0
 			run := func(w string) {
-				if uncached {
+				if kind.uncached {
 					e.cache = newTextCache(textCacheSize)
 				}
-				if _, err := e.Search(ctx, Query{Text: w}); err != nil {
+				q, isMatch := kind.query(calls%len(benchWords), w)
+				calls++
+				var err error
+				if isMatch {
+					_, err = e.Match(ctx, q)
+				} else {
+					_, err = e.Search(ctx, q)
+				}
+				if err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -624,10 +624,18 @@ func (p *plan) eval(t *table, slot uint32, text, phrase float64, bar bar) (c can
 		}
 	}
 
-	if !p.q.HasPoint && bar.score > math.Inf(-1) && p.bound(text, phrase) < bar.score {
-		// The top is full and this one cannot reach it even with every
-		// asked term met and no penalty: most of a common word's hits.
-		return c, true, false
+	if bar.score > math.Inf(-1) {
+		// The top is full: one that cannot reach it even with every asked
+		// term met, no penalty and (with a place) the most nearness adds
+		// is not scored. Most of a common word's hits, and most rows of a
+		// matcher's pass, stop here.
+		b := p.bound(text, phrase)
+		if p.q.HasPoint {
+			b += WeightNear
+		}
+		if b < bar.score {
+			return c, true, false
+		}
 	}
 	cp := p.components(t, slot, text, phrase, 0)
 	if !p.q.HasPoint {
