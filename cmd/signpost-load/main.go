@@ -80,7 +80,7 @@ func run(cfg config) error {
 	mem := watchMemory(ctx, cfg.pid)
 	cpuStart := cpuTime(cfg.pid)
 	start := time.Now()
-	rep := collect(startLoad(ctx, cfg, cfg.clients, ids))
+	rep := collect(startLoad(ctx, cfg, cfg.clients, 0, ids))
 	elapsed := time.Since(start)
 	cpu := cpuTime(cfg.pid) - cpuStart
 
@@ -99,8 +99,8 @@ func run(cfg config) error {
 	if cfg.stall > 0 && cfg.provider != "" {
 		ctx, cancel := context.WithTimeout(context.Background(), cfg.stall)
 		defer cancel()
-		srep := collect(startLoad(ctx, cfg, 1, ids))
-		fmt.Printf("\nwrites alone, %s: one reader beside the writer\n\n", cfg.stall)
+		srep := collect(startLoad(ctx, cfg, 1, 250*time.Millisecond, ids))
+		fmt.Printf("\nwrites alone, %s: one reader beside the writer, which pauses 250 ms after each write\n\n", cfg.stall)
 		failed += srep.print(cfg.stall)
 		srep.printStalls()
 	}
@@ -136,9 +136,10 @@ func cpuTime(pid int) time.Duration {
 	return time.Duration(utime+stime) * 10 * time.Millisecond
 }
 
-// startLoad starts the readers and, with a provider account, the writer,
-// until ctx ends; the channel closes when all of them have stopped.
-func startLoad(ctx context.Context, cfg config, clients int, ids []string) <-chan sample {
+// startLoad starts the readers and, with a provider account, the writer
+// (pausing after each write), until ctx ends; the channel closes when all
+// of them have stopped.
+func startLoad(ctx context.Context, cfg config, clients int, pause time.Duration, ids []string) <-chan sample {
 	samples := make(chan sample, 4096)
 	var wg sync.WaitGroup
 	transport := &http.Transport{MaxIdleConns: clients * 2, MaxIdleConnsPerHost: clients * 2}
@@ -148,7 +149,7 @@ func startLoad(ctx context.Context, cfg config, clients int, ids []string) <-cha
 		})
 	}
 	if cfg.provider != "" {
-		wg.Go(func() { writer(ctx, cfg.base, cfg.provider, cfg.admin, samples) })
+		wg.Go(func() { writer(ctx, cfg.base, cfg.provider, cfg.admin, pause, samples) })
 	}
 	go func() { wg.Wait(); close(samples) }()
 	return samples
@@ -376,7 +377,7 @@ func get(ctx context.Context, c *http.Client, u string) error {
 // writer plays a provider keeping listings true and an admin approving:
 // each round edits a description (a draft), changes capacity, confirms the
 // listing still runs, and approves the draft.
-func writer(ctx context.Context, base, provider, admin string, out chan<- sample) {
+func writer(ctx context.Context, base, provider, admin string, pause time.Duration, out chan<- sample) {
 	prov, err := login(ctx, base, provider)
 	if err != nil {
 		out <- sample{"write", time.Now(), 0, fmt.Errorf("provider login: %w", err)}
@@ -437,6 +438,13 @@ func writer(ctx context.Context, base, provider, admin string, out chan<- sample
 				return
 			}
 			out <- sample{"write", start, time.Since(start), err}
+			if pause > 0 {
+				select {
+				case <-ctx.Done():
+					return
+				case <-time.After(pause):
+				}
+			}
 		}
 	}
 }
