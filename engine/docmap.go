@@ -241,6 +241,15 @@ func (sets hitSets) put(hs *hitSet) {
 	}
 }
 
+// count is how many hits the set holds.
+func (hs *hitSet) count() int {
+	n := 0
+	for _, word := range hs.bits {
+		n += bits.OnesCount64(word)
+	}
+	return n
+}
+
 // drain appends the hits to out in slot order and empties the set.
 func (hs *hitSet) drain(out []slotHit) []slotHit {
 	for w, word := range hs.bits {

@@ -338,7 +338,6 @@ func (ti *textIndex) searchSlots(ctx context.Context, t *table, text string, gro
 		// the table holds it as long.
 		t.mu.RLock()
 		hs = ti.sets.get(len(t.flags))
-		hits = make([]slotHit, 0, n)
 		return func(dm *search.DocumentMatch) error {
 				slot, found, err := res.slot(dm.IndexInternalID.Value())
 				if found {
@@ -347,7 +346,9 @@ func (ti *textIndex) searchSlots(ctx context.Context, t *table, text string, gro
 				return err
 			}, func() error {
 				t.mu.RUnlock()
-				hits = hs.drain(hits)
+				// Sized from the set, not from Bleve's estimate (which adds
+				// up every term's postings): the list is kept in the cache.
+				hits = hs.drain(make([]slotHit, 0, hs.count()))
 				ti.sets.put(hs)
 				return nil
 			}, nil
