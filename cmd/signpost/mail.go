@@ -116,14 +116,7 @@ type reminderQueuer interface {
 // confirmed for the period after: at once, then every interval, until ctx
 // ends. The store reminds each listing at most once a month.
 func remindStale(ctx context.Context, st reminderQueuer, every time.Duration, after *period, logger *slog.Logger) {
-	t := time.NewTimer(0)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	repeat(ctx, every, func(ctx context.Context) {
 		rep, err := st.QueueReminders(ctx, after.before(time.Now()))
 		switch {
 		case err != nil && ctx.Err() == nil:
@@ -131,8 +124,7 @@ func remindStale(ctx context.Context, st reminderQueuer, every time.Duration, af
 		case rep.Listings > 0 || rep.Unreachable > 0:
 			logger.Info("queued reminders", "listings", rep.Listings, "emails", rep.Messages, "no_address", rep.Unreachable)
 		}
-		t.Reset(every)
-	}
+	})
 }
 
 // period is a length of time as people say it: months (6mo), weeks (26w),
