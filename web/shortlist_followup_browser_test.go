@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -68,21 +67,7 @@ func TestFollowUpBrowser(t *testing.T) {
 	// sideways at 375 px, and takes its screenshots.
 	check := func(t *testing.T, name string) {
 		t.Helper()
-		b.step(t, "load axe", chromedp.Evaluate[chromedp.Void](string(axe)))
-		raw := run(t, b, "axe", chromedp.Evaluate[[]byte](`axe.run(document, {
-			runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}
-		}).then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-			nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))})))`, chromedp.EvalAwaitPromise))
-		var violations []struct {
-			ID, Impact, Help string
-			Nodes            []string
-		}
-		if err := json.Unmarshal(raw, &violations); err != nil {
-			t.Fatalf("axe result %s: %v", raw, err)
-		}
-		for _, v := range violations {
-			t.Errorf("%s: %s (%s): %s at %v", name, v.ID, v.Impact, v.Help, v.Nodes)
-		}
+		b.assertAccessibleHere(t, axe, name)
 		b.step(t, "narrow", chromedp.EmulateViewport(375, 800))
 		if width := run(t, b, "width", chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); width > 375 {
 			t.Errorf("%s scrolls sideways at 375 px: %d px wide", name, width)
