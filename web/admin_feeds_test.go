@@ -85,19 +85,8 @@ func TestAdminFeedsPage(t *testing.T) {
 func TestFeedListingsAreReadOnly(t *testing.T) {
 	site := newListSite(t)
 	ctx := context.Background()
-	var svc directory.Service
-	site.store.EachService(ctx, func(s *directory.Service) error {
-		if svc.ID == "" && s.OrgID() != "" {
-			svc = *s
-		}
-		return nil
-	})
+	svc, _ := keptByFeed(t, site, false)
 	org := svc.OrgID()
-	svc.ID = feed.LocalID("Sefton Directory", false, "up-1")
-	f := directory.Feed{Name: "Sefton Directory", URL: "https://sefton.example/api/v1", Every: time.Hour}
-	if _, err := site.store.ApplyFeedPage(ctx, f, []directory.FeedRecord{{ID: svc.ID, Service: &svc, UpstreamID: "up-1"}}, testNow()); err != nil {
-		t.Fatal(err)
-	}
 	prov := site.visitor(t)
 	if _, err := site.store.AddAccount(ctx, directory.Account{Email: "prov-feed@example.org", Role: directory.RoleProvider, Orgs: []string{org}}, "a long enough password"); err != nil {
 		t.Fatal(err)
@@ -126,22 +115,8 @@ func TestFeedListingsAreReadOnly(t *testing.T) {
 func TestAdoptFeedListing(t *testing.T) {
 	site := newListSite(t)
 	ctx := context.Background()
-	var svc directory.Service
-	site.store.EachService(ctx, func(s *directory.Service) error {
-		if svc.ID == "" && s.OrgID() != "" {
-			svc = *s
-		}
-		return nil
-	})
+	svc, f := keptByFeed(t, site, true)
 	org := svc.OrgID()
-	svc.ID = feed.LocalID("Sefton Directory", false, "up-1")
-	f := directory.Feed{Name: "Sefton Directory", URL: "https://sefton.example/api/v1", Every: time.Hour}
-	if err := site.store.AddFeed(ctx, f); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := site.store.ApplyFeedPage(ctx, f, []directory.FeedRecord{{ID: svc.ID, Service: &svc, UpstreamID: "up-1"}}, testNow()); err != nil {
-		t.Fatal(err)
-	}
 	if _, err := site.store.AddCorrection(ctx, directory.Correction{ServiceID: svc.ID, Message: "The phone number is wrong"}); err != nil {
 		t.Fatal(err)
 	}
@@ -253,4 +228,32 @@ func plantFeedListings(t *testing.T, store *directory.Store, fromID string) (kep
 		t.Fatal(err)
 	}
 	return recs[0].ID, recs[1].ID
+}
+
+// keptByFeed copies a sample listing with an organisation into the store as
+// the Sefton Directory feed's record "up-1", first adding the feed itself
+// when withFeed (a listing can outlive its feed's entry).
+func keptByFeed(t *testing.T, site *listSite, withFeed bool) (directory.Service, directory.Feed) {
+	t.Helper()
+	ctx := context.Background()
+	var svc directory.Service
+	if err := site.store.EachService(ctx, func(s *directory.Service) error {
+		if svc.ID == "" && s.OrgID() != "" {
+			svc = *s
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	svc.ID = feed.LocalID("Sefton Directory", false, "up-1")
+	f := directory.Feed{Name: "Sefton Directory", URL: "https://sefton.example/api/v1", Every: time.Hour}
+	if withFeed {
+		if err := site.store.AddFeed(ctx, f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := site.store.ApplyFeedPage(ctx, f, []directory.FeedRecord{{ID: svc.ID, Service: &svc, UpstreamID: "up-1"}}, testNow()); err != nil {
+		t.Fatal(err)
+	}
+	return svc, f
 }
