@@ -23,25 +23,8 @@ import (
 // header. Radios and checkboxes are sent only as values says.
 func (v *visitor) postFrom(p *testPage, sel, origin string, values url.Values) *testPage {
 	v.t.Helper()
-	form := p.doc.Find(sel).First()
-	if form.Length() == 0 {
-		v.t.Fatalf("no form %q on %s", sel, p.url)
-	}
-	fields := url.Values{}
-	form.Find(`input[type=hidden]`).Each(func(_ int, in *goquery.Selection) {
-		name, _ := in.Attr("name")
-		val, _ := in.Attr("value")
-		fields.Set(name, val)
-	})
-	for k, vals := range values {
-		fields[k] = vals
-	}
-	action, _ := form.Attr("action")
-	u, err := p.url.Parse(action)
-	if err != nil {
-		v.t.Fatal(err)
-	}
-	req, err := http.NewRequest("POST", u.String(), strings.NewReader(fields.Encode()))
+	target, fields := v.fillForm(p, sel, "input[type=hidden]", values)
+	req, err := http.NewRequest("POST", target, strings.NewReader(fields.Encode()))
 	if err != nil {
 		v.t.Fatal(err)
 	}

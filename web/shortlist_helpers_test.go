@@ -122,12 +122,21 @@ func (v *visitor) get(path string) *testPage {
 // would: the form's own fields (the CSRF token among them) plus values.
 func (v *visitor) submit(p *testPage, sel string, values url.Values) *testPage {
 	v.t.Helper()
+	target, fields := v.fillForm(p, sel, "input, textarea", values)
+	return v.post(target, fields)
+}
+
+// fillForm reads the form matched by sel on p: the address it posts to,
+// and the fields matched by fieldSel as the page fills them in (unticked
+// checkboxes left out), with values on top.
+func (v *visitor) fillForm(p *testPage, sel, fieldSel string, values url.Values) (string, url.Values) {
+	v.t.Helper()
 	form := p.doc.Find(sel).First()
 	if form.Length() == 0 {
 		v.t.Fatalf("no form %q on %s", sel, p.url)
 	}
 	fields := url.Values{}
-	form.Find("input, textarea").Each(func(_ int, in *goquery.Selection) {
+	form.Find(fieldSel).Each(func(_ int, in *goquery.Selection) {
 		name, _ := in.Attr("name")
 		typ, _ := in.Attr("type")
 		if name == "" || (typ == "checkbox" && !in.Is("[checked]")) {
@@ -148,7 +157,7 @@ func (v *visitor) submit(p *testPage, sel string, values url.Values) *testPage {
 	if err != nil {
 		v.t.Fatal(err)
 	}
-	return v.post(u.String(), fields)
+	return u.String(), fields
 }
 
 // post sends a form with a CSRF token taken from any page of the site, for
