@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"sort"
 	"sync"
 	"time"
@@ -285,27 +286,78 @@ func getService(tx *bbolt.Tx, id string) (*Service, error) {
 }
 
 // EachService calls fn for every published service in id order, inside one
-// read transaction so the sequence is a consistent snapshot.
+// read transaction so the sequence is a consistent snapshot. The services
+// are decoded ahead of fn on every core (decoding is most of the work of
+// reading a million of them); fn is called from one goroutine, in order.
 func (s *Store) EachService(ctx context.Context, fn func(*Service) error) error {
 	return s.view(ctx, func(tx *bbolt.Tx) error {
-		c := tx.Bucket(bucketServices).Cursor()
-		n := 0
-		for k, v := c.First(); k != nil; k, v = c.Next() {
-			if n++; n%1024 == 0 {
-				if err := ctx.Err(); err != nil {
+		// Decoder i takes every workers-th service, and fn takes them from
+		// each decoder's queue in turn, so the order is the cursor's.
+		workers := max(1, runtime.GOMAXPROCS(0))
+		type record struct {
+			k, v []byte
+			svc  *Service
+			err  error
+		}
+		in := make([]chan record, workers)
+		out := make([]chan record, workers)
+		for w := range workers {
+			in[w], out[w] = make(chan record, 32), make(chan record, 32)
+			go func() {
+				defer close(out[w])
+				for r := range in[w] {
+					r.svc = new(Service)
+					r.err = json.Unmarshal(r.v, r.svc)
+					out[w] <- r
+				}
+			}()
+		}
+		stop := make(chan struct{})
+		go func() {
+			defer func() {
+				for _, c := range in {
+					close(c)
+				}
+			}()
+			c := tx.Bucket(bucketServices).Cursor()
+			w := 0
+			for k, v := c.First(); k != nil; k, v = c.Next() {
+				select {
+				case in[w] <- record{k: k, v: v}:
+				case <-stop:
+					return
+				}
+				w = (w + 1) % workers
+			}
+		}()
+		err := func() error {
+			for n := 0; ; n++ {
+				r, ok := <-out[n%workers]
+				if !ok {
+					return nil
+				}
+				if n%1024 == 0 {
+					if err := ctx.Err(); err != nil {
+						return err
+					}
+				}
+				if r.err != nil {
+					return fmt.Errorf("service %s: decode: %w", r.k, r.err)
+				}
+				r.svc.Source = sourceOf(tx, string(r.k))
+				if err := fn(r.svc); err != nil {
 					return err
 				}
 			}
-			var svc Service
-			if err := json.Unmarshal(v, &svc); err != nil {
-				return fmt.Errorf("service %s: decode: %w", k, err)
-			}
-			svc.Source = sourceOf(tx, string(k))
-			if err := fn(&svc); err != nil {
-				return err
+		}()
+		// The decoders read values in place in the store's memory map, so
+		// they must be done before the transaction ends.
+		close(stop)
+		for _, c := range out {
+			for range c {
 			}
 		}
-		return nil
+		return err
 	})
 }
 

@@ -19,12 +19,11 @@ func runReindex(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	eng, err := engine.Open(indexDir(*dataDir), st, engine.WithProgress(e.stderr))
+	eng, err := engine.Open(indexDir(*dataDir), st, engine.WithProgress(e.stderr), engine.WithRebuild(ctx))
 	if err != nil {
 		return err
 	}
-	defer eng.Close()
-	if err := eng.Rebuild(ctx); err != nil {
+	if err := eng.Close(); err != nil {
 		return err
 	}
 	fmt.Fprintln(e.stdout, "reindex: done")
