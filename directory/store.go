@@ -153,6 +153,11 @@ func openLocked(path string) (*bbolt.DB, error) {
 	for {
 		var f *os.File
 		db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: 2 * time.Second,
+			// The default free list is an array searched end to end for
+			// every allocation: at a million services (13 GB) it took a
+			// ninth of an import's time. The map kind is bbolt's planned
+			// default and writes the same file format.
+			FreelistType: bbolt.FreelistMapType,
 			OpenFile: func(name string, flag int, perm os.FileMode) (*os.File, error) {
 				var err error
 				f, err = os.OpenFile(name, flag, perm)
