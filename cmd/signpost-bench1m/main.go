@@ -31,13 +31,15 @@ import (
 
 // config is what the flags set.
 type config struct {
-	bin     string
-	dir     string
-	n       int
-	keep    bool
-	reuse   bool
-	queries int
-	addr    string
+	bin   string
+	dir   string
+	n     int
+	keep  bool
+	reuse bool
+	// reuseIndex also skips the index build when an index is there.
+	reuseIndex bool
+	queries    int
+	addr       string
 	// minFreeGB is the free disk the run needs before it starts.
 	minFreeGB float64
 }
@@ -49,6 +51,7 @@ func main() {
 	flag.IntVar(&cfg.n, "n", 1_000_000, "how many services")
 	flag.BoolVar(&cfg.keep, "keep", false, "keep the generated file, store and index afterwards")
 	flag.BoolVar(&cfg.reuse, "reuse", false, "reuse a generated file and store kept by --keep (skips gen and import)")
+	flag.BoolVar(&cfg.reuseIndex, "reuse-index", false, "with --reuse, also reuse a kept index (skips the index build)")
 	flag.IntVar(&cfg.queries, "queries", 300, "queries of each kind")
 	flag.StringVar(&cfg.addr, "addr", "127.0.0.1:18282", "address for the server under test")
 	flag.Float64Var(&cfg.minFreeGB, "min-free-gb", 0, "free disk needed to start (default 25 GB per million services)")
@@ -129,8 +132,10 @@ func run(cfg config, out io.Writer) error {
 			return err
 		}
 	}
-	if err := measure("index build", cfg.n, "reindex", "--data", data); err != nil {
-		return err
+	if !cfg.reuse || !cfg.reuseIndex || !fileExists(filepath.Join(data, "index", "index_meta.json")) {
+		if err := measure("index build", cfg.n, "reindex", "--data", data); err != nil {
+			return err
+		}
 	}
 	if du, err := diskUsage(data); err == nil {
 		fmt.Fprintf(out, "on disk: %s\n", du)
