@@ -406,8 +406,11 @@ func (e *Engine) fill(ctx context.Context, idx bleve.Index, tab *table, gen uint
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// The indexers share the batch size, so a rebuild holds no
+			// more documents in memory than one indexer did.
+			size := max(1, e.cfg.batch/indexers)
 			batch := idx.NewBatch()
-			rows := make([]row, 0, e.cfg.batch)
+			rows := make([]row, 0, size)
 			flush := func() error {
 				if err := idx.Batch(batch); err != nil {
 					return fmt.Errorf("index batch: %w", err)
@@ -435,7 +438,7 @@ func (e *Engine) fill(ctx context.Context, idx bleve.Index, tab *table, gen uint
 					continue
 				}
 				rows = append(rows, makeRow(s, doc))
-				if len(rows) < e.cfg.batch {
+				if len(rows) < size {
 					continue
 				}
 				if err = flush(); err != nil {
