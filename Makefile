@@ -64,10 +64,12 @@ load: build
 	  echo load-admin-password | ./$(BIN) user add --data $(LOAD)/var --email admin@example.org --role admin; \
 	fi
 	@./$(BIN) serve --data $(LOAD)/var --addr $(LOAD_ADDR) --no-sample 2>$(LOAD)/serve.log & pid=$$!; \
-	for i in $$(seq 1 120); do curl -fs http://$(LOAD_ADDR)/healthz >/dev/null 2>&1 && break; sleep 1; done; \
-	./bin/signpost-load --base http://$(LOAD_ADDR) --clients 32 --duration 30s --pid $$pid \
+	for i in $$(seq 1 600); do curl -fs http://$(LOAD_ADDR)/healthz >/dev/null 2>&1 && break; sleep 1; done; \
+	echo "index segments at start: $$(ls $(LOAD)/var/index/store | grep -c '\.zap$$')"; \
+	./bin/signpost-load --base http://$(LOAD_ADDR) --clients 32 --duration 30s --pid $$pid --stall 10s \
 	  --provider provider@example.org:load-provider-password --admin admin@example.org:load-admin-password; \
-	status=$$?; kill -TERM $$pid; wait $$pid; exit $$status
+	status=$$?; kill -TERM $$pid; wait $$pid; \
+	echo "index segments at the end: $$(ls $(LOAD)/var/index/store | grep -c '\.zap$$')"; exit $$status
 
 # A million generated services on this machine (issue 24; not in CI): gen,
 # import, index build, start-up on the existing index and probe queries,

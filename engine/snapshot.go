@@ -132,6 +132,7 @@ func (t *table) reindex() {
 		intern[s] = s
 		return s
 	}
+	t.stamps.s = make([]uint32, len(t.rows))
 	for slot := range t.rows {
 		ri := &t.rows[slot]
 		t.slotOf[ri.ID] = uint32(slot)

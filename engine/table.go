@@ -38,6 +38,14 @@ type table struct {
 	// freeSlots are slots of deleted services, reused by the next insert so
 	// the columns do not grow under churn.
 	freeSlots []uint32
+	// stamps change whenever a slot is freed or given to a service, so the
+	// text index's slot maps (docMap) can tell a slot still held by the
+	// service they mapped from. Not a column and not saved: a loaded table
+	// is a new table, and the maps are made per table.
+	stamps slotStamps
+	// layout counts the changes of stamps: while it stands, no slot has
+	// changed hands.
+	layout uint64
 
 	flags      []uint8
 	needs      []uint32
@@ -56,6 +64,9 @@ type table struct {
 	// cols lists the columns above (see columns).
 	cols []column
 }
+
+// slotStamps holds a counter per slot (see table.stamps).
+type slotStamps struct{ s []uint32 }
 
 // neverAssured marks a listing nobody has confirmed: older than any date.
 const neverAssured = math.MinInt64
@@ -400,6 +411,8 @@ func (t *table) put(r *row) {
 			t.grow()
 		}
 		t.slotOf[r.info.ID] = slot
+		t.stamps.s[slot]++
+		t.layout++
 	}
 	for _, c := range t.cols {
 		c.set(slot, r)
@@ -410,6 +423,7 @@ func (t *table) grow() {
 	for _, c := range t.cols {
 		c.grow()
 	}
+	t.stamps.s = append(t.stamps.s, 0)
 }
 
 func (t *table) remove(id string) {
@@ -418,6 +432,8 @@ func (t *table) remove(id string) {
 		return
 	}
 	delete(t.slotOf, id)
+	t.stamps.s[slot]++
+	t.layout++
 	t.flags[slot] = 0
 	t.rows[slot] = rowInfo{}
 	t.freeSlots = append(t.freeSlots, slot)

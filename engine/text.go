@@ -154,6 +154,9 @@ func digestTextDoc(doc map[string]any) textDigest {
 type textIndex struct {
 	idx      bleve.Index
 	analyzer analysis.Analyzer
+	// docs maps the index's segments' document numbers to table slots.
+	docs *docMap
+	sets hitSets
 }
 
 func newTextIndex(idx bleve.Index) (*textIndex, error) {
@@ -161,7 +164,7 @@ func newTextIndex(idx bleve.Index) (*textIndex, error) {
 	if a == nil {
 		return nil, errors.New("the English analyser is not registered")
 	}
-	return &textIndex{idx: idx, analyzer: a}, nil
+	return &textIndex{idx: idx, analyzer: a, docs: newDocMap(), sets: newHitSets()}, nil
 }
 
 // recorded returns the generation and schema the index was last written at.
@@ -303,28 +306,81 @@ func (ti *textIndex) known(stem string) (bool, error) {
 	return false, nil
 }
 
-// search returns every service matching text, with its BM25 score. It
-// walks Bleve's searcher directly instead of through a collector: every
-// hit is needed (exact totals, facets), and the top-N collector's heap,
-// sort and per-hit allocations cost more than the matching itself once a
-// common word hits tens of thousands of listings. ok is false when the
-// text held no searchable word.
+// search returns every service matching text, with its BM25 score, by id.
+// The engine uses searchSlots; this is the plain form its tests check
+// that against. ok is false when the text held no searchable word.
 func (ti *textIndex) search(ctx context.Context, text string, groups []wordGroup) (hits []textHit, ok bool, err error) {
+	ok, err = ti.walk(ctx, text, groups, func(r index.IndexReader, n int) (func(*search.DocumentMatch) error, func() error, error) {
+		hits = make([]textHit, 0, n)
+		return func(dm *search.DocumentMatch) error {
+			id, err := r.ExternalID(dm.IndexInternalID)
+			if err != nil {
+				return err
+			}
+			hits = append(hits, textHit{id: id, score: dm.Score})
+			return nil
+		}, nil, nil
+	})
+	return hits, ok, err
+}
+
+// searchSlots returns every service matching text as its slot in t, with
+// its BM25 score, in slot order. Hits become slots through the
+// per-segment maps of docMap rather than an id lookup each.
+func (ti *textIndex) searchSlots(ctx context.Context, t *table, text string, groups []wordGroup) (hits []slotHit, ok bool, err error) {
+	var hs *hitSet
+	ok, err = ti.walk(ctx, text, groups, func(r index.IndexReader, n int) (func(*search.DocumentMatch) error, func() error, error) {
+		res, err := ti.docs.resolver(r, t)
+		if err != nil {
+			return nil, nil, err
+		}
+		// Held for the walk: slots are read as hits arrive. A pass over
+		// the table holds it as long.
+		t.mu.RLock()
+		hs = ti.sets.get(len(t.flags))
+		return func(dm *search.DocumentMatch) error {
+				slot, found, err := res.slot(dm.IndexInternalID.Value())
+				if found {
+					hs.add(slot, dm.Score)
+				}
+				return err
+			}, func() error {
+				t.mu.RUnlock()
+				// Sized from the set, not from Bleve's estimate (which adds
+				// up every term's postings): the list is kept in the cache.
+				hits = hs.drain(make([]slotHit, 0, hs.count()))
+				ti.sets.put(hs)
+				return nil
+			}, nil
+	})
+	return hits, ok, err
+}
+
+// walk runs the words' query and hands every match to the visitor that
+// start makes, then calls its done (when not nil) before the reader
+// closes, also when the walk fails. start is told an upper bound of the matches, to size its list
+// once: growing it by doubling made a fifth of the server's garbage under
+// load. It walks Bleve's searcher directly instead of through a
+// collector: every hit is needed (exact totals, facets), and the top-N
+// collector's heap, sort and per-hit allocations cost more than the
+// matching itself once a common word hits tens of thousands of listings.
+func (ti *textIndex) walk(ctx context.Context, text string, groups []wordGroup,
+	start func(r index.IndexReader, n int) (visit func(*search.DocumentMatch) error, done func() error, err error)) (ok bool, err error) {
 	q, err := ti.buildQuery(groups)
 	if err != nil {
-		return nil, true, fmt.Errorf("text search %q: %w", text, err)
+		return true, fmt.Errorf("text search %q: %w", text, err)
 	}
 	if q == nil {
 		// Nothing to look up by word; a phrase's terms may still match.
-		return nil, len(groups) > 0, nil
+		return len(groups) > 0, nil
 	}
 	adv, err := ti.idx.Advanced()
 	if err != nil {
-		return nil, true, fmt.Errorf("text search %q: %w", text, err)
+		return true, fmt.Errorf("text search %q: %w", text, err)
 	}
 	r, err := adv.Reader()
 	if err != nil {
-		return nil, true, fmt.Errorf("text search %q: open reader: %w", text, err)
+		return true, fmt.Errorf("text search %q: open reader: %w", text, err)
 	}
 	defer r.Close()
 	// What bleve.Index.Search sets up for a single index: BM25 scoring,
@@ -333,40 +389,46 @@ func (ti *textIndex) search(ctx context.Context, text string, groups []wordGroup
 		search.GetScoringModelCallbackFn(func() string { return index.BM25Scoring }))
 	s, err := q.Searcher(ctx, r, ti.idx.Mapping(), search.SearcherOptions{})
 	if err != nil {
-		return nil, true, fmt.Errorf("text search %q: %w", text, err)
+		return true, fmt.Errorf("text search %q: %w", text, err)
 	}
 	defer s.Close()
 	sctx := &search.SearchContext{
 		DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0),
 		IndexReader:       r,
 	}
-	// Sized once from the searcher's estimate (at most every document):
-	// growing the slice by doubling made a fifth of the server's garbage
-	// under load.
 	docs, err := r.DocCount()
 	if err != nil {
-		return nil, true, fmt.Errorf("text search %q: %w", text, err)
+		return true, fmt.Errorf("text search %q: %w", text, err)
 	}
-	hits = make([]textHit, 0, min(s.Count(), docs))
+	visit, done, err := start(r, int(min(s.Count(), docs)))
+	if err != nil {
+		return true, fmt.Errorf("text search %q: %w", text, err)
+	}
+	if done != nil {
+		// Also on the way out with an error.
+		defer func() {
+			if derr := done(); err == nil && derr != nil {
+				err = fmt.Errorf("text search %q: %w", text, derr)
+			}
+		}()
+	}
 	for n := 0; ; n++ {
 		if n%4096 == 0 {
 			if err := ctx.Err(); err != nil {
-				return nil, true, err
+				return true, err
 			}
 		}
 		dm, err := s.Next(sctx)
 		if err != nil {
-			return nil, true, fmt.Errorf("text search %q: %w", text, err)
+			return true, fmt.Errorf("text search %q: %w", text, err)
 		}
 		if dm == nil {
 			break
 		}
-		id, err := r.ExternalID(dm.IndexInternalID)
-		if err != nil {
-			return nil, true, fmt.Errorf("text search %q: %w", text, err)
+		if err := visit(dm); err != nil {
+			return true, fmt.Errorf("text search %q: %w", text, err)
 		}
-		hits = append(hits, textHit{id: id, score: dm.Score})
 		sctx.DocumentMatchPool.Put(dm)
 	}
-	return hits, true, nil
+	return true, nil
 }

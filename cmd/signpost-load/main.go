@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -32,8 +33,13 @@ type config struct {
 	base     string
 	clients  int
 	duration time.Duration
-	// pid is the server's process id, to sample its memory; 0: do not.
+	// pid is the server's process id, to sample its memory and CPU time;
+	// 0: do not.
 	pid int
+	// stall is how long the writes-alone phase runs after the load (0:
+	// none): one reader searching while the writer writes, to see how
+	// long a write can hold up a read when the server is not saturated.
+	stall time.Duration
 	// provider and admin are email:password; no provider means no writes.
 	provider, admin string
 }
@@ -43,7 +49,8 @@ func main() {
 	flag.StringVar(&cfg.base, "base", "http://127.0.0.1:18181", "server to load")
 	flag.IntVar(&cfg.clients, "clients", 32, "concurrent readers")
 	flag.DurationVar(&cfg.duration, "duration", 30*time.Second, "how long to run")
-	flag.IntVar(&cfg.pid, "pid", 0, "server process id, to sample its memory")
+	flag.IntVar(&cfg.pid, "pid", 0, "server process id, to sample its memory and CPU time")
+	flag.DurationVar(&cfg.stall, "stall", 0, "after the load, run one reader beside the writer this long, and report reads held up by writes")
 	flag.StringVar(&cfg.provider, "provider", "", "provider account email:password for the writer (none: no writes)")
 	flag.StringVar(&cfg.admin, "admin", "", "admin account email:password for approvals")
 	flag.Parse()
@@ -57,9 +64,10 @@ func main() {
 var kinds = []string{"search", "match", "activity", "api", "write"}
 
 type sample struct {
-	kind string
-	d    time.Duration
-	err  error
+	kind  string
+	start time.Time
+	d     time.Duration
+	err   error
 }
 
 func run(cfg config) error {
@@ -70,18 +78,31 @@ func run(cfg config) error {
 	ctx, cancel := context.WithTimeout(context.Background(), cfg.duration)
 	defer cancel()
 	mem := watchMemory(ctx, cfg.pid)
+	cpuStart := cpuTime(cfg.pid)
 	start := time.Now()
-	rep := collect(startLoad(ctx, cfg, ids))
+	rep := collect(startLoad(ctx, cfg, cfg.clients, 0, ids))
 	elapsed := time.Since(start)
+	cpu := cpuTime(cfg.pid) - cpuStart
 
 	fmt.Printf("%d readers for %s against %s (%d services)\n\n", cfg.clients, cfg.duration, cfg.base, len(ids))
 	failed := rep.print(elapsed)
 	if cfg.pid > 0 {
 		rssStart, rssPeak := mem()
 		fmt.Printf("\nserver resident memory: %d MB at start, %d MB at peak\n", rssStart>>20, rssPeak>>20)
+		n := rep.requests()
+		fmt.Printf("server CPU time: %.1f s for %d requests, %.2f ms per request (%.2f of %d cores busy)\n",
+			cpu.Seconds(), n, cpu.Seconds()*1000/float64(max(n, 1)), cpu.Seconds()/elapsed.Seconds(), runtime.NumCPU())
 	}
 	for k, err := range rep.firstErr {
 		fmt.Printf("first %s error: %v\n", k, err)
+	}
+	if cfg.stall > 0 && cfg.provider != "" {
+		ctx, cancel := context.WithTimeout(context.Background(), cfg.stall)
+		defer cancel()
+		srep := collect(startLoad(ctx, cfg, 1, 250*time.Millisecond, ids))
+		fmt.Printf("\nwrites alone, %s: one reader beside the writer, which pauses 250 ms after each write\n\n", cfg.stall)
+		failed += srep.print(cfg.stall)
+		srep.printStalls()
 	}
 	if failed > 0 {
 		return fmt.Errorf("%d request(s) failed", failed)
@@ -89,19 +110,46 @@ func run(cfg config) error {
 	return nil
 }
 
-// startLoad starts the readers and, with a provider account, the writer,
-// until ctx ends; the channel closes when all of them have stopped.
-func startLoad(ctx context.Context, cfg config, ids []string) <-chan sample {
+// cpuTime reads a process's user and system CPU time from /proc (0 when
+// pid is 0 or unreadable).
+func cpuTime(pid int) time.Duration {
+	if pid <= 0 {
+		return 0
+	}
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The command name, in parentheses, may hold spaces; fields count
+	// from after it. utime and stime are fields 14 and 15, in ticks of
+	// 1/100 s (USER_HZ on Linux).
+	_, rest, ok := strings.Cut(string(raw), ") ")
+	if !ok {
+		return 0
+	}
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(utime+stime) * 10 * time.Millisecond
+}
+
+// startLoad starts the readers and, with a provider account, the writer
+// (pausing after each write), until ctx ends; the channel closes when all
+// of them have stopped.
+func startLoad(ctx context.Context, cfg config, clients int, pause time.Duration, ids []string) <-chan sample {
 	samples := make(chan sample, 4096)
 	var wg sync.WaitGroup
-	transport := &http.Transport{MaxIdleConns: cfg.clients * 2, MaxIdleConnsPerHost: cfg.clients * 2}
-	for i := range cfg.clients {
+	transport := &http.Transport{MaxIdleConns: clients * 2, MaxIdleConnsPerHost: clients * 2}
+	for i := range clients {
 		wg.Go(func() {
 			reader(ctx, &http.Client{Transport: transport, Timeout: 10 * time.Second}, cfg.base, ids, uint64(i), samples)
 		})
 	}
 	if cfg.provider != "" {
-		wg.Go(func() { writer(ctx, cfg.base, cfg.provider, cfg.admin, samples) })
+		wg.Go(func() { writer(ctx, cfg.base, cfg.provider, cfg.admin, pause, samples) })
 	}
 	go func() { wg.Wait(); close(samples) }()
 	return samples
@@ -140,12 +188,19 @@ type report struct {
 	by       map[string][]time.Duration
 	errs     map[string]int
 	firstErr map[string]error
+	// reads and writes are every sample's interval, for printStalls.
+	reads, writes []sample
 }
 
 func collect(samples <-chan sample) report {
 	r := report{by: map[string][]time.Duration{}, errs: map[string]int{}, firstErr: map[string]error{}}
 	for s := range samples {
 		r.by[s.kind] = append(r.by[s.kind], s.d)
+		if s.kind == "write" {
+			r.writes = append(r.writes, s)
+		} else {
+			r.reads = append(r.reads, s)
+		}
 		if s.err != nil {
 			r.errs[s.kind]++
 			if r.firstErr[s.kind] == nil {
@@ -154,6 +209,48 @@ func collect(samples <-chan sample) report {
 		}
 	}
 	return r
+}
+
+// requests counts the samples of every kind.
+func (r report) requests() int {
+	n := 0
+	for _, ds := range r.by {
+		n += len(ds)
+	}
+	return n
+}
+
+// printStalls compares the reads that ran while a write was in flight
+// with those that did not: on a server that is not saturated, the slowest
+// read beside a write is the longest a write held a read up.
+func (r report) printStalls() {
+	var during, apart []time.Duration
+	for _, rd := range r.reads {
+		end := rd.start.Add(rd.d)
+		overlaps := false
+		for _, w := range r.writes {
+			if w.start.Before(end) && rd.start.Before(w.start.Add(w.d)) {
+				overlaps = true
+				break
+			}
+		}
+		if overlaps {
+			during = append(during, rd.d)
+		} else {
+			apart = append(apart, rd.d)
+		}
+	}
+	line := func(name string, ds []time.Duration) {
+		if len(ds) == 0 {
+			fmt.Printf("%s: none\n", name)
+			return
+		}
+		slices.Sort(ds)
+		fmt.Printf("%s: %d, p50 %s, p99 %s, max %s\n", name, len(ds), pct(ds, 0.5), pct(ds, 0.99), pct(ds, 1))
+	}
+	fmt.Println()
+	line("reads while a write was in flight", during)
+	line("reads with no write in flight", apart)
 }
 
 // print writes the table of requests by kind and returns how many failed.
@@ -259,7 +356,7 @@ func reader(ctx context.Context, c *http.Client, base string, ids []string, seed
 		if ctx.Err() != nil {
 			return // the run ended mid-request; not a server error
 		}
-		out <- sample{kind, time.Since(start), err}
+		out <- sample{kind, start, time.Since(start), err}
 	}
 }
 
@@ -280,22 +377,22 @@ func get(ctx context.Context, c *http.Client, u string) error {
 // writer plays a provider keeping listings true and an admin approving:
 // each round edits a description (a draft), changes capacity, confirms the
 // listing still runs, and approves the draft.
-func writer(ctx context.Context, base, provider, admin string, out chan<- sample) {
+func writer(ctx context.Context, base, provider, admin string, pause time.Duration, out chan<- sample) {
 	prov, err := login(ctx, base, provider)
 	if err != nil {
-		out <- sample{"write", 0, fmt.Errorf("provider login: %w", err)}
+		out <- sample{"write", time.Now(), 0, fmt.Errorf("provider login: %w", err)}
 		return
 	}
 	var adm *formclient.Client
 	if admin != "" {
 		if adm, err = login(ctx, base, admin); err != nil {
-			out <- sample{"write", 0, fmt.Errorf("admin login: %w", err)}
+			out <- sample{"write", time.Now(), 0, fmt.Errorf("admin login: %w", err)}
 			return
 		}
 	}
 	doc, err := prov.Page(ctx, "/provider")
 	if err != nil {
-		out <- sample{"write", 0, err}
+		out <- sample{"write", time.Now(), 0, err}
 		return
 	}
 	var listings []string
@@ -304,7 +401,7 @@ func writer(ctx context.Context, base, provider, admin string, out chan<- sample
 		listings = append(listings, strings.TrimSuffix(strings.TrimPrefix(href, "/provider/listings/"), "/edit"))
 	})
 	if len(listings) == 0 {
-		out <- sample{"write", 0, errors.New("the provider has no listings to edit")}
+		out <- sample{"write", time.Now(), 0, errors.New("the provider has no listings to edit")}
 		return
 	}
 	capacities := []string{"accepting", "waiting-list", "full", "accepting"}
@@ -340,7 +437,14 @@ func writer(ctx context.Context, base, provider, admin string, out chan<- sample
 			if ctx.Err() != nil {
 				return
 			}
-			out <- sample{"write", time.Since(start), err}
+			out <- sample{"write", start, time.Since(start), err}
+			if pause > 0 {
+				select {
+				case <-ctx.Done():
+					return
+				case <-time.After(pause):
+				}
+			}
 		}
 	}
 }
