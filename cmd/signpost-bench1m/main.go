@@ -301,7 +301,7 @@ func serveAndProbe(cfg config, data string, out io.Writer) (serverFigures, error
 	}
 	f.anonServed, _ = rssAnon(cmd.Process.Pid)
 	close(stop)
-	f.anonPeak = <-peak
+	f.anonPeak = max(<-peak, f.anonServed)
 	stop = nil
 	fmt.Fprintf(out, "serve: RssAnon after the queries %s, peak %s\n", mb(f.anonServed), mb(f.anonPeak))
 	return f, nil
