@@ -9,10 +9,15 @@ import (
 	"go.etcd.io/bbolt"
 )
 
-// importBatch is how many services one import transaction writes. Batches
-// keep memory flat on a 100k-service file; the undo journal keeps the file
-// all-or-nothing across them.
-const importBatch = 500
+// An import writes in transactions of importBatch services at first,
+// doubling up to maxImportBatch. Batches keep memory flat on a file of any
+// size, and the undo journal keeps the file all-or-nothing across them;
+// the growth is for large files, where each commit's sync to disk cost
+// more than the writing (a 1M-service import made 2,000 of them at 500).
+const (
+	importBatch    = 500
+	maxImportBatch = 8000
+)
 
 // Undo journal keys: what each key held before the import touched it.
 const (
@@ -29,6 +34,7 @@ type Import struct {
 	store   *Store
 	save    Save
 	pending []*Service
+	batch   int // services in the next transaction
 	stats   ImportStats
 	closed  bool
 }
@@ -54,7 +60,7 @@ func (s *Store) BeginImport(ctx context.Context, source string, save Save) (*Imp
 	if err != nil {
 		return nil, err
 	}
-	return &Import{store: s, save: save}, nil
+	return &Import{store: s, save: save, batch: importBatch}, nil
 }
 
 // Put adds a service. It must already be valid: importers validate the whole
@@ -64,7 +70,8 @@ func (im *Import) Put(ctx context.Context, svc *Service) error {
 		return errors.New("import already finished")
 	}
 	im.pending = append(im.pending, svc)
-	if len(im.pending) >= importBatch {
+	if len(im.pending) >= im.batch {
+		im.batch = min(2*im.batch, maxImportBatch)
 		return im.flush(ctx)
 	}
 	return nil

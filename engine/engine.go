@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -71,6 +72,9 @@ type config struct {
 	crisis *CrisisPhrases
 	// districts are the gazetteer's postcode districts (WithDistricts).
 	districts []directory.Place
+	// rebuild, when set, makes Open rebuild even a current index, under
+	// this context.
+	rebuild context.Context
 }
 
 // Option changes how Open behaves.
@@ -91,6 +95,12 @@ func WithVocabulary(v *Vocabulary) Option { return func(c *config) { c.vocab = v
 // Interpreted.Crisis look for (ParseCrisisPhrases). Without it nothing is
 // recognised, so every deployment passes one.
 func WithCrisisPhrases(p *CrisisPhrases) Option { return func(c *config) { c.crisis = p } }
+
+// WithRebuild makes Open build the index afresh even when the one in dir
+// is current (`signpost reindex`), instead of opening it and then
+// rebuilding, which at a million services read the store twice over.
+// Cancelling ctx stops the rebuild.
+func WithRebuild(ctx context.Context) Option { return func(c *config) { c.rebuild = ctx } }
 
 // WithClock sets the clock used to judge whether a listing's assurance is
 // out of date (tests pin it).
@@ -126,8 +136,10 @@ func Open(dir string, src Source, opts ...Option) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open engine: read store generation: %w", err)
 	}
-	reason, err := e.openExisting(ctx, gen)
-	if err != nil {
+	reason := "a rebuild was asked for"
+	if cfg.rebuild != nil {
+		ctx = cfg.rebuild
+	} else if reason, err = e.openExisting(ctx, gen); err != nil {
 		return nil, fmt.Errorf("open engine: %w", err)
 	}
 	if reason == "" {
@@ -367,8 +379,10 @@ func (e *Engine) reopen() error {
 }
 
 // fill reads every service into the new index and table. Reading (the
-// store decodes JSON) runs in its own goroutine, alongside indexing, so
-// both cores work.
+// store decodes JSON on every core) runs alongside indexing, and two
+// indexers each build and write their own batches: Bleve analyses a
+// batch's documents in parallel but builds its segment in the goroutine
+// that wrote it, which left one core idle for much of a rebuild.
 func (e *Engine) fill(ctx context.Context, idx bleve.Index, tab *table, gen uint64, start time.Time) (int, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -387,52 +401,75 @@ func (e *Engine) fill(ctx context.Context, idx bleve.Index, tab *table, gen uint
 		})
 	}()
 
-	batch := idx.NewBatch()
-	rows := make([]row, 0, e.cfg.batch)
-	count := 0
-	flush := func() error {
-		if err := idx.Batch(batch); err != nil {
-			return fmt.Errorf("index batch: %w", err)
-		}
-		batch.Reset()
-		tab.apply(rows, nil)
-		rows = rows[:0]
-		return nil
+	var count atomic.Int64
+	var progressMu sync.Mutex
+	indexers := max(1, min(2, runtime.GOMAXPROCS(0)))
+	errs := make([]error, indexers)
+	var wg sync.WaitGroup
+	for w := range indexers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// The indexers share the batch size, so a rebuild holds no
+			// more documents in memory than one indexer did.
+			size := max(1, e.cfg.batch/indexers)
+			batch := idx.NewBatch()
+			rows := make([]row, 0, size)
+			flush := func() error {
+				if err := idx.Batch(batch); err != nil {
+					return fmt.Errorf("index batch: %w", err)
+				}
+				batch.Reset()
+				tab.apply(rows, nil)
+				n := count.Add(int64(len(rows)))
+				if n/100_000 != (n-int64(len(rows)))/100_000 {
+					progressMu.Lock()
+					fmt.Fprintf(e.cfg.progress, "search index: %d services (%.0f/s)\n", n, float64(n)/time.Since(start).Seconds())
+					progressMu.Unlock()
+				}
+				rows = rows[:0]
+				return nil
+			}
+			var err error
+			for s := range svcs {
+				if err != nil {
+					continue // drain until the reader sees the cancellation
+				}
+				doc := textDoc(s)
+				if err = batch.Index(s.ID, doc); err != nil {
+					err = fmt.Errorf("index service %s: %w", s.ID, err)
+					cancel()
+					continue
+				}
+				rows = append(rows, makeRow(s, doc))
+				if len(rows) < size {
+					continue
+				}
+				if err = flush(); err != nil {
+					cancel()
+				}
+			}
+			if err == nil && len(rows) > 0 {
+				err = flush()
+			}
+			errs[w] = err
+		}()
 	}
-	var err error
-	for s := range svcs {
-		if err != nil {
-			continue // drain until the reader sees the cancellation
-		}
-		doc := textDoc(s)
-		if err = batch.Index(s.ID, doc); err != nil {
-			err = fmt.Errorf("index service %s: %w", s.ID, err)
-			cancel()
-			continue
-		}
-		rows = append(rows, makeRow(s, doc))
-		count++
-		if len(rows) < e.cfg.batch {
-			continue
-		}
-		if err = flush(); err != nil {
-			cancel()
-			continue
-		}
-		if count%20000 == 0 {
-			fmt.Fprintf(e.cfg.progress, "search index: %d services (%.0f/s)\n", count, float64(count)/time.Since(start).Seconds())
-		}
-	}
-	if err != nil {
-		return count, err
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return int(count.Load()), err
 	}
 	if readErr != nil {
-		return count, fmt.Errorf("read services: %w", readErr)
+		return int(count.Load()), fmt.Errorf("read services: %w", readErr)
 	}
-	// The generation goes in with the last batch: an index that holds it
-	// holds every service before it.
+	// The generation goes in last, alone: an index that holds it holds
+	// every service.
+	batch := idx.NewBatch()
 	setRecorded(batch, gen)
-	return count, flush()
+	if err := idx.Batch(batch); err != nil {
+		return int(count.Load()), fmt.Errorf("index batch: %w", err)
+	}
+	return int(count.Load()), nil
 }
 
 // compact merges the index's segments into one: a freshly built index has

@@ -19,12 +19,13 @@ const (
 	// tableSchema is recorded in the snapshot; change it whenever makeRow,
 	// the columns or their encoding change, and the next start reads the
 	// store.
-	tableSchema = 3
+	tableSchema = 4
 )
 
 // snapshotHeader opens a snapshot. The table's columns follow, in the
-// order table.columns lists them, each one gob value holding the values
-// of the live rows in slot order.
+// order table.columns lists them, each holding the values of the live rows
+// in slot order: the number of chunks, then each chunk of up to
+// snapshotChunk values as the bytes of a gob stream of its own.
 type snapshotHeader struct {
 	Schema     int
 	Generation uint64
@@ -133,6 +134,9 @@ func (t *table) reindex() {
 		return s
 	}
 	t.stamps.s = make([]uint32, len(t.rows))
+	// Sized once: growing the map a million entries at a time cost a
+	// tenth of a start.
+	t.slotOf = make(map[string]uint32, len(t.rows))
 	for slot := range t.rows {
 		ri := &t.rows[slot]
 		t.slotOf[ri.ID] = uint32(slot)

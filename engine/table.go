@@ -1,9 +1,12 @@
 package engine
 
 import (
+	"bytes"
 	"encoding/gob"
+	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -184,21 +187,77 @@ func (c typedColumn[T]) grow() {
 
 func (c typedColumn[T]) set(slot uint32, r *row) { (*c.vals)[slot] = *c.field(r) }
 
+// snapshotChunk is how many values of a column make one chunk of the
+// snapshot. Each chunk is a gob stream of its own, so that the chunks can
+// be decoded on every core at start-up: decoding a million services' rows
+// in one stream took most of a 7 s start.
+const snapshotChunk = 1 << 15
+
 func (c typedColumn[T]) save(enc *gob.Encoder, slots []uint32) error {
-	out := make([]T, len(slots))
-	for i, slot := range slots {
-		out[i] = (*c.vals)[slot]
+	chunks := (len(slots) + snapshotChunk - 1) / snapshotChunk
+	if err := enc.Encode(chunks); err != nil {
+		return err
 	}
-	return enc.Encode(out)
+	var buf bytes.Buffer
+	for start := 0; start < len(slots); start += snapshotChunk {
+		part := slots[start:min(start+snapshotChunk, len(slots))]
+		out := make([]T, len(part))
+		for i, slot := range part {
+			out[i] = (*c.vals)[slot]
+		}
+		buf.Reset()
+		if err := gob.NewEncoder(&buf).Encode(out); err != nil {
+			return err
+		}
+		if err := enc.Encode(buf.Bytes()); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (c typedColumn[T]) load(dec *gob.Decoder, n int) error {
-	var vals []T
-	if err := dec.Decode(&vals); err != nil {
+	var chunks int
+	if err := dec.Decode(&chunks); err != nil {
 		return err
 	}
-	if len(vals) != n {
-		return fmt.Errorf("%d values of %T, want %d", len(vals), vals, n)
+	if want := (n + snapshotChunk - 1) / snapshotChunk; chunks != want {
+		return fmt.Errorf("%d chunks of %T, want %d", chunks, *c.vals, want)
+	}
+	vals := make([]T, n)
+	errs := make([]error, chunks)
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i := range chunks {
+		var raw []byte
+		if err := dec.Decode(&raw); err != nil {
+			wg.Wait()
+			return err
+		}
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			start := i * snapshotChunk
+			end := min(start+snapshotChunk, n)
+			// gob fills a slice with room enough in place.
+			part := vals[start:end:end]
+			if err := gob.NewDecoder(bytes.NewReader(raw)).Decode(&part); err != nil {
+				errs[i] = err
+				return
+			}
+			if len(part) != end-start {
+				errs[i] = fmt.Errorf("chunk %d holds %d values of %T, want %d", i, len(part), part, end-start)
+				return
+			}
+			if end > start && &part[0] != &vals[start] {
+				copy(vals[start:end], part)
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
 	}
 	*c.vals = vals
 	return nil

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 
 	"signpost/directory"
 	"signpost/directory/hsds"
@@ -23,6 +24,15 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() == 0 {
 		fs.Usage()
 		return errUsage
+	}
+	if e.getenv("GOGC") == "" && e.getenv("GOMEMLIMIT") == "" {
+		// An import decodes every record twice and allocates freely; with
+		// the collector's target at 4× the live heap instead of 2× it spent
+		// about 15% less CPU on 50k services. The soft limit keeps that
+		// from growing the heap past 1 GiB (at 1M services a 4× target
+		// reached 2.5 GB).
+		debug.SetGCPercent(400)
+		debug.SetMemoryLimit(1 << 30)
 	}
 	st, err := openStore(*dataDir)
 	if err != nil {

@@ -150,7 +150,8 @@ func (t *csvTable) byID(id string) (int, bool) {
 func (c *csvSource) run(yield yieldFunc) {
 	services := c.tables["services"]
 	for i := range services.rows {
-		if !yield(c.service(i), nil) {
+		rec := c.service(i)
+		if !yield(func() Record { return rec }, nil) {
 			return
 		}
 	}

@@ -23,8 +23,11 @@ type jsonSource struct {
 	index int // records emitted so far
 }
 
-// yieldFunc receives each record; it returns false to stop early.
-type yieldFunc = func(Record, error) bool
+// yieldFunc receives each record as a function that decodes it (sources
+// find where records start and end in order, and the Reader decodes them
+// on every core), or the error that ends the file; it returns false to
+// stop early.
+type yieldFunc = func(func() Record, error) bool
 
 // rawRecord is one captured record with where it started in the file.
 type rawRecord struct {
@@ -39,13 +42,13 @@ type rawRecord struct {
 
 func (d *jsonSource) run(yield yieldFunc) {
 	if err := d.s.skipBOM(); err != nil {
-		yield(Record{}, fmt.Errorf("read: %w", err))
+		yield(nil, fmt.Errorf("read: %w", err))
 		return
 	}
 	for {
 		c, ok, err := d.s.peekNonSpace()
 		if err != nil {
-			yield(Record{}, err)
+			yield(nil, err)
 			return
 		}
 		if !ok {
@@ -58,7 +61,7 @@ func (d *jsonSource) run(yield yieldFunc) {
 			more, err = d.element(yield)
 		}
 		if err != nil {
-			yield(Record{}, err)
+			yield(nil, err)
 			return
 		}
 		if !more {
@@ -330,26 +333,32 @@ func (d *jsonSource) organization(raw rawRecord, services []rawRecord, yield yie
 	}
 	org.Services = nil
 	for _, s := range services {
-		rec := d.decodeService(s)
-		if rec.Service != nil {
-			embedded := org
-			rec.Service.Organization = &embedded
-			var problems directory.Problems
-			switch rec.Service.OrganizationID {
-			case "":
-				rec.Service.OrganizationID = org.ID
-			case org.ID:
-			default:
-				problems = append(problems, directory.Problem{Path: "organization_id",
-					Message: fmt.Sprintf("%q differs from the enclosing organization's id %q", rec.Service.OrganizationID, org.ID)})
-			}
-			rec.Err = addProblems(rec.Err, rec.Index, rec.Service.ID, append(problems, orgProblems...))
-		}
-		if !yield(rec, nil) {
+		decode := d.decodeService(s)
+		if !yield(func() Record { return withOrganization(decode(), org, orgProblems) }, nil) {
 			return false
 		}
 	}
 	return true
+}
+
+// withOrganization embeds the enclosing organization in a service of an
+// organization_full document, with the organization's own problems.
+func withOrganization(rec Record, org directory.Organization, orgProblems directory.Problems) Record {
+	if rec.Service != nil {
+		embedded := org
+		rec.Service.Organization = &embedded
+		var problems directory.Problems
+		switch rec.Service.OrganizationID {
+		case "":
+			rec.Service.OrganizationID = org.ID
+		case org.ID:
+		default:
+			problems = append(problems, directory.Problem{Path: "organization_id",
+				Message: fmt.Sprintf("%q differs from the enclosing organization's id %q", rec.Service.OrganizationID, org.ID)})
+		}
+		rec.Err = addProblems(rec.Err, rec.Index, rec.Service.ID, append(problems, orgProblems...))
+	}
+	return rec
 }
 
 // addProblems merges more problems into a record's error.
@@ -364,12 +373,17 @@ func addProblems(err error, index int, id string, more directory.Problems) error
 	return &directory.ValidationError{Record: index, ID: id, Problems: more}
 }
 
-// decodeService turns one captured record into a Record. Problems with the
-// record (size, encoding, JSON types) go into Record.Err so the rest of the
-// file can still be read.
-func (d *jsonSource) decodeService(raw rawRecord) Record {
+// decodeService numbers one captured record and returns the function that
+// turns it into a Record. Problems with the record (size, encoding, JSON
+// types) go into Record.Err so the rest of the file can still be read.
+func (d *jsonSource) decodeService(raw rawRecord) func() Record {
 	d.index++
-	rec := Record{Index: d.index}
+	index := d.index
+	return func() Record { return decodeRecord(raw, index) }
+}
+
+func decodeRecord(raw rawRecord, index int) Record {
+	rec := Record{Index: index}
 	if raw.kind != "object" {
 		rec.Err = &directory.ValidationError{Record: rec.Index, Problems: directory.Problems{{
 			Message: fmt.Sprintf("expected a service object, got %s (line %d)", raw.kind, raw.line)}}}
