@@ -410,7 +410,15 @@ func (p *plan) rank(ctx context.Context, t *table, text *textEntry, want wanted)
 // candidates calls visit with every slot that can match, its text
 // relevance (0 without words) and how well it meets the typed phrases.
 func (p *plan) candidates(t *table, text *textEntry, visit func(slot uint32, text, phrase float64)) {
+	var hits []slotHit
+	if p.hasText {
+		hits = text.hits
+	}
 	switch {
+	case p.soft:
+		// The matcher keeps only rows meeting an asked term or the words
+		// (eval's first test in that mode): visit those alone.
+		t.terms.union(p.needs, p.interests, p.activities, hits, len(t.flags), visit)
 	case p.hasText && p.mode == modeSearch:
 		// Only text hits (with the services carrying a term the words
 		// mean) can match: visit them and nothing else.

@@ -136,6 +136,9 @@ func (t *table) reindex() {
 	for slot := range t.rows {
 		ri := &t.rows[slot]
 		t.slotOf[ri.ID] = uint32(slot)
+		if t.flags[slot]&flagLive != 0 {
+			t.terms.change(uint32(slot), 0, 0, 0, t.needs[slot], t.interests[slot], t.activities[slot])
+		}
 		ri.OrgID, ri.Access = one(ri.OrgID), one(ri.Access)
 		for j, l := range ri.Langs {
 			ri.Langs[j] = one(l)

@@ -63,6 +63,9 @@ type table struct {
 
 	// cols lists the columns above (see columns).
 	cols []column
+	// terms indexes the needs, interests and activities columns by term,
+	// for the matcher.
+	terms termSets
 }
 
 // slotStamps holds a counter per slot (see table.stamps).
@@ -413,6 +416,9 @@ func (t *table) put(r *row) {
 		t.slotOf[r.info.ID] = slot
 		t.stamps.s[slot]++
 		t.layout++
+		t.terms.change(slot, 0, 0, 0, r.needs, r.interests, r.activities)
+	} else {
+		t.terms.change(slot, t.needs[slot], t.interests[slot], t.activities[slot], r.needs, r.interests, r.activities)
 	}
 	for _, c := range t.cols {
 		c.set(slot, r)
@@ -432,6 +438,7 @@ func (t *table) remove(id string) {
 		return
 	}
 	delete(t.slotOf, id)
+	t.terms.change(slot, t.needs[slot], t.interests[slot], t.activities[slot], 0, 0, 0)
 	t.stamps.s[slot]++
 	t.layout++
 	t.flags[slot] = 0
