@@ -133,7 +133,9 @@ func (t *table) reindex() {
 		return s
 	}
 	t.stamps.s = make([]uint32, len(t.rows))
+	t.cell = make([]uint32, len(t.rows))
 	for slot := range t.rows {
+		t.cell[slot] = rowCell(t.flags[slot], t.point[slot])
 		ri := &t.rows[slot]
 		t.slotOf[ri.ID] = uint32(slot)
 		if t.flags[slot]&flagLive != 0 {

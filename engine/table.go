@@ -66,6 +66,10 @@ type table struct {
 	// terms indexes the needs, interests and activities columns by term,
 	// for the matcher.
 	terms termSets
+	// cell is each row's grid cell (see cells.go), derived from flags and
+	// point by put and reindex: noCell when the row has no physical
+	// location or more than one.
+	cell []uint32
 }
 
 // slotStamps holds a counter per slot (see table.stamps).
@@ -423,6 +427,16 @@ func (t *table) put(r *row) {
 	for _, c := range t.cols {
 		c.set(slot, r)
 	}
+	t.cell[slot] = rowCell(r.flags, r.point)
+}
+
+// rowCell is the grid cell a row is filed under: that of its one physical
+// location, or noCell.
+func rowCell(fl uint8, p geoPoint) uint32 {
+	if fl&flagPhysical == 0 || fl&flagMorePts != 0 {
+		return noCell
+	}
+	return cellOf(p)
 }
 
 func (t *table) grow() {
@@ -430,6 +444,7 @@ func (t *table) grow() {
 		c.grow()
 	}
 	t.stamps.s = append(t.stamps.s, 0)
+	t.cell = append(t.cell, noCell)
 }
 
 func (t *table) remove(id string) {
@@ -536,6 +551,22 @@ func newRadiusTest(limitM float64) radiusTest {
 // computed, NaN when the bounds decided (or the row has no physical
 // location, which is never within).
 func (t *table) withinM(slot uint32, q geoPoint, r radiusTest) (ok bool, d float64) {
+	return t.withinCellM(slot, q, r, nil)
+}
+
+// withinCellM is withinM deciding from the row's grid cell, when cells
+// (the circle's map, or nil) places the cell wholly inside or outside.
+func (t *table) withinCellM(slot uint32, q geoPoint, r radiusTest, cells *cellMap) (ok bool, d float64) {
+	if cells != nil {
+		if c := t.cell[slot]; c != noCell {
+			switch cells.of(c) {
+			case cellInside:
+				return true, math.NaN()
+			case cellOutside:
+				return false, math.NaN()
+			}
+		}
+	}
 	fl := t.flags[slot]
 	if fl&flagPhysical == 0 {
 		return false, math.NaN()

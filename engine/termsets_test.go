@@ -24,7 +24,7 @@ func TestTermSetsFollowTheColumns(t *testing.T) {
 		}
 		checkTermSets(t, fmt.Sprintf("step %d", step), tab)
 	}
-	loaded := &table{slotOf: map[string]uint32{}, flags: tab.flags, needs: tab.needs, interests: tab.interests, activities: tab.activities, rows: tab.rows}
+	loaded := &table{slotOf: map[string]uint32{}, flags: tab.flags, needs: tab.needs, interests: tab.interests, activities: tab.activities, point: tab.point, rows: tab.rows}
 	loaded.reindex()
 	checkTermSets(t, "reindexed", loaded)
 }
