@@ -89,14 +89,20 @@ func newCellMap(q geoPoint, r radiusTest) *cellMap {
 		// along that parallel (R·cos φ·Δλ ≤ R·cosMax·step/2), and a great
 		// circle is no longer than any path.
 		halfDiag := earthRadiusM*step/2*(1+cosMax)*(1+1e-9) + 1e-3
+		// The thresholds on the centre's haversine a (which grows with the
+		// distance, d = 2R·asin √a) for the whole cell to be in or out,
+		// compared with the multiplication-only bounds of a, so that
+		// classing a cell costs no trigonometry.
+		aIn := haversineA(r.limitM - slack - halfDiag)
+		aOut := haversineA(r.limitM + slack + halfDiag)
+		c := geoPoint{Lat: lat0 + step/2, CosLat: math.Cos(lat0 + step/2)}
 		for j := range m.nLo {
-			lon0 := (float64(lo0+j)/cellsPerDegree - 180) * math.Pi / 180
-			c := newGeoPoint((lat0+step/2)*180/math.Pi, (lon0+step/2)*180/math.Pi)
-			d := c.distanceM(q)
+			c.Lon = (float64(lo0+j)/cellsPerDegree-180)*math.Pi/180 + step/2
+			lo, hi := c.haversineBounds(q)
 			switch {
-			case d+halfDiag < r.limitM-slack:
+			case hi < aIn:
 				m.class[i*m.nLo+j] = cellInside
-			case d-halfDiag > r.limitM+slack:
+			case lo > aOut:
 				m.class[i*m.nLo+j] = cellOutside
 			default:
 				m.class[i*m.nLo+j] = cellEdge
@@ -104,6 +110,16 @@ func newCellMap(q geoPoint, r radiusTest) *cellMap {
 		}
 	}
 	return m
+}
+
+// haversineA is haversine's a at a distance: sin²(d/2R), 0 for d ≤ 0 (no
+// cell is wholly within a circle smaller than itself).
+func haversineA(d float64) float64 {
+	if d <= 0 {
+		return -1
+	}
+	s := math.Sin(d / (2 * earthRadiusM))
+	return s * s
 }
 
 // of returns the class of a cell.
