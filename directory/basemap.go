@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/planar"
 )
 
 // Basemap is the land of a region and the names of its waters: what the
@@ -202,7 +201,7 @@ func (b *Basemap) OnLand(p orb.Point) bool {
 		return true
 	}
 	for i, r := range b.land {
-		if b.bounds[i].Contains(p) && planar.RingContains(r, p) {
+		if b.bounds[i].Contains(p) && ringContains(r, p) {
 			return true
 		}
 	}
@@ -313,4 +312,78 @@ func segmentCross(a, b, c, d orb.Point) (float64, bool) {
 		return 0, false
 	}
 	return t, true
+}
+
+// ringContains is planar.RingContains without its first step, which works
+// out the ring's bound on every call (half its time on the land's long
+// rings): OnLand has already tested the bound it keeps. It and
+// rayIntersect follow orb's (MIT licence) step for step, so points on the
+// coast are judged exactly as before.
+func ringContains(r orb.Ring, p orb.Point) bool {
+	c, on := rayIntersect(p, r[0], r[len(r)-1])
+	if on {
+		return true
+	}
+	for i := 0; i < len(r)-1; i++ {
+		inter, on := rayIntersect(p, r[i], r[i+1])
+		if on {
+			return true
+		}
+		if inter {
+			c = !c
+		}
+	}
+	return c
+}
+
+// rayIntersect reports whether a ray from p towards −∞ in latitude
+// crosses segment s–e, and whether p lies on it, as orb's planar package
+// does.
+func rayIntersect(p, s, e orb.Point) (intersects, on bool) {
+	if s[0] > e[0] {
+		s, e = e, s
+	}
+	switch p[0] {
+	case s[0]:
+		if p[1] == s[1] {
+			return false, true
+		} else if s[0] == e[0] {
+			// A vertical segment: on it when between its ends.
+			if s[1] > e[1] && s[1] >= p[1] && p[1] >= e[1] {
+				return false, true
+			}
+			if e[1] > s[1] && e[1] >= p[1] && p[1] >= s[1] {
+				return false, true
+			}
+		}
+		// Moved off the vertex so that it is counted once.
+		p[0] = math.Nextafter(p[0], math.Inf(1))
+	case e[0]:
+		if p[1] == e[1] {
+			return false, true
+		}
+		p[0] = math.Nextafter(p[0], math.Inf(1))
+	}
+	if p[0] < s[0] || p[0] > e[0] {
+		return false, false
+	}
+	if s[1] > e[1] {
+		if p[1] > s[1] {
+			return false, false
+		} else if p[1] < e[1] {
+			return true, false
+		}
+	} else {
+		if p[1] > e[1] {
+			return false, false
+		} else if p[1] < s[1] {
+			return true, false
+		}
+	}
+	rs := (p[1] - s[1]) / (p[0] - s[0])
+	ds := (e[1] - s[1]) / (e[0] - s[0])
+	if rs == ds {
+		return false, true
+	}
+	return rs <= ds, false
 }

@@ -1,10 +1,13 @@
 package directory
 
 import (
+	"math/rand/v2"
+	"os"
 	"strings"
 	"testing"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
 )
 
 // testBasemap is two banks of land at latitude 53.4 with a river about
@@ -108,5 +111,40 @@ func TestLoadBasemapErrors(t *testing.T) {
 				t.Errorf("error %v, want %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestRingContainsAsOrb checks the copy of orb's ring test against orb's
+// own at random points in and around each ring, at its vertices and at
+// the middles of its edges, where the two could most easily part.
+func TestRingContainsAsOrb(t *testing.T) {
+	// The committed basemap's coast as well as the test's rectangles.
+	land := mustLoadBasemap(t).land
+	if f, err := os.Open("../data/basemap.geojson"); err == nil {
+		committed, err := LoadBasemap(f, strings.NewReader(strings.Join(waterNamesHeader, ",")+"\n"))
+		f.Close()
+		if err != nil {
+			t.Fatalf("LoadBasemap(data/basemap.geojson): %v", err)
+		}
+		land = append(land, committed.land...)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i, r := range land {
+		bd := r.Bound().Pad(0.01)
+		pts := []orb.Point{}
+		for range 2000 {
+			pts = append(pts, orb.Point{
+				bd.Min[0] + rng.Float64()*(bd.Max[0]-bd.Min[0]),
+				bd.Min[1] + rng.Float64()*(bd.Max[1]-bd.Min[1]),
+			})
+		}
+		for j := 1; j < len(r); j++ {
+			pts = append(pts, r[j], orb.Point{(r[j-1][0] + r[j][0]) / 2, (r[j-1][1] + r[j][1]) / 2})
+		}
+		for _, p := range pts {
+			if got, want := ringContains(r, p), planar.RingContains(r, p); got != want {
+				t.Fatalf("ring %d, %v: ringContains = %v, planar.RingContains = %v", i, p, got, want)
+			}
+		}
 	}
 }

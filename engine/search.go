@@ -121,6 +121,7 @@ type plan struct {
 	cold                 bool // some filter reads rowInfo (language, access, organisation, modified, term ids)
 	point                geoPoint
 	radius               radiusTest
+	cells                *cellMap // the radius's grid cells; nil: test each row's point
 	nearOnlineEquivalent float64
 	staleBefore          int64 // unix seconds; assured earlier than this is stale
 	waters               Waters
@@ -175,6 +176,9 @@ func (e *Engine) compile(q Query, m mode) *plan {
 	if q.HasPoint {
 		p.point = newGeoPoint(q.Lat, q.Lon)
 		p.radius = newRadiusTest(q.RadiusM)
+		if q.RadiusM > 0 {
+			p.cells = newCellMap(p.point, p.radius)
+		}
 		p.nearOnlineEquivalent = WeightNear * math.Exp(-OnlineEquivalentM/NearScaleM)
 	}
 	if q.Sort == SortNearest && q.HasPoint {
@@ -410,7 +414,15 @@ func (p *plan) rank(ctx context.Context, t *table, text *textEntry, want wanted)
 // candidates calls visit with every slot that can match, its text
 // relevance (0 without words) and how well it meets the typed phrases.
 func (p *plan) candidates(t *table, text *textEntry, visit func(slot uint32, text, phrase float64)) {
+	var hits []slotHit
+	if p.hasText {
+		hits = text.hits
+	}
 	switch {
+	case p.soft:
+		// The matcher keeps only rows meeting an asked term or the words
+		// (eval's first test in that mode): visit those alone.
+		t.terms.union(p.needs, p.interests, p.activities, hits, len(t.flags), visit)
 	case p.hasText && p.mode == modeSearch:
 		// Only text hits (with the services carrying a term the words
 		// mean) can match: visit them and nothing else.
@@ -605,7 +617,7 @@ func (p *plan) eval(t *table, slot uint32, text, phrase float64, bar bar) (c can
 		// radius unless in-person was asked for.
 		remote := !p.inPersonOnly && (t.delivery[slot]&deliveryBit(directory.DeliveryOnline) != 0 || fl&flagPhysical == 0)
 		if p.q.RadiusM > 0 && !remote {
-			in, d := t.withinM(slot, p.point, p.radius)
+			in, d := t.withinCellM(slot, p.point, p.radius, p.cells)
 			if !in {
 				return cand{}, false, false
 			}

@@ -137,9 +137,14 @@ func (t *table) reindex() {
 	// Sized once: growing the map a million entries at a time cost a
 	// tenth of a start.
 	t.slotOf = make(map[string]uint32, len(t.rows))
+	t.cell = make([]uint32, len(t.rows))
 	for slot := range t.rows {
+		t.cell[slot] = rowCell(t.flags[slot], t.point[slot])
 		ri := &t.rows[slot]
 		t.slotOf[ri.ID] = uint32(slot)
+		if t.flags[slot]&flagLive != 0 {
+			t.terms.change(uint32(slot), 0, 0, 0, t.needs[slot], t.interests[slot], t.activities[slot])
+		}
 		ri.OrgID, ri.Access = one(ri.OrgID), one(ri.Access)
 		for j, l := range ri.Langs {
 			ri.Langs[j] = one(l)

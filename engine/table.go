@@ -66,6 +66,13 @@ type table struct {
 
 	// cols lists the columns above (see columns).
 	cols []column
+	// terms indexes the needs, interests and activities columns by term,
+	// for the matcher.
+	terms termSets
+	// cell is each row's grid cell (see cells.go), derived from flags and
+	// point by put and reindex: noCell when the row has no physical
+	// location or more than one.
+	cell []uint32
 }
 
 // slotStamps holds a counter per slot (see table.stamps).
@@ -472,10 +479,23 @@ func (t *table) put(r *row) {
 		t.slotOf[r.info.ID] = slot
 		t.stamps.s[slot]++
 		t.layout++
+		t.terms.change(slot, 0, 0, 0, r.needs, r.interests, r.activities)
+	} else {
+		t.terms.change(slot, t.needs[slot], t.interests[slot], t.activities[slot], r.needs, r.interests, r.activities)
 	}
 	for _, c := range t.cols {
 		c.set(slot, r)
 	}
+	t.cell[slot] = rowCell(r.flags, r.point)
+}
+
+// rowCell is the grid cell a row is filed under: that of its one physical
+// location, or noCell.
+func rowCell(fl uint8, p geoPoint) uint32 {
+	if fl&flagPhysical == 0 || fl&flagMorePts != 0 {
+		return noCell
+	}
+	return cellOf(p)
 }
 
 func (t *table) grow() {
@@ -483,6 +503,7 @@ func (t *table) grow() {
 		c.grow()
 	}
 	t.stamps.s = append(t.stamps.s, 0)
+	t.cell = append(t.cell, noCell)
 }
 
 func (t *table) remove(id string) {
@@ -491,6 +512,7 @@ func (t *table) remove(id string) {
 		return
 	}
 	delete(t.slotOf, id)
+	t.terms.change(slot, t.needs[slot], t.interests[slot], t.activities[slot], 0, 0, 0)
 	t.stamps.s[slot]++
 	t.layout++
 	t.flags[slot] = 0
@@ -588,6 +610,22 @@ func newRadiusTest(limitM float64) radiusTest {
 // computed, NaN when the bounds decided (or the row has no physical
 // location, which is never within).
 func (t *table) withinM(slot uint32, q geoPoint, r radiusTest) (ok bool, d float64) {
+	return t.withinCellM(slot, q, r, nil)
+}
+
+// withinCellM is withinM deciding from the row's grid cell, when cells
+// (the circle's map, or nil) places the cell wholly inside or outside.
+func (t *table) withinCellM(slot uint32, q geoPoint, r radiusTest, cells *cellMap) (ok bool, d float64) {
+	if cells != nil {
+		if c := t.cell[slot]; c != noCell {
+			switch cells.of(c) {
+			case cellInside:
+				return true, math.NaN()
+			case cellOutside:
+				return false, math.NaN()
+			}
+		}
+	}
 	fl := t.flags[slot]
 	if fl&flagPhysical == 0 {
 		return false, math.NaN()

@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"math"
 	"strings"
+	"sync"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/clip"
@@ -29,10 +30,62 @@ const (
 // extent in view, with the land cut out of it by the even-odd rule. The
 // ground beneath is land-coloured, so beyond the basemap's extent, where
 // nothing is known, no sea is invented.
+//
+// The path depends only on the view and the palette, and a results map's
+// view is framed by the place asked about and its results, so the same few
+// views come back again and again: the drawn path is kept in a small
+// cache rather than clipping and simplifying the coast on every page.
 func (m *mapper) writeWater(b *strings.Builder, v mapView, pal palette) {
 	if m.base == nil {
 		return
 	}
+	key := waterKey{v, pal}
+	if m.waterPaths != nil {
+		if path, ok := m.waterPaths.get(key); ok {
+			b.WriteString(path)
+			return
+		}
+	}
+	var out strings.Builder
+	m.drawWater(&out, v, pal)
+	if m.waterPaths != nil {
+		m.waterPaths.put(key, out.String())
+	}
+	b.WriteString(out.String())
+}
+
+// waterKey is what a drawn water path depends on.
+type waterKey struct {
+	v   mapView
+	pal palette
+}
+
+// waterCache holds drawn water paths by view, up to waterCacheSize of
+// them; when full it starts again, which keeps the views in use.
+type waterCache struct {
+	mu    sync.Mutex
+	paths map[waterKey]string
+}
+
+const waterCacheSize = 512
+
+func (c *waterCache) get(k waterKey) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p, ok := c.paths[k]
+	return p, ok
+}
+
+func (c *waterCache) put(k waterKey, path string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.paths == nil || len(c.paths) >= waterCacheSize {
+		c.paths = make(map[waterKey]string, waterCacheSize)
+	}
+	c.paths[k] = path
+}
+
+func (m *mapper) drawWater(b *strings.Builder, v mapView, pal palette) {
 	view := orb.Bound{Min: orb.Point{-clipMarginPx, -clipMarginPx}, Max: orb.Point{v.w + clipMarginPx, v.h + clipMarginPx}}
 	ext := m.base.Extent()
 	lo, hi := v.px(ext.Min), v.px(ext.Max) // lo is bottom-left, hi top-right

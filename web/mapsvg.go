@@ -56,10 +56,12 @@ type mapper struct {
 	waters []directory.Water
 	// units are the scale bar's: miles or kilometres, as the site's.
 	units engine.Units
+	// waterPaths caches drawn water paths (see writeWater).
+	waterPaths *waterCache
 }
 
 func newMapper(base *directory.Basemap, places []directory.Place, units engine.Units) *mapper {
-	m := &mapper{base: base, units: units}
+	m := &mapper{base: base, units: units, waterPaths: &waterCache{}}
 	for _, p := range places {
 		switch p.Kind {
 		case directory.PlaceTown:

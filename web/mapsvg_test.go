@@ -349,3 +349,29 @@ func TestMilesText(t *testing.T) {
 		}
 	}
 }
+
+// TestWaterPathCached checks that a water path served from the cache is
+// the one drawn afresh, for views that share the cache in turn.
+func TestWaterPathCached(t *testing.T) {
+	m := testMapper(t)
+	frame := box{mapPad, mapPad + 6, 640 - mapPad, 360 - mapPad - 18}
+	views := []mapView{
+		fitView([]orb.Point{{-3.0, 53.45}, {-3.05, 53.42}}, 640, 360, frame, 5000),
+		fitView([]orb.Point{{-2.9, 53.4}, {-3.1, 53.38}}, 640, 360, frame, 5000),
+	}
+	for round := range 2 {
+		for i, v := range views {
+			for _, pal := range []palette{screenPalette, monoPalette} {
+				var fresh, cached strings.Builder
+				m.drawWater(&fresh, v, pal)
+				m.writeWater(&cached, v, pal)
+				if fresh.String() == "" || cached.String() != fresh.String() {
+					t.Fatalf("round %d, view %d: cached path differs from a fresh one (%d and %d bytes)", round, i, cached.Len(), fresh.Len())
+				}
+			}
+		}
+	}
+	if n := len(m.waterPaths.paths); n != 4 {
+		t.Errorf("%d paths cached, want 4", n)
+	}
+}
