@@ -74,7 +74,7 @@ func (h *adminHandlers) adminFeeds(w http.ResponseWriter, r *http.Request) error
 	p := &adminFeedsPage{adminBase: newAdminBase("Feeds", "/admin/feeds")}
 	for _, f := range feeds {
 		row := feedRow{
-			Name: f.Name, URL: f.URL, Every: f.Every.String(), Mirror: f.Mirror,
+			Name: f.Name, URL: f.URL, Every: intervalWords(f.Every), Mirror: f.Mirror,
 			LastSuccess: whenText(f.LastSuccess, "never"), LastAttempt: whenText(f.LastAttempt, "never"),
 			NextRun:  whenText(f.NextRun(), "as soon as the server runs"),
 			Listings: strconv.Itoa(f.Listings),
@@ -182,4 +182,24 @@ func (h *adminHandlers) adminAdoptListing(w http.ResponseWriter, r *http.Request
 		return fmt.Errorf("adopt listing %s: %w", id, err)
 	}
 	return redirect(w, r, withFlash("/activities/"+url.PathEscape(id), "listing-adopted"))
+}
+
+// intervalWords says how often a feed is synced as people say it ("every
+// hour", "every 90 minutes"), not as Go prints a duration ("1h0m0s").
+func intervalWords(d time.Duration) string {
+	unit := func(n int64, one, many string) string {
+		if n == 1 {
+			return "every " + one
+		}
+		return "every " + strconv.FormatInt(n, 10) + " " + many
+	}
+	switch {
+	case d >= 24*time.Hour && d%(24*time.Hour) == 0:
+		return unit(int64(d/(24*time.Hour)), "day", "days")
+	case d >= time.Hour && d%time.Hour == 0:
+		return unit(int64(d/time.Hour), "hour", "hours")
+	case d >= time.Minute && d%time.Minute == 0:
+		return unit(int64(d/time.Minute), "minute", "minutes")
+	}
+	return "every " + d.String()
 }

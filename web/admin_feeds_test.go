@@ -257,3 +257,19 @@ func keptByFeed(t *testing.T, site *listSite, withFeed bool) (directory.Service,
 	}
 	return svc, f
 }
+
+func TestIntervalWords(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		time.Hour:        "every hour",
+		6 * time.Hour:    "every 6 hours",
+		24 * time.Hour:   "every day",
+		48 * time.Hour:   "every 2 days",
+		90 * time.Minute: "every 90 minutes",
+		time.Minute:      "every minute",
+		90 * time.Second: "every 1m30s",
+	} {
+		if got := intervalWords(d); got != want {
+			t.Errorf("intervalWords(%v) = %q, want %q", d, got, want)
+		}
+	}
+}

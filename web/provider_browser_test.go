@@ -110,6 +110,9 @@ func TestBrowserProviderAndAdminPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	oldest := revs[len(revs)-1].Seq
+	// A feed's listing (offered for adoption) and an adopted one, so the
+	// feeds page shows both lists.
+	fromFeed, _ := plantFeedListings(t, es.store, es.ListingB)
 	dir := os.Getenv("SIGNPOST_SCREENSHOTS")
 	if dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -137,6 +140,8 @@ func TestBrowserProviderAndAdminPages(t *testing.T) {
 			{"admin-organizations", "/admin/organizations"},
 			{"admin-accounts", "/admin/accounts"},
 			{"admin-import", "/admin/import"},
+			{"admin-feeds", "/admin/feeds"},
+			{"admin-feed-listing", "/activities/" + fromFeed},
 		}},
 	} {
 		t.Run(role.name, func(t *testing.T) {
