@@ -1,69 +1,21 @@
 package directory_test
 
 import (
-	"bufio"
-	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"unicode"
 	"unicode/utf8"
 
 	"signpost/directory"
+	"signpost/directory/directorytest"
 )
 
-// identifierCase is one line of testdata/identifiers.txt.
-type identifierCase struct {
-	line      int
-	text      string
-	reference []directory.IdentifierKind // nil: passes
-	note      []directory.IdentifierKind
-}
-
-// readIdentifierCases reads the cases the filter is held to. web's form
-// test reads the same file.
-func readIdentifierCases(t *testing.T) []identifierCase {
+// readIdentifierCases reads the cases the identifier filter is held to.
+func readIdentifierCases(t *testing.T) []directorytest.IdentifierCase {
 	t.Helper()
-	f, err := os.Open("testdata/identifiers.txt")
+	cases, err := directorytest.ReadIdentifierCases("testdata/identifiers.txt")
 	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	kinds := func(s string) []directory.IdentifierKind {
-		if s == "pass" {
-			return nil
-		}
-		var out []directory.IdentifierKind
-		for _, k := range strings.Split(s, ",") {
-			out = append(out, directory.IdentifierKind(k))
-		}
-		return out
-	}
-	var cases []identifierCase
-	sc := bufio.NewScanner(f)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		f := strings.Fields(line)
-		if len(f) < 3 {
-			t.Fatalf("identifiers.txt:%d: want <reference> <note> <text>", n)
-		}
-		_, rest, _ := strings.Cut(line, f[0])
-		_, rest, _ = strings.Cut(rest, f[1])
-		text, err := strconv.Unquote(strings.TrimSpace(rest))
-		if err != nil {
-			t.Fatalf("identifiers.txt:%d: %v", n, err)
-		}
-		c := identifierCase{line: n, text: text, reference: kinds(f[0]), note: kinds(f[1])}
-		if f[1] == "=" {
-			c.note = c.reference
-		}
-		cases = append(cases, c)
-	}
-	if err := sc.Err(); err != nil {
 		t.Fatal(err)
 	}
 	return cases
@@ -80,13 +32,13 @@ func TestFindIdentifiers(t *testing.T) {
 			use  directory.TextUse
 			want []directory.IdentifierKind
 		}{
-			{"reference", directory.ReferenceText, c.reference},
-			{"note", directory.NoteText, c.note},
+			{"reference", directory.ReferenceText, c.Reference},
+			{"note", directory.NoteText, c.Note},
 		} {
-			t.Run(use.name+"/"+c.text, func(t *testing.T) {
-				got := directory.FindIdentifiers(c.text, use.use)
+			t.Run(use.name+"/"+c.Text, func(t *testing.T) {
+				got := directory.FindIdentifiers(c.Text, use.use)
 				if !slices.Equal(got, use.want) {
-					t.Errorf("identifiers.txt:%d: FindIdentifiers(%q, %s) = %v, want %v", c.line, c.text, use.name, got, use.want)
+					t.Errorf("identifiers.txt:%d: FindIdentifiers(%q, %s) = %v, want %v", c.Line, c.Text, use.name, got, use.want)
 				}
 			})
 		}

@@ -1,11 +1,8 @@
 package web
 
 import (
-	"bufio"
 	"net/http"
 	"net/url"
-	"os"
-	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -13,59 +10,14 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"signpost/directory"
+	"signpost/directory/directorytest"
 )
 
-// identifierCase is one line of directory's testdata/identifiers.txt: a
-// text and what the filter refuses in it as a reference and as a note.
-type identifierCase struct {
-	line            int
-	text            string
-	reference, note []directory.IdentifierKind
-}
-
-// readIdentifierCases reads the cases the identifier filter is held to in
-// directory, so the forms are held to the same ones.
-func readIdentifierCases(t *testing.T) []identifierCase {
+// readIdentifierCases reads the cases the identifier filter is held to.
+func readIdentifierCases(t *testing.T) []directorytest.IdentifierCase {
 	t.Helper()
-	f, err := os.Open("../directory/testdata/identifiers.txt")
+	cases, err := directorytest.ReadIdentifierCases("../directory/testdata/identifiers.txt")
 	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	kinds := func(s string) []directory.IdentifierKind {
-		if s == "pass" {
-			return nil
-		}
-		var out []directory.IdentifierKind
-		for _, k := range strings.Split(s, ",") {
-			out = append(out, directory.IdentifierKind(k))
-		}
-		return out
-	}
-	var cases []identifierCase
-	sc := bufio.NewScanner(f)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		fields := strings.Fields(line)
-		if len(fields) < 3 {
-			t.Fatalf("identifiers.txt:%d: want <reference> <note> <text>", n)
-		}
-		_, rest, _ := strings.Cut(line, fields[0])
-		_, rest, _ = strings.Cut(rest, fields[1])
-		text, err := strconv.Unquote(strings.TrimSpace(rest))
-		if err != nil {
-			t.Fatalf("identifiers.txt:%d: %v", n, err)
-		}
-		c := identifierCase{line: n, text: text, reference: kinds(fields[0]), note: kinds(fields[1])}
-		if fields[1] == "=" {
-			c.note = c.reference
-		}
-		cases = append(cases, c)
-	}
-	if err := sc.Err(); err != nil {
 		t.Fatal(err)
 	}
 	return cases
@@ -78,27 +30,27 @@ func parsedLines(text string) string { return strings.ReplaceAll(text, "\r\n", "
 // fieldRefusal checks a form's answer for the control id: refused with
 // want's message beside the control and in the error summary, linked to
 // it, or (want empty) accepted.
-func fieldRefusal(t *testing.T, c identifierCase, form string, p *testPage, id string, want []directory.IdentifierKind) {
+func fieldRefusal(t *testing.T, c directorytest.IdentifierCase, form string, p *testPage, id string, want []directory.IdentifierKind) {
 	t.Helper()
 	if len(want) == 0 {
 		if p.status != http.StatusOK || p.doc.Find(".error-summary").Length() != 0 {
-			t.Errorf("identifiers.txt:%d: %s %q refused: status %d, %q", c.line, form, c.text, p.status, textOf(p.doc.Find(".error-summary")))
+			t.Errorf("identifiers.txt:%d: %s %q refused: status %d, %q", c.Line, form, c.Text, p.status, textOf(p.doc.Find(".error-summary")))
 		}
 		return
 	}
 	msg := directory.IdentifierMessage(want)
 	if p.status != http.StatusBadRequest {
-		t.Errorf("identifiers.txt:%d: %s %q: status %d, want 400", c.line, form, c.text, p.status)
+		t.Errorf("identifiers.txt:%d: %s %q: status %d, want 400", c.Line, form, c.Text, p.status)
 	}
 	beside := p.doc.Find("#" + id + "-error")
 	if got := strings.TrimPrefix(textOf(beside), "Error: "); got != msg {
-		t.Errorf("identifiers.txt:%d: %s %q: beside the field %q, want %q", c.line, form, c.text, got, msg)
+		t.Errorf("identifiers.txt:%d: %s %q: beside the field %q, want %q", c.Line, form, c.Text, got, msg)
 	}
 	if beside.Closest(".field").Find("#"+id).Length() != 1 {
-		t.Errorf("identifiers.txt:%d: %s: the message is not in the field of #%s", c.line, form, id)
+		t.Errorf("identifiers.txt:%d: %s: the message is not in the field of #%s", c.Line, form, id)
 	}
 	if got := textOf(p.doc.Find(`.error-summary a[href="#` + id + `"]`)); got != msg {
-		t.Errorf("identifiers.txt:%d: %s %q: error summary links %q, want %q", c.line, form, c.text, got, msg)
+		t.Errorf("identifiers.txt:%d: %s %q: error summary links %q, want %q", c.Line, form, c.Text, got, msg)
 	}
 }
 
@@ -115,14 +67,14 @@ func TestIdentifierRefusalsThroughForms(t *testing.T) {
 	t.Run("starting a list", func(t *testing.T) {
 		index := worker.get("/shortlists")
 		for _, c := range cases {
-			if utf8.RuneCountInString(strings.TrimSpace(c.text)) > directory.MaxReferenceLen {
-				t.Fatalf("identifiers.txt:%d: longer than a reference may be", c.line)
+			if utf8.RuneCountInString(strings.TrimSpace(c.Text)) > directory.MaxReferenceLen {
+				t.Fatalf("identifiers.txt:%d: longer than a reference may be", c.Line)
 			}
-			p := worker.submit(index, `form[action="/shortlists"]`, url.Values{"reference": {c.text}})
-			fieldRefusal(t, c, "new list", p, "reference", c.reference)
-			if len(c.reference) > 0 {
-				if got, want := p.doc.Find("input#reference").AttrOr("value", ""), parsedLines(c.text); got != want {
-					t.Errorf("identifiers.txt:%d: the reference box holds %q, want what was typed, %q", c.line, got, want)
+			p := worker.submit(index, `form[action="/shortlists"]`, url.Values{"reference": {c.Text}})
+			fieldRefusal(t, c, "new list", p, "reference", c.Reference)
+			if len(c.Reference) > 0 {
+				if got, want := p.doc.Find("input#reference").AttrOr("value", ""), parsedLines(c.Text); got != want {
+					t.Errorf("identifiers.txt:%d: the reference box holds %q, want what was typed, %q", c.Line, got, want)
 				}
 			}
 		}
@@ -135,11 +87,11 @@ func TestIdentifierRefusalsThroughForms(t *testing.T) {
 
 	t.Run("renaming a list", func(t *testing.T) {
 		for _, c := range cases {
-			p := worker.submit(worker.get(base), "#list-form", url.Values{"reference": {c.text}})
-			fieldRefusal(t, c, "rename", p, "reference", c.reference)
-			if len(c.reference) > 0 {
-				if got, want := p.doc.Find("input#reference").AttrOr("value", ""), parsedLines(c.text); got != want {
-					t.Errorf("identifiers.txt:%d: the reference box holds %q, want what was typed, %q", c.line, got, want)
+			p := worker.submit(worker.get(base), "#list-form", url.Values{"reference": {c.Text}})
+			fieldRefusal(t, c, "rename", p, "reference", c.Reference)
+			if len(c.Reference) > 0 {
+				if got, want := p.doc.Find("input#reference").AttrOr("value", ""), parsedLines(c.Text); got != want {
+					t.Errorf("identifiers.txt:%d: the reference box holds %q, want what was typed, %q", c.Line, got, want)
 				}
 			}
 		}
@@ -148,21 +100,21 @@ func TestIdentifierRefusalsThroughForms(t *testing.T) {
 	t.Run("a note on an item", func(t *testing.T) {
 		page := worker.get(base)
 		for _, c := range cases {
-			p := worker.submit(page, noteForm, url.Values{noteID: {c.text}, "shared-" + svc.ID: {"1"}})
-			fieldRefusal(t, c, "note", p, noteID, c.note)
+			p := worker.submit(page, noteForm, url.Values{noteID: {c.Text}, "shared-" + svc.ID: {"1"}})
+			fieldRefusal(t, c, "note", p, noteID, c.Note)
 			box := p.doc.Find("textarea#" + noteID)
-			if len(c.note) == 0 {
+			if len(c.Note) == 0 {
 				// Saved: the box shows the note as stored.
-				if got, want := box.Text(), parsedLines(strings.TrimSpace(c.text)); got != want {
-					t.Errorf("identifiers.txt:%d: the saved note reads %q, want %q", c.line, got, want)
+				if got, want := box.Text(), parsedLines(strings.TrimSpace(c.Text)); got != want {
+					t.Errorf("identifiers.txt:%d: the saved note reads %q, want %q", c.Line, got, want)
 				}
 				continue
 			}
-			if got, want := box.Text(), parsedLines(c.text); got != want {
-				t.Errorf("identifiers.txt:%d: the note box holds %q, want what was typed, %q", c.line, got, want)
+			if got, want := box.Text(), parsedLines(c.Text); got != want {
+				t.Errorf("identifiers.txt:%d: the note box holds %q, want what was typed, %q", c.Line, got, want)
 			}
 			if _, ticked := p.doc.Find("#shared-" + svc.ID).Attr("checked"); !ticked {
-				t.Errorf("identifiers.txt:%d: the refused form lost its ticked box", c.line)
+				t.Errorf("identifiers.txt:%d: the refused form lost its ticked box", c.Line)
 			}
 		}
 	})
