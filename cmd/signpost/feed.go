@@ -18,25 +18,9 @@ const feedUsage = "Usage: signpost feed add|list|sync|remove [flags]\n\n" +
 	"stopped store, like import; a running server syncs due feeds itself."
 
 func runFeed(ctx context.Context, e *env, args []string) error {
-	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, feedUsage)
-		return errUsage
-	}
-	switch args[0] {
-	case "-h", "--help", "help":
-		fmt.Fprintln(e.stderr, feedUsage)
-		return nil
-	case "add":
-		return runFeedAdd(ctx, e, args[1:])
-	case "list":
-		return runFeedList(ctx, e, args[1:])
-	case "sync":
-		return runFeedSync(ctx, e, args[1:])
-	case "remove":
-		return runFeedRemove(ctx, e, args[1:])
-	}
-	fmt.Fprintf(e.stderr, "signpost feed: unknown action %q (add, list, sync or remove)\n", args[0])
-	return errUsage
+	return runAction(ctx, e, "feed", feedUsage, args, []action{
+		{"add", runFeedAdd}, {"list", runFeedList}, {"sync", runFeedSync}, {"remove", runFeedRemove},
+	})
 }
 
 // feedName keeps names short and plain: they appear in revisions

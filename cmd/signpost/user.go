@@ -17,22 +17,37 @@ import (
 func runUser(ctx context.Context, e *env, args []string) error {
 	const usage = "Usage: signpost user add|list|disable [flags]\n\n" +
 		"Manages accounts. Run 'signpost user add --help' for an action's flags."
+	return runAction(ctx, e, "user", usage, args, []action{
+		{"add", runUserAdd}, {"list", runUserList}, {"disable", runUserDisable},
+	})
+}
+
+// action is one verb of a command with several (user add, feed sync).
+type action struct {
+	name string
+	run  func(ctx context.Context, e *env, args []string) error
+}
+
+// runAction runs the action args[0] names with the rest of args, or prints
+// usage: asked for, it is not an error; missing or unknown, it is.
+func runAction(ctx context.Context, e *env, command, usage string, args []string, actions []action) error {
 	if len(args) == 0 {
 		fmt.Fprintln(e.stderr, usage)
 		return errUsage
 	}
-	switch args[0] {
-	case "-h", "--help", "help":
+	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprintln(e.stderr, usage)
 		return nil
-	case "add":
-		return runUserAdd(ctx, e, args[1:])
-	case "list":
-		return runUserList(ctx, e, args[1:])
-	case "disable":
-		return runUserDisable(ctx, e, args[1:])
 	}
-	fmt.Fprintf(e.stderr, "signpost user: unknown action %q (add, list or disable)\n", args[0])
+	names := make([]string, len(actions))
+	for i, a := range actions {
+		if a.name == args[0] {
+			return a.run(ctx, e, args[1:])
+		}
+		names[i] = a.name
+	}
+	fmt.Fprintf(e.stderr, "signpost %s: unknown action %q (%s or %s)\n", command, args[0],
+		strings.Join(names[:len(names)-1], ", "), names[len(names)-1])
 	return errUsage
 }
 
