@@ -6,14 +6,13 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geo"
 
 	"signpost/directory"
+	"signpost/directory/directorytest"
 )
 
 // genDistricts makes n postcode districts scattered over the generated
@@ -66,7 +65,7 @@ func TestProvisionOracle(t *testing.T) {
 	svcs := genServices(180, 11)
 	src := newMemSource(svcs...)
 	places := genDistricts(40, 3)
-	clock := &testClock{t: testNow}
+	clock := directorytest.NewClock(testNow)
 	e, _ := mustOpen(t, src, WithDistricts(places), WithClock(clock.Now))
 
 	check := func(t *testing.T, svcs []*directory.Service) {
@@ -147,7 +146,7 @@ func TestProvisionDebounced(t *testing.T) {
 	ctx := context.Background()
 	lat, lon := offsetKm(0, 0)
 	src := newMemSource()
-	clock := &testClock{t: testNow}
+	clock := directorytest.NewClock(testNow)
 	e, _ := mustOpen(t, src, WithClock(clock.Now),
 		WithDistricts([]directory.Place{{Name: "L1", Kind: directory.PlacePostcodeDistrict, Lat: lat, Lon: lon}}))
 	p, err := e.Provision(ctx)
@@ -167,23 +166,6 @@ func TestProvisionDebounced(t *testing.T) {
 	if p, _ = e.Provision(ctx); math.Abs(p.NearestM("lonely", 0)-1000) > 5 {
 		t.Errorf("after the interval: nearest %v m, want about 1000", p.NearestM("lonely", 0))
 	}
-}
-
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
 }
 
 // TestUnmetNeeds: a need is unmet when no in-person activity meeting it

@@ -5,10 +5,9 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"signpost/directory/directorytest"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/PuerkitoBio/goquery"
 )
@@ -23,24 +22,6 @@ const (
 	emailComm    = "commissioner@example.org"
 )
 
-// settableClock is a clock tests move on; the store and the site share it.
-type settableClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *settableClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *settableClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // editorialSite is the real stack with sign-in: a copy of the sample
 // directory's store with an account for every role (the fixture's
 // "editorial" files), the engine kept in step by Watch, and a real server
@@ -49,7 +30,7 @@ type editorialSite struct {
 	*sampleSite
 	site  *Server
 	ts    *httptest.Server
-	clock *settableClock
+	clock *directorytest.Clock
 	// OrgA and OrgB are organisations of the sample; ListingA and ListingB
 	// are one listing of each.
 	OrgA, OrgB         string
@@ -61,7 +42,7 @@ func newEditorialSite(t testing.TB) *editorialSite {
 	f := sampleFiles(t)
 	store, eng := f.open(t, "editorial")
 	base := &sampleSite{store: store, engine: eng, places: f.places}
-	clock := &settableClock{t: editorialNow}
+	clock := directorytest.NewClock(editorialNow)
 	store.SetClock(clock.Now)
 	srv, err := New(base.config(clock.Now))
 	if err != nil {

@@ -14,7 +14,7 @@ import (
 // alone.
 func TestAdoptedListingLeavesTheFeed(t *testing.T) {
 	r := newRig(t, "sefton", false, feed.Options{})
-	ids := r.up.add(10, r.clock.now().Add(-time.Hour))
+	ids := r.up.add(10, r.clock.Now().Add(-time.Hour))
 	if _, err := r.sync.Sync(ctx, "sefton", false); err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +36,7 @@ func TestAdoptedListingLeavesTheFeed(t *testing.T) {
 	}
 
 	// The same version again is no news.
-	r.clock.advance(time.Hour)
+	r.clock.Advance(time.Hour)
 	f, err := r.sync.Sync(ctx, "sefton", true)
 	if err != nil {
 		t.Fatal(err)
@@ -59,9 +59,9 @@ func TestAdoptedListingLeavesTheFeed(t *testing.T) {
 	if _, err := r.st.PutService(ctx, local, directory.Save{Actor: "admin@example.org"}); err != nil {
 		t.Fatal(err)
 	}
-	r.clock.advance(time.Hour)
-	r.up.edit(ids[2], "name", "Renamed upstream", r.clock.now())
-	r.clock.advance(time.Minute)
+	r.clock.Advance(time.Hour)
+	r.up.edit(ids[2], "name", "Renamed upstream", r.clock.Now())
+	r.clock.Advance(time.Minute)
 	if f, err = r.sync.Sync(ctx, "sefton", false); err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +79,7 @@ func TestAdoptedListingLeavesTheFeed(t *testing.T) {
 
 	// Gone upstream: a full pull withdraws the feed's listings, not this one.
 	r.up.remove(ids[2])
-	r.clock.advance(time.Hour)
+	r.clock.Advance(time.Hour)
 	if f, err = r.sync.Sync(ctx, "sefton", true); err != nil {
 		t.Fatal(err)
 	}

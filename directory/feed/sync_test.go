@@ -18,7 +18,7 @@ var ctx = context.Background()
 
 func TestFullThenIncrementalPull(t *testing.T) {
 	r := newRig(t, "sefton", false, feed.Options{})
-	ids := r.up.add(25, r.clock.now().Add(-48*time.Hour))
+	ids := r.up.add(25, r.clock.Now().Add(-48*time.Hour))
 
 	f, err := r.sync.Sync(ctx, "sefton", false)
 	if err != nil {
@@ -55,10 +55,10 @@ func TestFullThenIncrementalPull(t *testing.T) {
 
 	// Two edits upstream; the next sync asks only for what changed since
 	// the last one started.
-	r.clock.advance(time.Hour)
-	r.up.edit(ids[3], "name", "Renamed walk", r.clock.now())
-	r.up.edit(ids[7], "description", "Now on Tuesdays", r.clock.now())
-	r.clock.advance(time.Minute)
+	r.clock.Advance(time.Hour)
+	r.up.edit(ids[3], "name", "Renamed walk", r.clock.Now())
+	r.up.edit(ids[7], "description", "Now on Tuesdays", r.clock.Now())
+	r.clock.Advance(time.Minute)
 	f, err = r.sync.Sync(ctx, "sefton", false)
 	if err != nil {
 		t.Fatalf("incremental sync: %v", err)
@@ -82,7 +82,7 @@ func TestFullThenIncrementalPull(t *testing.T) {
 
 func TestMirrorKeepsUpstreamIDs(t *testing.T) {
 	r := newRig(t, "primary", true, feed.Options{})
-	ids := r.up.add(3, r.clock.now())
+	ids := r.up.add(3, r.clock.Now())
 	if _, err := r.sync.Sync(ctx, "primary", false); err != nil {
 		t.Fatal(err)
 	}
@@ -110,14 +110,14 @@ func TestTwoFeedsDoNotCollide(t *testing.T) {
 
 func TestRemovalsOnFullPull(t *testing.T) {
 	r := newRig(t, "council", false, feed.Options{})
-	ids := r.up.add(20, r.clock.now().Add(-time.Hour))
+	ids := r.up.add(20, r.clock.Now().Add(-time.Hour))
 	if _, err := r.sync.Sync(ctx, "council", false); err != nil {
 		t.Fatal(err)
 	}
 	gone := r.up.remove(ids[0], ids[1])
 
 	// An incremental pull cannot see removals.
-	r.clock.advance(time.Hour)
+	r.clock.Advance(time.Hour)
 	if _, err := r.sync.Sync(ctx, "council", false); err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +125,7 @@ func TestRemovalsOnFullPull(t *testing.T) {
 		t.Fatalf("an incremental pull withdrew %s", ids[0])
 	}
 
-	r.clock.advance(time.Hour)
+	r.clock.Advance(time.Hour)
 	f, err := r.sync.Sync(ctx, "council", true)
 	if err != nil {
 		t.Fatalf("full sync: %v", err)
@@ -147,7 +147,7 @@ func TestRemovalsOnFullPull(t *testing.T) {
 
 	// It comes back upstream: the next full pull restores it.
 	r.up.put(gone)
-	r.clock.advance(time.Hour)
+	r.clock.Advance(time.Hour)
 	f, err = r.sync.Sync(ctx, "council", true)
 	if err != nil {
 		t.Fatal(err)
@@ -162,12 +162,12 @@ func TestRemovalsOnFullPull(t *testing.T) {
 
 func TestDailyFullPull(t *testing.T) {
 	r := newRig(t, "daily", false, feed.Options{})
-	ids := r.up.add(10, r.clock.now().Add(-time.Hour))
+	ids := r.up.add(10, r.clock.Now().Add(-time.Hour))
 	if _, err := r.sync.Sync(ctx, "daily", false); err != nil {
 		t.Fatal(err)
 	}
 	r.up.remove(ids[0])
-	r.clock.advance(25 * time.Hour)
+	r.clock.Advance(25 * time.Hour)
 	f, err := r.sync.Sync(ctx, "daily", false)
 	if err != nil {
 		t.Fatal(err)
@@ -179,12 +179,12 @@ func TestDailyFullPull(t *testing.T) {
 
 func TestLargeWithdrawalIsHeld(t *testing.T) {
 	r := newRig(t, "big", false, feed.Options{})
-	ids := r.up.add(20, r.clock.now().Add(-time.Hour))
+	ids := r.up.add(20, r.clock.Now().Add(-time.Hour))
 	if _, err := r.sync.Sync(ctx, "big", false); err != nil {
 		t.Fatal(err)
 	}
 	r.up.remove(ids[:5]...) // 25% > 20%
-	r.clock.advance(time.Hour)
+	r.clock.Advance(time.Hour)
 	f, err := r.sync.Sync(ctx, "big", true)
 	if !errors.Is(err, feed.ErrHeld) {
 		t.Fatalf("withdrawing 5 of 20: err = %v, want ErrHeld", err)
@@ -214,9 +214,9 @@ func TestLargeWithdrawalIsHeld(t *testing.T) {
 
 func TestBadRecordsAreSkippedAndReported(t *testing.T) {
 	r := newRig(t, "messy", false, feed.Options{})
-	ids := r.up.add(5, r.clock.now())
-	r.up.edit(ids[1], "status", "bogus", r.clock.now())
-	r.up.edit(ids[2], "email", 42, r.clock.now())
+	ids := r.up.add(5, r.clock.Now())
+	r.up.edit(ids[1], "status", "bogus", r.clock.Now())
+	r.up.edit(ids[2], "email", 42, r.clock.Now())
 	f, err := r.sync.Sync(ctx, "messy", false)
 	if err != nil {
 		t.Fatal(err)
@@ -232,13 +232,13 @@ func TestBadRecordsAreSkippedAndReported(t *testing.T) {
 	}
 	// A bad record is still published upstream: a full pull keeps the
 	// good version it had rather than withdrawing it.
-	r.up.edit(ids[1], "status", "active", r.clock.now())
-	r.clock.advance(time.Hour)
+	r.up.edit(ids[1], "status", "active", r.clock.Now())
+	r.clock.Advance(time.Hour)
 	if _, err := r.sync.Sync(ctx, "messy", false); err != nil {
 		t.Fatal(err)
 	}
-	r.up.edit(ids[1], "status", "bogus", r.clock.now())
-	r.clock.advance(time.Hour)
+	r.up.edit(ids[1], "status", "bogus", r.clock.Now())
+	r.clock.Advance(time.Hour)
 	f, err = r.sync.Sync(ctx, "messy", true)
 	if err != nil {
 		t.Fatal(err)
@@ -250,8 +250,8 @@ func TestBadRecordsAreSkippedAndReported(t *testing.T) {
 
 func TestPartialItemsAreFetchedWhole(t *testing.T) {
 	r := newRig(t, "brief", false, feed.Options{})
-	ids := r.up.add(2, r.clock.now())
-	r.up.edit(ids[0], "description", "The whole story", r.clock.now())
+	ids := r.up.add(2, r.clock.Now())
+	r.up.edit(ids[0], "description", "The whole story", r.clock.Now())
 	r.up.partialFields = true
 	if _, err := r.sync.Sync(ctx, "brief", false); err != nil {
 		t.Fatal(err)
@@ -264,7 +264,7 @@ func TestPartialItemsAreFetchedWhole(t *testing.T) {
 func TestORUKv1Pages(t *testing.T) {
 	r := newRig(t, "v1", false, feed.Options{})
 	r.up.v1 = true
-	r.up.add(15, r.clock.now())
+	r.up.add(15, r.clock.Now())
 	f, err := r.sync.Sync(ctx, "v1", false)
 	if err != nil || f.Added != 15 {
 		t.Fatalf("ORUK v1 feed: added %d, %v", f.Added, err)
@@ -275,7 +275,7 @@ func TestMisbehavingFeeds(t *testing.T) {
 	t.Run("total_pages lies high", func(t *testing.T) {
 		r := newRig(t, "liar", false, feed.Options{})
 		r.up.extraPages = 1000
-		r.up.add(25, r.clock.now())
+		r.up.add(25, r.clock.Now())
 		f, err := r.sync.Sync(ctx, "liar", false)
 		if err != nil || f.Added != 25 {
 			t.Fatalf("added %d, %v", f.Added, err)
@@ -287,7 +287,7 @@ func TestMisbehavingFeeds(t *testing.T) {
 	t.Run("pages repeat", func(t *testing.T) {
 		r := newRig(t, "parrot", false, feed.Options{})
 		r.up.ignorePage = true
-		r.up.add(25, r.clock.now())
+		r.up.add(25, r.clock.Now())
 		f, err := r.sync.Sync(ctx, "parrot", false)
 		if err != nil || f.Added != 10 {
 			t.Fatalf("added %d, %v; want the first page's 10", f.Added, err)
@@ -298,7 +298,7 @@ func TestMisbehavingFeeds(t *testing.T) {
 	})
 	t.Run("timeout", func(t *testing.T) {
 		r := newRig(t, "sleepy", false, feed.Options{Timeout: 50 * time.Millisecond, Retries: -1})
-		r.up.add(3, r.clock.now())
+		r.up.add(3, r.clock.Now())
 		r.up.slow = time.Second
 		f, err := r.sync.Sync(ctx, "sleepy", false)
 		if err == nil {
@@ -313,7 +313,7 @@ func TestMisbehavingFeeds(t *testing.T) {
 	})
 	t.Run("server errors are retried", func(t *testing.T) {
 		r := newRig(t, "flaky", false, feed.Options{Retries: 2})
-		r.up.add(5, r.clock.now())
+		r.up.add(5, r.clock.Now())
 		r.up.failFromPage, r.up.failTimes = 1, 2
 		f, err := r.sync.Sync(ctx, "flaky", false)
 		if err != nil || f.Added != 5 {
@@ -335,7 +335,7 @@ func TestMisbehavingFeeds(t *testing.T) {
 	}
 	t.Run("too large", func(t *testing.T) {
 		r := newRig(t, "huge", false, feed.Options{MaxBytes: 1000})
-		r.up.add(30, r.clock.now())
+		r.up.add(30, r.clock.Now())
 		_, err := r.sync.Sync(ctx, "huge", false)
 		if err == nil || !strings.Contains(err.Error(), "too large") {
 			t.Fatalf("err = %v, want too large", err)
@@ -388,7 +388,7 @@ func TestCheckURL(t *testing.T) {
 // withdraws nothing wrongly.
 func TestInterruptedSyncResumes(t *testing.T) {
 	r := newRig(t, "resume", false, feed.Options{Retries: -1})
-	r.up.add(35, r.clock.now().Add(-time.Hour))
+	r.up.add(35, r.clock.Now().Add(-time.Hour))
 	r.up.failFromPage, r.up.failTimes = 3, -1
 	f, err := r.sync.Sync(ctx, "resume", false)
 	if err == nil {
@@ -407,7 +407,7 @@ func TestInterruptedSyncResumes(t *testing.T) {
 
 	r.up.failFromPage = 0
 	before := len(r.up.listRequests())
-	r.clock.advance(10 * time.Minute)
+	r.clock.Advance(10 * time.Minute)
 	f, err = r.sync.Sync(ctx, "resume", false)
 	if err != nil {
 		t.Fatal(err)
@@ -423,15 +423,15 @@ func TestInterruptedSyncResumes(t *testing.T) {
 
 func TestSyncDueRunsOnlyDueFeeds(t *testing.T) {
 	r := newRig(t, "hourly", false, feed.Options{})
-	r.up.add(3, r.clock.now())
+	r.up.add(3, r.clock.Now())
 	if n, err := r.sync.SyncDue(ctx, r.st); err != nil || n != 1 {
 		t.Fatalf("first run: %d synced, %v; want 1", n, err)
 	}
-	r.clock.advance(30 * time.Minute)
+	r.clock.Advance(30 * time.Minute)
 	if n, _ := r.sync.SyncDue(ctx, r.st); n != 0 {
 		t.Errorf("half an hour later: %d synced, want 0", n)
 	}
-	r.clock.advance(30 * time.Minute)
+	r.clock.Advance(30 * time.Minute)
 	if n, _ := r.sync.SyncDue(ctx, r.st); n != 1 {
 		t.Errorf("an hour later: %d synced, want 1", n)
 	}
@@ -440,7 +440,7 @@ func TestSyncDueRunsOnlyDueFeeds(t *testing.T) {
 // Follow stops when its context ends, leaving the store usable.
 func TestFollowStopsOnCancel(t *testing.T) {
 	r := newRig(t, "bg", false, feed.Options{})
-	r.up.add(3, r.clock.now())
+	r.up.add(3, r.clock.Now())
 	cctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { defer close(done); r.sync.Follow(cctx, r.st, time.Hour) }()

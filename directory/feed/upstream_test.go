@@ -16,6 +16,7 @@ import (
 	"github.com/google/uuid"
 
 	"signpost/directory"
+	"signpost/directory/directorytest"
 	"signpost/directory/feed"
 )
 
@@ -169,24 +170,6 @@ func (u *upstream) listRequests() []string {
 	return append([]string(nil), u.requests...)
 }
 
-// clock is a settable time for the syncer.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 func openStore(t *testing.T) *directory.Store {
 	t.Helper()
 	st, err := directory.Open(filepath.Join(t.TempDir(), "signpost.db"))
@@ -201,7 +184,7 @@ type rig struct {
 	st    *directory.Store
 	up    *upstream
 	srv   *httptest.Server
-	clock *clock
+	clock *directorytest.Clock
 	sync  *feed.Syncer
 }
 
@@ -209,8 +192,8 @@ func newRig(t *testing.T, name string, mirror bool, opt feed.Options) *rig {
 	t.Helper()
 	st := openStore(t)
 	up, srv := newUpstream(t)
-	c := &clock{t: time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)}
-	opt.Now = c.now
+	c := directorytest.NewClock(time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC))
+	opt.Now = c.Now
 	if opt.PerPage == 0 {
 		opt.PerPage = 10
 	}
