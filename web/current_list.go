@@ -4,10 +4,10 @@ import (
 	"cmp"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/gorilla/csrf"
@@ -62,47 +62,45 @@ func (v *currentListView) Name() string {
 	return "list " + v.Reference
 }
 
-// addButton is one "Add to list" button: the activity, its place in the
-// results (0 on an activity's own page) and the current list.
+// addButton is one "Add to list" button: the activity, whether it is on
+// the current list, and where the form posts and comes back to. Its
+// fields are worked out once in Go: a results page draws twenty, and each
+// method a template calls costs a reflective call.
 type addButton struct {
-	List *currentListView
-	ID   string
-	N    int
+	ID string
+	// On: the activity is on the current list; the button removes it.
+	On bool
+	// Return is the address to come back to: this page, at this result.
+	Return string
+	// JustAdded: this is the activity the page was asked to confirm.
+	JustAdded bool
+	ListName  string
+	CSRFField template.HTML
 }
 
-// Action is where the button posts.
-func (b addButton) Action() string {
-	if b.List.Has(b.ID) {
-		return "/current-list/remove"
+// newAddButton is the button for an activity at place n in the results (0
+// on an activity's own page).
+func newAddButton(l *currentListView, id string, n int) addButton {
+	b := addButton{ID: id, On: l.Has(id)}
+	if l == nil {
+		return b
 	}
-	return "/current-list/items"
-}
-
-// Return is the address to come back to: this page, at this result.
-func (b addButton) Return() string {
-	if b.List == nil {
-		return ""
+	b.Return = l.Return
+	if n > 0 {
+		b.Return = l.Return + "#result-" + strconv.Itoa(n)
 	}
-	if b.N > 0 {
-		return fmt.Sprintf("%s#result-%d", b.List.Return, b.N)
-	}
-	return b.List.Return
+	b.JustAdded = b.On && l.Added == id
+	b.ListName = l.Name()
+	b.CSRFField = l.CSRFField
+	return b
 }
 
-// JustAdded reports whether this is the activity the page was asked to
-// confirm.
-func (b addButton) JustAdded() bool { return b.List != nil && b.List.Added == b.ID && b.List.Has(b.ID) }
-
-// listedResult is a result with the current list, for its add button.
-type listedResult struct {
-	resultView
-	List *currentListView
-}
-
-func withList(results []resultView, l *currentListView) []listedResult {
-	out := make([]listedResult, len(results))
+// withList gives each result its add button for the current list.
+func withList(results []resultView, l *currentListView) []resultView {
+	out := make([]resultView, len(results))
 	for i, r := range results {
-		out[i] = listedResult{resultView: r, List: l}
+		r.Add = newAddButton(l, r.ID, r.N)
+		out[i] = r
 	}
 	return out
 }

@@ -112,7 +112,7 @@ func parseTemplates() (*templates, error) {
 		"profileField": func(probs problemList, id, label, hint, value, autocomplete, max string) profileField {
 			return profileField{Problems: probs, ID: id, Label: label, Hint: hint, Value: value, Autocomplete: autocomplete, Max: max}
 		},
-		"addButton": func(l *currentListView, id string, n int) addButton { return addButton{List: l, ID: id, N: n} },
+		"addButton": newAddButton,
 		// field describes one text input of a row of the listing form.
 		"field": func(p *editPage, prefix, name, label, value string, max int) textField {
 			id := prefix + name

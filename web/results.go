@@ -42,7 +42,10 @@ type resultView struct {
 	// were merged into it.
 	AlsoListedBy string
 	// Where is the address of the location nearest the searched point.
-	Where  string
+	Where string
+	// Add is the result's "Add to list" button, set by withList when the
+	// page is drawn and the current list is known.
+	Add    addButton
 	marker *orb.Point
 }
 
