@@ -157,6 +157,8 @@ type textIndex struct {
 	// docs maps the index's segments' document numbers to table slots.
 	docs *docMap
 	sets hitSets
+	// stats are the BM25 statistics searches score with (see bm25).
+	stats bm25Stats
 }
 
 func newTextIndex(idx bleve.Index) (*textIndex, error) {
@@ -378,15 +380,24 @@ func (ti *textIndex) walk(ctx context.Context, text string, groups []wordGroup,
 	if err != nil {
 		return true, fmt.Errorf("text search %q: %w", text, err)
 	}
+	// Read before the reader opens: statistics kept for this count were
+	// read from a reader at least as new (see bm25Stats).
+	gen := ti.stats.writes.Load()
 	r, err := adv.Reader()
 	if err != nil {
 		return true, fmt.Errorf("text search %q: open reader: %w", text, err)
 	}
 	defer r.Close()
+	stats, err := ti.stats.of(r, gen)
+	if err != nil {
+		return true, fmt.Errorf("text search %q: %w", text, err)
+	}
 	// What bleve.Index.Search sets up for a single index: BM25 scoring,
-	// with its statistics read from this reader.
+	// with the statistics of the index's content rather than of its
+	// segments (see bm25Stats).
 	ctx = context.WithValue(ctx, search.GetScoringModelCallbackKey,
 		search.GetScoringModelCallbackFn(func() string { return index.BM25Scoring }))
+	ctx = context.WithValue(ctx, search.BM25StatsKey, stats)
 	s, err := q.Searcher(ctx, r, ti.idx.Mapping(), search.SearcherOptions{})
 	if err != nil {
 		return true, fmt.Errorf("text search %q: %w", text, err)
