@@ -166,9 +166,10 @@ func currentAccount(r *http.Request) *directory.Account {
 // unknown or expired session simply leaves the request anonymous; the
 // guard on each area decides what that means.
 //
-// Static files, the API and the health check set no CSRF cookie on GET:
-// they have no forms, and a public, open-data API should not hand out
-// cookies. Nor do share links to anyone not signed in.
+// Two areas of the site (areas, in authz.go) are not checked: the reads
+// of those without forms, which set no CSRF cookie, and a share link for
+// anyone not signed in, which sets none and checks its posts' Origin
+// itself.
 func (h *accountHandlers) sessions(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var session string
@@ -186,14 +187,8 @@ func (h *accountHandlers) sessions(next http.Handler) http.Handler {
 			}
 		}
 		safe := isSafeMethod(r.Method)
-		if safe && (strings.HasPrefix(r.URL.Path, "/static/") || strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/healthz") {
-			next.ServeHTTP(w, r)
-			return
-		}
-		// A share link's page sets no cookie for the person holding it:
-		// its follow-up form posts back to the link, which checks the
-		// post's origin instead (shortlist_followup.go).
-		if session == "" && strings.HasPrefix(r.URL.Path, "/s/") {
+		area := areaOf(r.URL.Path)
+		if (safe && area == areaNoForms) || (session == "" && area == areaOriginChecked) {
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/gorilla/mux"
 
@@ -13,7 +14,9 @@ import (
 )
 
 // Authorization lives here and only here: a table of what each role may
-// do, and one guard that every account route is wrapped in. Handlers do not
+// do, one guard that every account route is wrapped in, and a table of the
+// site's areas, which says what the middleware before the router must know
+// of a route (a follower's redirect, the CSRF check). Handlers do not
 // check roles. routes.go registers every route, and TestRouteAccess walks
 // the router: a route missing from its table of who may reach what fails
 // the test.
@@ -98,6 +101,60 @@ var policy = map[permission]map[directory.Role]scope{
 	permMergeDuplicates: {directory.RoleAdmin: scopeAll},
 	// Commissioners are in this row and own-account only.
 	permInsights: {directory.RoleAdmin: scopeAll, directory.RoleCommissioner: scopeAll},
+}
+
+// area is what a part of the site is, named by the first segment of its
+// paths (an "area" of routes.go). The guard decides who may use a route;
+// the area decides what the guard cannot, before the router runs: where a
+// follower sends the route's requests (toPrimary) and how the CSRF check
+// treats them (sessions, in auth.go). TestAreas walks the router: a route
+// in no area, or a guarded route outside areaSignIn, fails it.
+type area int
+
+const (
+	// areaPublic is open to everyone and holds nothing kept per site: a
+	// follower answers its reads. Its posts carry a CSRF token.
+	areaPublic area = iota
+	// areaNoForms is public and has no forms (static files, the API, the
+	// health check): its reads set no CSRF cookie, so an open-data API
+	// hands out no cookies.
+	areaNoForms
+	// areaPerSite is open to everyone but shows or keeps what only the
+	// primary has: sign-in, e-mail links, My list and choosing a list.
+	areaPerSite
+	// areaSignIn is behind the guard: every route needs an account.
+	areaSignIn
+	// areaOriginChecked is per site and takes posts without a CSRF cookie:
+	// a share link, whose holder is not signed in. It sets them no cookie,
+	// and its post checks its Origin instead of a CSRF token
+	// (shortlist_followup.go). A signed-in visitor's posts are checked by
+	// the token as everywhere else.
+	areaOriginChecked
+)
+
+// areas are the areas of the site by their paths' first segment. A path in
+// none (a page that does not exist) is public.
+var areas = map[string]area{
+	"": areaPublic, "help-now": areaPublic, "search": areaPublic, "match": areaPublic, "activities": areaPublic,
+	"static": areaNoForms, "api": areaNoForms, "healthz": areaNoForms,
+	// mail.ResetPath and mail.StillRunningPath are /password/reset and
+	// /still-running.
+	"login": areaPerSite, "logout": areaPerSite, "password": areaPerSite, "still-running": areaPerSite,
+	"add-to-list": areaPerSite, "current-list": areaPerSite, "my-list": areaPerSite,
+	"account": areaSignIn, "provider": areaSignIn, "admin": areaSignIn, "shortlists": areaSignIn, "insights": areaSignIn,
+	"s": areaOriginChecked,
+}
+
+// areaOf is the area path is in.
+func areaOf(path string) area {
+	first, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
+	return areas[first]
+}
+
+// perSite reports whether only the primary may answer the area's
+// requests: everything but the public areas.
+func (a area) perSite() bool {
+	return a != areaPublic && a != areaNoForms
 }
 
 // can reports whether account a may do p to something of organisation

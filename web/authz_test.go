@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -273,8 +274,7 @@ func TestRouteAccess(t *testing.T) {
 				if resp.StatusCode != rt.want[i] {
 					t.Errorf("status %d, want %d", resp.StatusCode, rt.want[i])
 				}
-				guarded := strings.HasPrefix(rt.path, "/provider") || strings.HasPrefix(rt.path, "/admin") || strings.HasPrefix(rt.path, "/shortlists") || strings.HasPrefix(rt.path, "/insights")
-				if v == "anonymous" && resp.StatusCode == http.StatusSeeOther && guarded {
+				if v == "anonymous" && resp.StatusCode == http.StatusSeeOther && areaOf(rt.path) == areaSignIn {
 					if loc := resp.Header.Get("Location"); !strings.HasPrefix(loc, "/login?next=") {
 						t.Errorf("anonymous redirect to %q, want the sign-in page", loc)
 					}
@@ -411,6 +411,90 @@ func TestHeaderLinks(t *testing.T) {
 			}
 			if signOut := doc.Find(".site-header form.sign-out").Length() == 1; signOut != (v != "anonymous") {
 				t.Errorf("sign-out button shown: %v", signOut)
+			}
+		})
+	}
+}
+
+// routeRequest is one method of a route of the router, with its path's
+// variables filled in with "x".
+type routeRequest struct {
+	method, template, path string
+}
+
+var pathVariable = regexp.MustCompile(`\{[^}]*\}`)
+
+// everyRoute lists every route of the router by method, leaving out HEAD,
+// which the GET handler serves.
+func everyRoute(t *testing.T, r *mux.Router) []routeRequest {
+	t.Helper()
+	var out []routeRequest
+	err := r.Walk(func(route *mux.Route, _ *mux.Router, _ []*mux.Route) error {
+		tmpl, err := route.GetPathTemplate()
+		if err != nil {
+			return err
+		}
+		methods, err := route.GetMethods()
+		if err != nil {
+			return fmt.Errorf("%s: %w", tmpl, err)
+		}
+		for _, m := range methods {
+			if m != http.MethodHead {
+				out = append(out, routeRequest{m, tmpl, pathVariable.ReplaceAllString(tmpl, "x")})
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestAreas walks every route of the router and checks the table of areas
+// against it: every route is in an area, the routes that send an
+// anonymous visitor to sign in (the guarded ones) are the routes of
+// areaSignIn, and a follower sends a route's requests to the primary
+// exactly when they change something or the route's area is kept per
+// site. So a new route, or a new area added to the table, is sent to the
+// primary with no change to the follower's middleware, and an area
+// forgotten in the table fails here.
+func TestAreas(t *testing.T) {
+	t.Parallel()
+	es := newEditorialSite(t)
+	cfg := es.config(es.clock.Now)
+	cfg.Primary, _ = url.Parse("https://primary.signpost.example")
+	follower, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	anonymous := es.client(t)
+	for _, rt := range everyRoute(t, es.site.routes()) {
+		t.Run(rt.method+" "+rt.template, func(t *testing.T) {
+			anonymous.t = t
+			first, _, _ := strings.Cut(strings.TrimPrefix(rt.path, "/"), "/")
+			a, listed := areas[first]
+			if !listed {
+				t.Fatalf("%q is in no area: add it to areas in authz.go", "/"+first)
+			}
+
+			var resp *http.Response
+			if rt.method == http.MethodGet {
+				resp, _ = anonymous.get(rt.path)
+			} else {
+				resp, _ = anonymous.post(rt.path, nil)
+			}
+			guarded := resp.StatusCode == http.StatusSeeOther && strings.HasPrefix(resp.Header.Get("Location"), "/login?next=")
+			if guarded != (a == areaSignIn) {
+				t.Errorf("guarded %v (anonymous: %d to %q), but in areaSignIn %v: the guard in routes.go and areas in authz.go disagree",
+					guarded, resp.StatusCode, resp.Header.Get("Location"), a == areaSignIn)
+			}
+
+			rec := httptest.NewRecorder()
+			follower.ServeHTTP(rec, httptest.NewRequest(rt.method, rt.path, strings.NewReader("a=1")))
+			sent := rec.Code == http.StatusTemporaryRedirect && rec.Header().Get("Location") == "https://primary.signpost.example"+rt.path
+			if want := rt.method != http.MethodGet || a.perSite(); sent != want {
+				t.Errorf("the follower sent it to the primary: %v (%d to %q), want %v", sent, rec.Code, rec.Header().Get("Location"), want)
 			}
 		})
 	}

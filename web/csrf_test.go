@@ -83,3 +83,64 @@ func TestCSRFCookieUnderTLS(t *testing.T) {
 		t.Errorf("CSRF cookie under TLS: %+v", got)
 	}
 }
+
+// TestPostsWithoutAToken: every post of the router needs a CSRF token,
+// even with this site's Origin, except a share link's follow-up (the one
+// area marked areaOriginChecked) from a visitor not signed in, which
+// needs this site's Origin instead. A signed-in visitor's post there
+// needs the token like any other.
+func TestPostsWithoutAToken(t *testing.T) {
+	t.Parallel()
+	es := newEditorialSite(t)
+	lists := newRouteLists(t, es)
+	origin := es.ts.URL
+	expired := csrfFailure(nil).message
+	// post sends form from c with no CSRF token, and with Origin o if not
+	// empty.
+	post := func(c *client, path, o string, form url.Values) (int, string) {
+		t.Helper()
+		req, err := http.NewRequest(http.MethodPost, es.ts.URL+path, strings.NewReader(form.Encode()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if o != "" {
+			req.Header.Set("Origin", o)
+		}
+		resp, doc := c.do(req)
+		return resp.StatusCode, doc.Find("h1").First().Next().Text()
+	}
+	anonymous, linkWorker := es.client(t), es.signedIn(t, emailLW)
+	anonymous.token() // the visitor holds a CSRF cookie, and sends no token
+	answer := url.Values{"form": {"answer"}, "service": {es.ListingA}, "status": {"went"}}
+
+	for _, rt := range everyRoute(t, es.site.routes()) {
+		if rt.method != http.MethodPost {
+			continue
+		}
+		t.Run(rt.template, func(t *testing.T) {
+			anonymous.t, linkWorker.t = t, t
+			if areaOf(rt.path) != areaOriginChecked {
+				for name, c := range map[string]*client{"anonymous": anonymous, "link worker": linkWorker} {
+					if status, msg := post(c, rt.path, origin, url.Values{"a": {"1"}}); status != http.StatusForbidden || msg != expired {
+						t.Errorf("%s, no token: %d %q, want 403 %q", name, status, msg, expired)
+					}
+				}
+				return
+			}
+			path := strings.Replace(rt.path, "/x", "/"+lists.token, 1)
+			if status, msg := post(anonymous, path, "", answer); status != http.StatusForbidden || msg == expired {
+				t.Errorf("anonymous, no Origin: %d %q, want 403 from the share link", status, msg)
+			}
+			if status, _ := post(anonymous, path, "https://elsewhere.example", answer); status != http.StatusForbidden {
+				t.Errorf("anonymous, another Origin: %d, want 403", status)
+			}
+			if status, msg := post(linkWorker, path, origin, answer); status != http.StatusForbidden || msg != expired {
+				t.Errorf("signed in, no token: %d %q, want 403 %q", status, msg, expired)
+			}
+			if status, msg := post(anonymous, path, origin, answer); status != http.StatusSeeOther {
+				t.Errorf("anonymous, this site's Origin: %d %q, want 303", status, msg)
+			}
+		})
+	}
+}

@@ -4,8 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-
-	"signpost/web/mail"
 )
 
 // A follower (serve --primary) is a read replica: its listings are
@@ -15,29 +13,15 @@ import (
 // balancer sends those requests to the primary (README, "Followers");
 // when one reaches a follower anyway, the follower sends it on.
 
-// primaryPaths are the per-site areas of the site: each path and all
-// below it.
-var primaryPaths = []string{
-	"/login", "/logout", "/account", mail.ResetPath, mail.StillRunningPath,
-	"/provider", "/admin", "/insights",
-	"/shortlists", "/my-list", "/current-list", "/add-to-list", "/s",
-}
-
 // forPrimary reports whether a follower must not answer r itself: a
 // request that changes something (any method but GET, HEAD and OPTIONS),
-// or one for a per-site area.
+// or one for an area kept per site (areas, in authz.go).
 func forPrimary(r *http.Request) bool {
 	switch r.Method {
 	case http.MethodGet, http.MethodHead, http.MethodOptions:
-	default:
-		return true
+		return areaOf(r.URL.Path).perSite()
 	}
-	for _, p := range primaryPaths {
-		if r.URL.Path == p || strings.HasPrefix(r.URL.Path, p+"/") {
-			return true
-		}
-	}
-	return false
+	return true
 }
 
 // toPrimary redirects a follower's per-site requests to the same path and
