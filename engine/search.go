@@ -385,7 +385,9 @@ func (p *plan) rank(ctx context.Context, t *table, text *textEntry, want wanted)
 	if want == wantPage {
 		keep = q.Page * q.Size
 	}
-	top := newTopK(keep, p.less(t))
+	// Past the first page the heap holds enough ties for numbering the
+	// names to pay (see nameOrder).
+	top := newTopK(keep, p.less(t, keep > MaxSize))
 	var f facetCounter
 	p.candidates(t, text, func(slot uint32, text, phrase float64) {
 		c, pass, ranked := p.eval(t, slot, text, phrase, top.bar(p.order))
@@ -728,7 +730,7 @@ func (c Components) total() float64 {
 // less reports whether a ranks before b: by score (or distance, for
 // SortNearest), then distance, name and id, so that the order is total and
 // pages never overlap or skip.
-func (p *plan) less(t *table) func(a, b cand) bool {
+func (p *plan) less(t *table, numberNames bool) func(a, b cand) bool {
 	byDist := func(a, b cand) int {
 		an, bn := math.IsNaN(a.dist), math.IsNaN(b.dist)
 		switch {
@@ -743,6 +745,7 @@ func (p *plan) less(t *table) func(a, b cand) bool {
 	}
 	byScore := func(a, b cand) int { return cmp.Compare(b.score, a.score) }
 	primary, secondary := byScore, byDist
+	names := t.names.ranks(t, numberNames)
 	if p.order == nearestFirst {
 		primary, secondary = byDist, byScore
 	}
@@ -753,11 +756,10 @@ func (p *plan) less(t *table) func(a, b cand) bool {
 		if c := secondary(a, b); c != 0 {
 			return c < 0
 		}
-		ra, rb := &t.rows[a.slot], &t.rows[b.slot]
-		if c := strings.Compare(ra.SortName, rb.SortName); c != 0 {
-			return c < 0
+		if names != nil {
+			return names[a.slot] < names[b.slot]
 		}
-		return ra.ID < rb.ID
+		return compareNames(&t.rows[a.slot], &t.rows[b.slot]) < 0
 	}
 }
 

@@ -73,6 +73,10 @@ type table struct {
 	// point by put and reindex: noCell when the row has no physical
 	// location or more than one.
 	cell []uint32
+
+	// names numbers the rows in name order for ranking's tie-breaks (see
+	// nameOrder).
+	names nameOrder
 }
 
 // slotStamps holds a counter per slot (see table.stamps).
@@ -480,8 +484,12 @@ func (t *table) put(r *row) {
 		t.stamps.s[slot]++
 		t.layout++
 		t.terms.change(slot, 0, 0, 0, r.needs, r.interests, r.activities)
+		t.names.moved(slot, len(t.flags))
 	} else {
 		t.terms.change(slot, t.needs[slot], t.interests[slot], t.activities[slot], r.needs, r.interests, r.activities)
+		if t.rows[slot].SortName != r.info.SortName {
+			t.names.moved(slot, len(t.flags))
+		}
 	}
 	for _, c := range t.cols {
 		c.set(slot, r)
@@ -518,6 +526,7 @@ func (t *table) remove(id string) {
 	t.flags[slot] = 0
 	t.rows[slot] = rowInfo{}
 	t.freeSlots = append(t.freeSlots, slot)
+	t.names.moved(slot, len(t.flags))
 }
 
 // sameText reports whether the table already holds a service with this id
