@@ -16,12 +16,14 @@ import (
 // beginnings ("Community …"), so a fixed-length prefix would not settle
 // them.
 //
-// The numbers are made lazily, by the first ranking after a write that
-// changed a name or which slots hold rows: the rows the writes touched
-// (the table lists them) are taken out of the previous order, sorted and
-// merged back, so a build after a few writes costs one pass. Until the
-// numbers are made, or while another ranking makes them, ranking compares
-// names as before.
+// The numbers are made by a ranking past the first page (prepare), after
+// a write that changed a name or which slots hold rows. After a few
+// writes the rows they touched are taken out of the previous order,
+// sorted and merged back: one pass. The first time, or after many writes,
+// every name is sorted (about 0.2 s at 100k), from a copy taken under the
+// table's read lock and sorted outside it, so a write waiting for the lock
+// does not hold up every read behind it meanwhile. Until the numbers are
+// made, ranking compares names: the order is the same either way.
 type nameOrder struct {
 	// writes counts the writes that changed a name or which slot holds a
 	// row, and changed lists those slots since the numbers were made; both
@@ -40,80 +42,117 @@ type nameOrder struct {
 	rank []uint32
 }
 
-// ranks returns each slot's place in name order, making the numbers when
-// they are out of date only if build is set (a first build sorts every
-// name: about 0.1 s at 100k, which a page of search results should not
-// wait for). It returns nil when the numbers are out of date and not made,
-// or another ranking is making them. The caller holds t.mu for reading,
-// so no write runs meanwhile.
-func (o *nameOrder) ranks(t *table, build bool) []uint32 {
+// ranks returns each slot's place in name order, or nil when the numbers
+// are out of date or being made. The caller holds t.mu for reading.
+func (o *nameOrder) ranks() []uint32 {
 	if !o.mu.TryLock() {
 		return nil
 	}
 	defer o.mu.Unlock()
 	if !o.made || o.version != o.writes {
-		if !build {
-			return nil
-		}
-		o.build(t)
+		return nil
 	}
 	return o.rank
 }
 
-func (o *nameOrder) build(t *table) {
-	n := len(t.flags)
-	live := func(s uint32) bool { return int(s) < n && t.flags[s]&flagLive != 0 }
-	byName := func(a, b uint32) int { return compareNames(&t.rows[a], &t.rows[b]) }
-	changed := o.changed
-	o.changed = nil
-	var order []uint32
-	if !o.made || len(changed) > n/8 {
-		order = make([]uint32, 0, n)
-		for s := range uint32(n) {
-			if live(s) {
-				order = append(order, s)
-			}
-		}
-		slices.SortFunc(order, byName)
-	} else {
-		moved := make(map[uint32]bool, len(changed))
-		var add []uint32
-		for _, s := range changed {
-			if !moved[s] {
-				moved[s] = true
-				if live(s) {
-					add = append(add, s)
-				}
-			}
-		}
-		slices.SortFunc(add, byName)
-		order = make([]uint32, 0, len(o.bySlot)+len(add))
-		for _, s := range o.bySlot {
-			if moved[s] {
-				continue
-			}
-			for len(add) > 0 && byName(add[0], s) < 0 {
-				order, add = append(order, add[0]), add[1:]
-			}
-			order = append(order, s)
-		}
-		order = append(order, add...)
-	}
-	rank := make([]uint32, n)
-	for i, s := range order {
-		rank[s] = uint32(i)
-	}
-	o.bySlot, o.rank, o.version, o.made = order, rank, o.writes, true
-}
-
 // moved notes a slot whose place in name order may have changed, in a
 // table of n slots. Past an eighth of the table the numbers are made
-// afresh anyway, so the list stops growing.
+// afresh anyway, so the list stops growing. The caller holds t.mu.
 func (o *nameOrder) moved(slot uint32, n int) {
 	o.writes++
 	if len(o.changed) <= n/8 {
 		o.changed = append(o.changed, slot)
 	}
+}
+
+// prepare brings the numbers up to date, unless another ranking is doing
+// so. The caller does not hold t.mu.
+func (o *nameOrder) prepare(t *table) {
+	if !o.mu.TryLock() {
+		return
+	}
+	defer o.mu.Unlock()
+	t.mu.RLock()
+	if o.made && o.version == o.writes {
+		t.mu.RUnlock()
+		return
+	}
+	if o.made && len(o.changed) <= len(t.flags)/8 {
+		o.merge(t)
+		t.mu.RUnlock()
+		return
+	}
+	type named struct {
+		slot     uint32
+		sortName string
+		id       string
+	}
+	at := o.writes
+	all := make([]named, 0, len(t.flags))
+	for s, fl := range t.flags {
+		if fl&flagLive != 0 {
+			all = append(all, named{uint32(s), t.rows[s].SortName, t.rows[s].ID})
+		}
+	}
+	n := len(t.flags)
+	t.mu.RUnlock()
+
+	slices.SortFunc(all, func(a, b named) int {
+		if c := strings.Compare(a.sortName, b.sortName); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.id, b.id)
+	})
+	order := make([]uint32, len(all))
+	for i, r := range all {
+		order[i] = r.slot
+	}
+
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	if o.writes != at {
+		return // written meanwhile: the next ranking past page one tries again
+	}
+	o.publish(order, n)
+}
+
+// merge takes the rows writes touched out of the order, sorts them and
+// merges them back. The caller holds t.mu for reading.
+func (o *nameOrder) merge(t *table) {
+	n := len(t.flags)
+	byName := func(a, b uint32) int { return compareNames(&t.rows[a], &t.rows[b]) }
+	moved := make(map[uint32]bool, len(o.changed))
+	var add []uint32
+	for _, s := range o.changed {
+		if !moved[s] {
+			moved[s] = true
+			if int(s) < n && t.flags[s]&flagLive != 0 {
+				add = append(add, s)
+			}
+		}
+	}
+	slices.SortFunc(add, byName)
+	order := make([]uint32, 0, len(o.bySlot)+len(add))
+	for _, s := range o.bySlot {
+		if moved[s] {
+			continue
+		}
+		for len(add) > 0 && byName(add[0], s) < 0 {
+			order, add = append(order, add[0]), add[1:]
+		}
+		order = append(order, s)
+	}
+	o.publish(append(order, add...), n)
+}
+
+// publish makes order, the live slots sorted, the numbers for a table of
+// n slots as it stands at o.writes. The caller holds t.mu for reading.
+func (o *nameOrder) publish(order []uint32, n int) {
+	rank := make([]uint32, n)
+	for i, s := range order {
+		rank[s] = uint32(i)
+	}
+	o.bySlot, o.rank, o.version, o.made, o.changed = order, rank, o.writes, true, nil
 }
 
 // compareNames orders rows by case-folded name, then id.

@@ -50,9 +50,10 @@ func TestNameOrderFollowsWrites(t *testing.T) {
 
 func checkNameOrder(t *testing.T, tab *table) {
 	t.Helper()
+	tab.names.prepare(tab)
 	tab.mu.RLock()
 	defer tab.mu.RUnlock()
-	ranks := tab.names.ranks(tab, true)
+	ranks := tab.names.ranks()
 	if ranks == nil {
 		t.Fatal("no numbers made")
 	}
@@ -71,5 +72,42 @@ func checkNameOrder(t *testing.T, tab *table) {
 	}
 	if len(tab.names.bySlot) != len(live) {
 		t.Fatalf("the order holds %d slots, the table %d live rows", len(tab.names.bySlot), len(live))
+	}
+}
+
+// TestNameOrderUnderConcurrentWrites makes the numbers while writes land
+// (run with -race): numbers made from a copy that a write overtook must
+// not be used, and the order must be right once the writes stop.
+func TestNameOrderUnderConcurrentWrites(t *testing.T) {
+	svcs := genServices(400, 6)
+	tab := newTable()
+	var rows []row
+	for _, s := range svcs {
+		rows = append(rows, makeRow(s, textDoc(s)))
+	}
+	tab.apply(rows, nil)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		r := rand.New(rand.NewPCG(6, 7))
+		for range 300 {
+			s := *svcs[r.IntN(len(svcs))]
+			s.Name = fmt.Sprintf("Community group %03d", r.IntN(40))
+			tab.apply([]row{makeRow(&s, textDoc(&s))}, nil)
+		}
+	}()
+	for {
+		select {
+		case <-done:
+			checkNameOrder(t, tab)
+			return
+		default:
+			tab.names.prepare(tab)
+			tab.mu.RLock()
+			if ranks := tab.names.ranks(); ranks != nil && tab.names.version != tab.names.writes {
+				t.Error("numbers handed out for an older table")
+			}
+			tab.mu.RUnlock()
+		}
 	}
 }

@@ -378,16 +378,19 @@ func (e *Engine) answer(ctx context.Context, q Query, m mode, want wanted) (*Res
 // keeps it, returning its services' ids for the caller to fetch outside
 // the lock.
 func (p *plan) rank(ctx context.Context, t *table, text *textEntry, want wanted) (*Results, []string, error) {
-	t.mu.RLock()
-	defer t.mu.RUnlock()
 	q := p.q
 	keep := 0
 	if want == wantPage {
 		keep = q.Page * q.Size
 	}
-	// Past the first page the heap holds enough ties for numbering the
-	// names to pay (see nameOrder).
-	top := newTopK(keep, p.less(t, keep > MaxSize))
+	if keep > MaxSize {
+		// Past the first page the heap holds enough ties for numbering
+		// the names to pay (see nameOrder).
+		t.names.prepare(t)
+	}
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	top := newTopK(keep, p.less(t))
 	var f facetCounter
 	p.candidates(t, text, func(slot uint32, text, phrase float64) {
 		c, pass, ranked := p.eval(t, slot, text, phrase, top.bar(p.order))
@@ -730,7 +733,7 @@ func (c Components) total() float64 {
 // less reports whether a ranks before b: by score (or distance, for
 // SortNearest), then distance, name and id, so that the order is total and
 // pages never overlap or skip.
-func (p *plan) less(t *table, numberNames bool) func(a, b cand) bool {
+func (p *plan) less(t *table) func(a, b cand) bool {
 	byDist := func(a, b cand) int {
 		an, bn := math.IsNaN(a.dist), math.IsNaN(b.dist)
 		switch {
@@ -745,7 +748,7 @@ func (p *plan) less(t *table, numberNames bool) func(a, b cand) bool {
 	}
 	byScore := func(a, b cand) int { return cmp.Compare(b.score, a.score) }
 	primary, secondary := byScore, byDist
-	names := t.names.ranks(t, numberNames)
+	names := t.names.ranks()
 	if p.order == nearestFirst {
 		primary, secondary = byDist, byScore
 	}
