@@ -9,6 +9,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/paulmach/orb"
 )
@@ -32,7 +33,26 @@ type Basemap struct {
 	extent      orb.Bound
 	attribution string
 	waters      []Water
+
+	// crossings keeps Crossing's answers: the same lines are asked again
+	// and again (a town's searches start from one point and find the same
+	// activities), and each answer walks the coast near the line.
+	crossings crossingMemo
 }
+
+// crossingMemo holds up to crossingMemoSize answers; when full it starts
+// again, which keeps the lines in use.
+type crossingMemo struct {
+	mu      sync.Mutex
+	answers map[[2]orb.Point]crossingAnswer
+}
+
+type crossingAnswer struct {
+	c  Crossing
+	ok bool
+}
+
+const crossingMemoSize = 1 << 14
 
 // Water is a named body of water with one point to write its name at. A
 // water may be listed more than once, at several points; the nearest names
@@ -225,6 +245,25 @@ func (b *Basemap) Crossing(from, to orb.Point) (Crossing, bool) {
 	if len(b.waters) == 0 {
 		return Crossing{}, false
 	}
+	key := [2]orb.Point{from, to}
+	m := &b.crossings
+	m.mu.Lock()
+	a, found := m.answers[key]
+	m.mu.Unlock()
+	if found {
+		return a.c, a.ok
+	}
+	c, ok := b.crossing(from, to)
+	m.mu.Lock()
+	if m.answers == nil || len(m.answers) >= crossingMemoSize {
+		m.answers = make(map[[2]orb.Point]crossingAnswer)
+	}
+	m.answers[key] = crossingAnswer{c, ok}
+	m.mu.Unlock()
+	return c, ok
+}
+
+func (b *Basemap) crossing(from, to orb.Point) (Crossing, bool) {
 	seg := orb.LineString{from, to}.Bound()
 	// Where the line enters or leaves land or the extent, as fractions of
 	// the way along it.

@@ -49,7 +49,9 @@ func TestBasemapCrossing(t *testing.T) {
 		{"outside the map nothing is known", orb.Point{-3.09, 53.55}, orb.Point{-2.91, 53.55}, "", 0},
 		{"the same point", orb.Point{-3.05, 53.42}, orb.Point{-3.05, 53.42}, "", 0},
 	}
-	for _, tt := range tests {
+	// Twice over: the second answer of each comes from the memo, and must
+	// be the first.
+	for _, tt := range append(tests, tests...) {
 		t.Run(tt.name, func(t *testing.T) {
 			c, ok := b.Crossing(tt.from, tt.to)
 			switch {
@@ -146,5 +148,35 @@ func TestRingContainsAsOrb(t *testing.T) {
 				t.Fatalf("ring %d, %v: ringContains = %v, planar.RingContains = %v", i, p, got, want)
 			}
 		}
+	}
+}
+
+// TestCrossingMemo checks that remembered answers are the answers, for
+// random lines asked more often than the memo holds.
+func TestCrossingMemo(t *testing.T) {
+	b := mustLoadBasemap(t)
+	r := rand.New(rand.NewPCG(1, 2))
+	pt := func() orb.Point { return orb.Point{-3.1 + r.Float64()*0.2, 53.3 + r.Float64()*0.25} }
+	lines := make([][2]orb.Point, 300)
+	for i := range lines {
+		lines[i] = [2]orb.Point{pt(), pt()}
+	}
+	crossed := 0
+	for i := range crossingMemoSize + 3*len(lines) {
+		l := lines[i%len(lines)]
+		if i >= len(lines) && i < crossingMemoSize {
+			l = [2]orb.Point{pt(), pt()} // fill the memo past its size
+		}
+		got, gotOK := b.Crossing(l[0], l[1])
+		want, wantOK := b.crossing(l[0], l[1])
+		if got != want || gotOK != wantOK {
+			t.Fatalf("line %v: remembered %v %v, worked out %v %v", l, got, gotOK, want, wantOK)
+		}
+		if gotOK {
+			crossed++
+		}
+	}
+	if crossed == 0 {
+		t.Fatal("no line crossed water; the test needs some that do")
 	}
 }
