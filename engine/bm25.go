@@ -28,9 +28,13 @@ import (
 // are kept under that count.
 type bm25Stats struct {
 	writes atomic.Uint64
+	// kept is the last figures counted, read without a lock by every
+	// search; mu lets one search count at a time.
+	kept atomic.Pointer[keptBM25]
+	mu   sync.Mutex
+}
 
-	mu    sync.Mutex
-	ok    bool
+type keptBM25 struct {
 	at    uint64
 	stats *search.BM25Stats
 }
@@ -44,16 +48,19 @@ func (b *bm25Stats) changed() { b.writes.Add(1) }
 
 // of returns the statistics for a reader opened after writes read gen.
 func (b *bm25Stats) of(r index.IndexReader, gen uint64) (*search.BM25Stats, error) {
+	if k := b.kept.Load(); k != nil && k.at == gen {
+		return k.stats, nil
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.ok && b.at == gen {
-		return b.stats, nil
+	if k := b.kept.Load(); k != nil && k.at == gen {
+		return k.stats, nil
 	}
 	st, err := countBM25(r)
 	if err != nil {
 		return nil, err
 	}
-	b.ok, b.at, b.stats = true, gen, st
+	b.kept.Store(&keptBM25{at: gen, stats: st})
 	return st, nil
 }
 
