@@ -390,16 +390,23 @@ func (p *plan) rank(ctx context.Context, t *table, text *textEntry, want wanted)
 	}
 	top := newTopK(keep, p.less(t))
 	var f facetCounter
-	p.candidates(t, text, func(slot uint32, text, phrase float64) {
-		c, pass, ranked := p.eval(t, slot, text, phrase, top.bar(p.order))
-		if !pass {
-			return
+	if pass := p.passSet(t, text); pass != nil {
+		f.countSets(t, pass)
+		if keep > 0 {
+			p.rankSet(t, text, pass, top)
 		}
-		f.add(t, slot)
-		if ranked {
-			top.push(c)
-		}
-	})
+	} else {
+		p.candidates(t, text, func(slot uint32, text, phrase float64) {
+			c, pass, ranked := p.eval(t, slot, text, phrase, top.bar(p.order))
+			if !pass {
+				return
+			}
+			f.add(t, slot)
+			if ranked {
+				top.push(c)
+			}
+		})
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
@@ -425,7 +432,7 @@ func (p *plan) candidates(t *table, text *textEntry, visit func(slot uint32, tex
 	}
 	var near bitset
 	if !p.scan {
-		near = t.spatial.candidates(p, len(t.flags))
+		near = t.sets.near(p, len(t.flags))
 	}
 	switch {
 	case p.soft:

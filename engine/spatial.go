@@ -7,26 +7,39 @@ import (
 	"signpost/directory"
 )
 
-// spatialIndex files the live rows by where they can pass a radius, so a
-// pass with a place and a radius visits only the rows that can: those in
-// the grid cells the circle touches, those with several physical locations
-// (or one the grid cannot hold), and, unless in person was asked for, the
-// rows that pass any radius (online, or with no physical location). At a
-// million listings a 10 km circle holds from a fifth to two thirds of them;
-// the rest were each visited to be turned away.
+// rowSets files the live rows by the hot filters' values and by where they
+// can pass a radius, as sets of slots, so that a pass can work out which
+// rows match with word-wide operations over bitsets, count the totals and
+// facets from the sets' sizes, and read the columns only of the rows that
+// can reach the page (see bitpass.go). With the term sets (termsets.go)
+// they hold every filter but age and the cold ones (language,
+// accessibility notes, organisation, modified, term ids).
+//
+// Where: byCell files the rows with one physical location by grid cell;
+// the rows with several (or one nearer a pole than the grid reaches) are
+// loose; those delivered online or with no physical location pass any
+// radius unless in person was asked for. At a million listings a 10 km
+// circle holds from a fifth to two thirds of them.
 //
 // Kept up to date under the table's write lock by put and remove, and
 // rebuilt from the columns after a snapshot load, so it is never saved.
-type spatialIndex struct {
+type rowSets struct {
 	// byCell holds, for each grid cell, the slots of the live rows with
 	// one physical location in it (the table's cell column), sorted.
 	byCell map[uint32][]uint32
-	// loose are the live rows with a physical location but no cell: more
-	// than one location, or one nearer a pole than the grid reaches.
+	// loose are the live rows with a physical location but no cell.
 	loose bitset
 	// anywhere are the live rows that pass any radius unless in person
 	// was asked for: delivered online, or with no physical location.
 	anywhere bitset
+
+	// active are the live rows listed (flagActive); free, those free.
+	active, free bitset
+	// days, delivery and access hold the live rows with each bit of
+	// those columns.
+	days     [7]bitset
+	delivery [3]bitset
+	access   [8]bitset
 }
 
 // bitset is a set of slots, a bit a slot; words past its end are empty.
@@ -52,19 +65,28 @@ func (b bitset) has(slot uint32) bool {
 	return w < len(b) && b[w]&(1<<(slot&63)) != 0
 }
 
-// spatialKey is what decides where a row is filed.
-type spatialKey struct {
-	flags, delivery uint8
-	cell            uint32
+// word is the w-th word of the set (0 past its end).
+func (b bitset) word(w int) uint64 {
+	if w < len(b) {
+		return b[w]
+	}
+	return 0
 }
 
-// move refiles slot from where old put it to where cur puts it (a zero
-// key for a slot newly given or freed).
-func (s *spatialIndex) move(slot uint32, old, cur spatialKey) {
+// rowKey is what decides where a row is filed.
+type rowKey struct {
+	flags, delivery, days, access uint8
+	cell                          uint32
+}
+
+// move refiles slot from where old put it to where cur puts it (a key
+// with no flags for a slot newly given or freed).
+func (s *rowSets) move(slot uint32, old, cur rowKey) {
 	if old == cur {
 		return
 	}
-	if old.flags&flagLive != 0 && old.cell != noCell {
+	oldLive, live := old.flags&flagLive != 0, cur.flags&flagLive != 0
+	if oldLive && old.cell != noCell && (old.cell != cur.cell || !live) {
 		list := s.byCell[old.cell]
 		if i, ok := slices.BinarySearch(list, slot); ok {
 			list = slices.Delete(list, i, i+1)
@@ -75,8 +97,7 @@ func (s *spatialIndex) move(slot uint32, old, cur spatialKey) {
 			}
 		}
 	}
-	live := cur.flags&flagLive != 0
-	if live && cur.cell != noCell {
+	if live && cur.cell != noCell && (old.cell != cur.cell || !oldLive) {
 		if s.byCell == nil {
 			s.byCell = map[uint32][]uint32{}
 		}
@@ -84,40 +105,50 @@ func (s *spatialIndex) move(slot uint32, old, cur spatialKey) {
 		i, _ := slices.BinarySearch(list, slot)
 		s.byCell[cur.cell] = slices.Insert(list, i, slot)
 	}
-	s.loose.put(slot, cur.loose())
-	s.anywhere.put(slot, cur.anywhere())
+	s.putBits(slot, cur)
 }
 
-// spatialKeyOf is the key of a slot as its columns stand.
-func (t *table) spatialKeyOf(slot uint32) spatialKey {
-	k := spatialKey{flags: t.flags[slot], cell: noCell}
+// putBits sets slot's bit in each set as the key says.
+func (s *rowSets) putBits(slot uint32, k rowKey) {
+	live := k.flags&flagLive != 0
+	s.loose.put(slot, live && k.flags&flagPhysical != 0 && k.cell == noCell)
+	s.anywhere.put(slot, live && (k.flags&flagPhysical == 0 || k.delivery&deliveryBit(directory.DeliveryOnline) != 0))
+	s.active.put(slot, live && k.flags&flagActive != 0)
+	s.free.put(slot, live && k.flags&flagFree != 0)
+	for i := range s.days {
+		s.days[i].put(slot, live && k.days&(1<<i) != 0)
+	}
+	for i := range s.delivery {
+		s.delivery[i].put(slot, live && k.delivery&(1<<i) != 0)
+	}
+	for i := range s.access {
+		s.access[i].put(slot, live && k.access&(1<<i) != 0)
+	}
+}
+
+// rowKeyOf is the key of a slot as its columns stand.
+func (t *table) rowKeyOf(slot uint32) rowKey {
+	k := rowKey{flags: t.flags[slot], cell: noCell}
+	// (A table put together from some columns only, as a test does, lacks
+	// the others.)
+	at := func(col []uint8) uint8 {
+		if int(slot) < len(col) {
+			return col[slot]
+		}
+		return 0
+	}
+	k.delivery, k.days, k.access = at(t.delivery), at(t.days), at(t.access)
 	if int(slot) < len(t.cell) {
 		k.cell = t.cell[slot]
-	}
-	// (A table put together from some columns only, as a test does, has
-	// no delivery column.)
-	if int(slot) < len(t.delivery) {
-		k.delivery = t.delivery[slot]
 	}
 	return k
 }
 
-// loose reports whether a row so keyed is physical with no cell.
-func (k spatialKey) loose() bool {
-	return k.flags&flagLive != 0 && k.flags&flagPhysical != 0 && k.cell == noCell
-}
-
-// anywhere reports whether a row so keyed passes any radius unless in
-// person was asked for (eval's remote).
-func (k spatialKey) anywhere() bool {
-	return k.flags&flagLive != 0 && (k.flags&flagPhysical == 0 || k.delivery&deliveryBit(directory.DeliveryOnline) != 0)
-}
-
-// rebuildSpatial files every row again from the columns, after a load.
-func (t *table) rebuildSpatial() {
-	s := spatialIndex{byCell: map[uint32][]uint32{}}
+// rebuildSets files every row again from the columns, after a load.
+func (t *table) rebuildSets() {
+	s := rowSets{byCell: map[uint32][]uint32{}}
 	for slot := range uint32(len(t.flags)) {
-		k := t.spatialKeyOf(slot)
+		k := t.rowKeyOf(slot)
 		if k.flags&flagLive == 0 {
 			continue
 		}
@@ -125,16 +156,15 @@ func (t *table) rebuildSpatial() {
 			// Slots come in order, so each cell's list stays sorted.
 			s.byCell[k.cell] = append(s.byCell[k.cell], slot)
 		}
-		s.loose.put(slot, k.loose())
-		s.anywhere.put(slot, k.anywhere())
+		s.putBits(slot, k)
 	}
-	t.spatial = s
+	t.sets = s
 }
 
-// candidates returns the slots that can pass the plan's radius (a superset:
+// near returns the slots that can pass the plan's radius (a superset:
 // each is still tested), or nil when the plan has no circle the grid can
 // map. nSlots is the table's length.
-func (s *spatialIndex) candidates(p *plan, nSlots int) bitset {
+func (s *rowSets) near(p *plan, nSlots int) bitset {
 	m := p.cells
 	if m == nil {
 		return nil
@@ -151,16 +181,27 @@ func (s *spatialIndex) candidates(p *plan, nSlots int) bitset {
 			}
 		}
 	}
-	or := func(b bitset) {
-		for w := range min(len(b), len(out)) {
-			out[w] |= b[w]
-		}
-	}
-	or(s.loose)
+	out.or(s.loose)
 	if !p.inPersonOnly {
-		or(s.anywhere)
+		out.or(s.anywhere)
 	}
 	return out
+}
+
+// or adds the slots of o (within b's length).
+func (b bitset) or(o bitset) {
+	for w := range min(len(b), len(o)) {
+		b[w] |= o[w]
+	}
+}
+
+// and keeps only the slots also in o.
+func (b bitset) and(o bitset) {
+	n := min(len(b), len(o))
+	for w := range n {
+		b[w] &= o[w]
+	}
+	clear(b[n:])
 }
 
 // count returns how many slots the set holds.

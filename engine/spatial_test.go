@@ -30,6 +30,7 @@ func randomSpatialRow(rng *rand.Rand, id string) row {
 	r.interests = 1 << rng.IntN(len(directory.Interests))
 	r.activities = uint16(1 << rng.IntN(len(directory.Activities)))
 	r.days = uint8(rng.IntN(128))
+	r.access = uint8(rng.IntN(1 << len(directory.AccessFeatures)))
 	r.capacity = uint8(rng.IntN(4))
 	if rng.IntN(2) == 0 {
 		r.assured = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Unix()
@@ -74,11 +75,11 @@ func randomSpatialRow(rng *rand.Rand, id string) row {
 	return r
 }
 
-// TestSpatialIndexFollowsTheColumns puts, edits and removes random rows
+// TestRowSetsFollowTheColumns puts, edits and removes random rows
 // and checks after each step that the index files exactly the live rows
 // where their columns say, and that a table rebuilt from the columns (as
 // after a snapshot load) files them alike.
-func TestSpatialIndexFollowsTheColumns(t *testing.T) {
+func TestRowSetsFollowTheColumns(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	tab := newTable()
 	for step := range 800 {
@@ -88,14 +89,14 @@ func TestSpatialIndexFollowsTheColumns(t *testing.T) {
 		} else {
 			tab.apply([]row{randomSpatialRow(rng, id)}, nil)
 		}
-		checkSpatial(t, fmt.Sprintf("step %d", step), tab, tab.spatial)
+		checkSpatial(t, fmt.Sprintf("step %d", step), tab, tab.sets)
 	}
-	loaded := &table{flags: tab.flags, delivery: tab.delivery, cell: tab.cell}
-	loaded.rebuildSpatial()
-	checkSpatial(t, "rebuilt", tab, loaded.spatial)
+	loaded := &table{flags: tab.flags, delivery: tab.delivery, days: tab.days, access: tab.access, cell: tab.cell}
+	loaded.rebuildSets()
+	checkSpatial(t, "rebuilt", tab, loaded.sets)
 }
 
-func checkSpatial(t *testing.T, when string, tab *table, s spatialIndex) {
+func checkSpatial(t *testing.T, when string, tab *table, s rowSets) {
 	t.Helper()
 	filed := map[uint32]uint32{}
 	for cell, list := range s.byCell {
@@ -126,6 +127,22 @@ func checkSpatial(t *testing.T, when string, tab *table, s spatialIndex) {
 		if want := live && (!physical || online); s.anywhere.has(slot) != want {
 			t.Fatalf("%s: slot %d anywhere %v, want %v", when, slot, !want, want)
 		}
+		bit := func(name string, set bitset, want bool) {
+			if got, want := set.has(slot), live && want; got != want {
+				t.Fatalf("%s: slot %d in %s %v, want %v", when, slot, name, got, want)
+			}
+		}
+		bit("active", s.active, fl&flagActive != 0)
+		bit("free", s.free, fl&flagFree != 0)
+		for i := range s.days {
+			bit(fmt.Sprintf("day %d", i), s.days[i], tab.days[slot]&(1<<i) != 0)
+		}
+		for i := range s.delivery {
+			bit(fmt.Sprintf("delivery %d", i), s.delivery[i], tab.delivery[slot]&(1<<i) != 0)
+		}
+		for i := range s.access {
+			bit(fmt.Sprintf("access %d", i), s.access[i], tab.access[slot]&(1<<i) != 0)
+		}
 	}
 }
 
@@ -142,7 +159,7 @@ func TestIndexedPassMatchesScan(t *testing.T) {
 	e := &Engine{cfg: config{now: func() time.Time { return time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC) }}}
 	ctx := context.Background()
 	indexedVisits, scanVisits := 0, 0
-	for round := range 30 {
+	for round := range 60 {
 		for range 150 {
 			id := fmt.Sprintf("s%d", rng.IntN(1500))
 			if rng.IntN(5) == 0 {
@@ -230,6 +247,19 @@ func randomSpatialQuery(rng *rand.Rand) Query {
 	}
 	if rng.IntN(4) == 0 {
 		q.Free = true
+	}
+	if rng.IntN(4) == 0 {
+		q.Activities = pickCodes(rng, directory.Activities, 1)
+	}
+	if rng.IntN(6) == 0 {
+		q.Day = directory.Weekdays[rng.IntN(7)]
+	}
+	if rng.IntN(6) == 0 {
+		q.AccessFeatures = pickCodes(rng, directory.AccessFeatures, 1)
+	}
+	if rng.IntN(10) == 0 {
+		age := 30
+		q.Age = &age // (not held by the sets: the pass by rows)
 	}
 	if rng.IntN(3) == 0 {
 		q.Sort = SortNearest

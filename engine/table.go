@@ -73,8 +73,8 @@ type table struct {
 	// point by put and reindex: noCell when the row has no physical
 	// location or more than one.
 	cell []uint32
-	// spatial files the rows by grid cell, for passes with a radius.
-	spatial spatialIndex
+	// sets files the rows by the hot filters and by grid cell (spatial.go).
+	sets rowSets
 }
 
 // slotStamps holds a counter per slot (see table.stamps).
@@ -485,12 +485,12 @@ func (t *table) put(r *row) {
 	} else {
 		t.terms.change(slot, t.needs[slot], t.interests[slot], t.activities[slot], r.needs, r.interests, r.activities)
 	}
-	old := t.spatialKeyOf(slot)
+	old := t.rowKeyOf(slot)
 	for _, c := range t.cols {
 		c.set(slot, r)
 	}
 	t.cell[slot] = rowCell(r.flags, r.point)
-	t.spatial.move(slot, old, t.spatialKeyOf(slot))
+	t.sets.move(slot, old, t.rowKeyOf(slot))
 }
 
 // rowCell is the grid cell a row is filed under: that of its one physical
@@ -517,7 +517,7 @@ func (t *table) remove(id string) {
 	}
 	delete(t.slotOf, id)
 	t.terms.change(slot, t.needs[slot], t.interests[slot], t.activities[slot], 0, 0, 0)
-	t.spatial.move(slot, t.spatialKeyOf(slot), spatialKey{cell: noCell})
+	t.sets.move(slot, t.rowKeyOf(slot), rowKey{cell: noCell})
 	t.stamps.s[slot]++
 	t.layout++
 	t.flags[slot] = 0
