@@ -91,27 +91,54 @@ func eachSet(t *table, needs, ints uint32, acts uint16, fn func(bitset)) {
 // across its edge, or loose, whose own locations are within it.
 func (p *plan) keepWithin(t *table, pass bitset) {
 	s := &t.sets
-	in := make(bitset, len(pass))
-	if !p.inPersonOnly {
-		in.or(s.anywhere)
-	}
 	m := p.cells
+	// The circle's cells' rows are walked, unless the slots left are far
+	// fewer (a text search's hits with an asked need, say): then each is
+	// judged by its own cell, a read of the cell column at random, which
+	// costs some tens of times a step along a cell's list.
+	var lists [][]uint32
+	var classes []uint8
+	inCells := 0
 	for i := range m.nLa {
 		row := m.class[i*m.nLo : (i+1)*m.nLo]
 		for j, class := range row {
 			if class == cellOutside {
 				continue
 			}
-			for _, slot := range s.byCell[(m.la0+i)<<17|(m.lo0+uint32(j))] {
-				w, bit := slot>>6, uint64(1)<<(slot&63)
-				if pass[w]&bit == 0 || in[w]&bit != 0 {
+			if list, ok := s.byCell[(m.la0+i)<<17|(m.lo0+uint32(j))]; ok {
+				lists, classes = append(lists, list), append(classes, class)
+				inCells += len(list)
+			}
+		}
+	}
+	if n := pass.count(); n*32 < inCells {
+		for w, u := range pass {
+			for ; u != 0; u &= u - 1 {
+				slot := uint32(w<<6 + bits.TrailingZeros64(u))
+				if !p.inPersonOnly && s.anywhere.has(slot) {
 					continue
 				}
-				if class == cellInside {
-					in[w] |= bit
-				} else if ok, _ := t.withinCellM(slot, p.point, p.radius, nil); ok {
-					in[w] |= bit
+				if ok, _ := t.withinCellM(slot, p.point, p.radius, m); !ok {
+					pass[w] &^= 1 << (slot & 63)
 				}
+			}
+		}
+		return
+	}
+	in := make(bitset, len(pass))
+	if !p.inPersonOnly {
+		in.or(s.anywhere)
+	}
+	for k, list := range lists {
+		for _, slot := range list {
+			w, bit := slot>>6, uint64(1)<<(slot&63)
+			if pass[w]&bit == 0 || in[w]&bit != 0 {
+				continue
+			}
+			if classes[k] == cellInside {
+				in[w] |= bit
+			} else if ok, _ := t.withinCellM(slot, p.point, p.radius, nil); ok {
+				in[w] |= bit
 			}
 		}
 	}
@@ -186,9 +213,20 @@ func (p *plan) rankSet(t *table, text *textEntry, pass bitset, top *topK) {
 		p.rankOutwards(t, pass, top, offer)
 	case p.order == bestFirst && p.mode == modeMatch && p.nNeeds+p.nInt+p.nAct > 0 && p.rankByTerms(t, pass, top, offer):
 	default:
+		// In slot order, the hits walked alongside.
 		for w, u := range pass {
 			for ; u != 0; u &= u - 1 {
-				offer(uint32(w<<6 + bits.TrailingZeros64(u)))
+				slot := uint32(w<<6 + bits.TrailingZeros64(u))
+				for len(hits) > 0 && hits[0].slot < slot {
+					hits = hits[1:]
+				}
+				text, phrase := 0.0, 0.0
+				if len(hits) > 0 && hits[0].slot == slot {
+					text, phrase = hits[0].score, float64(hits[0].phrase)
+				}
+				if c, _, ranked := p.eval(t, slot, text, phrase, top.bar(p.order)); ranked {
+					top.push(c)
+				}
 			}
 		}
 	}

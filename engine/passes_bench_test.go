@@ -194,4 +194,3 @@ func hitsOf(slots map[string][]uint32) map[string][]slotHit {
 	}
 	return out
 }
-
