@@ -212,6 +212,8 @@ func (p *plan) rankSet(t *table, text *textEntry, pass bitset, top *topK) {
 	case p.order == nearestFirst && p.cells != nil:
 		p.rankOutwards(t, pass, top, offer)
 	case p.order == bestFirst && p.mode == modeMatch && p.nNeeds+p.nInt+p.nAct > 0 && p.rankByTerms(t, pass, top, offer):
+	case p.order == bestFirst && p.mode == modeSearch && p.hasText:
+		p.rankByText(t, hits, pass, top)
 	default:
 		// In slot order, the hits walked alongside.
 		for w, u := range pass {
@@ -381,4 +383,53 @@ func (p *plan) rankByTerms(t *table, pass bitset, top *topK, offer func(uint32))
 		}
 	}
 	return true
+}
+
+// rankByText offers a text search's slots of pass grouped by the most
+// their text and phrase can add, the highest first, and stops once the top
+// is full and no row of the next group can reach it: most of a common
+// word's hits are then never read.
+func (p *plan) rankByText(t *table, hits []slotHit, pass bitset, top *topK) {
+	const groups = 64
+	const most = WeightText + WeightPhrase // (text relevance and a phrase share are at most 1)
+	add := func(h slotHit) float64 {
+		b := WeightText * h.score
+		if h.phrase > 0 {
+			b += WeightPhrase * (1 + float64(h.phrase)) / 2
+		}
+		return b
+	}
+	var members [groups][]int32
+	highest := most
+	for i, h := range hits {
+		if pass.has(h.slot) {
+			a := add(h)
+			highest = max(highest, a)
+			g := min(max(int(a/most*groups), 0), groups-1)
+			members[g] = append(members[g], int32(i))
+		}
+	}
+	// What else a row can add: every asked term met, the most nearness
+	// adds; no penalty.
+	extra := p.termsBound + 2*boundMargin
+	if p.q.HasPoint {
+		extra += WeightNear
+	}
+	for g := groups - 1; g >= 0; g-- {
+		// A group's rows add less than its upper edge (the last group
+		// holds any beyond).
+		edge := float64(g+1) / groups * most * (1 + 1e-12)
+		if g == groups-1 {
+			edge = highest
+		}
+		if edge+extra < top.bar(p.order).score {
+			break
+		}
+		for _, i := range members[g] {
+			h := hits[i]
+			if c, _, ranked := p.eval(t, h.slot, h.score, float64(h.phrase), top.bar(p.order)); ranked {
+				top.push(c)
+			}
+		}
+	}
 }
