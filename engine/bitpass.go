@@ -27,7 +27,7 @@ func (p *plan) passSet(t *table, text *textEntry) bitset {
 	}
 	nw := (len(t.flags) + 63) / 64
 	s := &t.sets
-	pass := make(bitset, nw)
+	pass := s.get(nw)
 	copy(pass, s.active)
 	if p.mustFlags&flagFree != 0 {
 		pass.and(s.free)
@@ -44,7 +44,8 @@ func (p *plan) passSet(t *table, text *textEntry) bitset {
 	var hits bitset
 	if p.hasText {
 		// eval: a hit with no text score and no phrase share is no match.
-		hits = make(bitset, nw)
+		hits = s.get(nw)
+		defer s.giveBack(hits)
 		for _, h := range text.hits {
 			if (h.score != 0 || h.phrase != 0) && int(h.slot>>6) < nw {
 				hits[h.slot>>6] |= 1 << (h.slot & 63)
@@ -60,7 +61,8 @@ func (p *plan) passSet(t *table, text *textEntry) bitset {
 	case p.soft:
 		any := hits
 		if any == nil {
-			any = make(bitset, nw)
+			any = s.get(nw)
+			defer s.giveBack(any)
 		}
 		eachSet(t, p.needs, p.interests, p.activities, func(set bitset) { any.or(set) })
 		pass.and(any)
@@ -125,7 +127,8 @@ func (p *plan) keepWithin(t *table, pass bitset) {
 		}
 		return
 	}
-	in := make(bitset, len(pass))
+	in := s.get(len(pass))
+	defer s.giveBack(in)
 	if !p.inPersonOnly {
 		in.or(s.anywhere)
 	}
@@ -245,7 +248,8 @@ func (p *plan) rankOutwards(t *table, pass bitset, top *topK, offer func(uint32)
 	}
 	m := p.cells
 	var cells []cellAt
-	walked := make(bitset, len(pass))
+	walked := t.sets.get(len(pass))
+	defer t.sets.giveBack(walked)
 	for i := range m.nLa {
 		row := m.class[i*m.nLo : (i+1)*m.nLo]
 		for j, class := range row {

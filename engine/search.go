@@ -395,6 +395,7 @@ func (p *plan) rank(ctx context.Context, t *table, text *textEntry, want wanted)
 		if keep > 0 {
 			p.rankSet(t, text, pass, top)
 		}
+		t.sets.giveBack(pass)
 	} else {
 		p.candidates(t, text, func(slot uint32, text, phrase float64) {
 			c, pass, ranked := p.eval(t, slot, text, phrase, top.bar(p.order))

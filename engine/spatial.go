@@ -3,6 +3,7 @@ package engine
 import (
 	"math/bits"
 	"slices"
+	"sync"
 
 	"signpost/directory"
 )
@@ -40,6 +41,35 @@ type rowSets struct {
 	days     [7]bitset
 	delivery [3]bitset
 	access   [8]bitset
+
+	// scratch holds sets passes have finished with: at a million rows
+	// each is 125 KB, and allocating several a query made the collector
+	// scan the table's heap over and over.
+	scratch *sync.Pool
+}
+
+// get returns an empty set of n words.
+func (s *rowSets) get(n int) bitset {
+	if s.scratch != nil {
+		if b, ok := s.scratch.Get().(*bitset); ok && cap(*b) >= n {
+			out := (*b)[:n]
+			clear(out)
+			return out
+		}
+	}
+	return make(bitset, n)
+}
+
+// giveBack returns sets from get for reuse.
+func (s *rowSets) giveBack(sets ...bitset) {
+	if s.scratch == nil {
+		return
+	}
+	for _, b := range sets {
+		if b != nil {
+			s.scratch.Put(&b)
+		}
+	}
 }
 
 // bitset is a set of slots, a bit a slot; words past its end are empty.
@@ -82,6 +112,9 @@ type rowKey struct {
 // move refiles slot from where old put it to where cur puts it (a key
 // with no flags for a slot newly given or freed).
 func (s *rowSets) move(slot uint32, old, cur rowKey) {
+	if s.scratch == nil {
+		s.scratch = &sync.Pool{}
+	}
 	if old == cur {
 		return
 	}
@@ -146,7 +179,7 @@ func (t *table) rowKeyOf(slot uint32) rowKey {
 
 // rebuildSets files every row again from the columns, after a load.
 func (t *table) rebuildSets() {
-	s := rowSets{byCell: map[uint32][]uint32{}}
+	s := rowSets{byCell: map[uint32][]uint32{}, scratch: &sync.Pool{}}
 	for slot := range uint32(len(t.flags)) {
 		k := t.rowKeyOf(slot)
 		if k.flags&flagLive == 0 {
