@@ -113,7 +113,7 @@ func (p *plan) keepWithin(t *table, pass bitset) {
 			}
 		}
 	}
-	if n := pass.count(); n*32 < inCells {
+	if n := pass.count(); n*2 < inCells {
 		for w, u := range pass {
 			for ; u != 0; u &= u - 1 {
 				slot := uint32(w<<6 + bits.TrailingZeros64(u))
