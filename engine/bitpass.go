@@ -101,18 +101,10 @@ func (p *plan) keepWithin(t *table, pass bitset) {
 	var lists [][]uint32
 	var classes []uint8
 	inCells := 0
-	for i := range m.nLa {
-		row := m.class[i*m.nLo : (i+1)*m.nLo]
-		for j, class := range row {
-			if class == cellOutside {
-				continue
-			}
-			if list, ok := s.byCell[(m.la0+i)<<17|(m.lo0+uint32(j))]; ok {
-				lists, classes = append(lists, list), append(classes, class)
-				inCells += len(list)
-			}
-		}
-	}
+	s.byCell.each(m, func(_ uint32, class uint8, slots []uint32) {
+		lists, classes = append(lists, slots), append(classes, class)
+		inCells += len(slots)
+	})
 	if n := pass.count(); n*2 < inCells {
 		for w, u := range pass {
 			for ; u != 0; u &= u - 1 {
@@ -244,24 +236,16 @@ func (p *plan) rankSet(t *table, text *textEntry, pass bitset, top *topK) {
 func (p *plan) rankOutwards(t *table, pass bitset, top *topK, offer func(uint32)) {
 	type cellAt struct {
 		cell  uint32
+		slots []uint32
 		least float64
 	}
 	m := p.cells
 	var cells []cellAt
 	walked := t.sets.get(len(pass))
 	defer t.sets.giveBack(walked)
-	for i := range m.nLa {
-		row := m.class[i*m.nLo : (i+1)*m.nLo]
-		for j, class := range row {
-			if class == cellOutside {
-				continue
-			}
-			cell := (m.la0+i)<<17 | (m.lo0 + uint32(j))
-			if _, ok := t.sets.byCell[cell]; ok {
-				cells = append(cells, cellAt{cell, cellLeastM(cell, p.point)})
-			}
-		}
-	}
+	t.sets.byCell.each(m, func(cell uint32, _ uint8, slots []uint32) {
+		cells = append(cells, cellAt{cell, slots, cellLeastM(cell, p.point)})
+	})
 	slices.SortFunc(cells, func(a, b cellAt) int { return cmp.Compare(a.least, b.least) })
 	for _, c := range cells {
 		// (A cell's rows no nearer than the furthest kept can still tie
@@ -269,7 +253,7 @@ func (p *plan) rankOutwards(t *table, pass bitset, top *topK, offer func(uint32)
 		if b := top.bar(p.order); c.least > b.dist*(1+boundSlack) {
 			break
 		}
-		for _, slot := range t.sets.byCell[c.cell] {
+		for _, slot := range c.slots {
 			walked[slot>>6] |= 1 << (slot & 63)
 			if pass.has(slot) {
 				offer(slot)

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -99,7 +100,7 @@ func TestRowSetsFollowTheColumns(t *testing.T) {
 func checkSpatial(t *testing.T, when string, tab *table, s rowSets) {
 	t.Helper()
 	filed := map[uint32]uint32{}
-	for cell, list := range s.byCell {
+	s.byCell.all(func(cell uint32, list []uint32) {
 		if len(list) == 0 || !slices.IsSorted(list) {
 			t.Fatalf("%s: cell %d's list %v is empty or unsorted", when, cell, list)
 		}
@@ -108,6 +109,11 @@ func checkSpatial(t *testing.T, when string, tab *table, s rowSets) {
 				t.Fatalf("%s: slot %d filed twice", when, slot)
 			}
 			filed[slot] = cell
+		}
+	})
+	for _, row := range s.byCell.rows {
+		if !slices.IsSortedFunc(row, func(a, b cellSlots) int { return cmp.Compare(a.lo, b.lo) }) {
+			t.Fatalf("%s: a row of cells is out of order", when)
 		}
 	}
 	for slot := range uint32(len(tab.flags)) {
