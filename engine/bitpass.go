@@ -376,7 +376,9 @@ func (p *plan) rankByTerms(t *table, pass bitset, top *topK, offer func(uint32))
 // rankByText offers a text search's slots of pass grouped by the most
 // their text and phrase can add, the highest first, and stops once the top
 // is full and no row of the next group can reach it: most of a common
-// word's hits are then never read.
+// word's hits are then never read. The groups are counted first and the
+// hits of the highest gathered, a few times the page's worth; the rest
+// only if those did not fill the top high enough.
 func (p *plan) rankByText(t *table, hits []slotHit, pass bitset, top *topK) {
 	const groups = 64
 	const most = WeightText + WeightPhrase // (text relevance and a phrase share are at most 1)
@@ -387,14 +389,14 @@ func (p *plan) rankByText(t *table, hits []slotHit, pass bitset, top *topK) {
 		}
 		return b
 	}
-	var members [groups][]int32
+	groupOf := func(a float64) int { return min(max(int(a/most*groups), 0), groups-1) }
+	var counts [groups]int
 	highest := most
-	for i, h := range hits {
+	for _, h := range hits {
 		if pass.has(h.slot) {
 			a := add(h)
 			highest = max(highest, a)
-			g := min(max(int(a/most*groups), 0), groups-1)
-			members[g] = append(members[g], int32(i))
+			counts[groupOf(a)]++
 		}
 	}
 	// What else a row can add: every asked term met, the most nearness
@@ -403,21 +405,51 @@ func (p *plan) rankByText(t *table, hits []slotHit, pass bitset, top *topK) {
 	if p.q.HasPoint {
 		extra += WeightNear
 	}
-	for g := groups - 1; g >= 0; g-- {
-		// A group's rows add less than its upper edge (the last group
-		// holds any beyond).
-		edge := float64(g+1) / groups * most * (1 + 1e-12)
-		if g == groups-1 {
-			edge = highest
+	// offerGroups offers the hits of groups hi down to lo, and reports
+	// whether it stopped at a group no row of which can reach the top.
+	offerGroups := func(lo, hi int) bool {
+		n := 0
+		var start [groups + 1]int
+		for g := hi; g >= lo; g-- {
+			start[g] = n
+			n += counts[g]
 		}
-		if edge+extra < top.bar(p.order).score {
-			break
-		}
-		for _, i := range members[g] {
-			h := hits[i]
-			if c, _, ranked := p.eval(t, h.slot, h.score, float64(h.phrase), top.bar(p.order)); ranked {
-				top.push(c)
+		order := make([]int32, n)
+		next := start
+		for i, h := range hits {
+			if !pass.has(h.slot) {
+				continue
+			}
+			if g := groupOf(add(h)); g >= lo && g <= hi {
+				order[next[g]] = int32(i)
+				next[g]++
 			}
 		}
+		for g := hi; g >= lo; g-- {
+			// A group's rows add less than its upper edge (the last group
+			// holds any beyond).
+			edge := float64(g+1) / groups * most * (1 + 1e-12)
+			if g == groups-1 {
+				edge = highest
+			}
+			if edge+extra < top.bar(p.order).score {
+				return true
+			}
+			for _, i := range order[start[g] : start[g]+counts[g]] {
+				h := hits[i]
+				if c, _, ranked := p.eval(t, h.slot, h.score, float64(h.phrase), top.bar(p.order)); ranked {
+					top.push(c)
+				}
+			}
+		}
+		return false
+	}
+	lo, gathered := groups-1, counts[groups-1]
+	for lo > 0 && gathered < 4*top.k {
+		lo--
+		gathered += counts[lo]
+	}
+	if !offerGroups(lo, groups-1) && lo > 0 {
+		offerGroups(0, lo-1)
 	}
 }
