@@ -207,6 +207,8 @@ func (p *plan) rankSet(t *table, text *textEntry, pass bitset, top *topK) {
 	case p.order == nearestFirst && p.cells != nil:
 		p.rankOutwards(t, pass, top, offer)
 	case p.order == bestFirst && p.mode == modeMatch && p.nNeeds+p.nInt+p.nAct > 0 && p.rankByTerms(t, pass, top, offer):
+		// (Offered by rankByTerms; with too many groups it offers none
+		// and the slots are offered in order below.)
 	case p.order == bestFirst && p.mode == modeSearch && p.hasText:
 		p.rankByText(t, hits, pass, top)
 	default:

@@ -122,8 +122,8 @@ type plan struct {
 	point              geoPoint
 	radius             radiusTest
 	cells              *cellMap // the radius's grid cells; nil: test each row's point
-	// scan visits every row, as if there were no spatial index (tests
-	// and benchmarks compare the two).
+	// scan passes by rows over every row, without the table's sets
+	// (bitpass.go, spatial.go): tests and benchmarks compare the two.
 	scan                 bool
 	nearOnlineEquivalent float64
 	staleBefore          int64 // unix seconds; assured earlier than this is stale
