@@ -106,22 +106,25 @@ type plan struct {
 	mode mode
 	q    Query
 
-	needs, interests     uint32
-	activities           uint16
-	nNeeds, nInt, nAct   int
-	soft                 bool // Match: some need, interest, activity or text was asked
-	mustFlags            uint8
-	days, delivery       uint8
-	accessMask           uint8
-	inPersonOnly         bool
-	age                  float64
-	hasAge               bool
-	lang                 string
-	access               []string
-	cold                 bool // some filter reads rowInfo (language, access, organisation, modified, term ids)
-	point                geoPoint
-	radius               radiusTest
-	cells                *cellMap // the radius's grid cells; nil: test each row's point
+	needs, interests   uint32
+	activities         uint16
+	nNeeds, nInt, nAct int
+	soft               bool // Match: some need, interest, activity or text was asked
+	mustFlags          uint8
+	days, delivery     uint8
+	accessMask         uint8
+	inPersonOnly       bool
+	age                float64
+	hasAge             bool
+	lang               string
+	access             []string
+	cold               bool // some filter reads rowInfo (language, access, organisation, modified, term ids)
+	point              geoPoint
+	radius             radiusTest
+	cells              *cellMap // the radius's grid cells; nil: test each row's point
+	// scan passes by rows over every row, without the table's sets
+	// (bitpass.go, spatial.go): tests and benchmarks compare the two.
+	scan                 bool
 	nearOnlineEquivalent float64
 	staleBefore          int64 // unix seconds; assured earlier than this is stale
 	waters               Waters
@@ -392,16 +395,24 @@ func (p *plan) rank(ctx context.Context, t *table, text *textEntry, want wanted)
 	defer t.mu.RUnlock()
 	top := newTopK(keep, p.less(t))
 	var f facetCounter
-	p.candidates(t, text, func(slot uint32, text, phrase float64) {
-		c, pass, ranked := p.eval(t, slot, text, phrase, top.bar(p.order))
-		if !pass {
-			return
+	if pass := p.passSet(t, text); pass != nil {
+		f.countSets(t, pass)
+		if keep > 0 {
+			p.rankSet(t, text, pass, top)
 		}
-		f.add(t, slot)
-		if ranked {
-			top.push(c)
-		}
-	})
+		t.sets.giveBack(pass)
+	} else {
+		p.candidates(t, text, func(slot uint32, text, phrase float64) {
+			c, pass, ranked := p.eval(t, slot, text, phrase, top.bar(p.order))
+			if !pass {
+				return
+			}
+			f.add(t, slot)
+			if ranked {
+				top.push(c)
+			}
+		})
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
@@ -418,21 +429,29 @@ func (p *plan) rank(ctx context.Context, t *table, text *textEntry, want wanted)
 
 // candidates calls visit with every slot that can match, its text
 // relevance (0 without words) and how well it meets the typed phrases.
+// With a radius, only the rows the spatial index says can pass it are
+// visited (each is still tested).
 func (p *plan) candidates(t *table, text *textEntry, visit func(slot uint32, text, phrase float64)) {
 	var hits []slotHit
 	if p.hasText {
 		hits = text.hits
 	}
+	var near bitset
+	if !p.scan {
+		near = t.sets.near(p, len(t.flags))
+	}
 	switch {
 	case p.soft:
 		// The matcher keeps only rows meeting an asked term or the words
 		// (eval's first test in that mode): visit those alone.
-		t.terms.union(p.needs, p.interests, p.activities, hits, len(t.flags), visit)
+		t.terms.union(p.needs, p.interests, p.activities, hits, near, len(t.flags), visit)
 	case p.hasText && p.mode == modeSearch:
 		// Only text hits (with the services carrying a term the words
 		// mean) can match: visit them and nothing else.
 		for _, h := range text.hits {
-			visit(h.slot, h.score, float64(h.phrase))
+			if near == nil || near.has(h.slot) {
+				visit(h.slot, h.score, float64(h.phrase))
+			}
 		}
 	case p.hasText:
 		// Every slot can match; the hits are in slot order, so they are
@@ -444,7 +463,15 @@ func (p *plan) candidates(t *table, text *textEntry, visit func(slot uint32, tex
 			if len(hits) > 0 && hits[0].slot == uint32(slot) {
 				score, phrase, hits = hits[0].score, float64(hits[0].phrase), hits[1:]
 			}
-			visit(uint32(slot), score, phrase)
+			if near == nil || near.has(uint32(slot)) {
+				visit(uint32(slot), score, phrase)
+			}
+		}
+	case near != nil:
+		for w, u := range near {
+			for ; u != 0; u &= u - 1 {
+				visit(uint32(w<<6+bits.TrailingZeros64(u)), 0, 0)
+			}
 		}
 	default:
 		for slot := range t.flags {

@@ -153,4 +153,5 @@ func (t *table) reindex() {
 			ri.TermIDs[j] = one(id)
 		}
 	}
+	t.rebuildSets()
 }

@@ -73,6 +73,8 @@ type table struct {
 	// point by put and reindex: noCell when the row has no physical
 	// location or more than one.
 	cell []uint32
+	// sets files the rows by the hot filters and by grid cell (spatial.go).
+	sets rowSets
 
 	// names numbers the rows in name order for ranking's tie-breaks (see
 	// nameOrder).
@@ -491,10 +493,12 @@ func (t *table) put(r *row) {
 			t.names.moved(slot, len(t.flags))
 		}
 	}
+	old := t.rowKeyOf(slot)
 	for _, c := range t.cols {
 		c.set(slot, r)
 	}
 	t.cell[slot] = rowCell(r.flags, r.point)
+	t.sets.move(slot, old, t.rowKeyOf(slot))
 }
 
 // rowCell is the grid cell a row is filed under: that of its one physical
@@ -521,6 +525,7 @@ func (t *table) remove(id string) {
 	}
 	delete(t.slotOf, id)
 	t.terms.change(slot, t.needs[slot], t.interests[slot], t.activities[slot], 0, 0, 0)
+	t.sets.move(slot, t.rowKeyOf(slot), rowKey{cell: noCell})
 	t.stamps.s[slot]++
 	t.layout++
 	t.flags[slot] = 0

@@ -38,8 +38,9 @@ func (s *termSets) change(slot uint32, oldN, oldI uint32, oldA uint16, curN, cur
 
 // union calls visit, in slot order, with every slot carrying at least one
 // term of the masks or holding one of the (slot-ordered) text hits, with
-// the hit's score and phrase share (0 for slots without a hit).
-func (s *termSets) union(needs, ints uint32, acts uint16, hits []slotHit, nSlots int, visit func(slot uint32, text, phrase float64)) {
+// the hit's score and phrase share (0 for slots without a hit). A non-nil
+// within leaves out the slots not in it.
+func (s *termSets) union(needs, ints uint32, acts uint16, hits []slotHit, within bitset, nSlots int, visit func(slot uint32, text, phrase float64)) {
 	var picked [80][]uint64
 	sets := picked[:0]
 	pick := func(from [][]uint64, m uint32) {
@@ -54,19 +55,32 @@ func (s *termSets) union(needs, ints uint32, acts uint16, hits []slotHit, nSlots
 	pick(s.acts[:], uint32(acts))
 	nWords := (nSlots + 63) / 64
 	for w := range nWords {
+		for len(hits) > 0 && int(hits[0].slot>>6) < w {
+			hits = hits[1:] // left out by within
+		}
+		mask := ^uint64(0)
+		if within != nil {
+			if mask = 0; w < len(within) {
+				mask = within[w]
+			}
+			if mask == 0 {
+				continue
+			}
+		}
 		var u uint64
 		for _, set := range sets {
 			if w < len(set) {
 				u |= set[w]
 			}
 		}
-		h := hits
-		for len(h) > 0 && int(h[0].slot>>6) == w {
+		for h := hits; len(h) > 0 && int(h[0].slot>>6) == w; h = h[1:] {
 			u |= 1 << (h[0].slot & 63)
-			h = h[1:]
 		}
-		for ; u != 0; u &= u - 1 {
+		for u &= mask; u != 0; u &= u - 1 {
 			slot := uint32(w<<6 + bits.TrailingZeros64(u))
+			for len(hits) > 0 && hits[0].slot < slot {
+				hits = hits[1:]
+			}
 			score, phrase := 0.0, 0.0
 			if len(hits) > 0 && hits[0].slot == slot {
 				score, phrase, hits = hits[0].score, float64(hits[0].phrase), hits[1:]
