@@ -42,6 +42,9 @@ var (
 	keySchema        = []byte("schema")
 	keyGeneration    = []byte("generation")
 	keyImportPending = []byte("import_pending")
+	// keyImportBase holds the generation and the revisions' sequence from
+	// before an import that no one watched, for its rollback to restore.
+	keyImportBase = []byte("import_base")
 	// keyServiceCount holds how many services are published, kept by
 	// writeService in the transaction of every write, so counting does not
 	// walk the services bucket's pages.
