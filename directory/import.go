@@ -40,9 +40,12 @@ type Import struct {
 	pendingAt map[string]int
 	batch     int // services in the next transaction
 	puts      int // Put calls so far
-	flushed   int // Put calls whose services were written
-	stats     ImportStats
-	closed    bool
+	flushed   int // Put calls whose services were written or are being
+	// inflight, when set, yields the result of the transaction writing the
+	// previous batch: it runs while the caller reads and checks the next.
+	inflight chan error
+	stats    ImportStats
+	closed   bool
 }
 
 // ImportStats counts what an import did.
@@ -95,23 +98,55 @@ func (im *Import) Put(ctx context.Context, svc *Service) error {
 	im.pending = append(im.pending, svc)
 	if len(im.pending) >= im.batch {
 		im.batch = min(2*im.batch, maxImportBatch)
-		return im.flush(ctx)
+		// One transaction at a time, behind the caller: on two cores the
+		// writes (about half an import's work) overlap the reading.
+		if err := im.wait(); err != nil {
+			return err
+		}
+		batch := im.take()
+		done := make(chan error, 1)
+		im.inflight = done
+		go func() { done <- im.write(ctx, batch) }()
 	}
 	return nil
+}
+
+// wait waits for the transaction running behind Put, if any.
+func (im *Import) wait() error {
+	if im.inflight == nil {
+		return nil
+	}
+	err := <-im.inflight
+	im.inflight = nil
+	return err
+}
+
+// take hands over the pending services for writing.
+func (im *Import) take() []*Service {
+	batch := im.pending
+	im.pending = nil
+	clear(im.pendingAt)
+	im.flushed = im.puts
+	return batch
 }
 
 // Flushed is how many of the Put calls so far were written in a
 // transaction: the services of later ones are still pending.
 func (im *Import) Flushed() int { return im.flushed }
 
+// flush writes what is pending, after the transaction running behind.
 func (im *Import) flush(ctx context.Context) error {
-	if len(im.pending) == 0 {
+	if err := im.wait(); err != nil {
+		return err
+	}
+	return im.write(ctx, im.take())
+}
+
+// write writes one batch in one transaction.
+func (im *Import) write(ctx context.Context, batch []*Service) error {
+	if len(batch) == 0 {
 		return nil
 	}
-	batch := im.pending
-	im.pending = nil
-	clear(im.pendingAt)
-	im.flushed = im.puts
 	s := im.store
 	var stats ImportStats
 	err := s.update(ctx, func(tx *bbolt.Tx) ([]string, error) {
@@ -213,6 +248,9 @@ func (im *Import) Commit(ctx context.Context) (ImportStats, error) {
 func (im *Import) Abort(ctx context.Context) error {
 	im.closed = true
 	im.pending = nil
+	// The transaction running behind may have failed; either way it is
+	// over before the journal is played back.
+	_ = im.wait()
 	return im.store.rollbackImport(ctx)
 }
 

@@ -486,7 +486,9 @@ func TestImportedTermsAreKeptAndAbortedImportsTakeThemBack(t *testing.T) {
 		t.Fatalf("imported terms = %v (Signpost's own must not be listed)", got)
 	}
 	imp := beginImport(t, s, "f")
-	for i := 2; i < 600; i++ { // more than one batch, so some are written before the abort
+	// Past the second batch (of 1,000, after one of 500): the first is
+	// written before the second goes, which is before the abort.
+	for i := 2; i < 1600; i++ {
 		must(t, imp.Put(ctx, withTerm(i, "20000000-0000-4000-8000-000000000002", "Tea dances")))
 	}
 	if got := terms(s); len(got) != 2 {
