@@ -31,12 +31,21 @@ const (
 // or a crash, none. Open a store and the journal of an interrupted import is
 // played back before anything else can read it.
 type Import struct {
-	store   *Store
-	save    Save
-	pending []*Service
-	batch   int // services in the next transaction
-	stats   ImportStats
-	closed  bool
+	store *Store
+	save  Save
+	// pending holds the services of the next transaction; pendingAt finds
+	// them by id, so that a later record with the same id replaces an
+	// earlier one not yet written (nil marks the replaced entry).
+	pending   []*Service
+	pendingAt map[string]int
+	batch     int // services in the next transaction
+	puts      int // Put calls so far
+	flushed   int // Put calls whose services were written or are being
+	// inflight, when set, yields the result of the transaction writing the
+	// previous batch: it runs while the caller reads and checks the next.
+	inflight chan error
+	stats    ImportStats
+	closed   bool
 }
 
 // ImportStats counts what an import did.
@@ -55,34 +64,89 @@ func (s *Store) BeginImport(ctx context.Context, source string, save Save) (*Imp
 		if p := meta.Get(keyImportPending); p != nil {
 			return nil, fmt.Errorf("an import of %s is still in progress", p)
 		}
+		if len(s.watchers) == 0 { // update holds s.mu
+			// Nothing in this process follows the generation, and no other
+			// process can open the store while this one holds it, so no one
+			// can have seen the import's generations: a rollback may put the
+			// counters back as they were (see rollbackImport).
+			base := append(be(u64(meta.Get(keyGeneration))), be(tx.Bucket(bucketRevisions).Sequence())...)
+			if err := meta.Put(keyImportBase, base); err != nil {
+				return nil, err
+			}
+		}
 		return nil, meta.Put(keyImportPending, []byte(source))
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &Import{store: s, save: save, batch: importBatch}, nil
+	return &Import{store: s, save: save, batch: importBatch, pendingAt: map[string]int{}}, nil
 }
 
-// Put adds a service. It must already be valid: importers validate the whole
-// file before writing any of it.
+// Put adds a service, which must be valid. A service with the id of one put
+// earlier replaces it when that one is still waiting for its transaction;
+// Flushed tells whether it is. (Importers check for an id written already,
+// since a second write would give it a second revision.)
 func (im *Import) Put(ctx context.Context, svc *Service) error {
 	if im.closed {
 		return errors.New("import already finished")
 	}
+	im.puts++
+	if i, ok := im.pendingAt[svc.ID]; ok {
+		im.pending[i] = nil
+	}
+	im.pendingAt[svc.ID] = len(im.pending)
 	im.pending = append(im.pending, svc)
 	if len(im.pending) >= im.batch {
 		im.batch = min(2*im.batch, maxImportBatch)
-		return im.flush(ctx)
+		// One transaction at a time, behind the caller: on two cores the
+		// writes (about half an import's work) overlap the reading.
+		if err := im.wait(); err != nil {
+			return err
+		}
+		batch := im.take()
+		done := make(chan error, 1)
+		im.inflight = done
+		go func() { done <- im.write(ctx, batch) }()
 	}
 	return nil
 }
 
-func (im *Import) flush(ctx context.Context) error {
-	if len(im.pending) == 0 {
+// wait waits for the transaction running behind Put, if any.
+func (im *Import) wait() error {
+	if im.inflight == nil {
 		return nil
 	}
+	err := <-im.inflight
+	im.inflight = nil
+	return err
+}
+
+// take hands over the pending services for writing.
+func (im *Import) take() []*Service {
 	batch := im.pending
 	im.pending = nil
+	clear(im.pendingAt)
+	im.flushed = im.puts
+	return batch
+}
+
+// Flushed is how many of the Put calls so far were written in a
+// transaction: the services of later ones are still pending.
+func (im *Import) Flushed() int { return im.flushed }
+
+// flush writes what is pending, after the transaction running behind.
+func (im *Import) flush(ctx context.Context) error {
+	if err := im.wait(); err != nil {
+		return err
+	}
+	return im.write(ctx, im.take())
+}
+
+// write writes one batch in one transaction.
+func (im *Import) write(ctx context.Context, batch []*Service) error {
+	if len(batch) == 0 {
+		return nil
+	}
 	s := im.store
 	var stats ImportStats
 	err := s.update(ctx, func(tx *bbolt.Tx) ([]string, error) {
@@ -90,20 +154,31 @@ func (im *Import) flush(ctx context.Context) error {
 		undo := tx.Bucket(bucketImportUndo)
 		var touched []string
 		for _, svc := range batch {
-			if err := journal(tx, undo, bucketServices, undoService, svc.ID); err != nil {
-				return nil, err
+			if svc == nil {
+				continue // replaced by a later record with its id
 			}
+			// What the service, its organisation and its imported terms held
+			// is journaled only when the service changes (an unchanged one
+			// writes nothing), so it is read, and copied, before putService
+			// writes over it.
+			keys := []journalKey{{bucketServices, undoService, svc.ID}}
 			if svc.Organization != nil && svc.Organization.ID != "" {
-				if err := journal(tx, undo, bucketOrganizations, undoOrg, svc.Organization.ID); err != nil {
-					return nil, err
-				}
+				keys = append(keys, journalKey{bucketOrganizations, undoOrg, svc.Organization.ID})
 			}
 			for _, a := range svc.Attributes {
 				if term, ok := importedTerm(a); ok {
-					if err := journal(tx, undo, bucketImportedTerms, undoTerm, term.ID); err != nil {
-						return nil, err
-					}
+					keys = append(keys, journalKey{bucketImportedTerms, undoTerm, term.ID})
 				}
+			}
+			saved := make([][2][]byte, 0, len(keys))
+			for _, k := range keys {
+				key := []byte(k.prefix + k.id)
+				if undo.Get(key) != nil {
+					continue // the first value seen is the one to restore
+				}
+				// An empty value means "did not exist"; a record is never
+				// empty JSON.
+				saved = append(saved, [2][]byte{key, append([]byte{}, tx.Bucket(k.bucket).Get([]byte(k.id))...)})
 			}
 			before := tx.Bucket(bucketRevisions).Sequence()
 			changed, err := s.putService(tx, svc, im.save)
@@ -113,6 +188,11 @@ func (im *Import) flush(ctx context.Context) error {
 			if !changed {
 				stats.Unchanged++
 				continue
+			}
+			for _, kv := range saved {
+				if err := undo.Put(kv[0], kv[1]); err != nil {
+					return nil, err
+				}
 			}
 			stats.Written++
 			touched = append(touched, svc.ID)
@@ -132,16 +212,11 @@ func (im *Import) flush(ctx context.Context) error {
 	return nil
 }
 
-// journal remembers what key held before the import, once: the first
-// value seen is the one to restore.
-func journal(tx *bbolt.Tx, undo *bbolt.Bucket, bucket []byte, prefix, id string) error {
-	key := []byte(prefix + id)
-	if undo.Get(key) != nil {
-		return nil
-	}
-	prev := tx.Bucket(bucket).Get([]byte(id))
-	// An empty value means "did not exist"; a record is never empty JSON.
-	return undo.Put(key, append([]byte{}, prev...))
+// journalKey names a key whose value before the import the journal keeps.
+type journalKey struct {
+	bucket []byte
+	prefix string // the undo journal's prefix for the bucket
+	id     string
 }
 
 // Commit writes what is left and makes the import permanent.
@@ -160,7 +235,11 @@ func (im *Import) Commit(ctx context.Context) (ImportStats, error) {
 		if _, err := tx.CreateBucket(bucketImportUndo); err != nil {
 			return nil, err
 		}
-		return nil, tx.Bucket(bucketMeta).Delete(keyImportPending)
+		meta := tx.Bucket(bucketMeta)
+		if err := meta.Delete(keyImportBase); err != nil {
+			return nil, err
+		}
+		return nil, meta.Delete(keyImportPending)
 	})
 	return im.stats, err
 }
@@ -169,6 +248,9 @@ func (im *Import) Commit(ctx context.Context) (ImportStats, error) {
 func (im *Import) Abort(ctx context.Context) error {
 	im.closed = true
 	im.pending = nil
+	// The transaction running behind may have failed; either way it is
+	// over before the journal is played back.
+	_ = im.wait()
 	return im.store.rollbackImport(ctx)
 }
 
@@ -229,7 +311,24 @@ func (s *Store) rollbackImport(ctx context.Context) error {
 				remaining = true
 				return touched, nil
 			}
-			if err := tx.Bucket(bucketMeta).Delete(keyImportPending); err != nil {
+			meta := tx.Bucket(bucketMeta)
+			if err := meta.Delete(keyImportPending); err != nil {
+				return nil, err
+			}
+			if base := meta.Get(keyImportBase); len(base) == 16 && len(s.watchers) == 0 {
+				// No one saw the import (BeginImport wrote the base only
+				// then): the counters go back too, and the store is as it
+				// was, so an index built before the import is still current.
+				gen, seq := u64(base[:8]), u64(base[8:])
+				if err := tx.Bucket(bucketRevisions).SetSequence(seq); err != nil {
+					return nil, err
+				}
+				if err := meta.Put(keyGeneration, be(gen)); err != nil {
+					return nil, err
+				}
+				return nil, meta.Delete(keyImportBase)
+			}
+			if err := meta.Delete(keyImportBase); err != nil {
 				return nil, err
 			}
 			if len(touched) == 0 {

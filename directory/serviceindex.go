@@ -36,6 +36,12 @@ func assuredKey(svc *Service) []byte {
 // next is nil) and moves its index entries from prev's to next's. Every
 // write of the services bucket goes through here.
 func writeService(tx *bbolt.Tx, id string, prev, next *Service, raw []byte) error {
+	if prev != nil {
+		// The newest revision may refer to the record about to go.
+		if err := materialiseLatest(tx, id, tx.Bucket(bucketServices).Get([]byte(id))); err != nil {
+			return err
+		}
+	}
 	if err := moveKey(tx.Bucket(bucketServicesByOrg), indexKey(prev, orgKey), indexKey(next, orgKey)); err != nil {
 		return err
 	}

@@ -42,6 +42,9 @@ var (
 	keySchema        = []byte("schema")
 	keyGeneration    = []byte("generation")
 	keyImportPending = []byte("import_pending")
+	// keyImportBase holds the generation and the revisions' sequence from
+	// before an import that no one watched, for its rollback to restore.
+	keyImportBase = []byte("import_base")
 	// keyServiceCount holds how many services are published, kept by
 	// writeService in the transaction of every write, so counting does not
 	// walk the services bucket's pages.
@@ -95,6 +98,11 @@ var migrations = []func(tx *bbolt.Tx) error{
 	createOutcomes,
 	// 11: counts of unmet demand by week, need and postcode district.
 	createDemand,
+	// 12: a service's newest revision may refer to its record for its
+	// snapshot (revision_ref.go). Nothing to convert: the version is there
+	// so that an older Signpost, which would read such a revision as one
+	// without a snapshot, refuses the store.
+	func(*bbolt.Tx) error { return nil },
 }
 
 // SchemaVersion is the store layout this build reads and writes.
@@ -470,6 +478,7 @@ func revisionsOf(tx *bbolt.Tx, serviceID string) ([]Revision, error) {
 		if err := json.Unmarshal(raw, &r); err != nil {
 			return nil, fmt.Errorf("revision %x: decode: %w", k[len(prefix):], err)
 		}
+		fillSnapshot(tx, &r, raw)
 		revs = append(revs, r)
 	}
 	sort.Slice(revs, func(i, j int) bool { return revs[i].Seq > revs[j].Seq })
@@ -561,10 +570,12 @@ func (s *Store) putService(tx *bbolt.Tx, svc *Service, save Save) (bool, error) 
 	if prev != nil {
 		changes = Diff(prev, &stored)
 	}
-	return true, s.appendRevision(tx, Revision{
+	// The snapshot is the record just written: the revision refers to it
+	// (writeService made the service's previous revision a copy).
+	return true, s.putRevision(tx, Revision{
 		ServiceID: svc.ID, Actor: save.Actor, Action: action, Note: save.Note,
 		Changes: changes, Snapshot: raw,
-	})
+	}, true)
 }
 
 // putOrganization keeps the organizations bucket in step with the
@@ -587,12 +598,25 @@ func putOrganization(tx *bbolt.Tx, embedded *Organization) error {
 	return b.Put([]byte(org.ID), raw)
 }
 
+// revisionsFill packs the revisions bucket's pages: revisions are only
+// ever appended (and a reference replaced by its copy).
+const revisionsFill = 0.95
+
 // appendRevision adds r to the history inside tx, giving it the next
 // sequence number (and the time now when r has none).
 func (s *Store) appendRevision(tx *bbolt.Tx, r Revision) error {
+	// Only a service's newest revision may be a reference to its record.
+	if err := materialiseLatest(tx, r.ServiceID, tx.Bucket(bucketServices).Get([]byte(r.ServiceID))); err != nil {
+		return err
+	}
+	return s.putRevision(tx, r, false)
+}
+
+// putRevision appends r; with ref, r.Snapshot must be the service's stored
+// record, and the revision refers to it rather than copying it.
+func (s *Store) putRevision(tx *bbolt.Tx, r Revision, ref bool) error {
 	all := tx.Bucket(bucketRevisions)
-	// Revisions are only ever appended, so pages can be packed full.
-	all.FillPercent = 0.95
+	all.FillPercent = revisionsFill
 	seq, err := all.NextSequence()
 	if err != nil {
 		return err
@@ -604,9 +628,15 @@ func (s *Store) appendRevision(tx *bbolt.Tx, r Revision) error {
 	if r.Changes == nil {
 		r.Changes = []FieldChange{}
 	}
+	if ref {
+		r.Snapshot = nil
+	}
 	raw, err := encodeRevision(r)
 	if err != nil {
 		return err
+	}
+	if ref {
+		raw = append(raw[:len(raw)-1], snapshotRef...)
 	}
 	key := be(seq)
 	if err := all.Put(key, raw); err != nil {
@@ -662,6 +692,7 @@ func restoreOf(tx *bbolt.Tx, serviceID string, seq uint64) (current, restored *S
 	if err := json.Unmarshal(raw, &r); err != nil {
 		return nil, nil, fmt.Errorf("revision %d: decode: %w", seq, err)
 	}
+	fillSnapshot(tx, &r, raw)
 	if r.ServiceID != serviceID || len(r.Snapshot) == 0 {
 		return nil, nil, fmt.Errorf("revision %d of service %s: %w", seq, serviceID, ErrNotFound)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -486,7 +487,9 @@ func TestImportedTermsAreKeptAndAbortedImportsTakeThemBack(t *testing.T) {
 		t.Fatalf("imported terms = %v (Signpost's own must not be listed)", got)
 	}
 	imp := beginImport(t, s, "f")
-	for i := 2; i < 600; i++ { // more than one batch, so some are written before the abort
+	// Past the second batch (of 1,000, after one of 500): the first is
+	// written before the second goes, which is before the abort.
+	for i := 2; i < 1600; i++ {
 		must(t, imp.Put(ctx, withTerm(i, "20000000-0000-4000-8000-000000000002", "Tea dances")))
 	}
 	if got := terms(s); len(got) != 2 {
@@ -600,4 +603,36 @@ func TestServiceCountFollowsEveryWrite(t *testing.T) {
 	s = openAt(t, path)
 	defer s.Close()
 	check("after migrating", 599)
+}
+
+// An aborted import puts the generation back only when no one could have
+// seen its batches: with a watcher (a running server's index), the batches
+// were heard of, so the generation must move on past them instead.
+func TestAbortedImportGenerationAndWatchers(t *testing.T) {
+	ctx := context.Background()
+	for _, watched := range []bool{false, true} {
+		t.Run(fmt.Sprintf("watched=%v", watched), func(t *testing.T) {
+			s := MustOpen(t)
+			mustPut(t, s, serviceN(1), directory.Save{})
+			var heard []uint64
+			if watched {
+				s.Watch(func(c directory.Change) { heard = append(heard, c.Generation) })
+			}
+			before := generation(t, s)
+			imp := beginImport(t, s, "f")
+			for i := 2; i < 1600; i++ { // the first batch is written before the abort
+				must(t, imp.Put(ctx, serviceN(i)))
+			}
+			during := slices.Clone(heard)
+			must(t, imp.Abort(ctx))
+			after := generation(t, s)
+			switch {
+			case !watched && after != before:
+				t.Errorf("unwatched: generation %d → %d, want it put back", before, after)
+			case watched && (len(during) == 0 || after <= during[len(during)-1] || heard[len(heard)-1] != after):
+				t.Errorf("watched: generation %d after hearing %v during the import and %v in all, want it past them and heard", after, during, heard)
+			}
+			assertOnly(t, s, serviceN(1))
+		})
+	}
 }

@@ -23,6 +23,14 @@ type Store interface {
 type ImportOptions struct {
 	DryRun bool
 	Actor  string
+	// OnePass writes records as they are checked, reading the file once,
+	// and rolls the whole import back when a record is refused. Use it only
+	// when nothing reads the store during the import (the command line,
+	// which holds the store's lock): readers would see a refused file's
+	// records until the rollback. Without it the whole file is checked
+	// before anything is written. Either way a refused file leaves the
+	// store as it was.
+	OnePass bool
 	// Progress, when set, receives a line every so often on long files.
 	Progress io.Writer
 }
@@ -48,18 +56,28 @@ func ImportFile(ctx context.Context, st Store, path string, opts ImportOptions) 
 	return Import(ctx, st, path, func() (*Reader, error) { return Open(path) }, opts)
 }
 
-// Import imports the records open yields, as a unit: it reads them once to
-// validate every record, and only when all are valid reads them again to
-// write. Reading twice keeps memory flat on a file of any size; the store's
-// import journal keeps the write all-or-nothing.
+// Import imports the records open yields, as a unit. By default it reads
+// them once to validate every record, and only when all are valid reads them
+// again to write; with opts.OnePass it reads them once, writing as it goes,
+// and rolls back a refused file. Either way memory stays flat on a file of
+// any size, and the store's import journal keeps the write all-or-nothing.
 func Import(ctx context.Context, st Store, source string, open func() (*Reader, error), opts ImportOptions) (*ImportReport, error) {
 	rep := &ImportReport{Source: source}
+	if opts.OnePass && !opts.DryRun {
+		err := onePass(ctx, st, open, rep, opts)
+		if !errors.Is(err, errWrittenTwice) {
+			return rep, err
+		}
+		// An id came again after its first record was written: start over
+		// the careful way, which writes each id's last record only.
+		*rep = ImportReport{Source: source}
+	}
 	last, err := validatePass(ctx, open, rep, opts)
 	if err != nil {
 		return rep, err
 	}
 	if rep.ProblemCount > 0 {
-		return rep, fmt.Errorf("%s: %d problem(s) in %d record(s); nothing was imported: %w", source, rep.ProblemCount, rep.Records, ErrRefused)
+		return rep, refused(rep)
 	}
 	if opts.DryRun {
 		return rep, nil
@@ -68,6 +86,10 @@ func Import(ctx context.Context, st Store, source string, open func() (*Reader, 
 		return rep, err
 	}
 	return rep, nil
+}
+
+func refused(rep *ImportReport) error {
+	return fmt.Errorf("%s: %d problem(s) in %d record(s); nothing was imported: %w", rep.Source, rep.ProblemCount, rep.Records, ErrRefused)
 }
 
 // validatePass checks every record and returns, for each id, the index of
@@ -92,24 +114,116 @@ func validatePass(ctx context.Context, open func() (*Reader, error), rep *Import
 		}
 		rep.Records++
 		progress.tick(rep.Records)
-		if rec.Err != nil {
-			rep.addProblems(rec.Index, rec.Service, rec.Err)
+		if !rep.check(rec) && rec.Err != nil {
 			continue
 		}
-		problems := rec.Service.Validate()
-		if errs := problems.Errors(); len(errs) > 0 {
-			rep.addProblems(rec.Index, rec.Service, &directory.ValidationError{Record: rec.Index, ID: rec.Service.ID, Problems: errs})
-		}
-		for _, w := range problems.Warnings() {
-			rep.Warnings = append(rep.Warnings, (&directory.ValidationError{Record: rec.Index, ID: rec.Service.ID, Problems: directory.Problems{w}}).Error())
-		}
 		if prev, dup := last[rec.Service.ID]; dup {
-			rep.Warnings = append(rep.Warnings, fmt.Sprintf("record %d (id %s): same id as record %d; the later record wins", rec.Index, rec.Service.ID, prev))
+			rep.warnRepeated(rec, prev)
 		}
 		last[rec.Service.ID] = rec.Index
 	}
 	progress.done(rep.Records)
 	return last, nil
+}
+
+// check adds a record's problems and warnings to the report and reports
+// whether the record may be written.
+func (rep *ImportReport) check(rec Record) bool {
+	if rec.Err != nil {
+		rep.addProblems(rec.Index, rec.Service, rec.Err)
+		return false
+	}
+	problems := rec.Service.Validate()
+	errs := problems.Errors()
+	if len(errs) > 0 {
+		rep.addProblems(rec.Index, rec.Service, &directory.ValidationError{Record: rec.Index, ID: rec.Service.ID, Problems: errs})
+	}
+	for _, w := range problems.Warnings() {
+		rep.Warnings = append(rep.Warnings, (&directory.ValidationError{Record: rec.Index, ID: rec.Service.ID, Problems: directory.Problems{w}}).Error())
+	}
+	return len(errs) == 0
+}
+
+func (rep *ImportReport) warnRepeated(rec Record, prev int) {
+	rep.Warnings = append(rep.Warnings, fmt.Sprintf("record %d (id %s): same id as record %d; the later record wins", rec.Index, rec.Service.ID, prev))
+}
+
+// errWrittenTwice stops a one-pass import whose file repeats the id of a
+// record already written.
+var errWrittenTwice = errors.New("an id repeats a record already written")
+
+// seenID is where an id last occurred: its record's index, and which Put
+// wrote it (0 when it was not written).
+type seenID struct{ index, put int }
+
+// onePass checks and writes the records in one reading. Once a record is
+// refused nothing more is written, the rest of the file is still checked
+// for the report, and the import is rolled back.
+func onePass(ctx context.Context, st Store, open func() (*Reader, error), rep *ImportReport, opts ImportOptions) (err error) {
+	r, err := open()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	imp, err := st.BeginImport(ctx, rep.Source, directory.Save{Actor: opts.Actor, Action: directory.ActionImport})
+	if err != nil {
+		return err
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			err = errors.Join(err, imp.Abort(context.WithoutCancel(ctx)))
+		}
+	}()
+	seen := map[string]seenID{}
+	progress := newProgress(opts.Progress, "written")
+	puts := 0
+	for rec, err := range r.All() {
+		if err != nil {
+			return err
+		}
+		if rep.Records%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		rep.Records++
+		progress.tick(rep.Records)
+		ok := rep.check(rec)
+		if rec.Err != nil {
+			continue
+		}
+		prev, dup := seen[rec.Service.ID]
+		if dup {
+			rep.warnRepeated(rec, prev.index)
+		}
+		now := seenID{index: rec.Index}
+		if ok && rep.ProblemCount == 0 {
+			if dup && prev.put > 0 && prev.put <= imp.Flushed() {
+				return errWrittenTwice
+			}
+			// An earlier record with this id not yet written is replaced.
+			puts++
+			now.put = puts
+			if err := imp.Put(ctx, rec.Service); err != nil {
+				return err
+			}
+		} else if progress.verb != "checked" {
+			progress.verb = "checked"
+		}
+		seen[rec.Service.ID] = now
+	}
+	if rep.ProblemCount > 0 {
+		return refused(rep)
+	}
+	stats, err := imp.Commit(ctx)
+	if err != nil {
+		return err
+	}
+	committed = true
+	progress.done(rep.Records)
+	rep.Written, rep.Unchanged = stats.Written, stats.Unchanged
+	return nil
 }
 
 func writePass(ctx context.Context, st Store, open func() (*Reader, error), last map[string]int, rep *ImportReport, opts ImportOptions) error {
