@@ -115,18 +115,46 @@ func (t *table) writeTo(f *os.File, gen uint64) error {
 	if _, err := f.Seek(int64(hdrLen), io.SeekStart); err != nil {
 		return err
 	}
-	sw := &sectionWriter{w: bufio.NewWriterSize(f, 1<<20), off: int64(hdrLen)}
-	sections := make([]section, 0, nSect)
-	for _, c := range t.cols {
+	type job struct{ col, start int }
+	jobs := make([]job, 0, nSect)
+	for col := range t.cols {
 		for start := 0; start < len(live); start += snapshotChunk {
-			sw.begin()
-			if err := c.encode(sw, live[start:min(start+snapshotChunk, len(live))]); err != nil {
-				return err
-			}
-			sections = append(sections, sw.end())
+			jobs = append(jobs, job{col, start})
 		}
 	}
-	if err := sw.w.Flush(); err != nil {
+	// Sections are encoded a few at a time on every core, and written in
+	// order between.
+	sws := make([]sectionWriter, runtime.GOMAXPROCS(0))
+	bw := bufio.NewWriterSize(f, 1<<20)
+	sections := make([]section, 0, nSect)
+	off := int64(hdrLen)
+	for base := 0; base < len(jobs); base += len(sws) {
+		window := jobs[base:min(base+len(sws), len(jobs))]
+		errs := make([]error, len(window))
+		var wg sync.WaitGroup
+		for i, j := range window {
+			wg.Go(func() {
+				sw := &sws[i]
+				sw.reset()
+				errs[i] = t.cols[j.col].encode(sw, live[j.start:min(j.start+snapshotChunk, len(live))])
+			})
+		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			return err
+		}
+		for i := range window {
+			sw := &sws[i]
+			for _, p := range sw.parts {
+				if _, err := bw.Write(p); err != nil {
+					return err
+				}
+			}
+			sections = append(sections, section{off: off, n: sw.n, crc: sw.crc})
+			off += sw.n
+		}
+	}
+	if err := bw.Flush(); err != nil {
 		return err
 	}
 	h := make([]byte, 0, hdrLen)
@@ -147,29 +175,24 @@ func (t *table) writeTo(f *os.File, gen uint64) error {
 	return err
 }
 
-// sectionWriter writes sections one after another, counting their bytes
-// and checksums. Its buffers are scratch space for the codecs.
+// sectionWriter collects one section's bytes, as the parts a codec gave,
+// with their length and checksum. buf and aux are the codecs' scratch
+// space, kept from section to section; parts may point into them until
+// the section is written.
 type sectionWriter struct {
-	w        *bufio.Writer
-	off      int64
-	cur      section
-	err      error
+	parts    [][]byte
+	n        int64
+	crc      uint32
 	buf, aux []byte
 }
 
-func (sw *sectionWriter) begin() { sw.cur = section{off: sw.off} }
+func (sw *sectionWriter) reset() { sw.parts, sw.n, sw.crc = sw.parts[:0], 0, 0 }
 
 func (sw *sectionWriter) write(p []byte) {
-	if sw.err != nil {
-		return
-	}
-	_, sw.err = sw.w.Write(p)
-	sw.cur.crc = crc32.Update(sw.cur.crc, castagnoli, p)
-	sw.cur.n += int64(len(p))
-	sw.off += int64(len(p))
+	sw.parts = append(sw.parts, p)
+	sw.crc = crc32.Update(sw.crc, castagnoli, p)
+	sw.n += int64(len(p))
 }
-
-func (sw *sectionWriter) end() section { return sw.cur }
 
 // readSnapshot loads the table saved in dir if it reflects generation gen.
 // It returns errStaleSnapshot when there is none, or it is for another

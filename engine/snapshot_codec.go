@@ -50,7 +50,7 @@ func (c fixedCodec[T]) encode(w *sectionWriter, vals []T, slots []uint32) error 
 	}
 	w.buf = b
 	w.write(b)
-	return w.err
+	return nil
 }
 
 func (c fixedCodec[T]) decode(r *sectionReader, dst []T) error {
@@ -186,7 +186,7 @@ func (infoCodec) encode(w *sectionWriter, vals []rowInfo, slots []uint32) error 
 	w.write(meta)
 	w.write(arena)
 	w.buf, w.aux = meta, arena
-	return w.err
+	return nil
 }
 
 func (infoCodec) decode(r *sectionReader, dst []rowInfo) error {
