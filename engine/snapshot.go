@@ -209,7 +209,11 @@ func readSnapshot(dir string, gen uint64) (*table, error) {
 		return nil, fmt.Errorf("read table snapshot: %w", err)
 	}
 	defer f.Close()
-	count, chunk, sections, err := readHeader(f, gen)
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("read table snapshot: %w", err)
+	}
+	count, chunk, sections, err := readHeader(f, fi.Size(), gen)
 	if err != nil {
 		if errors.Is(err, errStaleSnapshot) {
 			return nil, err
@@ -224,9 +228,9 @@ func readSnapshot(dir string, gen uint64) (*table, error) {
 	return t, nil
 }
 
-// readHeader reads and checks the header: the row count, the chunk size
-// and the section table.
-func readHeader(f io.ReaderAt, gen uint64) (count, chunk int, sections []section, err error) {
+// readHeader reads and checks the header of a file of size bytes: the row
+// count, the chunk size and the section table.
+func readHeader(f io.ReaderAt, size int64, gen uint64) (count, chunk int, sections []section, err error) {
 	h := make([]byte, headerFixedLen)
 	if _, err := f.ReadAt(h, 0); err != nil {
 		return 0, 0, nil, fmt.Errorf("not a table snapshot (%v)", err)
@@ -241,7 +245,9 @@ func readHeader(f io.ReaderAt, gen uint64) (count, chunk int, sections []section
 		return 0, 0, nil, errStaleSnapshot
 	}
 	n, ch, nSect := le.Uint64(h[24:]), le.Uint32(h[32:]), le.Uint32(h[36:])
-	if ch == 0 || nSect > maxSections || n > uint64(ch)*maxSections {
+	// Every row takes at least a byte (its flags), so a count past the
+	// file's size is damage, not a reason to allocate.
+	if ch == 0 || nSect > maxSections || n > uint64(size) {
 		return 0, 0, nil, fmt.Errorf("damaged header (%d rows, chunks of %d, %d sections)", n, ch, nSect)
 	}
 	rest := make([]byte, sectionEntryLen*int(nSect)+4)
@@ -256,7 +262,7 @@ func readHeader(f io.ReaderAt, gen uint64) (count, chunk int, sections []section
 	for i := range sections {
 		e := rest[i*sectionEntryLen:]
 		sections[i] = section{off: int64(le.Uint64(e)), n: int64(le.Uint64(e[8:])), crc: le.Uint32(e[16:])}
-		if sections[i].off < 0 || sections[i].n < 0 {
+		if sections[i].off < 0 || sections[i].n < 0 || sections[i].off > size || sections[i].n > size-sections[i].off {
 			return 0, 0, nil, errors.New("damaged header (section table)")
 		}
 	}
