@@ -540,13 +540,19 @@ func TestSnapshotKeepsEveryColumn(t *testing.T) {
 			}
 		})
 	}
-	// gob skips unexported fields without a word, so a row's values must
-	// all be exported to survive a restart.
-	for _, typ := range []reflect.Type{reflect.TypeFor[rowInfo](), reflect.TypeFor[geoPoint]()} {
-		for f := range typ.Fields() {
-			if !f.IsExported() {
-				t.Errorf("%s.%s is unexported: the snapshot would drop it", typ.Name(), f.Name)
-			}
+	// The comparison above covers a field of rowInfo only if some row
+	// has it set: a field the snapshot's codec forgot comes back zero.
+	var rows []row
+	for _, s := range genServices(40, 8) {
+		rows = append(rows, makeRow(s, textDoc(s)))
+	}
+	for i, f := range reflect.VisibleFields(reflect.TypeFor[rowInfo]()) {
+		set := false
+		for _, r := range rows {
+			set = set || !reflect.ValueOf(r.info).Field(i).IsZero()
+		}
+		if !set {
+			t.Errorf("no generated row sets rowInfo.%s, so the test does not check that the snapshot keeps it", f.Name)
 		}
 	}
 }

@@ -1,12 +1,7 @@
 package engine
 
 import (
-	"bytes"
-	"encoding/gob"
-	"errors"
-	"fmt"
 	"math"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -111,8 +106,9 @@ const (
 )
 
 // rowInfo holds what is read only for rows that passed the hot filters, or
-// for the page being returned. Its fields are exported only so that the
-// snapshot (gob) can save them; the type stays inside the package.
+// for the page being returned. A loaded snapshot's rows share their
+// strings' bytes (see infoCodec), so a row's values are replaced, never
+// changed in place.
 type rowInfo struct {
 	ID       string
 	SortName string     // case-folded name, for the stable tie-break
@@ -151,24 +147,25 @@ func newTable() *table {
 }
 
 // columns is the one description of the table's columns: each ties a
-// column of the table to the field of row it holds. put, grow and the
-// snapshot work through it, so a new column is declared in table and row,
-// computed in makeRow and listed here, and nowhere else.
+// column of the table to the field of row it holds and to how the
+// snapshot stores it. put, grow and the snapshot work through it, so a new
+// column is declared in table and row, computed in makeRow and listed
+// here, and nowhere else.
 func (t *table) columns() []column {
 	return []column{
-		newColumn(&t.flags, func(r *row) *uint8 { return &r.flags }),
-		newColumn(&t.needs, func(r *row) *uint32 { return &r.needs }),
-		newColumn(&t.interests, func(r *row) *uint32 { return &r.interests }),
-		newColumn(&t.activities, func(r *row) *uint16 { return &r.activities }),
-		newColumn(&t.days, func(r *row) *uint8 { return &r.days }),
-		newColumn(&t.delivery, func(r *row) *uint8 { return &r.delivery }),
-		newColumn(&t.access, func(r *row) *uint8 { return &r.access }),
-		newColumn(&t.minAge, func(r *row) *float64 { return &r.minAge }),
-		newColumn(&t.maxAge, func(r *row) *float64 { return &r.maxAge }),
-		newColumn(&t.capacity, func(r *row) *uint8 { return &r.capacity }),
-		newColumn(&t.assured, func(r *row) *int64 { return &r.assured }),
-		newColumn(&t.point, func(r *row) *geoPoint { return &r.point }),
-		newColumn(&t.rows, func(r *row) *rowInfo { return &r.info }),
+		newColumn(&t.flags, u8Codec, func(r *row) *uint8 { return &r.flags }),
+		newColumn(&t.needs, u32Codec, func(r *row) *uint32 { return &r.needs }),
+		newColumn(&t.interests, u32Codec, func(r *row) *uint32 { return &r.interests }),
+		newColumn(&t.activities, u16Codec, func(r *row) *uint16 { return &r.activities }),
+		newColumn(&t.days, u8Codec, func(r *row) *uint8 { return &r.days }),
+		newColumn(&t.delivery, u8Codec, func(r *row) *uint8 { return &r.delivery }),
+		newColumn(&t.access, u8Codec, func(r *row) *uint8 { return &r.access }),
+		newColumn(&t.minAge, f64Codec, func(r *row) *float64 { return &r.minAge }),
+		newColumn(&t.maxAge, f64Codec, func(r *row) *float64 { return &r.maxAge }),
+		newColumn(&t.capacity, u8Codec, func(r *row) *uint8 { return &r.capacity }),
+		newColumn(&t.assured, i64Codec, func(r *row) *int64 { return &r.assured }),
+		newColumn(&t.point, pointCodec, func(r *row) *geoPoint { return &r.point }),
+		newColumn(&t.rows, infoCodec{}, func(r *row) *rowInfo { return &r.info }),
 	}
 }
 
@@ -178,19 +175,30 @@ type column interface {
 	grow()
 	// set stores r's value of the column in slot.
 	set(slot uint32, r *row)
-	// save encodes the values of the given slots, in that order.
-	save(enc *gob.Encoder, slots []uint32) error
-	// load replaces the column with n values that save encoded.
-	load(dec *gob.Decoder, n int) error
+	// encode writes the values of the given slots, in that order, as one
+	// section of the snapshot.
+	encode(w *sectionWriter, slots []uint32) error
+	// alloc replaces the column with n zero values, for decode to fill.
+	alloc(n int)
+	// decode fills the n values from start with a section encode wrote.
+	// Sections of one column may be decoded side by side.
+	decode(r *sectionReader, start, n int) error
+}
+
+// codec stores the values of one column in the snapshot.
+type codec[T any] interface {
+	encode(w *sectionWriter, vals []T, slots []uint32) error
+	decode(r *sectionReader, dst []T) error
 }
 
 type typedColumn[T any] struct {
 	vals  *[]T
+	codec codec[T]
 	field func(*row) *T
 }
 
-func newColumn[T any](vals *[]T, field func(*row) *T) column {
-	return typedColumn[T]{vals: vals, field: field}
+func newColumn[T any](vals *[]T, c codec[T], field func(*row) *T) column {
+	return typedColumn[T]{vals: vals, codec: c, field: field}
 }
 
 func (c typedColumn[T]) grow() {
@@ -200,80 +208,14 @@ func (c typedColumn[T]) grow() {
 
 func (c typedColumn[T]) set(slot uint32, r *row) { (*c.vals)[slot] = *c.field(r) }
 
-// snapshotChunk is how many values of a column make one chunk of the
-// snapshot. Each chunk is a gob stream of its own, so that the chunks can
-// be decoded on every core at start-up: decoding a million services' rows
-// in one stream took most of a 7 s start.
-const snapshotChunk = 1 << 15
-
-func (c typedColumn[T]) save(enc *gob.Encoder, slots []uint32) error {
-	chunks := (len(slots) + snapshotChunk - 1) / snapshotChunk
-	if err := enc.Encode(chunks); err != nil {
-		return err
-	}
-	var buf bytes.Buffer
-	for start := 0; start < len(slots); start += snapshotChunk {
-		part := slots[start:min(start+snapshotChunk, len(slots))]
-		out := make([]T, len(part))
-		for i, slot := range part {
-			out[i] = (*c.vals)[slot]
-		}
-		buf.Reset()
-		if err := gob.NewEncoder(&buf).Encode(out); err != nil {
-			return err
-		}
-		if err := enc.Encode(buf.Bytes()); err != nil {
-			return err
-		}
-	}
-	return nil
+func (c typedColumn[T]) encode(w *sectionWriter, slots []uint32) error {
+	return c.codec.encode(w, *c.vals, slots)
 }
 
-func (c typedColumn[T]) load(dec *gob.Decoder, n int) error {
-	var chunks int
-	if err := dec.Decode(&chunks); err != nil {
-		return err
-	}
-	if want := (n + snapshotChunk - 1) / snapshotChunk; chunks != want {
-		return fmt.Errorf("%d chunks of %T, want %d", chunks, *c.vals, want)
-	}
-	vals := make([]T, n)
-	errs := make([]error, chunks)
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for i := range chunks {
-		var raw []byte
-		if err := dec.Decode(&raw); err != nil {
-			wg.Wait()
-			return err
-		}
-		sem <- struct{}{}
-		wg.Add(1)
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			start := i * snapshotChunk
-			end := min(start+snapshotChunk, n)
-			// gob fills a slice with room enough in place.
-			part := vals[start:end:end]
-			if err := gob.NewDecoder(bytes.NewReader(raw)).Decode(&part); err != nil {
-				errs[i] = err
-				return
-			}
-			if len(part) != end-start {
-				errs[i] = fmt.Errorf("chunk %d holds %d values of %T, want %d", i, len(part), part, end-start)
-				return
-			}
-			if end > start && &part[0] != &vals[start] {
-				copy(vals[start:end], part)
-			}
-		}()
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return err
-	}
-	*c.vals = vals
-	return nil
+func (c typedColumn[T]) alloc(n int) { *c.vals = make([]T, n) }
+
+func (c typedColumn[T]) decode(r *sectionReader, start, n int) error {
+	return c.codec.decode(r, (*c.vals)[start:start+n])
 }
 
 func deliveryBit(d directory.Delivery) uint8 {
@@ -552,7 +494,6 @@ func (t *table) count() int {
 
 // geoPoint is a position in radians with its latitude's cosine computed
 // once, so that a distance costs two sines, a square root and an arcsine.
-// (Fields exported for the snapshot's gob, as in rowInfo.)
 type geoPoint struct{ Lat, Lon, CosLat float64 }
 
 // earthRadiusM is the mean Earth radius (IUGG), as orb's geo package uses
