@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -261,4 +262,18 @@ func rankingEngine(tb testing.TB) *Engine {
 		tb.Fatalf("shared ranking engine: %v", shared.err)
 	}
 	return shared.ranking
+}
+
+// sizeFromEnv is the number of services a benchmark builds: the environment
+// variable's value, or 100,000.
+func sizeFromEnv(b *testing.B, env string) int {
+	s := os.Getenv(env)
+	if s == "" {
+		return 100_000
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		b.Fatalf("%s: bad number of services %q", env, s)
+	}
+	return n
 }

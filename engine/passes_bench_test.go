@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -34,13 +33,7 @@ import (
 // SIGNPOST_BENCH_PASSES_CACHE, when set, names a folder where the built
 // table is kept between runs (a table snapshot and the hits).
 func BenchmarkPasses(b *testing.B) {
-	n := 100_000
-	if s := os.Getenv("SIGNPOST_BENCH_PASSES_N"); s != "" {
-		var err error
-		if n, err = strconv.Atoi(s); err != nil || n < 1 {
-			b.Fatalf("SIGNPOST_BENCH_PASSES_N: bad size %q", s)
-		}
-	}
+	n := sizeFromEnv(b, "SIGNPOST_BENCH_PASSES_N")
 	tab, hits := passesTable(b, n, os.Getenv("SIGNPOST_BENCH_PASSES_CACHE"))
 	e := &Engine{cfg: config{now: time.Now}}
 	ctx := context.Background()

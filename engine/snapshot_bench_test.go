@@ -27,13 +27,7 @@ import (
 //
 //	SIGNPOST_SNAPSHOT_N=1000000 go test -run '^$' -bench Snapshot -benchtime 3x ./engine/
 func BenchmarkSnapshot(b *testing.B) {
-	n := 100_000
-	if s := os.Getenv("SIGNPOST_SNAPSHOT_N"); s != "" {
-		var err error
-		if n, err = strconv.Atoi(s); err != nil || n < 1 {
-			b.Fatalf("SIGNPOST_SNAPSHOT_N: bad number %q", s)
-		}
-	}
+	n := sizeFromEnv(b, "SIGNPOST_SNAPSHOT_N")
 	start := time.Now()
 	tab := newTable()
 	rows := make([]row, 0, 4096)
