@@ -208,7 +208,8 @@ func onePass(ctx context.Context, st Store, open func() (*Reader, error), rep *I
 			if err := imp.Put(ctx, rec.Service); err != nil {
 				return err
 			}
-		} else if progress.verb != "checked" {
+		} else {
+			// Refused: the rest of the file is only checked, for the report.
 			progress.verb = "checked"
 		}
 		seen[rec.Service.ID] = now
