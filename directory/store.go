@@ -291,6 +291,32 @@ func (s *Store) Service(ctx context.Context, id string) (*Service, error) {
 	return svc, err
 }
 
+// ServiceNames returns the names of those of the services that are in the
+// store, by id, in one read, decoding no more of each record than its
+// name: a page naming thousands of activities (the insights' uptake
+// table) need not decode each whole.
+func (s *Store) ServiceNames(ctx context.Context, ids []string) (map[string]string, error) {
+	names := make(map[string]string, len(ids))
+	err := s.view(ctx, func(tx *bbolt.Tx) error {
+		b := tx.Bucket(bucketServices)
+		for _, id := range ids {
+			raw := b.Get([]byte(id))
+			if raw == nil {
+				continue
+			}
+			var named struct {
+				Name string `json:"name"`
+			}
+			if err := json.Unmarshal(raw, &named); err != nil {
+				return fmt.Errorf("service %s: decode: %w", id, err)
+			}
+			names[id] = named.Name
+		}
+		return nil
+	})
+	return names, err
+}
+
 func getService(tx *bbolt.Tx, id string) (*Service, error) {
 	raw := tx.Bucket(bucketServices).Get([]byte(id))
 	if raw == nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -643,5 +644,19 @@ func TestAbortedImportGenerationAndWatchers(t *testing.T) {
 			}
 			assertOnly(t, s, serviceN(1))
 		})
+	}
+}
+
+func TestServiceNames(t *testing.T) {
+	s := MustOpen(t)
+	for i := 1; i <= 3; i++ {
+		mustPut(t, s, serviceN(i), directory.Save{})
+	}
+	gone := serviceN(9).ID
+	got, err := s.ServiceNames(context.Background(), []string{serviceN(1).ID, serviceN(3).ID, gone})
+	must(t, err)
+	want := map[string]string{serviceN(1).ID: "Activity 1", serviceN(3).ID: "Activity 3"}
+	if !maps.Equal(got, want) {
+		t.Errorf("names %v, want %v (an id not in the store left out)", got, want)
 	}
 }

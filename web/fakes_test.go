@@ -85,6 +85,16 @@ func (l *fakeListings) Service(_ context.Context, id string) (*directory.Service
 	return nil, fmt.Errorf("service %s: %w", id, directory.ErrNotFound)
 }
 
+func (l *fakeListings) ServiceNames(_ context.Context, ids []string) (map[string]string, error) {
+	names := map[string]string{}
+	for _, id := range ids {
+		if svc, ok := l.services[id]; ok {
+			names[id] = svc.Name
+		}
+	}
+	return names, nil
+}
+
 func (l *fakeListings) MergedInto(_ context.Context, lead string) ([]*directory.Service, error) {
 	var out []*directory.Service
 	for _, s := range l.services {

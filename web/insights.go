@@ -293,7 +293,9 @@ func (h *insightHandlers) build(r *http.Request) (*insightsPage, error) {
 	if err != nil {
 		return nil, fmt.Errorf("insights: %w", err)
 	}
-	h.outcomes(ctx, p, rows)
+	if err := h.outcomes(ctx, p, rows); err != nil {
+		return nil, fmt.Errorf("insights: %w", err)
+	}
 	q := f.query().Encode()
 	for _, t := range p.tables() {
 		t.CSV = "/insights/" + t.Name + ".csv?" + q
@@ -454,7 +456,7 @@ func uptakeTable(name, caption, first string) *insightTable {
 
 // outcomes fills the uptake, helpfulness and wellbeing tables from the
 // aggregate rows the filters chose.
-func (h *insightHandlers) outcomes(ctx context.Context, p *insightsPage, rows []directory.OutcomeRow) {
+func (h *insightHandlers) outcomes(ctx context.Context, p *insightsPage, rows []directory.OutcomeRow) error {
 	byNeed := map[string]*directory.OutcomeCounts{}
 	byArea := map[string]*directory.OutcomeCounts{}
 	byService := map[string]*directory.OutcomeCounts{}
@@ -506,11 +508,15 @@ func (h *insightHandlers) outcomes(ctx context.Context, p *insightsPage, rows []
 		name string
 		c    *directory.OutcomeCounts
 	}
+	names, err := h.listings.ServiceNames(ctx, slices.Collect(maps.Keys(byService)))
+	if err != nil {
+		return err
+	}
 	var svcs []svcRow
 	for id, c := range byService {
-		name := "An activity no longer listed"
-		if svc, err := h.listings.Service(ctx, id); err == nil {
-			name = svc.Name
+		name, ok := names[id]
+		if !ok {
+			name = "An activity no longer listed"
 		}
 		svcs = append(svcs, svcRow{name, c})
 	}
@@ -561,6 +567,7 @@ func (h *insightHandlers) outcomes(ctx context.Context, p *insightsPage, rows []
 	t.Chart = spreadChart("wellbeing", "Change in wellbeing scores (0 to 10)",
 		"For each question, the dot is the median change in score between a list being made and its follow-up, and the band the middle half of the changes. Right of the dashed line is a rise; for anxiety a fall is better.", spreads)
 	p.Wellbeing = t
+	return nil
 }
 
 func wellbeingLabel(q directory.WellbeingQuestion) string {

@@ -27,6 +27,9 @@ type Listings interface {
 	AddCorrection(ctx context.Context, c directory.Correction) (directory.Correction, error)
 	// MergedInto returns the listings merged into lead as duplicates.
 	MergedInto(ctx context.Context, lead string) ([]*directory.Service, error)
+	// ServiceNames returns the names of those of the services still
+	// listed, by id.
+	ServiceNames(ctx context.Context, ids []string) (map[string]string, error)
 }
 
 // Places resolves what a person types as a place. *directory.Gazetteer
