@@ -156,19 +156,29 @@ var errWrittenTwice = errors.New("an id repeats a record already written")
 // wrote it (0 when it was not written).
 type seenID struct{ index, put int }
 
+// begin opens the file and starts the store's import of it.
+func begin(ctx context.Context, st Store, open func() (*Reader, error), rep *ImportReport, opts ImportOptions) (*Reader, *directory.Import, error) {
+	r, err := open()
+	if err != nil {
+		return nil, nil, err
+	}
+	imp, err := st.BeginImport(ctx, rep.Source, directory.Save{Actor: opts.Actor, Action: directory.ActionImport})
+	if err != nil {
+		r.Close()
+		return nil, nil, err
+	}
+	return r, imp, nil
+}
+
 // onePass checks and writes the records in one reading. Once a record is
 // refused nothing more is written, the rest of the file is still checked
 // for the report, and the import is rolled back.
 func onePass(ctx context.Context, st Store, open func() (*Reader, error), rep *ImportReport, opts ImportOptions) (err error) {
-	r, err := open()
+	r, imp, err := begin(ctx, st, open, rep, opts)
 	if err != nil {
 		return err
 	}
 	defer r.Close()
-	imp, err := st.BeginImport(ctx, rep.Source, directory.Save{Actor: opts.Actor, Action: directory.ActionImport})
-	if err != nil {
-		return err
-	}
 	committed := false
 	defer func() {
 		if !committed {
@@ -228,15 +238,11 @@ func onePass(ctx context.Context, st Store, open func() (*Reader, error), rep *I
 }
 
 func writePass(ctx context.Context, st Store, open func() (*Reader, error), last map[string]int, rep *ImportReport, opts ImportOptions) error {
-	r, err := open()
+	r, imp, err := begin(ctx, st, open, rep, opts)
 	if err != nil {
 		return err
 	}
 	defer r.Close()
-	imp, err := st.BeginImport(ctx, rep.Source, directory.Save{Actor: opts.Actor, Action: directory.ActionImport})
-	if err != nil {
-		return err
-	}
 	progress := newProgress(opts.Progress, "written")
 	n := 0
 	for rec, err := range r.All() {
