@@ -71,7 +71,10 @@ func TestKilledImportLeavesTheStoreAsItWas(t *testing.T) {
 	if code, _, stderr := runCmd(t, "", "gen", "--n", "10", "--seed", "99", "--out", small); code != 0 {
 		t.Fatal(stderr)
 	}
-	if code, _, stderr := runCmd(t, "", "gen", "--n", "20000", "--seed", "1", "--out", big); code != 0 {
+	// Big enough that the import is still writing when its first progress
+	// line comes, two seconds in (a quiet machine imports about 8,000 a
+	// second).
+	if code, _, stderr := runCmd(t, "", "gen", "--n", "60000", "--seed", "1", "--out", big); code != 0 {
 		t.Fatal(stderr)
 	}
 	if code, _, stderr := runCmd(t, "", "import", "--data", dir, small); code != 0 {
@@ -86,13 +89,15 @@ func TestKilledImportLeavesTheStoreAsItWas(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	// Wait until the import is writing (its progress says so), then kill it.
+	// Wait until the import is writing (its progress says so: "written N
+	// records (R/s)"; the last line, "written N records in T", comes
+	// after the commit), then kill it.
 	writing := make(chan bool, 1)
 	go func() {
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
-			if strings.HasPrefix(sc.Text(), "written ") {
-				writing <- true
+			if line := sc.Text(); strings.HasPrefix(line, "written ") {
+				writing <- strings.HasSuffix(line, "/s)")
 				return
 			}
 		}
