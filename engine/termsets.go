@@ -9,26 +9,18 @@ import "math/bits"
 // rows alone instead of testing every row. Kept up to date under the
 // table's write lock by put and remove, and rebuilt after a snapshot load.
 type termSets struct {
-	needs     [32][]uint64
-	interests [32][]uint64
-	acts      [16][]uint64
+	needs     [32]bitset
+	interests [32]bitset
+	acts      [16]bitset
 }
 
 // change moves slot from the terms it carried (old) to those it carries
 // now (cur); zero masks for a slot newly given or freed.
 func (s *termSets) change(slot uint32, oldN, oldI uint32, oldA uint16, curN, curI uint32, curA uint16) {
-	flip := func(sets [][]uint64, old, cur uint32) {
+	flip := func(sets []bitset, old, cur uint32) {
 		for m := old ^ cur; m != 0; m &= m - 1 {
 			b := bits.TrailingZeros32(m)
-			set := &sets[b]
-			w := int(slot >> 6)
-			if w >= len(*set) {
-				if cur&(1<<b) == 0 {
-					continue
-				}
-				*set = append(*set, make([]uint64, w+1-len(*set))...)
-			}
-			(*set)[w] ^= 1 << (slot & 63)
+			sets[b].put(slot, cur&(1<<b) != 0)
 		}
 	}
 	flip(s.needs[:], oldN, curN)
@@ -41,9 +33,9 @@ func (s *termSets) change(slot uint32, oldN, oldI uint32, oldA uint16, curN, cur
 // the hit's score and phrase share (0 for slots without a hit). A non-nil
 // within leaves out the slots not in it.
 func (s *termSets) union(needs, ints uint32, acts uint16, hits []slotHit, within bitset, nSlots int, visit func(slot uint32, text, phrase float64)) {
-	var picked [80][]uint64
+	var picked [80]bitset
 	sets := picked[:0]
-	pick := func(from [][]uint64, m uint32) {
+	pick := func(from []bitset, m uint32) {
 		for ; m != 0; m &= m - 1 {
 			if set := from[bits.TrailingZeros32(m)]; len(set) > 0 {
 				sets = append(sets, set)

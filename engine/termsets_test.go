@@ -31,7 +31,7 @@ func TestTermSetsFollowTheColumns(t *testing.T) {
 
 func checkTermSets(t *testing.T, when string, tab *table) {
 	t.Helper()
-	check := func(kind string, sets [][]uint64, col func(slot int) uint32) {
+	check := func(kind string, sets []bitset, col func(slot int) uint32) {
 		for b, set := range sets {
 			for slot := range tab.flags {
 				want := tab.flags[slot]&flagLive != 0 && col(slot)&(1<<b) != 0
