@@ -34,11 +34,10 @@ type nameOrder struct {
 	mu sync.Mutex
 	// version is the count of writes the numbers were made at.
 	version uint64
-	made    bool
 	// bySlot holds the live slots in order: the next build's start.
 	bySlot []uint32
-	// rank is each slot's place in bySlot. A new slice each build, never
-	// changed after, so rankings may hold it.
+	// rank is each slot's place in bySlot, nil until first made. A new
+	// slice each build, never changed after, so rankings may hold it.
 	rank []uint32
 }
 
@@ -49,7 +48,7 @@ func (o *nameOrder) ranks() []uint32 {
 		return nil
 	}
 	defer o.mu.Unlock()
-	if !o.made || o.version != o.writes {
+	if o.rank == nil || o.version != o.writes {
 		return nil
 	}
 	return o.rank
@@ -73,11 +72,11 @@ func (o *nameOrder) prepare(t *table) {
 	}
 	defer o.mu.Unlock()
 	t.mu.RLock()
-	if o.made && o.version == o.writes {
+	if o.rank != nil && o.version == o.writes {
 		t.mu.RUnlock()
 		return
 	}
-	if o.made && len(o.changed) <= len(t.flags)/8 {
+	if o.rank != nil && len(o.changed) <= len(t.flags)/8 {
 		o.merge(t)
 		t.mu.RUnlock()
 		return
@@ -152,7 +151,7 @@ func (o *nameOrder) publish(order []uint32, n int) {
 	for i, s := range order {
 		rank[s] = uint32(i)
 	}
-	o.bySlot, o.rank, o.version, o.made, o.changed = order, rank, o.writes, true, nil
+	o.bySlot, o.rank, o.version, o.changed = order, rank, o.writes, nil
 }
 
 // compareNames orders rows by case-folded name, then id.
